@@ -1,0 +1,96 @@
+// The public objects of API.md. Shapes may gain fields, never lose them.
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  createdAt: Date;
+}
+
+export type TweetState = 'draft' | 'published' | 'archived';
+
+export interface EngagementCounts {
+  likes: number;
+  retweets: number;
+  replies: number;
+  views: number;
+}
+
+/** Events per minute, exponentially decayed (see velocity.ts). */
+export type Velocity = EngagementCounts;
+
+export interface Engagement extends EngagementCounts {
+  likedByCurrentUser: boolean;
+  retweetedByCurrentUser: boolean;
+  velocity: Velocity;
+}
+
+export interface MediaVariant {
+  name: string;
+  url: string;
+  width?: number;
+  height?: number;
+  mime: string;
+}
+
+export interface Media {
+  /** sha256 hex of the original bytes */
+  id: string;
+  kind: 'image' | 'video';
+  mime: string;
+  bytes: number;
+  width?: number;
+  height?: number;
+  alt?: string;
+  variants: MediaVariant[];
+}
+
+export interface EditControls {
+  editableUntil: Date;
+  editsRemaining: number;
+}
+
+export interface Tweet {
+  id: string;
+  author: User;
+  content: string;
+  contentHash: string;
+  weightedLength: number;
+  hashtags: string[];
+  mentions: string[];
+  urls: string[];
+  media: Media[];
+  replyToId: string | null;
+  state: TweetState;
+  version: number;
+  createdAt: Date;
+  editedAt: Date | null;
+  editControls: EditControls;
+  engagement: Engagement;
+}
+
+export type VersionKind = 'created' | 'edited' | 'reverted';
+
+export interface TweetVersion {
+  version: number;
+  content: string;
+  contentHash: string;
+  media: Media[];
+  createdAt: Date;
+  kind: VersionKind;
+}
+
+export type DiffOp = [op: -1 | 0 | 1, text: string];
+
+export interface TweetDiff {
+  from: number;
+  to: number;
+  ops: DiffOp[];
+}
+
+export type EngageAction = 'like' | 'unlike' | 'retweet' | 'unretweet' | 'view';
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}

@@ -1,0 +1,57 @@
+// The events of the event-sourced store. Every state change is one event with a global, gap-free seq.
+import type { VersionBody, VersionKind } from '@tweetstore/core';
+
+interface Base {
+  seq: number;
+  /** Epoch ms, from the store's injected clock. */
+  at: number;
+}
+
+export type StoreEvent = Base &
+  (
+    | { type: 'UserRegistered'; userId: string; username: string; displayName: string; passwordHash: string }
+    | { type: 'SessionOpened'; tokenHash: string; userId: string; expiresAt: number }
+    | { type: 'SessionClosed'; tokenHash: string }
+    | {
+        type: 'TweetCreated';
+        tweetId: string;
+        authorId: string;
+        content: string;
+        contentHash: string;
+        replyToId: string | null;
+        state: 'draft' | 'published';
+        idempotencyKey: string | null;
+        mediaIds: string[];
+      }
+    | {
+        type: 'TweetEdited' | 'TweetReverted';
+        tweetId: string;
+        authorId: string;
+        version: number;
+        kind: VersionKind;
+        /** For TweetReverted: the version whose content was restored. */
+        toVersion?: number;
+        contentHash: string;
+        body: VersionBody;
+        mediaIds: string[];
+      }
+    | { type: 'TweetPublished' | 'TweetArchived' | 'TweetRestored'; tweetId: string; authorId: string }
+    | { type: 'Liked' | 'Unliked' | 'Retweeted' | 'Unretweeted'; tweetId: string; userId: string }
+    | { type: 'ViewsCounted'; tweetId: string; n: number }
+  );
+
+export type StoreEventType = StoreEvent['type'];
+
+/** Events that change what a tweet shows (tweet.onChange). */
+export const tweetChangeTypes = {
+  TweetCreated: 'created',
+  TweetEdited: 'edited',
+  TweetReverted: 'reverted',
+  TweetPublished: 'published',
+  TweetArchived: 'archived',
+  TweetRestored: 'restored',
+} as const;
+
+/** Events that change a tweet's engagement (tweet.onEngagement). A reply's creation/publish/archive/restore
+ * also changes its parent's reply count; the API maps those to the parent. */
+export const engagementTypes = new Set<StoreEventType>(['Liked', 'Unliked', 'Retweeted', 'Unretweeted', 'ViewsCounted']);

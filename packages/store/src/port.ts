@@ -1,0 +1,146 @@
+// The store port: the one interface the API depends on, in domain words. Every engine implements it
+// and passes the contract suite in ./contract. Methods throw DomainError subclasses from @tweetstore/core
+// (NotFound, VersionConflict, PreconditionFailed, UsernameTaken, StorageUnavailable, InvalidInput).
+// Authorisation (who may edit/see what) is the API's job; the store trusts `actorId`/`viewerId`.
+import type { EngageAction, Engagement, ParsedContent, Tweet, TweetVersion, User } from '@tweetstore/core';
+import type { StoreEvent } from './events.ts';
+
+export interface RegisterUser {
+  username: string;
+  displayName: string;
+  /** Already hashed by the caller (scrypt); the store never sees a password. */
+  passwordHash: string;
+}
+
+export interface Credentials {
+  user: User;
+  passwordHash: string;
+}
+
+export interface Session {
+  userId: string;
+  expiresAt: Date;
+}
+
+export interface CreateTweet {
+  authorId: string;
+  /** Validated, NFC-normalised content with its derived fields (core's parseContent). */
+  text: ParsedContent;
+  replyToId?: string | null;
+  draft?: boolean;
+  idempotencyKey?: string | null;
+  mediaIds?: string[];
+}
+
+export interface EditTweet {
+  id: string;
+  actorId: string;
+  text: ParsedContent;
+  /** undefined = keep the current media */
+  mediaIds?: string[];
+  expectedVersion?: number;
+}
+
+export interface RevertTweet {
+  id: string;
+  actorId: string;
+  toVersion: number;
+  expectedVersion?: number;
+}
+
+export type Transition = 'publish' | 'archive' | 'restore';
+
+export interface TransitionTweet {
+  id: string;
+  actorId: string;
+  to: Transition;
+}
+
+export interface ListTweets {
+  viewerId: string | null;
+  /** Only tweets with an id strictly smaller than this (ids sort by creation, so this pages newest first). */
+  beforeId?: string;
+  limit: number;
+  authorId?: string;
+  replyToId?: string;
+  /** Include the viewer's own archived tweets. Others' archived tweets are never listed. */
+  includeArchived?: boolean;
+}
+
+export interface TweetPage {
+  items: Tweet[];
+  /** Pass as beforeId for the next page; null when there is no more. */
+  nextBeforeId: string | null;
+}
+
+export interface Engage {
+  id: string;
+  userId: string;
+  action: EngageAction;
+}
+
+export interface VelocityEntry {
+  tweetId: string;
+  /** Sum of the decayed per-minute rates of all kinds. */
+  score: number;
+}
+
+export interface StoreStats {
+  engine: string;
+  users: number;
+  tweets: number;
+  versions: number;
+  sessions: number;
+  headSeq: number;
+  checkpointSeq: number;
+  journalBytes: number;
+  checkpointBytes: number;
+  /** The oldest seq after which events(...) can still answer (retention). */
+  oldestRetainedSeq: number;
+}
+
+/** 'gone': the store no longer holds every event after the asked seq (or never had them). */
+export type EventsAfter = StoreEvent[] | 'gone';
+
+export interface TweetStore {
+  readonly engine: string;
+  /** Random identity of this store's event stream, fixed at creation; lets clients detect a different store. */
+  readonly storeId: string;
+
+  registerUser(cmd: RegisterUser): Promise<User>;
+  getUser(id: string): Promise<User | null>;
+  /** Case-insensitive lookup. */
+  findCredentials(username: string): Promise<Credentials | null>;
+
+  openSession(tokenHash: string, session: Session): Promise<void>;
+  /** null when unknown, closed or expired. */
+  findSession(tokenHash: string): Promise<Session | null>;
+  closeSession(tokenHash: string): Promise<void>;
+
+  createTweet(cmd: CreateTweet): Promise<Tweet>;
+  /** null when absent, or not visible to the viewer (others' drafts and archived tweets). */
+  getTweet(id: string, viewerId: string | null): Promise<Tweet | null>;
+  listTweets(query: ListTweets): Promise<TweetPage>;
+  editTweet(cmd: EditTweet): Promise<Tweet>;
+  revertTweet(cmd: RevertTweet): Promise<Tweet>;
+  transitionTweet(cmd: TransitionTweet): Promise<Tweet>;
+  /** Oldest first, every version's full content. Throws NotFound for an unknown id. */
+  listVersions(id: string): Promise<TweetVersion[]>;
+  engage(cmd: Engage): Promise<Engagement>;
+  /** Throws NotFound for an unknown id. */
+  getEngagement(id: string, viewerId: string | null): Promise<Engagement>;
+  topByVelocity(limit: number): Promise<VelocityEntry[]>;
+
+  /** seq of the newest durable event (0 when none). */
+  headSeq(): number;
+  /** Durable events with seq > afterSeq, oldest first, at most `limit`. */
+  eventsAfter(afterSeq: number, limit: number): Promise<EventsAfter>;
+  /** Called once per durable event, in seq order, after it is durable. Returns unsubscribe. */
+  subscribe(listener: (event: StoreEvent) => void): () => void;
+
+  stats(): StoreStats;
+  /** Whether writes are currently accepted (false after a storage failure until it recovers). */
+  writable(): boolean;
+  /** Flush pending views, write a checkpoint, close files. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,94 @@
+// Tweet text rules: NFC normalisation, twitter-text v3 weighted length and entity extraction.
+// Runs in Node and in the browser (the web composer uses the same function): no `node:` imports.
+import twitterText from 'twitter-text';
+
+const { configs, extractHashtags, extractMentions, extractUrls, extractUrlsWithIndices, hasInvalidCharacters } = twitterText;
+
+export const MAX_WEIGHTED_LENGTH = 280;
+
+export interface ParsedContent {
+  content: string;
+  weightedLength: number;
+  valid: boolean;
+  hashtags: string[];
+  mentions: string[];
+  urls: string[];
+}
+
+export function normalizeContent(raw: string): string {
+  return raw.normalize('NFC');
+}
+
+export function parseContent(raw: string): ParsedContent {
+  const content = normalizeContent(raw);
+  const length = weigh(content);
+  return {
+    content,
+    weightedLength: length,
+    valid: length > 0 && length <= MAX_WEIGHTED_LENGTH && !hasInvalidCharacters(content),
+    // Hashtags and screen names are case-insensitive on Twitter: keep the first spelling. URLs are compared exactly.
+    hashtags: uniqueBy(extractHashtags(content), caseFold),
+    mentions: uniqueBy(extractMentions(content), caseFold),
+    urls: uniqueBy(extractUrls(content), (url) => url),
+  };
+}
+
+export function weightedLength(raw: string): number {
+  return weigh(normalizeContent(raw));
+}
+
+// twitter-text's parseTweet(text, configs.version3), with one change: emoji sequences are found by the
+// UTS #51 grammar below, not by twemoji-parser. @twemoji/parser 17.0.2 (our npm override) no longer
+// matches text-default emoji such as ✌️ 🖐🏻 ☝🏽 (each counted 4), and no published version counts every
+// fully-qualified sequence as 2. Property escapes need only the `u` flag, so this runs in every browser.
+const EMOJI_ELEMENT = [
+  String.raw`\p{Regional_Indicator}\p{Regional_Indicator}`, // flag
+  String.raw`\p{Emoji_Modifier_Base}\p{Emoji_Modifier}`, // skin tone
+  String.raw`[0-9#*]\uFE0F?\u20E3`, // keycap, also unqualified (conformance: "1⃣" counts 2)
+  String.raw`\p{Emoji}\uFE0F`, // emoji presentation sequence
+  String.raw`\p{Emoji}[\u{E0020}-\u{E007E}]+\u{E007F}`, // tag sequence (subdivision flags)
+  String.raw`\p{Emoji_Presentation}`,
+].join('|');
+const EMOJI_SEQUENCE = new RegExp(`(?:${EMOJI_ELEMENT})(?:\\u200D(?:${EMOJI_ELEMENT}))*`, 'gu');
+
+const v3 = configs.version3;
+
+/** Weighted length of already-normalised text. */
+function weigh(text: string): number {
+  const entityEnds = new Map<number, number>(); // start -> end (UTF-16), URLs win over emoji as in parseTweet
+  const urlStarts = new Set<number>();
+  for (const { indices } of extractUrlsWithIndices(text)) {
+    entityEnds.set(indices[0], indices[1]);
+    urlStarts.add(indices[0]);
+  }
+  for (const match of text.matchAll(EMOJI_SEQUENCE)) {
+    if (!entityEnds.has(match.index)) entityEnds.set(match.index, match.index + match[0].length);
+  }
+  let scaled = 0;
+  for (let i = 0; i < text.length; ) {
+    const entityEnd = entityEnds.get(i);
+    if (entityEnd !== undefined) {
+      scaled += urlStarts.has(i) ? v3.transformedURLLength * v3.scale : v3.defaultWeight;
+      i = entityEnd;
+    } else {
+      const codePoint = text.codePointAt(i)!;
+      scaled += v3.ranges.find((r) => codePoint >= r.start && codePoint <= r.end)?.weight ?? v3.defaultWeight;
+      i += codePoint > 0xffff ? 2 : 1;
+    }
+  }
+  return scaled / v3.scale;
+}
+
+function caseFold(s: string): string {
+  return s.toLowerCase();
+}
+
+function uniqueBy(items: string[], key: (item: string) => string): string[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import twitterText from 'twitter-text';
+import { describe, expect, it } from 'vitest';
+import { MAX_WEIGHTED_LENGTH, normalizeContent, parseContent, weightedLength } from '../src/text.ts';
+
+describe('NFC normalisation', () => {
+  const decomposed = 'cafe\u0301 #cafe\u0301';
+  const composed = 'caf\u00e9 #caf\u00e9';
+
+  it('normalises a decomposed string to the composed one', () => {
+    expect(normalizeContent(decomposed)).toBe(composed);
+    expect(normalizeContent('\u2126')).toBe('\u03a9'); // OHM SIGN -> GREEK CAPITAL OMEGA
+  });
+
+  it('parses and counts a decomposed string as the composed one', () => {
+    expect(parseContent(decomposed)).toEqual(parseContent(composed));
+    expect(parseContent(decomposed)).toMatchObject({ content: composed, weightedLength: 10, hashtags: ['caf\u00e9'] });
+    expect(weightedLength('e\u0301')).toBe(1);
+  });
+});
+
+describe('weighted length', () => {
+  it('counts CJK as 2 per character', () => {
+    expect(weightedLength('你好世界')).toBe(8);
+    expect(weightedLength('こんにちは')).toBe(10);
+    expect(weightedLength('한국어')).toBe(6);
+    expect(parseContent('字'.repeat(140))).toMatchObject({ weightedLength: MAX_WEIGHTED_LENGTH, valid: true });
+    expect(parseContent('字'.repeat(141))).toMatchObject({ weightedLength: 282, valid: false });
+  });
+
+  it('counts Latin as 1 per character', () => {
+    expect(weightedLength('hello')).toBe(5);
+    expect(parseContent('a'.repeat(280)).valid).toBe(true);
+    expect(parseContent('a'.repeat(281)).valid).toBe(false);
+  });
+
+  it.each([
+    'https://example.com',
+    `https://example.com/${'a'.repeat(200)}`,
+    'http://x.co',
+    'example.com/path?q=1',
+  ])('counts the URL %s as 23', (url) => {
+    expect(weightedLength(url)).toBe(23);
+    expect(weightedLength(`see ${url}`)).toBe(4 + 23);
+  });
+
+  // text.ts re-does parseTweet's loop with its own emoji matcher: where twemoji-parser is right, both must agree.
+  it('agrees with twitter-text parseTweet v3 on text whose emoji twemoji-parser handles', () => {
+    const pieces = ['a', 'Z', '7', ' ', '.', '/', ':', '#', '@', '_', '-', '?', '=', 'é', 'e\u0301', 'ß', '字', 'ｶ', '한', '\u2026', '\u201C',
+      '\u00A9\uFE0F', 'http://', 'https://', 'www.', 'example.com', 't.co/', 'x.org', '😀', '👍🏽', '🇯🇵', '❤️', '👨\u200D💻', '1️⃣', '\u{1F9CC}'];
+    const text = fc.array(fc.constantFrom(...pieces), { maxLength: 160 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, (t) => {
+        const theirs = twitterText.parseTweet(t, twitterText.configs.version3);
+        const ours = parseContent(t);
+        expect({ weightedLength: ours.weightedLength, valid: ours.valid }).toEqual({ weightedLength: theirs.weightedLength, valid: theirs.valid });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('rejects empty text and the three invalid characters', () => {
+    expect(parseContent('').valid).toBe(false);
+    for (const bad of ['\ufffe', '\ufeff', '\uffff']) expect(parseContent(`ok${bad}`).valid).toBe(false);
+  });
+});
+
+describe('entity extraction', () => {
+  it('extracts hashtags, mentions and urls without their sigils, as written', () => {
+    expect(parseContent('Hi @Alice, see #TypeScript at https://example.com/x?y=1 and @bob_2')).toMatchObject({
+      hashtags: ['TypeScript'],
+      mentions: ['Alice', 'bob_2'],
+      urls: ['https://example.com/x?y=1'],
+    });
+  });
+
+  it('lists each entity once, in order of first appearance, keeping the first spelling', () => {
+    const parsed = parseContent('#Foo @Bob #bar #foo @bob @carol http://a.com/P http://a.com/P http://a.com/p #FOO');
+    expect(parsed.hashtags).toEqual(['Foo', 'bar']);
+    expect(parsed.mentions).toEqual(['Bob', 'carol']);
+    expect(parsed.urls).toEqual(['http://a.com/P', 'http://a.com/p']);
+  });
+});

@@ -5,8 +5,6 @@ export default [
   defineProject({ test: { name: 'core', root: 'packages/core', include: ['test/**/*.test.ts'] } }),
   defineProject({ test: { name: 'store', root: 'packages/store', include: ['test/**/*.test.ts'] } }),
   defineProject({ test: { name: 'api', root: 'packages/api', include: ['test/**/*.test.ts'] } }),
-  defineProject({
-    test: { name: 'client', root: 'packages/client', include: ['test/**/*.test.ts'], typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: '../../tsconfig.json' } },
-  }),
+  defineProject({ test: { name: 'client', root: 'packages/client', include: ['test/**/*.test.ts'] } }),
   defineProject({ test: { name: 'server', root: 'apps/server', include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } }),
 ];

@@ -1,6 +1,14 @@
 // The events of the event-sourced store. Every state change is one event with a global, gap-free seq.
 import type { VersionBody, VersionKind } from '@tweetstore/core';
 
+/** Derived from the text by parseContent when the event was made, so replay never re-parses. */
+interface TextFacts {
+  weightedLength: number;
+  hashtags: string[];
+  mentions: string[];
+  urls: string[];
+}
+
 interface Base {
   seq: number;
   /** Epoch ms, from the store's injected clock. */
@@ -12,7 +20,7 @@ export type StoreEvent = Base &
     | { type: 'UserRegistered'; userId: string; username: string; displayName: string; passwordHash: string }
     | { type: 'SessionOpened'; tokenHash: string; userId: string; expiresAt: number }
     | { type: 'SessionClosed'; tokenHash: string }
-    | {
+    | (TextFacts & {
         type: 'TweetCreated';
         tweetId: string;
         authorId: string;
@@ -22,8 +30,8 @@ export type StoreEvent = Base &
         state: 'draft' | 'published';
         idempotencyKey: string | null;
         mediaIds: string[];
-      }
-    | {
+      })
+    | (TextFacts & {
         type: 'TweetEdited' | 'TweetReverted';
         tweetId: string;
         authorId: string;
@@ -34,7 +42,7 @@ export type StoreEvent = Base &
         contentHash: string;
         body: VersionBody;
         mediaIds: string[];
-      }
+      })
     | { type: 'TweetPublished' | 'TweetArchived' | 'TweetRestored'; tweetId: string; authorId: string }
     | { type: 'Liked' | 'Unliked' | 'Retweeted' | 'Unretweeted'; tweetId: string; userId: string }
     | { type: 'ViewsCounted'; tweetId: string; n: number }

@@ -1,0 +1,26 @@
+# tweetstore: one process serving the tRPC API (HTTP + WebSocket) on the embedded store.
+# Build: docker build -t tweetstore .   Run: docker run -p 3000:3000 -v tweetstore-data:/data tweetstore
+FROM node:20.20-bookworm-slim
+ENV NODE_ENV=production \
+    PORT=3000 \
+    TWEETSTORE_HOST=0.0.0.0 \
+    TWEETSTORE_DATA_DIR=/data
+WORKDIR /app
+# Manifests first, so the dependency layer is cached until a manifest changes.
+COPY package.json package-lock.json ./
+COPY packages/core/package.json packages/core/
+COPY packages/store/package.json packages/store/
+COPY packages/api/package.json packages/api/
+COPY packages/client/package.json packages/client/
+COPY apps/server/package.json apps/server/
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY packages ./packages
+COPY apps/server ./apps/server
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME /data
+EXPOSE 3000
+STOPSIGNAL SIGTERM
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "--import", "tsx", "apps/server/src/main.ts"]

@@ -1,0 +1,36 @@
+// `npm start`: read the configuration, start the server in the foreground, stop cleanly on SIGTERM/SIGINT.
+import pino from 'pino';
+import { ConfigError, loadConfig } from './config.ts';
+import { startServer } from './server.ts';
+
+let config;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}
+
+const log = pino({ level: config.logLevel, base: { service: 'tweetstore' } });
+const running = await startServer(config, log).catch((err: unknown) => {
+  log.fatal({ err }, 'could not start');
+  process.exit(1);
+});
+
+log.info({ url: running.url, dataDir: running.dataDir }, 'listening');
+console.log(`tweetstore listening on ${running.url}  (tRPC at ${running.url}/trpc, data in ${running.dataDir})`);
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    running.shutdown(signal).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.fatal({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,154 @@
+// The composition root: builds the store, telemetry and API once, and serves them on one HTTP + WebSocket port.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { appRouter, createContext, createTelemetry, type ApiDeps } from '@tweetstore/api';
+import { systemClock, type Clock } from '@tweetstore/core';
+import { openLowdbStore, type TweetStore } from '@tweetstore/store';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { ServerConfig } from './config.ts';
+import { requestToken, sessionCookieWriter } from './cookies.ts';
+
+export const VERSION = '0.1.0';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  store: TweetStore;
+  /** Drain in-flight calls, tell WebSocket clients to reconnect, flush the store and close. Idempotent. */
+  shutdown(reason?: string): Promise<void>;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+export async function startServer(config: ServerConfig, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
+  const store = await openLowdbStore({
+    dataDir: config.dataDir,
+    clock,
+    policy: config.editPolicy,
+    checkpointEveryEvents: config.checkpointEveryEvents,
+    logger: log.child({ component: 'store' }),
+  });
+  let wss: WebSocketServer | undefined;
+  const telemetry = createTelemetry({ store, clock, webSockets: () => wss?.clients.size ?? 0 });
+  const deps: ApiDeps = {
+    store,
+    clock,
+    telemetry,
+    config: { sessionTtlMs: config.sessionTtlMs, version: VERSION, statsIntervalMs: 1000 },
+  };
+  const onError = ({ error, path }: { error: { code: string; message: string; cause?: unknown }; path?: string }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'procedure failed');
+    else log.debug({ code: error.code, path, msg: error.message }, 'client error');
+  };
+
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: config.maxBodyBytes,
+    createContext: ({ req, res }) => createContext(deps, { token: requestToken(req), cookies: sessionCookieWriter(res, config.cookieSecure) }),
+    onError,
+  });
+
+  let ready = false;
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
+  const server = http.createServer((req, res) => {
+    inFlight++;
+    res.on('close', () => {
+      inFlight--;
+      if (inFlight === 0) drained?.();
+    });
+    const url = req.url ?? '/';
+    const pathname = url.split('?', 1)[0]!;
+    if (pathname.startsWith('/trpc/')) {
+      if (!ready) return sendJson(res, 503, { error: 'shutting down' });
+      return trpcHandler(req, res);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
+    switch (pathname) {
+      case '/healthz':
+        return sendJson(res, 200, { ok: true });
+      case '/readyz':
+        return ready ? sendJson(res, 200, { ok: true, headSeq: store.headSeq(), writable: store.writable() }) : sendJson(res, 503, { ok: false });
+      case '/metrics':
+        return void telemetry.registry.metrics().then(
+          (text) => res.writeHead(200, { 'content-type': telemetry.registry.contentType }).end(text),
+          (err) => {
+            log.error({ err }, 'metrics failed');
+            sendJson(res, 500, { error: 'metrics failed' });
+          },
+        );
+      case '/':
+        return res
+          .writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
+          .end(`tweetstore ${VERSION}\ntRPC over HTTP and WebSocket at /trpc; /healthz /readyz /metrics\n`);
+      default:
+        return sendJson(res, 404, { error: 'not found' });
+    }
+  });
+  server.keepAliveTimeout = 5_000;
+
+  wss = new WebSocketServer({ noServer: true, maxPayload: config.maxBodyBytes });
+  const wsHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+    createContext: ({ req, info }) => {
+      const fromParams = info.connectionParams?.token;
+      return createContext(deps, { token: typeof fromParams === 'string' && fromParams ? fromParams : requestToken(req) });
+    },
+    onError,
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const pathname = (req.url ?? '/').split('?', 1)[0];
+    if (!ready || pathname !== '/trpc') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss!.handleUpgrade(req, socket, head, (ws) => wss!.emit('connection', ws, req));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  ready = true;
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  let shuttingDown: Promise<void> | undefined;
+  async function shutdown(reason = 'shutdown'): Promise<void> {
+    shuttingDown ??= (async () => {
+      log.info({ reason }, 'shutting down: draining in-flight calls');
+      ready = false;
+      server.close();
+      server.closeIdleConnections();
+      // Clients reconnect (to another instance, or to this one after a restart) and resume with lastEventId.
+      wsHandler.broadcastReconnectNotification();
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => (drained = resolve)),
+          new Promise<void>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      for (const client of wss!.clients) client.close(1012, 'server restarting');
+      await new Promise<void>((resolve) => wss!.close(() => resolve()));
+      telemetry.close();
+      await store.close();
+      log.info('stopped: journal flushed and checkpoint written');
+    })();
+    return shuttingDown;
+  }
+
+  return { url, port, dataDir: config.dataDir, store, shutdown };
+}

@@ -1,0 +1,56 @@
+// The `tweetstore` CLI against a live server, as a user would run it.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServerProcess, tempDataDir, type ServerProcess } from './harness.ts';
+
+const bin = fileURLToPath(new URL('../../../packages/client/bin/tweetstore.mjs', import.meta.url));
+
+describe('tweetstore CLI', () => {
+  let server: ServerProcess;
+  let remove: () => Promise<void>;
+  let sessionFile: string;
+  const cli = (...args: string[]) => {
+    const run = spawnSync(process.execPath, [bin, ...args], {
+      env: { ...process.env, TWEETSTORE_URL: server.url, TWEETSTORE_SESSION_FILE: sessionFile, TWEETSTORE_PASSWORD: 'cli-password-1' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    return { code: run.status, out: run.stdout, err: run.stderr };
+  };
+
+  beforeAll(async () => {
+    const data = await tempDataDir();
+    remove = data.remove;
+    sessionFile = path.join(data.dir, 'cli-session.json');
+    server = await startServerProcess(path.join(data.dir, 'server'));
+  });
+  afterAll(async () => {
+    await server.kill('SIGTERM');
+    await remove();
+  });
+
+  it('registers, posts, edits, shows history and diff, likes and lists', () => {
+    expect(cli('register', 'clio').out).toContain('registered and signed in as @clio');
+    expect(cli('whoami').out).toContain('@clio');
+    const posted = JSON.parse(cli('post', 'first words', '--json').out) as { id: string };
+    expect(cli('edit', posted.id, 'first words, revised').out).toContain('edited, v2');
+    const history = cli('history', posted.id).out;
+    expect(history).toMatch(/v1\s+created[\s\S]*first words[\s\S]*v2\s+edited/);
+    expect(cli('diff', posted.id, '1', '2').out).toContain('{+, revised+}');
+    expect(cli('like', posted.id).out).toContain('likes 1');
+    expect(cli('revert', posted.id, '1').out).toContain('v3');
+    expect(cli('list').out).toContain(posted.id);
+    expect(cli('stats').out).toMatch(/store: \d+ tweets/);
+  });
+
+  it('prints typed errors and exits non-zero', () => {
+    const tooLong = cli('post', 'x'.repeat(300));
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.err).toContain('BAD_REQUEST');
+    expect(tooLong.err).toContain('content');
+    expect(cli('get', '01JZZZZZZZZZZZZZZZZZZZZZZZ').err).toContain('NOT_FOUND');
+    expect(cli('frobnicate').code).toBe(2);
+  });
+});

@@ -1,0 +1,44 @@
+// Inner context (what tests pass to createCaller) and the outer context the server builds per request/connection.
+import type { Clock, User } from '@tweetstore/core';
+import type { TweetStore } from '@tweetstore/store';
+import type { Telemetry } from './telemetry.ts';
+
+export interface ApiConfig {
+  /** How long a session token stays valid. */
+  sessionTtlMs: number;
+  /** Reported by system.health. */
+  version: string;
+  /** Interval of system.onStats. */
+  statsIntervalMs: number;
+}
+
+export const defaultApiConfig: ApiConfig = { sessionTtlMs: 30 * 24 * 3_600_000, version: '0.1.0', statsIntervalMs: 1000 };
+
+/** Long-lived parts, built once in the composition root (apps/server) and shared by every call. */
+export interface ApiDeps {
+  store: TweetStore;
+  clock: Clock;
+  config: ApiConfig;
+  telemetry: Telemetry;
+}
+
+/** How a transport lets a procedure set or clear the browser's session cookie (HTTP only; WebSocket has none). */
+export interface SessionCookieWriter {
+  set(token: string, expiresAt: Date): void;
+  clear(): void;
+}
+
+export interface Context extends ApiDeps {
+  /** The bearer token the caller presented (header, connectionParams or cookie), if any. */
+  token: string | null;
+  cookies: SessionCookieWriter | null;
+}
+
+export function createContext(deps: ApiDeps, request: { token?: string | null; cookies?: SessionCookieWriter | null } = {}): Context {
+  return { ...deps, token: request.token ?? null, cookies: request.cookies ?? null };
+}
+
+export interface AuthedContext extends Context {
+  user: User;
+  token: string;
+}

@@ -1,0 +1,14 @@
+import { authRouter } from './routers/auth.ts';
+import { systemRouter } from './routers/system.ts';
+import { tweetRouter } from './routers/tweet.ts';
+import { createCallerFactory, router } from './trpc.ts';
+
+export const appRouter = router({
+  auth: authRouter,
+  tweet: tweetRouter,
+  system: systemRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

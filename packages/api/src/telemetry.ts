@@ -1,0 +1,174 @@
+// Request telemetry: Prometheus metrics for /metrics, and the same numbers per second for system.stats/onStats.
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { Clock, Velocity } from '@tweetstore/core';
+import type { StoreStats, TweetStore } from '@tweetstore/store';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface ProcedureStats {
+  path: string;
+  calls: number;
+  errors: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+
+export interface TopTweet {
+  id: string;
+  score: number;
+  velocity: Velocity;
+  content: string;
+  author: string;
+}
+
+export interface Stats {
+  at: Date;
+  uptimeMs: number;
+  /** Calls completed in the last full second. */
+  requestsPerSecond: number;
+  /** Share of those calls that failed (0..1). */
+  errorRate: number;
+  latencyMs: { p50: number; p95: number; p99: number };
+  procedures: ProcedureStats[];
+  memory: { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number };
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  connections: { webSockets: number; subscriptions: number };
+  store: StoreStats;
+  topTweets: TopTweet[];
+}
+
+export interface Telemetry {
+  readonly registry: Registry;
+  recordCall(path: string, type: string, durationMs: number, errorCode: string | null): void;
+  /** Count an open subscription; call the returned function when it ends. */
+  openSubscription(): () => void;
+  snapshot(): Promise<Stats>;
+  close(): void;
+}
+
+export interface TelemetryOptions {
+  store: TweetStore;
+  clock: Clock;
+  /** Open WebSocket connections, as the transport knows them. */
+  webSockets?: () => number;
+  /** Samples kept per second for percentiles (a reservoir beyond that). */
+  samplesPerSecond?: number;
+}
+
+interface Window {
+  calls: number;
+  errors: number;
+  samples: number[];
+  perPath: Map<string, { calls: number; errors: number; samples: number[] }>;
+}
+
+const emptyWindow = (): Window => ({ calls: 0, errors: 0, samples: [], perPath: new Map() });
+
+function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+export function createTelemetry(options: TelemetryOptions): Telemetry {
+  const { store, clock } = options;
+  const maxSamples = options.samplesPerSecond ?? 10_000;
+  const startedAt = clock.now();
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const calls = new Counter({ name: 'tweetstore_calls_total', help: 'tRPC calls by procedure and result code', labelNames: ['path', 'type', 'code'], registers: [registry] });
+  const duration = new Histogram({
+    name: 'tweetstore_call_duration_seconds',
+    help: 'tRPC call duration by procedure',
+    labelNames: ['path', 'type'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  let subscriptions = 0;
+  new Gauge({ name: 'tweetstore_subscriptions', help: 'open subscriptions', registers: [registry], collect() { this.set(subscriptions); } });
+  new Gauge({ name: 'tweetstore_websockets', help: 'open WebSocket connections', registers: [registry], collect() { this.set(options.webSockets?.() ?? 0); } });
+  new Gauge({ name: 'tweetstore_store_head_seq', help: 'newest durable event seq', registers: [registry], collect() { this.set(store.headSeq()); } });
+  new Gauge({ name: 'tweetstore_store_tweets', help: 'stored tweets', registers: [registry], collect() { this.set(store.stats().tweets); } });
+  new Gauge({ name: 'tweetstore_store_journal_bytes', help: 'journal bytes on disk', registers: [registry], collect() { this.set(store.stats().journalBytes); } });
+
+  const loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  let current = emptyWindow();
+  let last = { window: emptyWindow(), loop: { p50: 0, p99: 0, max: 0 } };
+
+  function sample(into: number[], ms: number, seen: number) {
+    if (into.length < maxSamples) into.push(ms);
+    else {
+      const slot = Math.floor(Math.random() * seen);
+      if (slot < maxSamples) into[slot] = ms;
+    }
+  }
+
+  const roll = setInterval(() => {
+    last = {
+      window: current,
+      loop: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+    };
+    loopDelay.reset();
+    current = emptyWindow();
+  }, 1000);
+  roll.unref();
+
+  return {
+    registry,
+    recordCall(path, type, durationMs, errorCode) {
+      calls.inc({ path, type, code: errorCode ?? 'OK' });
+      duration.observe({ path, type }, durationMs / 1000);
+      const failed = errorCode !== null;
+      current.calls++;
+      if (failed) current.errors++;
+      sample(current.samples, durationMs, current.calls);
+      let p = current.perPath.get(path);
+      if (!p) current.perPath.set(path, (p = { calls: 0, errors: 0, samples: [] }));
+      p.calls++;
+      if (failed) p.errors++;
+      sample(p.samples, durationMs, p.calls);
+    },
+    openSubscription() {
+      subscriptions++;
+      let open = true;
+      return () => {
+        if (open) subscriptions--;
+        open = false;
+      };
+    },
+    async snapshot() {
+      const { window, loop } = last;
+      const all = [...window.samples].sort((a, b) => a - b);
+      const procedures = [...window.perPath].map(([path, p]) => {
+        const sorted = [...p.samples].sort((a, b) => a - b);
+        return { path, calls: p.calls, errors: p.errors, p50Ms: round(percentile(sorted, 0.5)), p95Ms: round(percentile(sorted, 0.95)), p99Ms: round(percentile(sorted, 0.99)) };
+      });
+      const memory = process.memoryUsage();
+      const top = await store.topByVelocity(10);
+      const topTweets: TopTweet[] = [];
+      for (const entry of top) {
+        const tweet = await store.getTweet(entry.tweetId, null);
+        if (tweet) topTweets.push({ id: tweet.id, score: entry.score, velocity: tweet.engagement.velocity, content: tweet.content, author: tweet.author.username });
+      }
+      return {
+        at: new Date(clock.now()),
+        uptimeMs: clock.now() - startedAt,
+        requestsPerSecond: window.calls,
+        errorRate: window.calls ? window.errors / window.calls : 0,
+        latencyMs: { p50: round(percentile(all, 0.5)), p95: round(percentile(all, 0.95)), p99: round(percentile(all, 0.99)) },
+        procedures,
+        memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal },
+        eventLoopDelayMs: { p50: round(loop.p50), p99: round(loop.p99), max: round(loop.max) },
+        connections: { webSockets: options.webSockets?.() ?? 0, subscriptions },
+        store: store.stats(),
+        topTweets,
+      };
+    },
+    close() {
+      clearInterval(roll);
+      loopDelay.disable();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// initTRPC once. This file exports only the builders procedures may use.
+import { initTRPC, TRPCError } from '@trpc/server';
+import { DomainError, idSchema } from '@tweetstore/core';
+import superjson from 'superjson';
+import { z } from 'zod';
+import type { AuthedContext, Context } from './context.ts';
+import { toTRPCError } from './errors.ts';
+import { resolveSession } from './auth/sessions.ts';
+
+/** Field issues of a failed input validation (a Standard Schema error, which is what zod 4 raises through tRPC). */
+function validationIssues(cause: unknown): { path: string[]; message: string }[] | undefined {
+  if (!cause || typeof cause !== 'object' || !('issues' in cause) || !Array.isArray(cause.issues)) return undefined;
+  return (cause.issues as { path?: readonly (PropertyKey | { key: PropertyKey })[]; message: string }[]).map((issue) => ({
+    path: (issue.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)),
+    message: issue.message,
+  }));
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        // Field issues for invalid input: [{path, message}]
+        issues: validationIssues(cause),
+        // Machine-readable facts of a domain error (e.g. expectedVersion/actualVersion of a CONFLICT).
+        details: cause instanceof DomainError ? cause.details : undefined,
+      },
+      // Never leak a stack trace or internal message of a server fault to a client.
+      message: shape.data.code === 'INTERNAL_SERVER_ERROR' ? 'internal error' : shape.message,
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Times every call for telemetry and turns domain errors into their tRPC codes. */
+const observed = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  if (result.ok) {
+    ctx.telemetry.recordCall(path, type, performance.now() - started, null);
+    return result;
+  }
+  const { error: raw } = result as { error: TRPCError };
+  const error = toTRPCError(raw) as TRPCError;
+  ctx.telemetry.recordCall(path, type, performance.now() - started, error.code);
+  if (error !== raw) throw error;
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(observed);
+
+/** Signed-in callers only; narrows ctx.user. The session is checked on every call, so a logout or expiry also
+ * ends a long-lived WebSocket's rights at once. */
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const user = ctx.token ? await resolveSession(ctx, ctx.token) : null;
+  if (!user || !ctx.token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first: no valid session token' });
+  return next({ ctx: { user, token: ctx.token } satisfies Pick<AuthedContext, 'user' | 'token'> });
+});
+
+async function loadVisibleTweet(ctx: Context, id: string, viewerId: string | null) {
+  const tweet = await ctx.store.getTweet(id, viewerId);
+  // Others' drafts and archived tweets answer exactly like ids that never existed.
+  if (!tweet) throw new TRPCError({ code: 'NOT_FOUND', message: `tweet ${id} not found` });
+  return tweet;
+}
+
+const tweetIdInput = z.object({ id: idSchema });
+
+/** A tweet the caller may see (drafts/archived only for their author), loaded once onto ctx.tweet. */
+export const visibleTweetProcedure = publicProcedure.input(tweetIdInput).use(async ({ ctx, input, next }) => {
+  const viewer = ctx.token ? await resolveSession(ctx, ctx.token) : null;
+  return next({ ctx: { tweet: await loadVisibleTweet(ctx, input.id, viewer?.id ?? null), viewer } });
+});
+
+/** A signed-in caller acting on a tweet they can see (engagement). */
+export const signedInTweetProcedure = authedProcedure.input(tweetIdInput).use(async ({ ctx, input, next }) =>
+  next({ ctx: { tweet: await loadVisibleTweet(ctx, input.id, ctx.user.id) } }),
+);
+
+/** A tweet the caller authored: loaded and authorised once, so handlers never repeat the check. */
+export const ownTweetProcedure = authedProcedure.input(tweetIdInput).use(async ({ ctx, input, next }) => {
+  const tweet = await loadVisibleTweet(ctx, input.id, ctx.user.id);
+  if (tweet.author.id !== ctx.user.id) throw new TRPCError({ code: 'FORBIDDEN', message: 'only the author may do that to this tweet' });
+  return next({ ctx: { tweet } });
+});

@@ -1,0 +1,308 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { codeOf, openTestApi, type TestApi } from './setup.ts';
+
+let t: TestApi;
+beforeEach(async () => {
+  t = await openTestApi();
+});
+afterEach(async () => {
+  await t.close();
+});
+
+describe('auth', () => {
+  it('registers, signs in, knows who is calling, and logs out', async () => {
+    const { user, token } = await t.anonymous.auth.register({ username: 'ada', password: 'lovelace-1815', displayName: 'Ada' });
+    expect(user).toMatchObject({ username: 'ada', displayName: 'Ada' });
+    expect(await t.as(token).auth.me()).toMatchObject({ id: user.id });
+    const login = await t.anonymous.auth.login({ username: 'ADA', password: 'lovelace-1815' });
+    expect(login.token).not.toBe(token);
+    expect(await t.as(token).auth.logout()).toEqual({ ok: true });
+    expect(await t.as(token).auth.me()).toBeNull();
+    expect(await codeOf(t.as(token).tweet.create({ content: 'after logout' }))).toBe('UNAUTHORIZED');
+    expect(await t.as(login.token).auth.me()).toMatchObject({ id: user.id });
+  });
+
+  it('refuses a taken username case-insensitively, a wrong password and a bad token', async () => {
+    await t.user('grace');
+    expect(await codeOf(t.anonymous.auth.register({ username: 'GRACE', password: 'another-password' }))).toBe('CONFLICT');
+    expect(await codeOf(t.anonymous.auth.login({ username: 'grace', password: 'wrong-password' }))).toBe('UNAUTHORIZED');
+    expect(await codeOf(t.anonymous.auth.login({ username: 'nobody', password: 'wrong-password' }))).toBe('UNAUTHORIZED');
+    expect(await t.as('forged-token').auth.me()).toBeNull();
+  });
+
+  it('expires sessions with the clock', async () => {
+    const { api } = await t.user('hopper');
+    t.clock.advance(t.deps.config.sessionTtlMs + 1);
+    expect(await api.auth.me()).toBeNull();
+  });
+});
+
+describe('tweets', () => {
+  it('creates a tweet authored by the caller, whatever the input says', async () => {
+    const alice = await t.user('alice');
+    const tweet = await alice.api.tweet.create({ content: 'Hello #tweetstore @bob https://example.com/x', authorId: 'someone-else' } as never);
+    expect(tweet.author.id).toBe(alice.id);
+    expect(tweet).toMatchObject({ version: 1, state: 'published', hashtags: ['tweetstore'], mentions: ['bob'], urls: ['https://example.com/x'], editedAt: null });
+    expect(tweet.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await t.anonymous.tweet.get({ id: tweet.id })).toMatchObject({ id: tweet.id, content: tweet.content });
+  });
+
+  it('requires a session to post and to engage', async () => {
+    expect(await codeOf(t.anonymous.tweet.create({ content: 'anonymous' }))).toBe('UNAUTHORIZED');
+    const alice = await t.user('alice');
+    const tweet = await alice.api.tweet.create({ content: 'hi' });
+    expect(await codeOf(t.anonymous.tweet.engage({ id: tweet.id, action: 'like' }))).toBe('UNAUTHORIZED');
+  });
+
+  it('lets only the author edit, revert, publish and archive', async () => {
+    const alice = await t.user('alice');
+    const bob = await t.user('bob');
+    const tweet = await alice.api.tweet.create({ content: 'mine' });
+    expect(await codeOf(bob.api.tweet.edit({ id: tweet.id, content: 'yours now' }))).toBe('FORBIDDEN');
+    expect(await codeOf(bob.api.tweet.revert({ id: tweet.id, toVersion: 1 }))).toBe('FORBIDDEN');
+    expect(await codeOf(bob.api.tweet.archive({ id: tweet.id }))).toBe('FORBIDDEN');
+    expect((await t.anonymous.tweet.get({ id: tweet.id })).content).toBe('mine');
+  });
+
+  it('hides drafts and archived tweets from everyone but the author', async () => {
+    const alice = await t.user('alice');
+    const bob = await t.user('bob');
+    const draft = await alice.api.tweet.create({ content: 'secret plan', draft: true });
+    expect(draft.state).toBe('draft');
+    expect(await codeOf(bob.api.tweet.get({ id: draft.id }))).toBe('NOT_FOUND');
+    expect(await codeOf(t.anonymous.tweet.versions({ id: draft.id }))).toBe('NOT_FOUND');
+    expect(await codeOf(bob.api.tweet.engage({ id: draft.id, action: 'like' }))).toBe('NOT_FOUND');
+    expect((await bob.api.tweet.list({})).items.map((x) => x.id)).not.toContain(draft.id);
+    expect((await alice.api.tweet.get({ id: draft.id })).state).toBe('draft');
+
+    const published = await alice.api.tweet.publish({ id: draft.id });
+    expect(published.state).toBe('published');
+    expect((await bob.api.tweet.get({ id: draft.id })).content).toBe('secret plan');
+
+    await alice.api.tweet.archive({ id: draft.id });
+    expect(await codeOf(bob.api.tweet.get({ id: draft.id }))).toBe('NOT_FOUND');
+    expect((await alice.api.tweet.list({ includeArchived: true, authorId: alice.id })).items.map((x) => x.id)).toContain(draft.id);
+    expect((await alice.api.tweet.list({})).items.map((x) => x.id)).not.toContain(draft.id);
+    expect((await alice.api.tweet.versions({ id: draft.id })).items).toHaveLength(1);
+    expect((await alice.api.tweet.restore({ id: draft.id })).state).toBe('published');
+    expect(await codeOf(alice.api.tweet.publish({ id: draft.id }))).toBe('PRECONDITION_FAILED');
+  });
+
+  it('keeps every version, diffs any two, and reverts as a new version', async () => {
+    const alice = await t.user('alice');
+    const v1 = await alice.api.tweet.create({ content: 'The quick brown fox' });
+    const v2 = await alice.api.tweet.edit({ id: v1.id, content: 'The quick red fox', expectedVersion: 1 });
+    expect(v2).toMatchObject({ version: 2, content: 'The quick red fox' });
+    expect(v2.editedAt).toBeInstanceOf(Date);
+    const same = await alice.api.tweet.edit({ id: v1.id, content: 'The quick red fox' });
+    expect(same.version).toBe(2);
+    await alice.api.tweet.edit({ id: v1.id, content: 'The quick red fox jumps 🦊' });
+    const diff = await t.anonymous.tweet.diff({ id: v1.id, from: 1, to: 3 });
+    expect(diff.ops.filter(([op]) => op !== 1).map(([, s]) => s).join('')).toBe('The quick brown fox');
+    expect(diff.ops.filter(([op]) => op !== -1).map(([, s]) => s).join('')).toBe('The quick red fox jumps 🦊');
+    expect(diff.ops.some(([op, text]) => op === -1 && text.includes('brown'))).toBe(true);
+
+    const reverted = await alice.api.tweet.revert({ id: v1.id, toVersion: 1, expectedVersion: 3 });
+    expect(reverted).toMatchObject({ version: 4, content: 'The quick brown fox', contentHash: v1.contentHash });
+    const { items } = await t.anonymous.tweet.versions({ id: v1.id });
+    expect(items.map((v) => [v.version, v.kind, v.content])).toEqual([
+      [1, 'created', 'The quick brown fox'],
+      [2, 'edited', 'The quick red fox'],
+      [3, 'edited', 'The quick red fox jumps 🦊'],
+      [4, 'reverted', 'The quick brown fox'],
+    ]);
+    expect(await codeOf(t.anonymous.tweet.diff({ id: v1.id, from: 1, to: 9 }))).toBe('NOT_FOUND');
+    expect(await codeOf(alice.api.tweet.revert({ id: v1.id, toVersion: 9 }))).toBe('NOT_FOUND');
+  });
+
+  it('answers a stale expectedVersion with CONFLICT and a closed edit policy with PRECONDITION_FAILED', async () => {
+    const alice = await t.user('alice');
+    const tweet = await alice.api.tweet.create({ content: 'v1' });
+    await alice.api.tweet.edit({ id: tweet.id, content: 'v2', expectedVersion: 1 });
+    const error = await alice.api.tweet.edit({ id: tweet.id, content: 'v3', expectedVersion: 1 }).then(
+      () => null,
+      (e: unknown) => e as { code: string; cause?: { details?: unknown } },
+    );
+    expect(error).toMatchObject({ code: 'CONFLICT' });
+    expect(error?.cause?.details).toEqual({ expectedVersion: 1, actualVersion: 2 });
+    t.clock.advance(3_600_001);
+    expect(await codeOf(alice.api.tweet.edit({ id: tweet.id, content: 'too late' }))).toBe('PRECONDITION_FAILED');
+  });
+
+  it('returns the original tweet for a repeated idempotency key', async () => {
+    const alice = await t.user('alice');
+    const [a, b] = await Promise.all([
+      alice.api.tweet.create({ content: 'once', idempotencyKey: 'k-1' }),
+      alice.api.tweet.create({ content: 'once', idempotencyKey: 'k-1' }),
+    ]);
+    expect(b.id).toBe(a.id);
+    expect((await alice.api.tweet.list({ authorId: alice.id })).items).toHaveLength(1);
+  });
+
+  it('counts engagement once per user and replies from real replies', async () => {
+    const alice = await t.user('alice');
+    const bob = await t.user('bob');
+    const tweet = await alice.api.tweet.create({ content: 'like me' });
+    await bob.api.tweet.engage({ id: tweet.id, action: 'like' });
+    const twice = await bob.api.tweet.engage({ id: tweet.id, action: 'like' });
+    expect(twice).toMatchObject({ likes: 1, likedByCurrentUser: true });
+    expect((await alice.api.tweet.get({ id: tweet.id })).engagement).toMatchObject({ likes: 1, likedByCurrentUser: false });
+    await bob.api.tweet.create({ content: 'a reply', replyToId: tweet.id });
+    await bob.api.tweet.create({ content: 'a draft reply', replyToId: tweet.id, draft: true });
+    expect((await t.anonymous.tweet.get({ id: tweet.id })).engagement.replies).toBe(1);
+    expect((await t.anonymous.tweet.list({ replyToId: tweet.id })).items.map((r) => r.content)).toEqual(['a reply']);
+    const viewed = await bob.api.tweet.engage({ id: tweet.id, action: 'view' });
+    expect(viewed.views).toBe(1);
+    expect(viewed.velocity.likes).toBeGreaterThan(0);
+  });
+});
+
+describe('pagination', () => {
+  it('pages newest first, and a cursor stays correct while new tweets arrive', async () => {
+    const alice = await t.user('alice');
+    for (let i = 0; i < 25; i++) await alice.api.tweet.create({ content: `tweet ${i}` });
+    const page1 = await t.anonymous.tweet.list({ limit: 10 });
+    expect(page1.items.map((x) => x.content)).toEqual(Array.from({ length: 10 }, (_, i) => `tweet ${24 - i}`));
+    for (let i = 25; i < 30; i++) await alice.api.tweet.create({ content: `tweet ${i}` });
+    const page2 = await t.anonymous.tweet.list({ limit: 10, cursor: page1.nextCursor });
+    const page3 = await t.anonymous.tweet.list({ limit: 10, cursor: page2.nextCursor });
+    expect([...page2.items, ...page3.items].map((x) => x.content)).toEqual(Array.from({ length: 15 }, (_, i) => `tweet ${14 - i}`));
+    expect(page3.nextCursor).toBeNull();
+  });
+});
+
+describe('bad input changes nothing and never answers 500', () => {
+  it('refuses each invalid input with BAD_REQUEST or NOT_FOUND', async () => {
+    const alice = await t.user('alice');
+    const tweet = await alice.api.tweet.create({ content: 'valid' });
+    const before = t.store.headSeq();
+    const cases: [string, () => Promise<unknown>, string][] = [
+      ['empty content', () => alice.api.tweet.create({ content: '' }), 'BAD_REQUEST'],
+      ['whitespace content', () => alice.api.tweet.create({ content: '   \n ' }), 'BAD_REQUEST'],
+      ['281 weighted chars', () => alice.api.tweet.create({ content: 'a'.repeat(281) }), 'BAD_REQUEST'],
+      ['141 CJK chars', () => alice.api.tweet.create({ content: '漢'.repeat(141) }), 'BAD_REQUEST'],
+      ['lone surrogate', () => alice.api.tweet.create({ content: 'bad \uD83D text' }), 'BAD_REQUEST'],
+      ['wrong type', () => alice.api.tweet.create({ content: 42 } as never), 'BAD_REQUEST'],
+      ['U+FFFE', () => alice.api.tweet.create({ content: 'x\uFFFE' }), 'BAD_REQUEST'],
+      ['unknown media', () => alice.api.tweet.create({ content: 'pic', mediaIds: ['a'.repeat(64)] }), 'BAD_REQUEST'],
+      ['malformed id', () => alice.api.tweet.get({ id: 'nope' }), 'BAD_REQUEST'],
+      ['unknown id', () => alice.api.tweet.get({ id: '01JZZZZZZZZZZZZZZZZZZZZZZZ' }), 'NOT_FOUND'],
+      ['reply to unknown', () => alice.api.tweet.create({ content: 'r', replyToId: '01JZZZZZZZZZZZZZZZZZZZZZZZ' }), 'NOT_FOUND'],
+      ['bad cursor', () => alice.api.tweet.list({ cursor: 'garbage' }), 'BAD_REQUEST'],
+      ['limit 0', () => alice.api.tweet.list({ limit: 0 }), 'BAD_REQUEST'],
+      ['limit 101', () => alice.api.tweet.list({ limit: 101 }), 'BAD_REQUEST'],
+      ['unknown action', () => alice.api.tweet.engage({ id: tweet.id, action: 'boost' } as never), 'BAD_REQUEST'],
+      ['version 0', () => alice.api.tweet.revert({ id: tweet.id, toVersion: 0 }), 'BAD_REQUEST'],
+      ['short password', () => t.anonymous.auth.register({ username: 'zed', password: 'short' }), 'BAD_REQUEST'],
+      ['bad username', () => t.anonymous.auth.register({ username: 'no spaces!', password: 'long-enough' }), 'BAD_REQUEST'],
+      ['too many ids', () => t.anonymous.tweet.onEngagement({ ids: Array(101).fill(tweet.id) }), 'BAD_REQUEST'],
+    ];
+    for (const [name, call, code] of cases) {
+      expect(`${name}: ${await codeOf(call())}`).toBe(`${name}: ${code}`);
+    }
+    expect(t.store.headSeq()).toBe(before);
+    expect((await t.anonymous.tweet.list({})).items).toHaveLength(1);
+  });
+
+  it('names the offending field of invalid input', async () => {
+    const alice = await t.user('alice');
+    const error = (await alice.api.tweet.create({ content: 'a'.repeat(300) }).catch((e: unknown) => e)) as { code: string; cause: { issues: { path: PropertyKey[]; message: string }[] } };
+    expect(error.code).toBe('BAD_REQUEST');
+    expect(error.cause.issues[0]).toMatchObject({ path: ['content'] });
+    expect(error.cause.issues[0]!.message).toContain('300');
+  });
+});
+
+describe('subscriptions', () => {
+  type Envelope = [id: string, data: { type: string; tweet?: { id: string } }];
+  const envelope = (r: IteratorResult<unknown>) => r.value as Envelope;
+
+  it('streams changes with tracked ids and resumes after lastEventId without gaps or duplicates', async () => {
+    const alice = await t.user('alice');
+    const controller = new AbortController();
+    const stream = await t.as(null, controller.signal).tweet.onChange({});
+    const iterator = stream[Symbol.asyncIterator]();
+    const next = iterator.next(); // the stream starts here: what happens from now on is delivered
+    const a = await alice.api.tweet.create({ content: 'first' });
+    const [lastEventId, first] = envelope(await next);
+    expect(first).toMatchObject({ type: 'created', tweet: { id: a.id } });
+    expect(lastEventId).toMatch(/^\d+@/);
+    controller.abort();
+    expect((await iterator.next()).done).toBe(true);
+
+    const b = await alice.api.tweet.create({ content: 'second' });
+    await alice.api.tweet.edit({ id: b.id, content: 'second, edited' });
+    const resumedAbort = new AbortController();
+    const resumed = (await t.as(null, resumedAbort.signal).tweet.onChange({ lastEventId }))[Symbol.asyncIterator]();
+    const got = [envelope(await resumed.next()), envelope(await resumed.next())];
+    expect(got.map(([, d]) => [d.type, d.tweet?.id])).toEqual([
+      ['created', b.id],
+      ['edited', b.id],
+    ]);
+    const live = resumed.next();
+    const c = await alice.api.tweet.create({ content: 'third' });
+    const [thirdId, third] = envelope(await live);
+    expect(third).toMatchObject({ type: 'created', tweet: { id: c.id } });
+    expect(new Set([lastEventId, ...got.map(([id]) => id), thirdId]).size).toBe(4);
+    resumedAbort.abort();
+  });
+
+  it('hides others\' drafts from the stream but shows the author their own', async () => {
+    const alice = await t.user('alice');
+    const bobAbort = new AbortController();
+    const aliceAbort = new AbortController();
+    const bobs = (await t.as((await t.user('bob')).token, bobAbort.signal).tweet.onChange({}))[Symbol.asyncIterator]();
+    const alices = (await t.as(alice.token, aliceAbort.signal).tweet.onChange({}))[Symbol.asyncIterator]();
+    const [bobNext, aliceNext] = [bobs.next(), alices.next()];
+    const draft = await alice.api.tweet.create({ content: 'private', draft: true });
+    const open = await alice.api.tweet.create({ content: 'public' });
+    expect(envelope(await aliceNext)[1]).toMatchObject({ type: 'created', tweet: { id: draft.id } });
+    expect(envelope(await bobNext)[1]).toMatchObject({ type: 'created', tweet: { id: open.id } });
+    bobAbort.abort();
+    aliceAbort.abort();
+  });
+
+  it('sends a reset for an event id from another store, then carries on live', async () => {
+    const alice = await t.user('alice');
+    const abort = new AbortController();
+    const it = (await t.as(null, abort.signal).tweet.onChange({ lastEventId: '5@another-store' }))[Symbol.asyncIterator]();
+    expect(envelope(await it.next())[1]).toEqual({ type: 'reset' });
+    const live = it.next();
+    const tweet = await alice.api.tweet.create({ content: 'after reset' });
+    expect(envelope(await live)[1]).toMatchObject({ type: 'created', tweet: { id: tweet.id } });
+    abort.abort();
+  });
+
+  it('streams engagement of the watched tweets, including replies counted for the parent', async () => {
+    const alice = await t.user('alice');
+    const bob = await t.user('bob');
+    const tweet = await alice.api.tweet.create({ content: 'watch me' });
+    const other = await alice.api.tweet.create({ content: 'not watched' });
+    const abort = new AbortController();
+    const it = (await t.as(alice.token, abort.signal).tweet.onEngagement({ ids: [tweet.id] }))[Symbol.asyncIterator]();
+    const first = it.next();
+    await bob.api.tweet.engage({ id: other.id, action: 'like' });
+    await bob.api.tweet.engage({ id: tweet.id, action: 'like' });
+    expect(envelope(await first)[1]).toMatchObject({ type: 'engagement', id: tweet.id, engagement: { likes: 1, likedByCurrentUser: false } });
+    const second = it.next();
+    await bob.api.tweet.create({ content: 'reply', replyToId: tweet.id });
+    expect(envelope(await second)[1]).toMatchObject({ type: 'engagement', id: tweet.id, engagement: { replies: 1 } });
+    abort.abort();
+  });
+});
+
+describe('system', () => {
+  it('reports health and live stats', async () => {
+    const alice = await t.user('alice');
+    await alice.api.tweet.create({ content: 'count me' });
+    expect(await t.anonymous.system.health()).toMatchObject({ ok: true, version: expect.any(String) });
+    const stats = await t.anonymous.system.stats();
+    expect(stats.store).toMatchObject({ tweets: 1, users: 1 });
+    expect(stats.memory.rssBytes).toBeGreaterThan(0);
+    const abort = new AbortController();
+    const it = (await t.as(null, abort.signal).system.onStats())[Symbol.asyncIterator]();
+    const [a, b] = [(await it.next()).value, (await it.next()).value] as { at: Date }[];
+    expect(b!.at.getTime()).toBeGreaterThanOrEqual(a!.at.getTime());
+    abort.abort();
+  });
+});

@@ -1,0 +1,40 @@
+// Plain-text rendering for the CLI.
+import type { Stats } from '@tweetstore/api';
+import type { DiffOp, Tweet, TweetVersion } from '@tweetstore/core';
+
+export function formatTweet(t: Tweet): string {
+  const e = t.engagement;
+  const flags = [t.state !== 'published' ? t.state : null, t.editedAt ? `edited, v${t.version}` : null, t.replyToId ? `reply to ${t.replyToId}` : null]
+    .filter(Boolean)
+    .join(', ');
+  return [
+    `${t.id}  @${t.author.username}  ${t.createdAt.toISOString()}${flags ? `  (${flags})` : ''}`,
+    `  ${t.content.replaceAll('\n', '\n  ')}`,
+    `  ♥ ${e.likes}  ⟲ ${e.retweets}  ↩ ${e.replies}  👁 ${e.views}   velocity/min: likes ${e.velocity.likes.toFixed(2)} retweets ${e.velocity.retweets.toFixed(2)}`,
+  ].join('\n');
+}
+
+export function formatVersion(v: TweetVersion): string {
+  return `v${v.version}  ${v.kind.padEnd(8)}  ${v.createdAt.toISOString()}  ${v.contentHash.slice(0, 19)}…\n    ${v.content.replaceAll('\n', '\n    ')}`;
+}
+
+/** Deleted text in [-…-], inserted text in {+…+} (like `git diff --word-diff`). */
+export function formatDiff(d: { from: number; to: number; ops: DiffOp[] }): string {
+  const body = d.ops.map(([op, text]) => (op === 0 ? text : op === -1 ? `[-${text}-]` : `{+${text}+}`)).join('');
+  return `v${d.from} → v${d.to}\n${body}`;
+}
+
+export function formatStats(s: Stats): string {
+  const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
+  const lines = [
+    `${s.at.toISOString()}  up ${(s.uptimeMs / 1000).toFixed(0)} s`,
+    `requests/s ${s.requestsPerSecond}  errors ${(s.errorRate * 100).toFixed(1)}%  latency p50 ${s.latencyMs.p50} ms  p95 ${s.latencyMs.p95} ms  p99 ${s.latencyMs.p99} ms`,
+    `memory rss ${mb(s.memory.rssBytes)} heap ${mb(s.memory.heapUsedBytes)}  event-loop delay p99 ${s.eventLoopDelayMs.p99} ms max ${s.eventLoopDelayMs.max} ms`,
+    `websockets ${s.connections.webSockets}  subscriptions ${s.connections.subscriptions}`,
+    `store: ${s.store.tweets} tweets, ${s.store.users} users, ${s.store.versions} versions, head seq ${s.store.headSeq}, journal ${mb(s.store.journalBytes)}, checkpoint ${mb(s.store.checkpointBytes)}`,
+  ];
+  if (s.topTweets.length) {
+    lines.push('top by velocity:', ...s.topTweets.map((t) => `  ${t.score.toFixed(2)}/min  @${t.author}: ${t.content.slice(0, 60)}`));
+  }
+  return lines.join('\n');
+}

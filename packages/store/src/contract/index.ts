@@ -1,0 +1,30 @@
+// The store contract: one suite, run against every engine through its factory (never copied per engine).
+// Everything goes through the TweetStore port; errors are asserted by class or code, never by message.
+import { describe } from 'vitest';
+import { useContractContext, type StoreHarnessFactory } from './context.ts';
+import { durabilityContract } from './durability.ts';
+import { editsContract } from './edits.ts';
+import { engagementContract } from './engagement.ts';
+import { eventsContract } from './events.ts';
+import { historyPropertyContract } from './history-property.ts';
+import { tweetsContract } from './tweets.ts';
+import { usersContract } from './users.ts';
+
+export { CONTRACT_EDIT_POLICY, type ManualClock, type StoreHarness, type StoreHarnessFactory, type StoreHarnessOptions } from './context.ts';
+
+/**
+ * Registers the contract's describe/it blocks. `factory` builds a fresh, empty store per test on the clock and
+ * with the edit policy it is given (options.policy); `reopen()` closes it and opens the same data again.
+ */
+export function describeTweetStoreContract(engineName: string, factory: StoreHarnessFactory): void {
+  describe(`TweetStore contract: ${engineName}`, () => {
+    const ctx = useContractContext(factory);
+    usersContract(ctx);
+    tweetsContract(ctx);
+    editsContract(ctx);
+    engagementContract(ctx);
+    eventsContract(ctx);
+    durabilityContract(ctx);
+    historyPropertyContract(ctx);
+  });
+}

@@ -1,0 +1,58 @@
+// What the port returns: the public objects of API.md, built from projection records for one viewer at one time.
+import { editControls, rebuildAll, ratePerMinute, type EditPolicy, type Engagement, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
+import type { Projection } from './projection.ts';
+import type { TweetRecord, UserRecord } from './records.ts';
+
+export function userView(u: UserRecord): User {
+  return { id: u.id, username: u.username, displayName: u.displayName, createdAt: new Date(u.createdAt) };
+}
+
+/** drafts and archived tweets only for their author */
+export function visibleTo(t: TweetRecord, viewerId: string | null): boolean {
+  return t.state === 'published' || t.authorId === viewerId;
+}
+
+export function engagementView(t: TweetRecord, viewerId: string | null, now: number): Engagement {
+  return {
+    likes: t.likes?.size ?? 0,
+    retweets: t.retweets?.size ?? 0,
+    replies: t.replies,
+    views: t.views + t.pendingViews,
+    likedByCurrentUser: viewerId !== null && (t.likes?.has(viewerId) ?? false),
+    retweetedByCurrentUser: viewerId !== null && (t.retweets?.has(viewerId) ?? false),
+    velocity: {
+      likes: ratePerMinute(t.velocity.likes, now),
+      retweets: ratePerMinute(t.velocity.retweets, now),
+      replies: ratePerMinute(t.velocity.replies, now),
+      views: ratePerMinute(t.velocity.views, now),
+    },
+  };
+}
+
+export function tweetView(p: Projection, t: TweetRecord, viewerId: string | null, now: number, policy: EditPolicy): Tweet {
+  const author = p.users.get(t.authorId);
+  if (!author) throw new Error(`tweet ${t.id} has unknown author ${t.authorId}`);
+  return {
+    id: t.id,
+    author: userView(author),
+    content: t.content,
+    contentHash: t.contentHash,
+    weightedLength: t.weightedLength,
+    hashtags: [...t.hashtags],
+    mentions: [...t.mentions],
+    urls: [...t.urls],
+    media: [],
+    replyToId: t.replyToId,
+    state: t.state,
+    version: t.versions.length,
+    createdAt: new Date(t.createdAt),
+    editedAt: t.editedAt === null ? null : new Date(t.editedAt),
+    editControls: editControls(t, policy, now),
+    engagement: engagementView(t, viewerId, now),
+  };
+}
+
+export function versionsView(t: TweetRecord): TweetVersion[] {
+  const texts = rebuildAll(t.versions.map((v) => v.body));
+  return t.versions.map((v, i) => ({ version: i + 1, content: texts[i]!, contentHash: v.contentHash, media: [], createdAt: new Date(v.at), kind: v.kind }));
+}

@@ -1,0 +1,6 @@
+// @tweetstore/store: the store port, its events, and the embedded lowdb engine. The contract suite is a separate
+// entry (@tweetstore/store/contract) because it imports vitest.
+export * from './port.ts';
+export * from './events.ts';
+export { openLowdbStore } from './lowdb/open.ts';
+export type { LowdbStoreOptions, StoreLogger } from './lowdb/options.ts';

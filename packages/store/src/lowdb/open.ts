@@ -1,0 +1,29 @@
+// Opening the embedded store: dataDir/store.json (identity), dataDir/journal/ (the durable event log) and
+// dataDir/checkpoints/ (lowdb snapshots of the projection).
+import { mkdir } from 'node:fs/promises';
+import { createIdFactory } from '@tweetstore/core';
+import { openJournal } from '../journal/index.ts';
+import type { TweetStore } from '../port.ts';
+import { EventRing } from '../domain/event-ring.ts';
+import { CheckpointStore } from './checkpoints.ts';
+import { journalOptions, resolveOptions, type LowdbStoreOptions } from './options.ts';
+import { recover } from './recovery.ts';
+import { loadOrCreateStoreId } from './store-file.ts';
+import { LowdbTweetStore } from './store.ts';
+
+export async function openLowdbStore(options: LowdbStoreOptions): Promise<TweetStore> {
+  const o = resolveOptions(options, () => createIdFactory());
+  await mkdir(o.dataDir, { recursive: true });
+  const storeId = await loadOrCreateStoreId(o.dataDir, o.clock.now());
+  const checkpoints = new CheckpointStore(o.checkpointsDir, storeId);
+  await checkpoints.init();
+  const journal = await openJournal(journalOptions(o));
+  const ring = new EventRing(o.retainEvents);
+  try {
+    const recovered = await recover({ checkpoints, journal, now: o.clock.now(), logger: o.logger, ring: { ring, retainEvents: o.retainEvents } });
+    return new LowdbTweetStore(storeId, o, journal, checkpoints, recovered, ring);
+  } catch (error) {
+    await journal.close();
+    throw error;
+  }
+}

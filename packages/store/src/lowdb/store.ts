@@ -1,0 +1,384 @@
+// The embedded engine: commands are decided and applied to the in-memory projection synchronously (so the event
+// loop serialises them), then made durable by the journal; a command resolves, and subscribers hear of its event,
+// only once it is durable. Checkpoints are lowdb files; see ./checkpoints.ts and ./recovery.ts.
+import { InvalidInput, StorageUnavailable, type Engagement, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
+import type { StoreEvent } from '../events.ts';
+import { JournalError, openJournal, type Journal } from '../journal/index.ts';
+import type {
+  CreateTweet,
+  Credentials,
+  EditTweet,
+  Engage,
+  EventsAfter,
+  ListTweets,
+  RegisterUser,
+  RevertTweet,
+  Session,
+  StoreStats,
+  TransitionTweet,
+  TweetPage,
+  TweetStore,
+  VelocityEntry,
+} from '../port.ts';
+import {
+  decideCloseSession,
+  decideCreate,
+  decideEdit,
+  decideEngage,
+  decideOpenSession,
+  decideRegister,
+  decideRevert,
+  decideTransition,
+  existing,
+  type DecideContext,
+  type EventDraft,
+} from '../domain/decide.ts';
+import type { EventRing } from '../domain/event-ring.ts';
+import type { Projection } from '../domain/projection.ts';
+import type { TweetRecord } from '../domain/records.ts';
+import { captureSnapshot } from '../domain/snapshot.ts';
+import { engagementView, tweetView, userView, versionsView, visibleTo } from '../domain/views.ts';
+import type { CheckpointInfo, CheckpointStore } from './checkpoints.ts';
+import { EventLog } from './event-log.ts';
+import { journalOptions, type ResolvedOptions } from './options.ts';
+import { recover, type Recovered } from './recovery.ts';
+
+export class LowdbTweetStore implements TweetStore {
+  readonly engine = 'lowdb';
+  #p: Projection;
+  #journal: Journal;
+  readonly #log: EventLog;
+  /** The newest durable checkpoint, and the one before it (kept so a corrupt newest one can fall back). */
+  #checkpoint: CheckpointInfo | null;
+  #previousCheckpoint: CheckpointInfo | null = null;
+  #checkpointing: Promise<void> | undefined;
+  #eventsSinceCheckpoint = 0;
+  #rebuilding: Promise<void> | undefined;
+  #lastFailure: unknown;
+  #closing: Promise<void> | undefined;
+  #viewsTimer: NodeJS.Timeout | undefined;
+  readonly #checkpointTimer: NodeJS.Timeout;
+
+  constructor(
+    readonly storeId: string,
+    private readonly o: ResolvedOptions,
+    journal: Journal,
+    private readonly checkpoints: CheckpointStore,
+    recovered: Recovered,
+    private readonly ring: EventRing,
+  ) {
+    this.#p = recovered.projection;
+    this.#checkpoint = recovered.checkpoint;
+    this.#journal = journal;
+    this.#log = new EventLog(journal, recovered.projection.seq, ring, {
+      onDurable: () => this.#onDurable(),
+      onFailure: (error) => this.#onFailure(error),
+      onSettled: () => void this.#rebuild(),
+    }, o.logger);
+    this.#checkpointTimer = setInterval(() => {
+      if (this.#log.head > (this.#checkpoint?.seq ?? 0)) void this.#checkpointNow();
+    }, o.checkpointIntervalMs).unref();
+  }
+
+  // --- users and sessions ---------------------------------------------------------------------------------------
+
+  async registerUser(cmd: RegisterUser): Promise<User> {
+    const ctx = this.#writeContext();
+    const draft = decideRegister(ctx, cmd);
+    return this.#commit(draft, ctx.now, () => userView(this.#p.users.get(draft.userId)!));
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    const u = this.#p.users.get(id);
+    return u ? userView(u) : null;
+  }
+
+  async findCredentials(username: string): Promise<Credentials | null> {
+    const id = this.#p.userIdsByName.get(username.toLowerCase());
+    const u = id === undefined ? undefined : this.#p.users.get(id);
+    return u ? { user: userView(u), passwordHash: u.passwordHash } : null;
+  }
+
+  async openSession(tokenHash: string, session: Session): Promise<void> {
+    const ctx = this.#writeContext();
+    await this.#commit(decideOpenSession(ctx, tokenHash, session), ctx.now, () => undefined);
+  }
+
+  async findSession(tokenHash: string): Promise<Session | null> {
+    const s = this.#p.sessions.get(tokenHash);
+    return s && s.expiresAt > this.o.clock.now() ? { userId: s.userId, expiresAt: new Date(s.expiresAt) } : null;
+  }
+
+  async closeSession(tokenHash: string): Promise<void> {
+    const ctx = this.#writeContext();
+    const draft = decideCloseSession(ctx, tokenHash);
+    await (draft ? this.#commit(draft, ctx.now, () => undefined) : this.#settled());
+  }
+
+  // --- tweets -----------------------------------------------------------------------------------------------------
+
+  async createTweet(cmd: CreateTweet): Promise<Tweet> {
+    const ctx = this.#writeContext();
+    const decided = decideCreate(ctx, cmd);
+    if ('existing' in decided) {
+      // The first request may still wait for its fsync: answer only once it is durable.
+      await this.#settled();
+      return this.#view(this.#p.tweets.get(decided.existing)!, cmd.authorId);
+    }
+    return this.#commit(decided, ctx.now, () => this.#view(this.#p.tweets.get(decided.tweetId)!, cmd.authorId, ctx.now));
+  }
+
+  async getTweet(id: string, viewerId: string | null): Promise<Tweet | null> {
+    const t = this.#p.tweets.get(id);
+    return t && visibleTo(t, viewerId) ? this.#view(t, viewerId) : null;
+  }
+
+  async listTweets(q: ListTweets): Promise<TweetPage> {
+    if (!Number.isSafeInteger(q.limit) || q.limit < 1) throw new InvalidInput(`limit must be a positive integer, got ${q.limit}`);
+    const ids = this.#p.timelines.page(q);
+    const now = this.o.clock.now();
+    const items = ids.slice(0, q.limit).map((id) => this.#view(this.#p.tweets.get(id)!, q.viewerId, now));
+    return { items, nextBeforeId: ids.length > q.limit ? items.at(-1)!.id : null };
+  }
+
+  async editTweet(cmd: EditTweet): Promise<Tweet> {
+    const ctx = this.#writeContext();
+    return this.#changeTweet(cmd.id, cmd.actorId, ctx.now, decideEdit(ctx, cmd));
+  }
+
+  async revertTweet(cmd: RevertTweet): Promise<Tweet> {
+    const ctx = this.#writeContext();
+    return this.#changeTweet(cmd.id, cmd.actorId, ctx.now, decideRevert(ctx, cmd));
+  }
+
+  async transitionTweet(cmd: TransitionTweet): Promise<Tweet> {
+    const ctx = this.#writeContext();
+    return this.#changeTweet(cmd.id, cmd.actorId, ctx.now, decideTransition(ctx, cmd));
+  }
+
+  async listVersions(id: string): Promise<TweetVersion[]> {
+    return versionsView(existing(this.#p, id));
+  }
+
+  async engage(cmd: Engage): Promise<Engagement> {
+    const ctx = this.#writeContext();
+    const decided = decideEngage(ctx, cmd);
+    const engagement = () => engagementView(this.#p.tweets.get(cmd.id)!, cmd.userId, this.o.clock.now());
+    if (decided === 'view') {
+      this.#p.countViews(cmd.id, 1, ctx.now);
+      this.#viewsTimer ??= setTimeout(() => void this.#flushViews(), this.o.viewsFlushMs).unref();
+      return engagement();
+    }
+    if (decided === null) {
+      await this.#settled();
+      return engagement();
+    }
+    return this.#commit(decided, ctx.now, engagement);
+  }
+
+  async getEngagement(id: string, viewerId: string | null): Promise<Engagement> {
+    return engagementView(existing(this.#p, id), viewerId, this.o.clock.now());
+  }
+
+  async topByVelocity(limit: number): Promise<VelocityEntry[]> {
+    return this.#p.topByVelocity(limit, this.o.clock.now());
+  }
+
+  // --- events -----------------------------------------------------------------------------------------------------
+
+  headSeq(): number {
+    return this.#log.head;
+  }
+
+  async eventsAfter(afterSeq: number, limit: number): Promise<EventsAfter> {
+    const head = this.#log.head;
+    if (!Number.isSafeInteger(afterSeq) || afterSeq < 0 || afterSeq > head) return 'gone';
+    const n = Math.min(Math.max(0, Math.floor(limit)), head - afterSeq);
+    const recent = this.ring.after(afterSeq, n);
+    if (recent) return recent;
+    if (this.#journal.firstSeq() > afterSeq + 1) return 'gone';
+    const out: StoreEvent[] = [];
+    try {
+      for await (const record of this.#journal.read(afterSeq)) {
+        if (record.seq > head || out.length >= n) break;
+        out.push(JSON.parse(record.payload) as StoreEvent);
+      }
+    } catch (error) {
+      if (this.#journal.firstSeq() > afterSeq + 1) return 'gone'; // the segments went while we read them
+      throw error;
+    }
+    return out;
+  }
+
+  subscribe(listener: (event: StoreEvent) => void): () => void {
+    return this.#log.subscribe(listener);
+  }
+
+  stats(): StoreStats {
+    const p = this.#p;
+    const head = this.#log.head;
+    return {
+      engine: this.engine,
+      users: p.users.size,
+      tweets: p.tweets.size,
+      versions: p.versionCount,
+      sessions: p.sessions.size,
+      headSeq: head,
+      checkpointSeq: this.#checkpoint?.seq ?? 0,
+      journalBytes: this.#journal.bytes(),
+      checkpointBytes: (this.#checkpoint?.bytes ?? 0) + (this.#previousCheckpoint?.bytes ?? 0),
+      oldestRetainedSeq: Math.min(this.ring.firstSeq() ?? head + 1, this.#journal.firstSeq()) - 1,
+    };
+  }
+
+  writable(): boolean {
+    return this.#closing === undefined && this.#healthy();
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  // --- write path -------------------------------------------------------------------------------------------------
+
+  #healthy(): boolean {
+    return !this.#log.failed && this.#rebuilding === undefined;
+  }
+
+  #writeContext(): DecideContext {
+    if (this.#closing) throw new StorageUnavailable('the store is closed');
+    if (!this.#healthy()) throw new StorageUnavailable('storage cannot make writes durable; try again shortly', { cause: this.#lastFailure });
+    const now = this.o.clock.now();
+    return { p: this.#p, now, policy: this.o.policy, keyframeInterval: this.o.keyframeInterval, newId: () => this.o.ids(now) };
+  }
+
+  /** Applies the event at once, computes the answer as of right after it, and resolves with it once durable. */
+  #commit<T>(draft: EventDraft, at: number, answer: () => T): Promise<T> {
+    const event = { ...draft, seq: this.#p.seq + 1, at } as StoreEvent;
+    this.#p.apply(event, true);
+    const value = answer();
+    return this.#log.append(event).then(() => value);
+  }
+
+  /** For answers that changed nothing: resolve once everything they may have seen is durable. */
+  #settled(): Promise<void> {
+    return this.#log.waitDurable(this.#p.seq);
+  }
+
+  async #changeTweet(id: string, viewerId: string, now: number, draft: EventDraft | null): Promise<Tweet> {
+    if (draft) return this.#commit(draft, now, () => this.#view(this.#p.tweets.get(id)!, viewerId, now));
+    await this.#settled();
+    return this.#view(this.#p.tweets.get(id)!, viewerId);
+  }
+
+  #view(t: TweetRecord, viewerId: string | null, now = this.o.clock.now()): Tweet {
+    return tweetView(this.#p, t, viewerId, now, this.o.policy);
+  }
+
+  /** One ViewsCounted per tweet with views counted since the last flush. */
+  async #flushViews(): Promise<void> {
+    this.#viewsTimer = undefined;
+    if (!this.#healthy()) {
+      if (this.#p.pendingViews.size > 0 && !this.#closing) this.#viewsTimer = setTimeout(() => void this.#flushViews(), this.o.viewsFlushMs).unref();
+      return;
+    }
+    const now = this.o.clock.now();
+    const commits = [...this.#p.pendingViews].map((tweetId) =>
+      this.#commit({ type: 'ViewsCounted', tweetId, n: this.#p.tweets.get(tweetId)!.pendingViews }, now, () => undefined),
+    );
+    const failed = (await Promise.allSettled(commits)).filter((r) => r.status === 'rejected').length;
+    if (failed > 0) this.o.logger.warn({ tweets: failed }, 'views could not be journaled and are lost');
+  }
+
+  // --- durability: checkpoints, failures, close -------------------------------------------------------------------
+
+  #onDurable(): void {
+    if (++this.#eventsSinceCheckpoint >= this.o.checkpointEveryEvents && !this.#closing) void this.#checkpointNow();
+  }
+
+  #checkpointNow(): Promise<void> {
+    this.#checkpointing ??= this.#writeCheckpoint()
+      .catch((error: unknown) => this.o.logger.error({ err: error }, 'checkpoint failed; the journal still holds everything'))
+      .finally(() => (this.#checkpointing = undefined));
+    return this.#checkpointing;
+  }
+
+  async #writeCheckpoint(): Promise<void> {
+    const p = this.#p;
+    if (p.seq <= (this.#checkpoint?.seq ?? 0) || !this.#healthy()) return;
+    const epoch = this.#log.epoch;
+    // Registered now: a failure of any event up to p.seq rejects it, even if the seq is reused after a rebuild.
+    const durable = this.#log.waitDurable(p.seq);
+    durable.catch(() => {});
+    const now = this.o.clock.now();
+    const snapshot = captureSnapshot(p, now, this.o.rowsPerFile);
+    this.#eventsSinceCheckpoint = 0;
+    const info = await this.checkpoints.write(snapshot, now, async () => {
+      await durable;
+      if (this.#log.epoch !== epoch) throw new StorageUnavailable('storage failed while the checkpoint was written');
+    });
+    this.#previousCheckpoint = this.#checkpoint;
+    this.#checkpoint = info;
+    const previous = this.#previousCheckpoint;
+    await this.checkpoints.removeAllBut(previous ? [info.name, previous.name] : [info.name]);
+    // Keep the journal from the previous checkpoint on (the fallback) and the last retainEvents events.
+    const through = Math.min(previous?.seq ?? 0, this.#log.head - this.o.retainEvents);
+    if (through > 0) await this.#journal.removeThrough(through);
+    this.o.logger.info({ checkpoint: info.name, seq: info.seq, bytes: info.bytes }, 'checkpoint written');
+  }
+
+  #onFailure(error: unknown): void {
+    this.#lastFailure = error;
+    this.o.logger.error({ err: error }, 'journal append failed: writes are refused while the projection is rebuilt from disk');
+  }
+
+  /** Drops everything not durable by rebuilding the projection from the checkpoint and the journal. */
+  #rebuild(): Promise<void> {
+    this.#rebuilding ??= this.#doRebuild().finally(() => (this.#rebuilding = undefined));
+    return this.#rebuilding;
+  }
+
+  async #doRebuild(): Promise<void> {
+    for (;;) {
+      try {
+        await this.#checkpointing;
+        if (this.#lastFailure instanceof JournalError && this.#lastFailure.code === 'FAILED') await this.#reopenJournal();
+        const now = this.o.clock.now();
+        const { projection } = await recover({ checkpoints: this.checkpoints, journal: this.#journal, now, logger: this.o.logger });
+        // Views not yet journaled survive; those of a failed ViewsCounted are lost (as on a crash).
+        for (const id of this.#p.pendingViews) {
+          const n = this.#p.tweets.get(id)?.pendingViews ?? 0;
+          if (n > 0 && projection.tweets.has(id)) projection.countViews(id, n, now);
+        }
+        this.#p = projection;
+        this.#log.reset(projection.seq);
+        this.o.logger.warn({ headSeq: projection.seq }, 'projection rebuilt from disk; accepting writes again');
+        if (projection.pendingViews.size > 0) this.#viewsTimer ??= setTimeout(() => void this.#flushViews(), this.o.viewsFlushMs).unref();
+        return;
+      } catch (error) {
+        this.o.logger.error({ err: error }, 'rebuilding the projection failed; retrying in 1 s');
+        if (this.#closing) return;
+        await new Promise((resolve) => setTimeout(resolve, 1000).unref());
+      }
+    }
+  }
+
+  /** The journal says it is unusable until reopened (a failed batch could not be cut back). */
+  async #reopenJournal(): Promise<void> {
+    await this.#journal.close().catch(() => {});
+    this.#journal = await openJournal(journalOptions(this.o));
+    this.#log.journal = this.#journal;
+  }
+
+  async #close(): Promise<void> {
+    clearInterval(this.#checkpointTimer);
+    clearTimeout(this.#viewsTimer);
+    await this.#rebuilding;
+    if (this.#healthy()) await this.#flushViews();
+    await this.#checkpointing;
+    await this.#journal.flush().catch(() => {});
+    if (this.#healthy()) await this.#checkpointNow();
+    await this.#journal.close();
+  }
+}

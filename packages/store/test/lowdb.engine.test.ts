@@ -371,3 +371,34 @@ describe('lowdb engine: storage failure', () => {
     expect(store.headSeq()).toBe(2);
   });
 });
+
+describe('one process per data folder', () => {
+  it('refuses a second open while the folder is in use, and opens again once closed', async () => {
+    const dir = await tempDir();
+    const clock = manualClock();
+    const first = await open(dir, clock);
+    await expect(open(dir, clock)).rejects.toBeInstanceOf(StorageUnavailable);
+    await closeStore(first);
+    const again = await open(dir, clock);
+    expect(again.headSeq()).toBe(first.headSeq());
+  });
+
+  it('refuses a folder locked by another running process and takes over a lock left by a dead one', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = await tempDir();
+    const clock = manualClock();
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+    try {
+      await writeFile(join(dir, 'LOCK'), `${other.pid}\n`);
+      const refused = await open(dir, clock).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(StorageUnavailable);
+      expect(String((refused as Error).message)).toContain(String(other.pid));
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((r) => other.once('exit', r));
+    }
+    const taken = await open(dir, clock);
+    expect(taken.writable()).toBe(true);
+  });
+});
+

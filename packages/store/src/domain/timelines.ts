@@ -2,6 +2,7 @@
 // ids plus every author's own drafts and archived ids, so a page for any viewer is a merge of at most three sorted
 // lists cut by binary search: O(log n + limit), never a scan over tweets the viewer cannot see.
 import type { TweetState } from '@tweetstore/core';
+import type { ListTweets } from '../port.ts';
 import { newestBefore, SortedIds } from './sorted-ids.ts';
 
 export interface TimelineEntry {
@@ -11,14 +12,8 @@ export interface TimelineEntry {
   state: TweetState;
 }
 
-export interface TimelineQuery {
-  viewerId: string | null;
-  beforeId?: string;
-  limit: number;
-  authorId?: string;
-  replyToId?: string;
-  includeArchived?: boolean;
-}
+/** The same question the port's listTweets asks. */
+export type TimelineQuery = ListTweets;
 
 interface Bucket {
   published: SortedIds;

@@ -20,8 +20,9 @@ export function segmentFirstSeq(name: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-export async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
+/** fsync a file or a directory (a directory's fsync makes the names in it durable). */
+export async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
   try {
     await handle.sync();
   } finally {

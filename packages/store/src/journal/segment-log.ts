@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { open, unlink } from 'node:fs/promises';
 import { JournalError } from './errors.ts';
 import type { SegmentState } from './recovery.ts';
-import { segmentPath, syncDir } from './segment-files.ts';
+import { fsyncPath, segmentPath } from './segment-files.ts';
 import type { JournalIo, JournalStats } from './types.ts';
 
 interface Active extends SegmentState {
@@ -62,7 +62,7 @@ export class SegmentLog {
       }
     }
     this.stats.fsyncs++;
-    await syncDir(this.dir);
+    await fsyncPath(this.dir);
   }
 
   /** Copies of the segment states: a reader sees the sizes of this moment, not later writes. */
@@ -91,7 +91,7 @@ export class SegmentLog {
     const file = await open(path, 'a');
     try {
       this.stats.fsyncs++;
-      await syncDir(this.dir); // the new file's existence must be as durable as the records in it
+      await fsyncPath(this.dir); // the new file's existence must be as durable as the records in it
     } catch (error) {
       await file.close();
       throw error;

@@ -1,11 +1,12 @@
 // lowdb file access for checkpoints: compact JSON (lowdb's DataFile; JSONFile would pretty-print, ~2x the bytes and
 // time), with the size and CRC-32 of what was written or read, and the fsyncs lowdb leaves to us (it writes a temp
 // file and renames it, but syncs neither the file nor its directory).
-import { open, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
+import { fsyncPath } from '../journal/segment-files.ts';
 
 export interface FileFacts {
   bytes: number;
@@ -38,14 +39,7 @@ export async function readJsonFile<T>(path: string): Promise<{ data: T; facts: F
   return db.data === null ? null : { data: db.data, facts };
 }
 
-export async function fsyncPath(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+export { fsyncPath };
 
 /** Small files outside lowdb (store.json): temp file, fsync, rename, fsync the directory. */
 export async function writeFileDurably(path: string, text: string): Promise<void> {

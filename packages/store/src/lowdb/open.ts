@@ -8,22 +8,26 @@ import { EventRing } from '../domain/event-ring.ts';
 import { CheckpointStore } from './checkpoints.ts';
 import { journalOptions, resolveOptions, type LowdbStoreOptions } from './options.ts';
 import { recover } from './recovery.ts';
+import { lockDataDir } from './lock.ts';
 import { loadOrCreateStoreId } from './store-file.ts';
 import { LowdbTweetStore } from './store.ts';
 
 export async function openLowdbStore(options: LowdbStoreOptions): Promise<TweetStore> {
   const o = resolveOptions(options, () => createIdFactory());
   await mkdir(o.dataDir, { recursive: true });
-  const storeId = await loadOrCreateStoreId(o.dataDir, o.clock.now());
-  const checkpoints = new CheckpointStore(o.checkpointsDir, storeId);
-  await checkpoints.init();
-  const journal = await openJournal(journalOptions(o));
-  const ring = new EventRing(o.retainEvents);
+  const lock = await lockDataDir(o.dataDir);
+  let journal;
   try {
+    const storeId = await loadOrCreateStoreId(o.dataDir, o.clock.now());
+    const checkpoints = new CheckpointStore(o.checkpointsDir, storeId);
+    await checkpoints.init();
+    journal = await openJournal(journalOptions(o));
+    const ring = new EventRing(o.retainEvents);
     const recovered = await recover({ checkpoints, journal, now: o.clock.now(), logger: o.logger, ring: { ring, retainEvents: o.retainEvents } });
-    return new LowdbTweetStore(storeId, o, journal, checkpoints, recovered, ring);
+    return new LowdbTweetStore(storeId, o, journal, checkpoints, recovered, ring, lock);
   } catch (error) {
-    await journal.close();
+    await journal?.close();
+    await lock.release();
     throw error;
   }
 }

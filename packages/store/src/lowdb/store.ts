@@ -39,6 +39,7 @@ import type { TweetRecord } from '../domain/records.ts';
 import { captureSnapshot } from '../domain/snapshot.ts';
 import { engagementView, tweetView, userView, versionsView, visibleTo } from '../domain/views.ts';
 import type { CheckpointInfo, CheckpointStore } from './checkpoints.ts';
+import type { DataDirLock } from './lock.ts';
 import { EventLog } from './event-log.ts';
 import { journalOptions, type ResolvedOptions } from './options.ts';
 import { recover, type Recovered } from './recovery.ts';
@@ -66,6 +67,7 @@ export class LowdbTweetStore implements TweetStore {
     private readonly checkpoints: CheckpointStore,
     recovered: Recovered,
     private readonly ring: EventRing,
+    private readonly lock: DataDirLock,
   ) {
     this.#p = recovered.projection;
     this.#checkpoint = recovered.checkpoint;
@@ -380,5 +382,6 @@ export class LowdbTweetStore implements TweetStore {
     await this.#journal.flush().catch(() => {});
     if (this.#healthy()) await this.#checkpointNow();
     await this.#journal.close();
+    await this.lock.release();
   }
 }

@@ -1,5 +1,5 @@
 // The `tweetstore` CLI against a live server, as a user would run it.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,22 @@ describe('tweetstore CLI', () => {
     expect(cli('revert', posted.id, '1').out).toContain('v3');
     expect(cli('list').out).toContain(posted.id);
     expect(cli('stats').out).toMatch(/store: \d+ tweets/);
+  });
+
+  it('tails live events until Ctrl-C', async () => {
+    const env = { ...process.env, TWEETSTORE_URL: server.url, TWEETSTORE_SESSION_FILE: sessionFile };
+    const tail = spawn(process.execPath, [bin, 'tail'], { env });
+    let out = '';
+    let err = '';
+    tail.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    tail.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    await expect.poll(() => err, { timeout: 20_000 }).toContain('Ctrl-C to stop');
+    await new Promise((r) => setTimeout(r, 300));
+    cli('post', 'seen by tail');
+    await expect.poll(() => out, { timeout: 20_000 }).toMatch(/created\n.*@clio[\s\S]*seen by tail/);
+    const exited = new Promise<number | null>((resolve) => tail.once('exit', resolve));
+    tail.kill('SIGINT');
+    expect(await exited).toBe(0);
   });
 
   it('prints typed errors and exits non-zero', () => {

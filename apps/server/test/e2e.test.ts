@@ -154,6 +154,7 @@ describe('a live server over HTTP and WebSocket', () => {
     expect(codeOf(error)).toBe('BAD_REQUEST');
     const issues = (isTRPCClientError(error) ? (error.data as { issues?: { path: string[]; message: string }[] }).issues : undefined) ?? [];
     expect(issues[0]).toMatchObject({ path: ['content'], message: expect.stringContaining('300') });
+    expect((error as Error).message).toBe('invalid input: content: content is 300 weighted characters; the limit is 280');
     const conflict = await user.api.tweet.create.mutate({ content: 'v1' }).then((t) =>
       user.api.tweet.edit.mutate({ id: t.id, content: 'v2' }).then(() => user.api.tweet.edit.mutate({ id: t.id, content: 'v3', expectedVersion: 1 })),
     ).catch((e: unknown) => e);

@@ -20,17 +20,23 @@ const t = initTRPC.context<Context>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
+    const issues = validationIssues(cause);
     return {
       ...shape,
       data: {
         ...shape.data,
         // Field issues for invalid input: [{path, message}]
-        issues: validationIssues(cause),
+        issues,
         // Machine-readable facts of a domain error (e.g. expectedVersion/actualVersion of a CONFLICT).
         details: cause instanceof DomainError ? cause.details : undefined,
       },
       // Never leak a stack trace or internal message of a server fault to a client.
-      message: shape.data.code === 'INTERNAL_SERVER_ERROR' ? 'internal error' : shape.message,
+      message:
+        shape.data.code === 'INTERNAL_SERVER_ERROR'
+          ? 'internal error'
+          : issues?.length
+            ? `invalid input: ${issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')}`
+            : shape.message,
     };
   },
 });

@@ -29,6 +29,7 @@ const envSchema = z.object({
   TWEETSTORE_MAX_EDITS: int('TWEETSTORE_MAX_EDITS', 0, 1_000_000).default(5),
   TWEETSTORE_SESSION_TTL_HOURS: int('TWEETSTORE_SESSION_TTL_HOURS', 1, 24 * 365).default(24 * 30),
   TWEETSTORE_MAX_BODY_BYTES: int('TWEETSTORE_MAX_BODY_BYTES', 1024, 256 * 1024 * 1024).default(1024 * 1024),
+  TWEETSTORE_LOGIN_MAX_FAILURES: int('TWEETSTORE_LOGIN_MAX_FAILURES', 1, 1_000_000).default(10),
   TWEETSTORE_CHECKPOINT_EVERY: int('TWEETSTORE_CHECKPOINT_EVERY', 1, 100_000_000).default(10_000),
   TWEETSTORE_SHUTDOWN_TIMEOUT_MS: int('TWEETSTORE_SHUTDOWN_TIMEOUT_MS', 0, 600_000).default(10_000),
   TWEETSTORE_COOKIE_SECURE: bool('TWEETSTORE_COOKIE_SECURE').default(false),
@@ -45,6 +46,8 @@ export interface ServerConfig {
   sessionTtlMs: number;
   maxBodyBytes: number;
   checkpointEveryEvents: number;
+  /** Failed logins per username per 15 minutes (per client address: 5x this) before TOO_MANY_REQUESTS. */
+  loginMaxFailures: number;
   shutdownTimeoutMs: number;
   cookieSecure: boolean;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -77,6 +80,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     sessionTtlMs: e.TWEETSTORE_SESSION_TTL_HOURS * 3_600_000,
     maxBodyBytes: e.TWEETSTORE_MAX_BODY_BYTES,
     checkpointEveryEvents: e.TWEETSTORE_CHECKPOINT_EVERY,
+    loginMaxFailures: e.TWEETSTORE_LOGIN_MAX_FAILURES,
     shutdownTimeoutMs: e.TWEETSTORE_SHUTDOWN_TIMEOUT_MS,
     cookieSecure: e.TWEETSTORE_COOKIE_SECURE,
     logLevel: e.LOG_LEVEL,

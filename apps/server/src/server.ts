@@ -1,7 +1,7 @@
 // The composition root: builds the store, telemetry and API once, and serves them on one HTTP + WebSocket port.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { appRouter, createContext, createTelemetry, type ApiDeps } from '@tweetstore/api';
+import { appRouter, createContext, createLoginLimiter, createTelemetry, type ApiDeps } from '@tweetstore/api';
 import { systemClock, type Clock } from '@tweetstore/core';
 import { openLowdbStore, type TweetStore } from '@tweetstore/store';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -40,6 +40,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     store,
     clock,
     telemetry,
+    loginLimiter: createLoginLimiter({ failuresPerUser: config.loginMaxFailures, failuresPerAddress: config.loginMaxFailures * 5, windowMs: 15 * 60_000 }),
     config: { sessionTtlMs: config.sessionTtlMs, version: VERSION, statsIntervalMs: 1000 },
   };
   const onError = ({ error, path }: { error: { code: string; message: string; cause?: unknown }; path?: string }) => {
@@ -51,7 +52,8 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: config.maxBodyBytes,
-    createContext: ({ req, res }) => createContext(deps, { token: requestToken(req), cookies: sessionCookieWriter(res, config.cookieSecure) }),
+    createContext: ({ req, res }) =>
+      createContext(deps, { token: requestToken(req), cookies: sessionCookieWriter(res, config.cookieSecure), clientAddress: req.socket.remoteAddress ?? null }),
     onError,
   });
 
@@ -101,7 +103,10 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
     createContext: ({ req, info }) => {
       const fromParams = info.connectionParams?.token;
-      return createContext(deps, { token: typeof fromParams === 'string' && fromParams ? fromParams : requestToken(req) });
+      return createContext(deps, {
+        token: typeof fromParams === 'string' && fromParams ? fromParams : requestToken(req),
+        clientAddress: req.socket.remoteAddress ?? null,
+      });
     },
     onError,
   });

@@ -147,6 +147,20 @@ describe('a live server over HTTP and WebSocket', () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
+  it('answers password guessing with TOO_MANY_REQUESTS and retryAfterMs', async () => {
+    const victim = await signUp(server.url, 'victim');
+    clients.push(victim.api);
+    const anon = createClient({ url: server.url });
+    clients.push(anon);
+    for (let i = 0; i < 10; i++) {
+      expect(codeOf(await anon.auth.login.mutate({ username: 'victim', password: `wrong-${i}-guess` }).catch((e: unknown) => e))).toBe('UNAUTHORIZED');
+    }
+    const blocked = await anon.auth.login.mutate({ username: 'victim', password }).catch((e: unknown) => e);
+    expect(codeOf(blocked)).toBe('TOO_MANY_REQUESTS');
+    expect(isTRPCClientError(blocked) && (blocked.data as { retryAfterMs?: number }).retryAfterMs).toBeGreaterThan(60_000);
+    expect(isTRPCClientError(blocked) && (blocked.data as { httpStatus?: number }).httpStatus).toBe(429);
+  });
+
   it('names the offending field of invalid input in error.data.issues', async () => {
     const user = await signUp(server.url, 'fielder');
     clients.push(user.api);

@@ -1,6 +1,7 @@
 // Inner context (what tests pass to createCaller) and the outer context the server builds per request/connection.
 import type { Clock, User } from '@tweetstore/core';
 import type { TweetStore } from '@tweetstore/store';
+import type { LoginLimiter } from './auth/limits.ts';
 import type { Telemetry } from './telemetry.ts';
 
 export interface ApiConfig {
@@ -20,6 +21,7 @@ export interface ApiDeps {
   clock: Clock;
   config: ApiConfig;
   telemetry: Telemetry;
+  loginLimiter: LoginLimiter;
 }
 
 /** How a transport lets a procedure set or clear the browser's session cookie (HTTP only; WebSocket has none). */
@@ -32,10 +34,18 @@ export interface Context extends ApiDeps {
   /** The bearer token the caller presented (header, connectionParams or cookie), if any. */
   token: string | null;
   cookies: SessionCookieWriter | null;
+  /** The client's network address (for rate limits), when the transport knows it. */
+  clientAddress: string | null;
 }
 
-export function createContext(deps: ApiDeps, request: { token?: string | null; cookies?: SessionCookieWriter | null } = {}): Context {
-  return { ...deps, token: request.token ?? null, cookies: request.cookies ?? null };
+export interface RequestInfo {
+  token?: string | null;
+  cookies?: SessionCookieWriter | null;
+  clientAddress?: string | null;
+}
+
+export function createContext(deps: ApiDeps, request: RequestInfo = {}): Context {
+  return { ...deps, token: request.token ?? null, cookies: request.cookies ?? null, clientAddress: request.clientAddress ?? null };
 }
 
 export interface AuthedContext extends Context {

@@ -29,6 +29,8 @@ const t = initTRPC.context<Context>().create({
         issues,
         // Machine-readable facts of a domain error (e.g. expectedVersion/actualVersion of a CONFLICT).
         details: cause instanceof DomainError ? cause.details : undefined,
+        // API.md: TOO_MANY_REQUESTS carries how long to wait.
+        retryAfterMs: cause instanceof DomainError && typeof cause.details?.retryAfterMs === 'number' ? cause.details.retryAfterMs : undefined,
       },
       // Never leak a stack trace or internal message of a server fault to a client.
       message:

@@ -30,6 +30,22 @@ describe('auth', () => {
     expect(await t.as('forged-token').auth.me()).toBeNull();
   });
 
+  it('refuses logins with TOO_MANY_REQUESTS after repeated failures, per username and per address', async () => {
+    await t.user('target');
+    for (let i = 0; i < 3; i++) {
+      expect(await codeOf(t.as(null, undefined, '10.0.0.1').auth.login({ username: 'target', password: `guess-${i}` }))).toBe('UNAUTHORIZED');
+    }
+    const blocked = await t.as(null, undefined, '10.0.0.2').auth.login({ username: 'TARGET', password: 'correct horse battery' }).catch((e: unknown) => e as { code: string; cause: { retryAfterMs: number } });
+    expect(blocked).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
+    expect((blocked as { cause: { retryAfterMs: number } }).cause.retryAfterMs).toBeGreaterThan(0);
+
+    // One address trying many usernames is limited too (5 failures per address in this set-up).
+    for (let i = 0; i < 5; i++) await t.as(null, undefined, '10.0.0.3').auth.login({ username: `nobody${i}`, password: 'whatever-1' }).catch(() => undefined);
+    await t.user('other');
+    expect(await codeOf(t.as(null, undefined, '10.0.0.3').auth.login({ username: 'other', password: 'correct horse battery' }))).toBe('TOO_MANY_REQUESTS');
+    expect((await t.as(null, undefined, '10.0.0.4').auth.login({ username: 'other', password: 'correct horse battery' })).user.username).toBe('other');
+  });
+
   it('expires sessions with the clock', async () => {
     const { api } = await t.user('hopper');
     t.clock.advance(t.deps.config.sessionTtlMs + 1);

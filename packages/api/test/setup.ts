@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { manualClock, type EditPolicy } from '@tweetstore/core';
 import { openLowdbStore, type TweetStore } from '@tweetstore/store';
-import { createCaller, createContext, createTelemetry, defaultApiConfig, type ApiDeps } from '../src/index.ts';
+import { createCaller, createContext, createLoginLimiter, createTelemetry, defaultApiConfig, type ApiDeps } from '../src/index.ts';
 
 export interface TestApi {
   deps: ApiDeps;
   clock: ReturnType<typeof manualClock>;
   store: TweetStore;
   anonymous: ReturnType<typeof createCaller>;
-  as(token: string | null, signal?: AbortSignal): ReturnType<typeof createCaller>;
+  as(token: string | null, signal?: AbortSignal, clientAddress?: string): ReturnType<typeof createCaller>;
   /** Register a user and return a caller signed in as them. */
   user(username: string): Promise<{ api: ReturnType<typeof createCaller>; id: string; token: string }>;
   close(): Promise<void>;
@@ -22,8 +22,8 @@ export async function openTestApi(policy: EditPolicy = { windowMs: 3_600_000, ma
   const clock = manualClock(Date.UTC(2026, 10, 21, 12));
   const store = await openLowdbStore({ dataDir: dir, clock, policy, viewsFlushMs: 20 });
   const telemetry = createTelemetry({ store, clock });
-  const deps: ApiDeps = { store, clock, telemetry, config: { ...defaultApiConfig, statsIntervalMs: 50 } };
-  const as = (token: string | null, signal?: AbortSignal) => createCaller(createContext(deps, { token }), { signal });
+  const deps: ApiDeps = { store, clock, telemetry, loginLimiter: createLoginLimiter({ failuresPerUser: 3, failuresPerAddress: 5, windowMs: 60_000 }), config: { ...defaultApiConfig, statsIntervalMs: 50 } };
+  const as = (token: string | null, signal?: AbortSignal, clientAddress?: string) => createCaller(createContext(deps, { token, clientAddress }), { signal });
   return {
     deps,
     clock,

@@ -15,12 +15,15 @@ export const authRouter = router({
   }),
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
+    await ctx.loginLimiter.check(input.username, ctx.clientAddress);
     const credentials = await ctx.store.findCredentials(input.username);
     if (!credentials) {
       await burnPasswordCheck(input.password);
     } else if (await verifyPassword(input.password, credentials.passwordHash)) {
+      await ctx.loginLimiter.recordSuccess(input.username);
       return startSession(ctx, credentials.user);
     }
+    await ctx.loginLimiter.recordFailure(input.username, ctx.clientAddress);
     // One message for unknown user and wrong password: a login must not reveal which usernames exist.
     throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong username or password' });
   }),

@@ -26,23 +26,34 @@ const a = createClient({ url, token: alice.token });
 const b = createClient({ url, token: bobLogin.token, transport: 'ws' });
 say('auth.me', `alice's token is @${(await a.auth.me.query())?.username}`);
 
+/** Resolves when the server has started a subscription: everything after that moment is delivered. */
+const started = () => {
+  let onStarted!: () => void;
+  const promise = new Promise<void>((resolve) => (onStarted = resolve));
+  return { promise, onStarted };
+};
+
 const changes: string[] = [];
 const engagement: string[] = [];
+const changeStart = started();
 const changeSub = b.tweet.onChange.subscribe({ authorId: alice.user.id }, {
+  onStarted: changeStart.onStarted,
   onData: ({ id, data }: { id: string; data: TweetChange }) => changes.push(`${id} ${data.type}${data.type === 'reset' ? '' : ` v${data.tweet.version}`}`),
 });
 const statsSeen: number[] = [];
 const statsSub = anon.system.onStats.subscribe(undefined, { onData: (s) => statsSeen.push(s.requestsPerSecond) });
-await new Promise((r) => setTimeout(r, 300));
+await changeStart.promise;
 
 const tweet = await a.tweet.create.mutate({ content: 'Hello, tweetstore! 👋🏽 #demo @bob https://example.com', idempotencyKey: `demo-${stamp}` });
 say('tweet.create', `${tweet.id} weighted length ${tweet.weightedLength}, hashtags ${tweet.hashtags}, mentions ${tweet.mentions}, urls ${tweet.urls}`);
 const again = await a.tweet.create.mutate({ content: 'Hello, tweetstore! 👋🏽 #demo @bob https://example.com', idempotencyKey: `demo-${stamp}` });
 say('tweet.create (same idempotency key)', again.id === tweet.id ? 'returned the original tweet' : 'DUPLICATE!');
+const engagementStart = started();
 const engSub = a.tweet.onEngagement.subscribe({ ids: [tweet.id] }, {
+  onStarted: engagementStart.onStarted,
   onData: ({ data }) => data.type === 'engagement' && engagement.push(`likes ${data.engagement.likes} retweets ${data.engagement.retweets} replies ${data.engagement.replies} views ${data.engagement.views}`),
 });
-await new Promise((r) => setTimeout(r, 300));
+await engagementStart.promise;
 
 say('tweet.get', `bob sees: "${(await b.tweet.get.query({ id: tweet.id })).content}"`);
 const v2 = await a.tweet.edit.mutate({ id: tweet.id, content: 'Hello, tweetstore! 👋🏽 #demo @bob (edited)', expectedVersion: 1 });
@@ -74,6 +85,7 @@ const page2 = await b.tweet.list.query({ authorId: alice.user.id, limit: 1, curs
 say('tweet.list', `page 1: ${page.items[0]?.id}, page 2: ${page2.items[0]?.id}`);
 await expectError('tweet.create over 280', a.tweet.create.mutate({ content: '🐦'.repeat(141) }));
 
+// Views are journaled once a second; give the last ViewsCounted time to stream.
 await new Promise((r) => setTimeout(r, 1500));
 say('tweet.onChange (bob, live)', changes.join(' | '));
 say('tweet.onEngagement (alice, live)', engagement.at(-1) ?? 'none');

@@ -52,8 +52,8 @@ describe('tweetstore CLI', () => {
     let err = '';
     tail.stdout.on('data', (c: Buffer) => (out += c.toString()));
     tail.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    // tail prints this once the server has started its subscription: what is posted from now on is shown.
     await expect.poll(() => err, { timeout: 20_000 }).toContain('Ctrl-C to stop');
-    await new Promise((r) => setTimeout(r, 300));
     cli('post', 'seen by tail');
     await expect.poll(() => out, { timeout: 20_000 }).toMatch(/created\n.*@clio[\s\S]*seen by tail/);
     const exited = new Promise<number | null>((resolve) => tail.once('exit', resolve));

@@ -1,7 +1,7 @@
 // The real server process, driven by the typed client over real HTTP and WebSocket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeClient, createClient, isTRPCClientError, type TweetstoreClient } from '@tweetstore/client';
-import { startServerProcess, tempDataDir, type ServerProcess } from './harness.ts';
+import { startServerProcess, startSignal, tempDataDir, type ServerProcess } from './harness.ts';
 
 const password = 'e2e-password-123';
 
@@ -109,18 +109,23 @@ describe('a live server over HTTP and WebSocket', () => {
     const watcher = await signUp(server.url, 'watcher');
     clients.push(poster.api, watcher.api);
     const changes: { id: string; type: string; content?: string }[] = [];
+    const changeStart = startSignal();
     const sub = watcher.api.tweet.onChange.subscribe(
       { authorId: poster.user.id },
-      { onData: ({ id, data }) => changes.push({ id, type: data.type, content: data.type === 'reset' ? undefined : data.tweet.content }) },
+      { onStarted: changeStart.onStarted, onData: ({ id, data }) => changes.push({ id, type: data.type, content: data.type === 'reset' ? undefined : data.tweet.content }) },
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await changeStart.started;
     const tweet = await poster.api.tweet.create.mutate({ content: 'live one' });
     await poster.api.tweet.edit.mutate({ id: tweet.id, content: 'live one, edited' });
     await expect.poll(() => changes.map((c) => c.type)).toEqual(['created', 'edited']);
 
     const engagement: number[] = [];
-    const esub = poster.api.tweet.onEngagement.subscribe({ ids: [tweet.id] }, { onData: ({ data }) => data.type === 'engagement' && engagement.push(data.engagement.likes) });
-    await new Promise((r) => setTimeout(r, 300));
+    const engagementStart = startSignal();
+    const esub = poster.api.tweet.onEngagement.subscribe(
+      { ids: [tweet.id] },
+      { onStarted: engagementStart.onStarted, onData: ({ data }) => data.type === 'engagement' && engagement.push(data.engagement.likes) },
+    );
+    await engagementStart.started;
     await watcher.api.tweet.engage.mutate({ id: tweet.id, action: 'like' });
     await expect.poll(() => engagement.at(-1)).toBe(1);
     sub.unsubscribe();

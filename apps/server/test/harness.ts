@@ -54,3 +54,11 @@ export function startServerProcess(dataDir: string, env: Record<string, string> 
     void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${out}`)));
   });
 }
+
+/** For subscribe(..., { onStarted }): resolves once the server has started the subscription, which pins where
+ * its stream begins (everything after that moment is delivered). */
+export function startSignal(): { started: Promise<void>; onStarted: () => void } {
+  let onStarted!: () => void;
+  const started = new Promise<void>((resolve) => (onStarted = resolve));
+  return { started, onStarted };
+}

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeClient, createClient, type TweetChange, type TweetstoreClient } from '@tweetstore/client';
-import { startServerProcess, tempDataDir } from './harness.ts';
+import { startServerProcess, startSignal, tempDataDir } from './harness.ts';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -62,8 +62,9 @@ describe('resuming live streams', () => {
     const writer = client(server.url, token);
     const reader = client(server.url);
     const seen: { id: string; data: TweetChange }[] = [];
-    const sub = reader.tweet.onChange.subscribe({}, { onData: (e) => seen.push(e) });
-    await new Promise((r) => setTimeout(r, 300));
+    const start = startSignal();
+    const sub = reader.tweet.onChange.subscribe({}, { onStarted: start.onStarted, onData: (e) => seen.push(e) });
+    await start.started;
     for (const content of ['one', 'two']) await writer.tweet.create.mutate({ content });
     await expect.poll(() => seen.length).toBe(2);
     sub.unsubscribe();
@@ -100,8 +101,15 @@ describe('resuming live streams', () => {
     const reader = client(server.url);
     const seen: string[] = [];
     const ids: string[] = [];
-    const sub = reader.tweet.onChange.subscribe({}, { onData: ({ id, data }) => { ids.push(id); if (data.type !== 'reset') seen.push(data.tweet.content); } });
-    await new Promise((r) => setTimeout(r, 300));
+    const start = startSignal();
+    const sub = reader.tweet.onChange.subscribe({}, {
+      onStarted: start.onStarted,
+      onData: ({ id, data }) => {
+        ids.push(id);
+        if (data.type !== 'reset') seen.push(data.tweet.content);
+      },
+    });
+    await start.started;
     await writer.tweet.create.mutate({ content: 'before restart' });
     await expect.poll(() => seen).toEqual(['before restart']);
     expect(await server.kill('SIGTERM')).toBe(0);
@@ -109,8 +117,8 @@ describe('resuming live streams', () => {
     const again = await startServerProcess(server.dataDir, { PORT: port });
     cleanups.push(() => again.kill('SIGKILL'));
     const writer2 = client(again.url, token);
-    // The client's wsLink reconnects by itself and resumes with the last tracked id.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Written before or after the reader's socket is back: the wsLink reconnects by itself and resumes with the
+    // last tracked id, so either way it arrives exactly once.
     await writer2.tweet.create.mutate({ content: 'after restart' });
     await expect.poll(() => seen, { timeout: 10_000 }).toEqual(['before restart', 'after restart']);
     expect(new Set(ids).size).toBe(ids.length);

@@ -92,7 +92,10 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   new Gauge({ name: 'tweetstore_store_tweets', help: 'stored tweets', registers: [registry], collect() { this.set(store.stats().tweets); } });
   new Gauge({ name: 'tweetstore_store_journal_bytes', help: 'journal bytes on disk', registers: [registry], collect() { this.set(store.stats().journalBytes); } });
 
-  const loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  // The histogram records each whole sampling interval, so an idle loop reads ~resolution: subtract it.
+  const LOOP_RESOLUTION_MS = 10;
+  const loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  const delayMs = (ns: number) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
   loopDelay.enable();
   let current = emptyWindow();
   let last = { window: emptyWindow(), loop: { p50: 0, p99: 0, max: 0 } };
@@ -108,7 +111,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   const roll = setInterval(() => {
     last = {
       window: current,
-      loop: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+      loop: { p50: delayMs(loopDelay.percentile(50)), p99: delayMs(loopDelay.percentile(99)), max: delayMs(loopDelay.max) },
     };
     loopDelay.reset();
     current = emptyWindow();

@@ -308,6 +308,24 @@ describe('subscriptions', () => {
 });
 
 describe('system', () => {
+  it('reports event-loop delay as the delay, not the sampling interval, and sees a blocked loop', async () => {
+    // Watch every snapshot (every 50 ms here): each one-second window is visible for a whole second.
+    const abort = new AbortController();
+    const snapshots: { p50: number; max: number }[] = [];
+    const watching = (async () => {
+      for await (const s of await t.as(null, abort.signal).system.onStats()) snapshots.push(s.eventLoopDelayMs);
+    })();
+    await new Promise((r) => setTimeout(r, 1200));
+    const idle = snapshots.at(-1)!;
+    const until = Date.now() + 150;
+    while (Date.now() < until); // block the loop for 150 ms
+    await new Promise((r) => setTimeout(r, 1200));
+    abort.abort();
+    await watching;
+    expect(idle.p50).toBeLessThan(5); // was ~10: the 10 ms sampling interval itself
+    expect(Math.max(...snapshots.map((s) => s.max))).toBeGreaterThanOrEqual(100);
+  });
+
   it('reports health and live stats', async () => {
     const alice = await t.user('alice');
     await alice.api.tweet.create({ content: 'count me' });

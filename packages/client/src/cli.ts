@@ -96,9 +96,11 @@ function password(): string {
 
 /** Run until Ctrl-C, then resolve. */
 function untilInterrupted(): Promise<void> {
-  console.error('(Ctrl-C to stop)');
   return new Promise((resolve) => process.once('SIGINT', () => resolve()));
 }
+
+/** Tell the user how to stop, once the server has started the live stream. */
+const announceLive = () => console.error('(live; Ctrl-C to stop)');
 
 async function run(api: TweetstoreClient, command: string): Promise<void> {
   switch (command) {
@@ -175,6 +177,7 @@ async function run(api: TweetstoreClient, command: string): Promise<void> {
         api.tweet.onChange.subscribe(
           { authorId: flags.author, lastEventId: flags.from },
           {
+            onStarted: announceLive,
             onData: ({ id, data }) => print({ id, ...data }, data.type === 'reset' ? `[${id}] reset: reload` : `[${id}] ${data.type}\n${formatTweet(data.tweet)}\n`),
             onError: (err) => console.error(`onChange: ${err.message}`),
           },
@@ -202,6 +205,7 @@ async function run(api: TweetstoreClient, command: string): Promise<void> {
         return print(s, formatStats(s));
       }
       const sub = api.system.onStats.subscribe(undefined, {
+        onStarted: announceLive,
         onData: (s) => print(s, `\n${formatStats(s)}`),
         onError: (err) => console.error(`onStats: ${err.message}`),
       });

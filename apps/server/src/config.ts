@@ -1,6 +1,7 @@
 // Configuration comes from environment variables, validated once at start-up. Each bad value is refused with a
 // message that names the variable.
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const int = (name: string, min: number, max: number) =>
@@ -32,6 +33,7 @@ const envSchema = z.object({
   TWEETSTORE_LOGIN_MAX_FAILURES: int('TWEETSTORE_LOGIN_MAX_FAILURES', 1, 1_000_000).default(10),
   TWEETSTORE_CHECKPOINT_EVERY: int('TWEETSTORE_CHECKPOINT_EVERY', 1, 100_000_000).default(10_000),
   TWEETSTORE_SHUTDOWN_TIMEOUT_MS: int('TWEETSTORE_SHUTDOWN_TIMEOUT_MS', 0, 600_000).default(10_000),
+  TWEETSTORE_WEB_DIR: z.string().trim().min(1, 'TWEETSTORE_WEB_DIR must not be empty').optional(),
   TWEETSTORE_COOKIE_SECURE: bool('TWEETSTORE_COOKIE_SECURE').default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
@@ -50,6 +52,8 @@ export interface ServerConfig {
   loginMaxFailures: number;
   shutdownTimeoutMs: number;
   cookieSecure: boolean;
+  /** The built web client (apps/web/dist unless TWEETSTORE_WEB_DIR says otherwise). */
+  webDir: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 }
 
@@ -83,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     loginMaxFailures: e.TWEETSTORE_LOGIN_MAX_FAILURES,
     shutdownTimeoutMs: e.TWEETSTORE_SHUTDOWN_TIMEOUT_MS,
     cookieSecure: e.TWEETSTORE_COOKIE_SECURE,
+    webDir: e.TWEETSTORE_WEB_DIR ? path.resolve(cwd, e.TWEETSTORE_WEB_DIR) : fileURLToPath(new URL('../../web/dist', import.meta.url)),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,12 +1,15 @@
 // The composition root: builds the store, telemetry and API once, and serves them on one HTTP + WebSocket port.
 import http from 'node:http';
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { appRouter, createContext, createLoginLimiter, createTelemetry, type ApiDeps } from '@tweetstore/api';
 import { systemClock, type Clock } from '@tweetstore/core';
 import { openLowdbStore, type TweetStore } from '@tweetstore/store';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import type { Logger } from 'pino';
+import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
 import type { ServerConfig } from './config.ts';
 import { requestToken, sessionCookieWriter } from './cookies.ts';
@@ -57,6 +60,21 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     onError,
   });
 
+  // The built web client: hashed assets are immutable, index.html is revalidated, unknown paths get the app
+  // (client-side routes), and .br/.gz files written at build time are sent to browsers that accept them.
+  const webBuilt = existsSync(path.join(config.webDir, 'index.html'));
+  if (!webBuilt) log.warn({ webDir: config.webDir }, 'web client not built: run `npm run build -w @tweetstore/web` (npm start does)');
+  const web = sirv(config.webDir, {
+    single: true,
+    etag: true,
+    gzip: true,
+    brotli: true,
+    setHeaders(res, pathname) {
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
+
   let ready = false;
   let inFlight = 0;
   let drained: (() => void) | null = null;
@@ -86,12 +104,13 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
             sendJson(res, 500, { error: 'metrics failed' });
           },
         );
-      case '/':
-        return res
-          .writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
-          .end(`tweetstore ${VERSION}\ntRPC over HTTP and WebSocket at /trpc; /healthz /readyz /metrics\n`);
       default:
-        return sendJson(res, 404, { error: 'not found' });
+        if (!webBuilt) {
+          return res
+            .writeHead(pathname === '/' ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' })
+            .end(`tweetstore ${VERSION}\ntRPC over HTTP and WebSocket at /trpc; /healthz /readyz /metrics\nThe web client is not built: npm run build -w @tweetstore/web\n`);
+        }
+        return web(req, res, () => sendJson(res, 404, { error: 'not found' }));
     }
   });
   server.keepAliveTimeout = 5_000;

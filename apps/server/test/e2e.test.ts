@@ -38,7 +38,15 @@ describe('a live server over HTTP and WebSocket', () => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain('tweetstore_calls_total');
     expect(metrics).toContain('process_resident_memory_bytes');
-    expect((await fetch(`${server.url}/nope`)).status).toBe(404);
+    // The web client: the app for any page address, precompressed and immutable assets, 404 for missing files.
+    const page = await fetch(`${server.url}/t/some-thread`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(await (await fetch(`${server.url}/`)).text())![1]!;
+    const asset = await fetch(`${server.url}${script}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect(asset.headers.get('content-encoding')).toBe('gzip');
+    expect((await fetch(`${server.url}/assets/missing.js`)).status).toBe(404);
   });
 
   it('runs the whole tweet lifecycle through the typed client', async () => {

@@ -1,11 +1,13 @@
 import { authRouter } from './routers/auth.ts';
 import { systemRouter } from './routers/system.ts';
 import { tweetRouter } from './routers/tweet.ts';
+import { userRouter } from './routers/user.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
   auth: authRouter,
   tweet: tweetRouter,
+  user: userRouter,
   system: systemRouter,
 });
 

@@ -46,6 +46,13 @@ describe('auth', () => {
     expect((await t.as(null, undefined, '10.0.0.4').auth.login({ username: 'other', password: 'correct horse battery' })).user.username).toBe('other');
   });
 
+  it('finds a public profile by username, case-insensitively', async () => {
+    const { id } = await t.user('Profile_1');
+    expect(await t.anonymous.user.get({ username: 'profile_1' })).toMatchObject({ id, username: 'Profile_1' });
+    expect(await codeOf(t.anonymous.user.get({ username: 'nobody_here' }))).toBe('NOT_FOUND');
+    expect(await codeOf(t.anonymous.user.get({ username: 'bad name' }))).toBe('BAD_REQUEST');
+  });
+
   it('expires sessions with the clock', async () => {
     const { api } = await t.user('hopper');
     t.clock.advance(t.deps.config.sessionTtlMs + 1);

@@ -1,5 +1,6 @@
 // Tweet text rules: NFC normalisation, twitter-text v3 weighted length and entity extraction.
 // Runs in Node and in the browser (the web composer uses the same function): no `node:` imports.
+/// <reference path="./twitter-text.d.ts" />
 import twitterText from 'twitter-text';
 
 const { configs, extractHashtags, extractMentions, extractUrls, extractUrlsWithIndices, hasInvalidCharacters } = twitterText;

@@ -1,0 +1,3 @@
+export function AuthorPage({ username }: { username: string }) {
+  return <section className="card">@{username} (being built)</section>;
+}

@@ -1,0 +1,3 @@
+export default function DashboardPage() {
+  return <section className="card">Dashboard (being built)</section>;
+}

@@ -1,0 +1,3 @@
+export function HistoryPage({ id }: { id: string }) {
+  return <section className="card">History {id} (being built)</section>;
+}

@@ -1,0 +1,3 @@
+export function HomePage() {
+  return <section className="card">Timeline (being built)</section>;
+}

@@ -1,0 +1,3 @@
+export function ThreadPage({ id }: { id: string }) {
+  return <section className="card">Thread {id} (being built)</section>;
+}

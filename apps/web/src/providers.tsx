@@ -5,15 +5,29 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { trpc } from './trpc.ts';
 
-function createClients() {
-  const queryClient = new QueryClient({
+export interface Clients {
+  queryClient: QueryClient;
+  trpcClient: ReturnType<typeof trpc.createClient>;
+  close(): void;
+}
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
     defaultOptions: {
-      queries: { staleTime: 10_000, refetchOnWindowFocus: false, retry: (count, error) => count < 2 && !/4\d\d/.test(String((error as { data?: { httpStatus?: number } }).data?.httpStatus ?? '')) },
+      queries: {
+        staleTime: 10_000,
+        refetchOnWindowFocus: false,
+        // A client mistake (4xx) will not go away by asking again.
+        retry: (count, error) => count < 2 && ((error as { data?: { httpStatus?: number } }).data?.httpStatus ?? 500) >= 500,
+      },
     },
   });
+}
+
+/** The browser's clients: tRPC over this page's origin (HTTP batch + WebSocket). */
+export function createBrowserClients(): Clients {
   const { links, socket } = createLinks({ url: window.location.origin });
-  const trpcClient = trpc.createClient({ links });
-  return { queryClient, trpcClient, socket };
+  return { queryClient: createQueryClient(), trpcClient: trpc.createClient({ links }), close: () => void socket.close() };
 }
 
 const ResetClients = createContext<() => void>(() => {});
@@ -23,10 +37,10 @@ export function useResetClients(): () => void {
   return useContext(ResetClients);
 }
 
-export function Providers({ children }: { children: ReactNode }) {
+export function Providers({ children, createClients = createBrowserClients }: { children: ReactNode; createClients?: () => Clients }) {
   const [clients, setClients] = useState(createClients);
-  useEffect(() => () => void clients.socket.close(), [clients]);
-  const reset = useCallback(() => setClients(createClients()), []);
+  useEffect(() => () => clients.close(), [clients]);
+  const reset = useCallback(() => setClients(createClients()), [createClients]);
   return (
     <ResetClients.Provider value={reset}>
       <trpc.Provider client={clients.trpcClient} queryClient={clients.queryClient}>

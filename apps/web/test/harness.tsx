@@ -1,0 +1,90 @@
+// Component tests run against the real API: the real router and a real lowdb store in a temp folder, called
+// in-process through tRPC's localLink (no HTTP, no mocks), inside the app's own providers.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { appRouter, createCaller, createContext, createLoginLimiter, createTelemetry, defaultApiConfig, type ApiDeps } from '@tweetstore/api';
+import { systemClock } from '@tweetstore/core';
+import { openLowdbStore, type TweetStore } from '@tweetstore/store';
+import { TRPCClientError, unstable_localLink, type TRPCLink } from '@trpc/client';
+import type { AppRouter } from '@tweetstore/api';
+import { render, type RenderResult } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import superjson from 'superjson';
+import { Router } from 'wouter';
+import { memoryLocation } from 'wouter/memory-location';
+import { createQueryClient, Providers, type Clients } from '../src/providers.tsx';
+import { trpc } from '../src/trpc.ts';
+
+export interface ApiHarness {
+  deps: ApiDeps;
+  store: TweetStore;
+  /** Register a user; returns their token and a server-side caller acting as them. */
+  signUp(username: string): Promise<{ id: string; token: string; api: ReturnType<typeof createCaller> }>;
+  /** Render inside the app's providers, signed in with `token` (or anonymous), at `path`. */
+  render(ui: ReactElement, options?: { token?: string | null; path?: string }): RenderResult & { navigate: (to: string) => void };
+  /** Make the next calls of rendered components fail the way a broken server would (to test rollbacks). */
+  failNextCalls(paths: string[]): void;
+  close(): Promise<void>;
+}
+
+export async function openApi(): Promise<ApiHarness> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tweetstore-web-'));
+  const store = await openLowdbStore({ dataDir: dir, clock: systemClock, policy: { windowMs: 3_600_000, maxEdits: 5 }, viewsFlushMs: 20 });
+  const telemetry = createTelemetry({ store, clock: systemClock });
+  const deps: ApiDeps = { store, clock: systemClock, telemetry, loginLimiter: createLoginLimiter(), config: { ...defaultApiConfig, statsIntervalMs: 100 } };
+  const failing = new Set<string>();
+  const cleanups: (() => void)[] = [];
+
+  const clientsFor = (token: string | null) => (): Clients => {
+    const failInjector: TRPCLink<AppRouter> = () => ({ next, op }) => {
+      if (failing.delete(op.path)) {
+        return {
+          subscribe(observer) {
+            const error = new TRPCClientError<AppRouter>('storage cannot make writes durable; try again shortly', {
+              result: { error: { code: -32603, message: 'storage cannot make writes durable; try again shortly', data: { code: 'SERVICE_UNAVAILABLE', httpStatus: 503 } } } as never,
+            });
+            const timer = setTimeout(() => observer.error?.(error), 10);
+            return { unsubscribe: () => clearTimeout(timer) };
+          },
+        } as ReturnType<typeof next>;
+      }
+      return next(op);
+    };
+    return {
+      queryClient: createQueryClient(),
+      trpcClient: trpc.createClient({
+        links: [failInjector, unstable_localLink({ router: appRouter, transformer: superjson, createContext: async () => createContext(deps, { token }) })],
+      }),
+      close: () => {},
+    };
+  };
+
+  return {
+    deps,
+    store,
+    async signUp(username) {
+      const { user, token } = await createCaller(createContext(deps)).auth.register({ username, password: 'component-test-pw' });
+      return { id: user.id, token, api: createCaller(createContext(deps, { token })) };
+    },
+    render(ui, options = {}) {
+      const location = memoryLocation({ path: options.path ?? '/', record: true });
+      const result = render(
+        <Router hook={location.hook}>
+          <Providers createClients={clientsFor(options.token ?? null)}>{ui}</Providers>
+        </Router>,
+      );
+      cleanups.push(() => result.unmount());
+      return Object.assign(result, { navigate: location.navigate });
+    },
+    failNextCalls(paths) {
+      paths.forEach((p) => failing.add(p));
+    },
+    async close() {
+      cleanups.splice(0).forEach((c) => c());
+      telemetry.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

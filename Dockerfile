@@ -1,21 +1,39 @@
-# tweetstore: one process serving the tRPC API (HTTP + WebSocket) on the embedded store.
+# tweetstore: one process serving the tRPC API (HTTP + WebSocket) and the web client on the embedded store.
 # Build: docker build -t tweetstore .   Run: docker run -p 3000:3000 -v tweetstore-data:/data tweetstore
-FROM node:20.20-bookworm-slim
-ENV NODE_ENV=production \
-    PORT=3000 \
-    TWEETSTORE_HOST=0.0.0.0 \
-    TWEETSTORE_DATA_DIR=/data
+
+# --- build the web client (needs the dev dependencies: Vite, the React plugin) ---
+FROM node:20.20-bookworm-slim AS web
 WORKDIR /app
-# Manifests first, so the dependency layer is cached until a manifest changes.
 COPY package.json package-lock.json ./
 COPY packages/core/package.json packages/core/
 COPY packages/store/package.json packages/store/
 COPY packages/api/package.json packages/api/
 COPY packages/client/package.json packages/client/
 COPY apps/server/package.json apps/server/
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY apps/web/package.json apps/web/
+RUN npm ci --no-audit --no-fund
+COPY packages ./packages
+COPY apps/web ./apps/web
+RUN npm run build -w @tweetstore/web
+
+# --- the server, with production dependencies only ---
+FROM node:20.20-bookworm-slim
+ENV NODE_ENV=production \
+    PORT=3000 \
+    TWEETSTORE_HOST=0.0.0.0 \
+    TWEETSTORE_DATA_DIR=/data
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY packages/core/package.json packages/core/
+COPY packages/store/package.json packages/store/
+COPY packages/api/package.json packages/api/
+COPY packages/client/package.json packages/client/
+COPY apps/server/package.json apps/server/
+COPY apps/web/package.json apps/web/
+RUN npm ci --omit=dev --workspace=@tweetstore/server --include-workspace-root --no-audit --no-fund && npm cache clean --force
 COPY packages ./packages
 COPY apps/server ./apps/server
+COPY --from=web /app/apps/web/dist ./apps/web/dist
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data

@@ -1,5 +1,4 @@
-import react from '@vitejs/plugin-react';
-import { defineProject } from 'vitest/config';
+import { defineProject, type TestProjectInlineConfiguration } from 'vitest/config';
 
 // The one list of test projects. Vitest 4 ignores this file by itself; vitest.config.ts imports it.
 export default [
@@ -7,9 +6,13 @@ export default [
   defineProject({ test: { name: 'store', root: 'packages/store', include: ['test/**/*.test.ts'] } }),
   defineProject({ test: { name: 'api', root: 'packages/api', include: ['test/**/*.test.ts'] } }),
   defineProject({ test: { name: 'client', root: 'packages/client', include: ['test/**/*.test.ts'] } }),
-  defineProject({
-    plugins: [react()],
-    test: { name: 'web', root: 'apps/web', include: ['test/**/*.test.tsx'], environment: 'jsdom', setupFiles: ['test/setup.ts'] },
-  }),
+  {
+    // The web build's own config (React plugin, the browser's twitter-text), so component tests run what ships.
+    extends: './apps/web/vite.config.ts',
+    test: { name: 'web', root: 'apps/web', include: ['test/**/*.test.{ts,tsx}'], environment: 'jsdom', setupFiles: ['test/setup.ts'] },
+  } satisfies TestProjectInlineConfiguration,
   defineProject({ test: { name: 'server', root: 'apps/server', include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } }),
+  // The web app in a real Chromium against the real server (apps/web/e2e/harness.ts). Each file starts its own
+  // server and browser, so the tests live in one file and run one after another.
+  defineProject({ test: { name: 'browser', root: 'apps/web', include: ['e2e/**/*.e2e.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000 } }),
 ];

@@ -1,6 +1,6 @@
 // Runs before `npm start` and `npm test`: installs dependencies when node_modules is missing or older than the
 // lockfile, and builds the web client when its build is missing or older than its sources, so one command does
-// all set-up on a fresh clone.
+// all set-up on a fresh clone (and before `npm test`, Chromium for the browser tests).
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,4 +28,13 @@ const built = mtime(join(root, 'apps/web/dist/index.html'));
 if (Math.max(...sources.map((s) => newest(join(root, s)))) > built) {
   console.log('tweetstore: building the web client…');
   run('npm run build -w @tweetstore/web');
+}
+
+// The browser tests (apps/web/e2e) drive the system's Chromium; only `npm test` needs it, not `npm start`.
+if (process.env.npm_lifecycle_event === 'pretest') {
+  try {
+    run('bash scripts/ensure-chromium.sh');
+  } catch {
+    process.exit(1); // the script has said why
+  }
 }

@@ -69,7 +69,8 @@ export function App() {
             <Route path="/dashboard" component={DashboardPage} />
             <Route path="/t/:id/history">{(params) => <HistoryPage id={params.id} />}</Route>
             <Route path="/t/:id">{(params) => <ThreadPage id={params.id} />}</Route>
-            <Route path="/@:username">{(params) => <AuthorPage username={params.username} />}</Route>
+            {/* wouter reads "@:username" as literal text, so the author route is a pattern. */}
+            <Route path={/^\/@(?<username>[A-Za-z0-9_]{1,15})\/?$/}>{(params) => <AuthorPage username={params.username!} />}</Route>
             <Route>
               <section className="card empty">
                 <h1>Page not found</h1>

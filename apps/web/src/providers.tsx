@@ -2,7 +2,7 @@
 // or out builds fresh clients (a new socket that carries the new cookie, and an empty cache).
 import { createLinks } from '@tweetstore/client/links';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, Fragment, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { trpc } from './trpc.ts';
 
 export interface Clients {
@@ -38,13 +38,17 @@ export function useResetClients(): () => void {
 }
 
 export function Providers({ children, createClients = createBrowserClients }: { children: ReactNode; createClients?: () => Clients }) {
-  const [clients, setClients] = useState(createClients);
+  const [session, setSession] = useState(() => ({ clients: createClients(), epoch: 0 }));
+  const { clients, epoch } = session;
   useEffect(() => () => clients.close(), [clients]);
-  const reset = useCallback(() => setClients(createClients()), [createClients]);
+  const reset = useCallback(() => setSession((s) => ({ clients: createClients(), epoch: s.epoch + 1 })), [createClients]);
   return (
     <ResetClients.Provider value={reset}>
       <trpc.Provider client={clients.trpcClient} queryClient={clients.queryClient}>
-        <QueryClientProvider client={clients.queryClient}>{children}</QueryClientProvider>
+        <QueryClientProvider client={clients.queryClient}>
+          {/* Mounted components hold observers of the old cache: remount them under the new session. */}
+          <Fragment key={epoch}>{children}</Fragment>
+        </QueryClientProvider>
       </trpc.Provider>
     </ResetClients.Provider>
   );

@@ -36,7 +36,13 @@ export async function openApi(): Promise<ApiHarness> {
   const failing = new Set<string>();
   const cleanups: (() => void)[] = [];
 
-  const clientsFor = (token: string | null) => (): Clients => {
+  // The browser's cookie jar: auth.login/register set the session through the API's cookie writer, as the
+  // server does with Set-Cookie, and every later call carries it.
+  const jarFor = (token: string | null) => {
+    const jar = { token, writer: { set: (t: string) => void (jar.token = t), clear: () => void (jar.token = null) } };
+    return jar;
+  };
+  const clientsFor = (jar: ReturnType<typeof jarFor>) => (): Clients => {
     const failInjector: TRPCLink<AppRouter> = () => ({ next, op }) => {
       if (failing.delete(op.path)) {
         return {
@@ -54,7 +60,7 @@ export async function openApi(): Promise<ApiHarness> {
     return {
       queryClient: createQueryClient(),
       trpcClient: trpc.createClient({
-        links: [failInjector, unstable_localLink({ router: appRouter, transformer: superjson, createContext: async () => createContext(deps, { token }) })],
+        links: [failInjector, unstable_localLink({ router: appRouter, transformer: superjson, createContext: async () => createContext(deps, { token: jar.token, cookies: jar.writer }) })],
       }),
       close: () => {},
     };
@@ -71,7 +77,7 @@ export async function openApi(): Promise<ApiHarness> {
       const location = memoryLocation({ path: options.path ?? '/', record: true });
       const result = render(
         <Router hook={location.hook}>
-          <Providers createClients={clientsFor(options.token ?? null)}>{ui}</Providers>
+          <Providers createClients={clientsFor(jarFor(options.token ?? null))}>{ui}</Providers>
         </Router>,
       );
       cleanups.push(() => result.unmount());

@@ -1,3 +1,98 @@
+import { skipToken } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { Link } from 'wouter';
+import { Differences } from '../history/Differences.tsx';
+import { revertErrorText, revertHint, useRevert } from '../history/useRevert.ts';
+import type { Comparison } from '../history/VersionPicker.tsx';
+import { VersionList } from '../history/VersionList.tsx';
+import { useSession } from '../session.ts';
+import { trpc } from '../trpc.ts';
+import { ErrorMessage, errorCode } from '../ui/ErrorMessage.tsx';
+import { Spinner } from '../ui/Spinner.tsx';
+
+/** The latest change: the previous version against the current one. */
+const latestChange = (count: number): Comparison => ({ from: Math.max(1, count - 1), to: count });
+
+/** `/t/:id/history`: every version of a tweet, a diff between any two, and revert for the author. */
 export function HistoryPage({ id }: { id: string }) {
-  return <section className="card">History {id} (being built)</section>;
+  const { user } = useSession();
+  const utils = trpc.useUtils();
+  const tweet = trpc.tweet.get.useQuery({ id });
+  const versions = trpc.tweet.versions.useQuery({ id });
+  // null follows the latest change as new versions arrive; a choice made with the selects sticks.
+  const [chosen, setChosen] = useState<Comparison | null>(null);
+  const revert = useRevert(id, () => setChosen(null));
+  const versionsHeading = useId();
+  const compareId = useId();
+
+  // Edits made elsewhere (another tab, the CLI) show up here without a reload.
+  trpc.tweet.onChange.useSubscription(tweet.data ? { authorId: tweet.data.author.id } : skipToken, {
+    onData: ({ data: change }) => {
+      if (change.type === 'reset' || change.tweet.id === id) {
+        void utils.tweet.versions.invalidate({ id });
+        void utils.tweet.get.invalidate({ id });
+      }
+    },
+  });
+
+  const failed = tweet.error ?? versions.error;
+  if (failed) {
+    const code = errorCode(failed);
+    if (code === 'NOT_FOUND' || code === 'BAD_REQUEST') {
+      return (
+        <section className="card empty">
+          <h1>This post does not exist or is not visible to you</h1>
+          <p>
+            <Link href="/">Back to the timeline</Link>
+          </p>
+        </section>
+      );
+    }
+    return (
+      <section className="card">
+        <ErrorMessage error={failed} retry={() => void Promise.all([tweet.refetch(), versions.refetch()])} />
+      </section>
+    );
+  }
+  if (!tweet.data || !versions.data) return <Spinner label="Loading the version history" />;
+
+  const items = versions.data.items;
+  const count = items.length;
+  const comparison = chosen && chosen.from <= count && chosen.to <= count ? chosen : latestChange(count);
+  const isAuthor = !!user && user.id === tweet.data.author.id;
+
+  return (
+    <div className="history">
+      <header className="card history-header">
+        <p>
+          <Link href={`/t/${id}`}>← Back to the post</Link>
+        </p>
+        <h1>Edit history</h1>
+        <p className="muted">
+          A post by @{tweet.data.author.username}, {count === 1 ? 'never edited' : `${count} versions`}. Edits and reverts add a
+          version; nothing is ever rewritten.
+        </p>
+      </header>
+      <Differences domId={compareId} id={id} count={count} value={comparison} onChange={setChosen} />
+      <section className="card" aria-labelledby={versionsHeading}>
+        <h2 id={versionsHeading}>Versions</h2>
+        {isAuthor && <p className="muted version-hint">{revertHint(tweet.data)}</p>}
+        <VersionList
+          versions={items}
+          canRevert={isAuthor}
+          reverting={revert.isPending}
+          revertError={
+            revert.error && revert.variables
+              ? { version: revert.variables.toVersion, text: revertErrorText(revert.error), dismiss: () => revert.reset() }
+              : null
+          }
+          onRevert={(toVersion) => revert.mutate({ id, toVersion, expectedVersion: items.at(-1)?.version })}
+          onShowChanges={(version) => {
+            setChosen({ from: version - 1, to: version });
+            document.getElementById(compareId)?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+          }}
+        />
+      </section>
+    </div>
+  );
 }

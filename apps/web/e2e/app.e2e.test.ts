@@ -1,0 +1,158 @@
+// The web app in a real Chromium against the real server: sessions, live timelines and counters, edit history,
+// the dashboard, and a phone-sized screen. Every test also fails on any console error (see harness.ts).
+import { expect } from 'vitest';
+import { closeClient, createClient } from '@tweetstore/client';
+import { eventually, PASSWORD, test, uniqueName } from './harness.ts';
+
+const SESSION_COOKIE = 'tweetstore_session';
+
+test('signs up, stays signed in across a reload, signs out and signs in again', async ({ web }) => {
+  const ada = await web.visitor('ada');
+  const { page, context } = ada;
+  const username = uniqueName('ada');
+  await ada.signUp(username);
+
+  await page.reload();
+  await ada.signedInAs(username);
+  const session = (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE);
+  expect(session, 'the session cookie').toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+  expect(await page.evaluate(() => document.cookie), 'scripts cannot read the session').not.toContain(SESSION_COOKIE);
+
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await nav.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
+  expect(await nav.getByText(`@${username}`, { exact: true }).count()).toBe(0);
+  await eventually(async () => (await context.cookies()).some((cookie) => cookie.name === SESSION_COOKIE), 'the cookie is cleared').toBe(false);
+  await page.reload();
+  await nav.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
+
+  await ada.signIn(username);
+  await page.reload();
+  await ada.signedInAs(username);
+});
+
+test('a post arrives live for another user, and their like reaches the author live', async ({ web }) => {
+  const ada = await web.visitor('ada');
+  const bob = await web.visitor('bob');
+  await ada.signUp(uniqueName('ada'));
+  await bob.signUp(uniqueName('bob'));
+  await bob.page.getByRole('region', { name: 'Timeline' }).waitFor();
+  await eventually(() => bob.streams.listening('tweet.onChange'), "bob's timeline listens for new posts").toBe(true);
+
+  const text = `Live from the e2e suite ${uniqueName('p')}`;
+  const id = await ada.post(text);
+
+  // Bob's timeline does not jump: the post waits behind a bar until he asks for it.
+  await bob.page.getByRole('button', { name: /\b1 new post\b/ }).click();
+  const bobsCard = bob.tweet(id);
+  await bobsCard.filter({ hasText: text }).waitFor();
+  expect(await bobsCard.getAttribute('aria-label')).toBe(`Post by @${ada.username}`);
+
+  const adasCount = ada.tweet(id).getByTestId('like-count');
+  expect((await adasCount.textContent())?.trim()).toBe('0');
+  await ada.page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+  await eventually(() => ada.streams.listening('tweet.onEngagement', id), "ada's card listens for its engagement").toBe(true);
+
+  const like = bobsCard.getByRole('button', { name: 'Like', exact: true });
+  expect(await like.getAttribute('aria-pressed')).toBe('false');
+  await like.click();
+  await eventually(() => like.getAttribute('aria-pressed'), "bob's Like is pressed").toBe('true');
+  await eventually(async () => (await bobsCard.getByTestId('like-count').textContent())?.trim(), "bob's count").toBe('1');
+
+  await eventually(async () => (await adasCount.textContent())?.trim(), "ada's count, live").toBe('1');
+  expect(await ada.page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded), 'without a reload').toBe(true);
+});
+
+test('an edited post links to its history, which shows both versions and their differences', async ({ web }) => {
+  const ada = await web.visitor('ada');
+  const { page } = ada;
+  await ada.signUp(uniqueName('ada'));
+  const first = 'Meet me at the old harbour at noon';
+  const second = 'Meet me at the new harbour at three';
+  const id = await ada.post(first);
+
+  const card = ada.tweet(id);
+  await card.getByRole('button', { name: 'Edit', exact: true }).click();
+  const editor = page.getByLabel('Edit post text', { exact: true });
+  await editor.fill(second);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await card.filter({ hasText: second }).waitFor();
+  await editor.waitFor({ state: 'detached' });
+
+  await card.getByRole('link', { name: 'Edited', exact: true }).click();
+  await page.waitForURL(`**/t/${id}/history`);
+  const version1 = page.getByRole('listitem', { name: 'Version 1', exact: true });
+  const version2 = page.getByRole('listitem', { name: 'Version 2', exact: true });
+  await version1.filter({ hasText: first }).waitFor();
+  await version2.filter({ hasText: second }).waitFor();
+
+  const differences = page.getByRole('region', { name: 'Differences', exact: true });
+  await differences.locator('del').first().waitFor();
+  await differences.locator('ins').first().waitFor();
+  const marked = async (tag: string) => (await differences.locator(tag).allTextContents()).map((text) => text.trim());
+  expect(await marked('del'), 'shown as removed').toEqual(expect.arrayContaining(['old', 'noon']));
+  expect(await marked('ins'), 'shown as added').toEqual(expect.arrayContaining(['new', 'three']));
+  expect([...(await marked('del')), ...(await marked('ins'))].join(' '), 'the unchanged words are not marked').not.toMatch(/Meet|harbour/);
+});
+
+test('the dashboard shows live, non-zero traffic with its charts', async ({ web }) => {
+  const ops = await web.visitor('ops');
+  const { page } = ops;
+  await page.goto(`${web.url}/dashboard`);
+  for (const heading of ['Requests per second', 'Latency', 'Error rate', 'Memory', 'Event-loop delay', 'Open sockets']) {
+    await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+  }
+
+  // Traffic from outside the page, through the typed client: a post with a like, then reads until the
+  // dashboard has counted some.
+  const api = createClient({ url: web.url });
+  const { token } = await api.auth.register.mutate({ username: uniqueName('load'), password: PASSWORD });
+  const me = createClient({ url: web.url, token });
+  const content = `Moving fast ${uniqueName('p')}`;
+  const tweet = await me.tweet.create.mutate({ content });
+  await me.tweet.engage.mutate({ id: tweet.id, action: 'like' });
+  let calling = true;
+  const traffic = (async () => {
+    while (calling) await Promise.all(Array.from({ length: 5 }, () => me.tweet.get.query({ id: tweet.id })));
+  })();
+  try {
+    // The page's own calls make a few per second; a tight loop of reads makes many more.
+    await eventually(async () => Number.parseFloat((await page.getByTestId('rps-value').textContent()) ?? ''), 'requests per second').toBeGreaterThanOrEqual(10);
+  } finally {
+    calling = false;
+    await traffic;
+    await Promise.all([closeClient(api), closeClient(me)]);
+  }
+  expect(Number.parseFloat((await page.getByTestId('rss-value').textContent()) ?? ''), 'memory').toBeGreaterThan(0);
+  for (const value of ['p99-value', 'error-rate-value', 'sockets-value']) await page.getByTestId(value).waitFor();
+  await page.getByRole('list', { name: 'Fastest-moving posts' }).getByRole('listitem').filter({ hasText: content }).waitFor();
+
+  await eventually(
+    () => page.locator('canvas').evaluateAll((canvases) => canvases.filter((c) => (c as HTMLCanvasElement).width > 0 && (c as HTMLCanvasElement).height > 0).length),
+    'drawn charts',
+  ).toBeGreaterThan(0);
+});
+
+test('on a phone-sized screen the timeline is usable without sideways scrolling', async ({ web }) => {
+  const width = 390;
+  const phone = await web.visitor('phone', { viewport: { width, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const { page } = phone;
+  await phone.signUp(uniqueName('pho'));
+
+  // The composer and its buttons are on screen, not cut off at the sides.
+  const composer = page.getByLabel('Post text', { exact: true });
+  for (const control of [composer, page.getByRole('button', { name: 'Save draft', exact: true }), page.getByRole('button', { name: 'Post', exact: true })]) {
+    await control.waitFor();
+    const box = (await control.boundingBox())!;
+    expect(box.x, `${control}`).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, `${control}`).toBeLessThanOrEqual(width);
+  }
+
+  const id = await phone.post('Posting from a phone: does everything fit on a narrow screen? #mobile https://example.com/a/rather/long/path');
+  const card = phone.tweet(id);
+  for (const button of ['Like', 'Retweet']) expect(await card.getByRole('button', { name: button, exact: true }).isVisible(), button).toBe(true);
+  // Reply opens the thread, so it may be a link rather than a button.
+  const reply = card.getByRole('button', { name: 'Reply', exact: true }).or(card.getByRole('link', { name: 'Reply', exact: true }));
+  expect(await reply.isVisible(), 'Reply').toBe(true);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width').toBeLessThanOrEqual(width);
+});

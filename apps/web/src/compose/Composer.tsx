@@ -1,0 +1,102 @@
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { storeTweet } from '../tweet/cache.ts';
+import { trpc, type Tweet } from '../trpc.ts';
+import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { CharacterCounter } from './CharacterCounter.tsx';
+import { newIdempotencyKey } from './idempotency.ts';
+import { isOverLimit, useWeightedLength } from './useWeightedLength.ts';
+import './compose.css';
+
+interface Attempt {
+  key: string;
+  content: string;
+  draft: boolean;
+}
+
+/**
+ * Write a post or, with `replyToId`, a reply. Each submission carries an idempotency key that is kept until it
+ * succeeds, so a double click, or a retry after an error, creates the tweet once; changing the text or the kind of
+ * submission (post or draft) makes it a new request with a new key.
+ */
+export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted?: (tweet: Tweet) => void }) {
+  const id = useId();
+  const utils = trpc.useUtils();
+  const [text, setText] = useState('');
+  const [announcement, setAnnouncement] = useState('');
+  const attempt = useRef<Attempt | null>(null);
+  const submitting = useRef(false);
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const weighed = useWeightedLength(text);
+  const create = trpc.tweet.create.useMutation();
+  const over = isOverLimit(weighed);
+  const blank = text.trim().length === 0;
+  const reply = replyToId !== undefined;
+
+  const submit = (draft: boolean) => {
+    if (submitting.current || blank || over) return;
+    if (!attempt.current || attempt.current.content !== text || attempt.current.draft !== draft) {
+      attempt.current = { key: newIdempotencyKey(), content: text, draft };
+    }
+    submitting.current = true;
+    setAnnouncement('');
+    create.mutate(
+      { content: text, replyToId, draft: draft || undefined, idempotencyKey: attempt.current.key },
+      {
+        onSuccess: (tweet) => {
+          attempt.current = null;
+          setText('');
+          storeTweet(utils, tweet, { insert: true });
+          if (replyToId) void utils.tweet.get.invalidate({ id: replyToId });
+          setAnnouncement(draft ? 'Draft saved' : reply ? 'Reply sent' : 'Post sent');
+          textarea.current?.focus();
+          onPosted?.(tweet);
+        },
+        onSettled: () => {
+          submitting.current = false;
+        },
+      },
+    );
+  };
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    submit(false);
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) {
+      event.preventDefault();
+      submit(false);
+    }
+  };
+
+  const label = reply ? 'Reply text' : 'Post text';
+  return (
+    <form className="composer" onSubmit={onSubmit} data-over={over || undefined} aria-label={reply ? 'Write a reply' : 'Write a post'}>
+      <textarea
+        ref={textarea}
+        aria-label={label}
+        aria-describedby={`${id}-count`}
+        aria-invalid={over || undefined}
+        placeholder={reply ? 'Post your reply' : 'What is happening?'}
+        rows={3}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKeyDown}
+      />
+      {create.error && <ErrorMessage error={create.error} />}
+      <div className="composer-bar">
+        <span className="visually-hidden" aria-live="polite">
+          {announcement}
+        </span>
+        <CharacterCounter weighed={weighed} id={`${id}-count`} />
+        {!reply && (
+          <button type="button" className="button subtle" disabled={blank || over || create.isPending} onClick={() => submit(true)}>
+            Save draft
+          </button>
+        )}
+        <button type="submit" className="button primary" disabled={blank || over || create.isPending} aria-busy={create.isPending}>
+          {reply ? 'Reply' : 'Post'}
+        </button>
+      </div>
+    </form>
+  );
+}

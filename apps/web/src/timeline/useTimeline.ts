@@ -1,0 +1,73 @@
+import type { TweetChange } from '@tweetstore/api';
+import { useMemo, useState } from 'react';
+import { useSession } from '../session.ts';
+import { dropTweet, storeTweet } from '../tweet/cache.ts';
+import { trpc, type Tweet } from '../trpc.ts';
+import { belongsTo, timelineInput, type TimelineFilter } from './filters.ts';
+import { hasTweet } from './pages.ts';
+
+export interface TimelineOptions {
+  /** Whether the reader is at the top, where a tweet of their own can appear without moving what they read. */
+  readerAtTop: () => boolean;
+}
+
+/**
+ * A timeline's tweets, newest first, a page at a time (cursor pagination), kept live: changes to tweets it shows
+ * apply at once; tweets new to it wait behind "N new posts" (`waiting`) until the reader asks for them, so nothing
+ * moves under the reader. The reader's own new tweets go straight in when they are at the top.
+ */
+export function useTimeline(filter: TimelineFilter, { readerAtTop }: TimelineOptions) {
+  const utils = trpc.useUtils();
+  const { user } = useSession();
+  const input = timelineInput(filter);
+  const query = trpc.tweet.list.useInfiniteQuery(input, { getNextPageParam: (page) => page.nextCursor });
+  const items = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data]);
+  const [waiting, setWaiting] = useState<ReadonlyMap<string, Tweet>>(new Map());
+
+  const apply = (change: TweetChange) => {
+    if (change.type === 'reset') {
+      // The server could not replay what was missed: reload what is shown.
+      setWaiting(new Map());
+      void utils.tweet.invalidate();
+      return;
+    }
+    const { tweet } = change;
+    if (change.type === 'archived') {
+      dropTweet(utils, tweet);
+      setWaiting((w) => without(w, tweet.id));
+      return;
+    }
+    const isNew = belongsTo(tweet, filter) && !hasTweet(utils.tweet.list.getInfiniteData(input), tweet.id);
+    if (!isNew) {
+      storeTweet(utils, tweet);
+      setWaiting((w) => (w.has(tweet.id) ? new Map(w).set(tweet.id, tweet) : w));
+    } else if (tweet.author.id === user?.id && readerAtTop()) {
+      storeTweet(utils, tweet, { insert: true });
+    } else {
+      setWaiting((w) => new Map(w).set(tweet.id, tweet));
+    }
+  };
+  trpc.tweet.onChange.useSubscription(filter.authorId ? { authorId: filter.authorId } : {}, {
+    onData: ({ data }) => apply(data),
+  });
+
+  // A tweet may also have reached the list by a page load after its event: it is no longer waiting then.
+  const newPosts = useMemo(() => [...waiting.values()].filter((t) => !hasTweet(query.data, t.id)), [waiting, query.data]);
+
+  /** Puts the waiting tweets in their place; returns them, newest first. */
+  const showNewPosts = (): Tweet[] => {
+    const shown = [...newPosts].sort((a, b) => (a.id < b.id ? 1 : -1));
+    for (const tweet of shown) storeTweet(utils, tweet, { insert: true });
+    setWaiting(new Map());
+    return shown;
+  };
+
+  return { query, items, newPosts, showNewPosts };
+}
+
+function without<K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> {
+  if (!map.has(key)) return map;
+  const next = new Map(map);
+  next.delete(key);
+  return next;
+}

@@ -1,0 +1,99 @@
+import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { CharacterCounter } from '../compose/CharacterCounter.tsx';
+import { isOverLimit, useWeightedLength } from '../compose/useWeightedLength.ts';
+import { trpc, type Tweet } from '../trpc.ts';
+import { ErrorMessage, errorCode, errorText } from '../ui/ErrorMessage.tsx';
+import { useNow } from '../ui/useNow.ts';
+import { storeTweet } from './cache.ts';
+import { editAllowanceText } from './editWindow.ts';
+
+/**
+ * Edit in place. The edit names the version it started from (expectedVersion), so an edit made meanwhile elsewhere
+ * is a CONFLICT, shown with the newer text; the typed text stays, and saving again applies it on top of that version.
+ */
+export function TweetEditor({ tweet, onClose }: { tweet: Tweet; onClose: () => void }) {
+  const id = useId();
+  const utils = trpc.useUtils();
+  const now = useNow(15_000);
+  const [text, setText] = useState(tweet.content);
+  const [baseVersion, setBaseVersion] = useState(tweet.version);
+  const [latest, setLatest] = useState<Tweet | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const weighed = useWeightedLength(text);
+  const edit = trpc.tweet.edit.useMutation({
+    onSuccess: (saved) => {
+      storeTweet(utils, saved);
+      onClose();
+    },
+  });
+  const conflict = errorCode(edit.error) === 'CONFLICT';
+
+  const loadLatest = async () => {
+    try {
+      const fresh = await utils.client.tweet.get.query({ id: tweet.id });
+      storeTweet(utils, fresh);
+      setLatest(fresh);
+      setBaseVersion(fresh.version);
+      setLoadError(null);
+      edit.reset();
+    } catch (error) {
+      setLoadError(error);
+    }
+  };
+  const save = (event?: FormEvent) => {
+    event?.preventDefault();
+    if (edit.isPending || !text.trim() || isOverLimit(weighed)) return;
+    edit.mutate({ id: tweet.id, content: text, expectedVersion: baseVersion });
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') onClose();
+    if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) save();
+  };
+
+  return (
+    <form className="tweet-editor" onSubmit={save}>
+      <textarea
+        aria-label="Edit post text"
+        aria-describedby={`${id}-count ${id}-allowance`}
+        aria-invalid={isOverLimit(weighed) || undefined}
+        value={text}
+        rows={3}
+        autoFocus
+        onFocus={(e) => e.currentTarget.setSelectionRange(e.currentTarget.value.length, e.currentTarget.value.length)}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKeyDown}
+      />
+      <div className="tweet-editor-bar">
+        <CharacterCounter weighed={weighed} id={`${id}-count`} />
+        <span id={`${id}-allowance`} className="muted small">
+          {editAllowanceText(tweet, now)}
+        </span>
+        <span className="grow" />
+        <button type="button" className="button subtle small" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="button primary small" disabled={edit.isPending || !text.trim() || isOverLimit(weighed)} aria-busy={edit.isPending}>
+          Save
+        </button>
+      </div>
+      {conflict ? (
+        <div className="error" role="alert">
+          <span>
+            <strong>Edit conflict:</strong> this post was changed elsewhere after you started editing version {baseVersion}.
+            Your text is kept; load the latest version, then save again to replace it.
+            {loadError ? ` (Could not load it: ${errorText(loadError)})` : null}
+          </span>
+          <button type="button" className="button subtle small" onClick={() => void loadLatest()}>
+            Load latest
+          </button>
+        </div>
+      ) : edit.error ? (
+        <ErrorMessage error={edit.error} />
+      ) : latest ? (
+        <p className="muted small" role="status">
+          Latest version ({latest.version}): “{latest.content}”
+        </p>
+      ) : null}
+    </form>
+  );
+}

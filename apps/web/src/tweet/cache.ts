@@ -1,0 +1,40 @@
+// Writing what the server says about a tweet into the query cache. A card reads its tweet from tweet.get({id})
+// (seeded from the timeline page it came in), and timelines keep their own copies, so a change goes to both; every
+// key is derived by tRPC from the procedure and its input.
+import type { QueryClient } from '@tanstack/react-query';
+import { getMutationKey } from '@trpc/react-query';
+import { timelineInput, timelinesOf } from '../timeline/filters.ts';
+import { replaced, withoutTweet, withTweet } from '../timeline/pages.ts';
+import { trpc, type Engagement, type Tweet } from '../trpc.ts';
+
+export type Utils = ReturnType<typeof trpc.useUtils>;
+
+/** The tweet as the server now returns it, wherever it is loaded. With `insert`, it is also added to the loaded
+ * timelines it belongs to. A copy never goes back to an older version than the one held. */
+export function storeTweet(utils: Utils, tweet: Tweet, { insert = false } = {}): void {
+  utils.tweet.get.setData({ id: tweet.id }, (held) => (held && held.version > tweet.version ? held : tweet));
+  for (const filter of timelinesOf(tweet)) {
+    utils.tweet.list.setInfiniteData(timelineInput(filter), (data) => data && (insert ? withTweet(data, tweet) : replaced(data, tweet)));
+  }
+}
+
+/** The tweet left the timelines (archived): drop it from them; its own query keeps the archived state. */
+export function dropTweet(utils: Utils, tweet: Tweet): void {
+  utils.tweet.get.setData({ id: tweet.id }, tweet);
+  for (const filter of timelinesOf(tweet)) {
+    utils.tweet.list.setInfiniteData(timelineInput(filter), (data) => data && withoutTweet(data, tweet.id));
+  }
+}
+
+const engageKey = getMutationKey(trpc.tweet.engage);
+
+/** Whether this user's like/retweet of the tweet is still on its way (its optimistic value must stand). */
+export function isEngaging(queryClient: QueryClient, id: string): boolean {
+  return queryClient.isMutating({ mutationKey: engageKey, predicate: (m) => (m.state.variables as { id?: string } | undefined)?.id === id }) > 0;
+}
+
+/** A live engagement update, unless the user's own like/retweet of it is in flight: that one settles by refetching. */
+export function storeEngagement(utils: Utils, queryClient: QueryClient, id: string, engagement: Engagement): void {
+  if (isEngaging(queryClient, id)) return;
+  utils.tweet.get.setData({ id }, (tweet) => tweet && { ...tweet, engagement });
+}

@@ -1,0 +1,28 @@
+// Types for the per-function modules of twitter-text's ES-module build (see src/twitter-text.ts), from the
+// declaration of the package in packages/core.
+/// <reference path="../../../packages/core/src/twitter-text.d.ts" />
+type TwitterText = typeof import('twitter-text');
+declare module 'twitter-text/dist/esm/configs' {
+  const configs: TwitterText['configs'];
+  export default configs;
+}
+declare module 'twitter-text/dist/esm/extractHashtags' {
+  const fn: TwitterText['extractHashtags'];
+  export default fn;
+}
+declare module 'twitter-text/dist/esm/extractMentions' {
+  const fn: TwitterText['extractMentions'];
+  export default fn;
+}
+declare module 'twitter-text/dist/esm/extractUrls' {
+  const fn: TwitterText['extractUrls'];
+  export default fn;
+}
+declare module 'twitter-text/dist/esm/extractUrlsWithIndices' {
+  const fn: TwitterText['extractUrlsWithIndices'];
+  export default fn;
+}
+declare module 'twitter-text/dist/esm/hasInvalidCharacters' {
+  const fn: TwitterText['hasInvalidCharacters'];
+  export default fn;
+}

@@ -1,0 +1,217 @@
+// The dashboard's data logic is tested as plain functions; its charts run the real uPlot on a stand-in 2D canvas
+// (jsdom has no canvas, Path2D, matchMedia or ResizeObserver), wrapped to count instances, updates and teardowns.
+import { render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { charts, toColumns } from '../src/dashboard/charts.ts';
+import { Ring } from '../src/dashboard/ring.ts';
+import { toSample, type Sample } from '../src/dashboard/samples.ts';
+import { TimeChart } from '../src/dashboard/TimeChart.tsx';
+import DashboardPage, { Dashboard } from '../src/pages/DashboardPage.tsx';
+import type { Stats } from '../src/trpc.ts';
+import { openApi, type ApiHarness } from './harness.tsx';
+
+type Plot = { setData(data: unknown): void; setSize(size: { width: number; height: number }): void; destroy(): void };
+const plots = vi.hoisted(() => {
+  // uPlot asks matchMedia for the pixel ratio as soon as it is imported.
+  window.matchMedia ??= (query: string) =>
+    ({ matches: false, media: query, addEventListener: () => {}, removeEventListener: () => {} }) as unknown as MediaQueryList;
+  return {
+  created: [] as { plot: unknown; setData: unknown[][]; sizes: { width: number; height: number }[]; destroyed: boolean }[],
+  };
+});
+
+vi.mock('uplot', async (importOriginal) => {
+  const Real = (await importOriginal<{ default: new (...args: unknown[]) => Plot }>()).default;
+  function TrackedPlot(...args: unknown[]) {
+    const plot = new Real(...args);
+    const record = { plot, setData: [] as unknown[][], sizes: [] as { width: number; height: number }[], destroyed: false };
+    const { setData, setSize, destroy } = plot;
+    plot.setData = (data) => (record.setData.push(data as unknown[]), setData(data));
+    plot.setSize = (size) => (record.sizes.push(size), setSize(size));
+    plot.destroy = () => ((record.destroyed = true), destroy());
+    plots.created.push(record);
+    return plot;
+  }
+  return { default: TrackedPlot };
+});
+
+const noop = () => {};
+/** Accepts whatever a canvas 2D context or Path2D is asked to do. */
+const anything = (extra: Record<string | symbol, unknown> = {}) =>
+  new Proxy(extra, { get: (target, key) => (key in target ? target[key] : noop), set: (target, key, value) => ((target[key] = value), true) });
+
+class FakeResizeObserver {
+  static all: FakeResizeObserver[] = [];
+  observed: Element[] = [];
+  disconnected = false;
+  constructor(readonly callback: ResizeObserverCallback) {
+    FakeResizeObserver.all.push(this);
+  }
+  observe(el: Element) {
+    this.observed.push(el);
+  }
+  unobserve() {}
+  disconnect() {
+    this.disconnected = true;
+  }
+  resize(width: number) {
+    this.callback([{ contentRect: { width } } as ResizeObserverEntry], this as unknown as ResizeObserver);
+  }
+}
+
+beforeEach(() => {
+  plots.created.length = 0;
+  FakeResizeObserver.all.length = 0;
+  vi.stubGlobal('ResizeObserver', FakeResizeObserver);
+  vi.stubGlobal('Path2D', function Path2D() {
+    return anything();
+  });
+  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(function (this: HTMLCanvasElement) {
+    return anything({ canvas: this, measureText: (text: string) => ({ width: text.length * 6 }) }) as never;
+  });
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+function stats(at: number, overrides: Partial<Stats> = {}): Stats {
+  return {
+    at: new Date(at),
+    uptimeMs: 5000,
+    requestsPerSecond: 12,
+    errorRate: 0.25,
+    latencyMs: { p50: 1.5, p95: 4, p99: 9.75 },
+    procedures: [],
+    memory: { rssBytes: 100 * 1024 * 1024, heapUsedBytes: 30 * 1024 * 1024, heapTotalBytes: 60 * 1024 * 1024 },
+    eventLoopDelayMs: { p50: 0.5, p99: 2, max: 7 },
+    connections: { webSockets: 3, subscriptions: 5 },
+    store: { engine: 'lowdb', users: 1, tweets: 2, versions: 3, sessions: 1, headSeq: 9, checkpointSeq: 0, journalBytes: 2048, checkpointBytes: 0, oldestRetainedSeq: 0 },
+    topTweets: [],
+    ...overrides,
+  };
+}
+
+describe('the stats history', () => {
+  it('keeps at most its capacity, newest last', () => {
+    const ring = new Ring<number>(3);
+    expect(ring.toArray()).toEqual([]);
+    ring.push(1);
+    ring.push(2);
+    expect(ring.toArray()).toEqual([1, 2]);
+    for (let i = 3; i <= 10; i++) ring.push(i);
+    expect(ring.size).toBe(3);
+    expect(ring.toArray()).toEqual([8, 9, 10]);
+    ring.clear();
+    expect(ring.toArray()).toEqual([]);
+    expect(() => new Ring(0)).toThrow(RangeError);
+  });
+
+  it('maps Stats to one column per series, on a time axis in seconds', () => {
+    const samples: Sample[] = [toSample(stats(1_000_000)), toSample(stats(1_001_000, { requestsPerSecond: 20, errorRate: 0 }))];
+    const byKey = Object.fromEntries(charts.map((c) => [c.key, toColumns(samples, c)]));
+    expect(charts.map((c) => c.title)).toEqual(['Requests per second', 'Latency', 'Error rate', 'Memory', 'Event-loop delay', 'Open sockets']);
+    expect(byKey.rps).toEqual([[1000, 1001], [12, 20]]);
+    expect(byKey.latency).toEqual([[1000, 1001], [1.5, 1.5], [4, 4], [9.75, 9.75]]);
+    expect(byKey.errors).toEqual([[1000, 1001], [25, 0]]);
+    expect(byKey.memory).toEqual([[1000, 1001], [100, 100], [30, 30], [60, 60]]);
+    expect(byKey.loop).toEqual([[1000, 1001], [0.5, 0.5], [2, 2], [7, 7]]);
+    expect(byKey.sockets).toEqual([[1000, 1001], [3, 3], [5, 5]]);
+  });
+});
+
+describe('a chart', () => {
+  const spec = charts[0]!;
+
+  it('makes one uPlot, feeds it with setData, follows its frame and is torn down on unmount', () => {
+    const first = toColumns([toSample(stats(1_000_000))], spec);
+    const view = render(<TimeChart spec={spec} data={first} height={170} label="Requests per second chart" />);
+    const frame = screen.getByRole('img', { name: 'Requests per second chart' });
+    expect(frame).toHaveStyle({ height: '170px' });
+    expect(frame.querySelectorAll('.uplot')).toHaveLength(1);
+
+    let last = first;
+    for (let i = 1; i <= 5; i++) {
+      last = toColumns(Array.from({ length: i + 1 }, (_, k) => toSample(stats(1_000_000 + k * 1000))), spec);
+      view.rerender(<TimeChart spec={spec} data={last} height={170} label="Requests per second chart" />);
+    }
+    expect(plots.created).toHaveLength(1);
+    expect(plots.created[0]!.setData.at(-1)).toBe(last);
+    expect(frame.querySelectorAll('.uplot')).toHaveLength(1);
+
+    const observer = FakeResizeObserver.all[0]!;
+    expect(observer.observed).toEqual([frame]);
+    observer.resize(420);
+    expect(plots.created[0]!.sizes).toEqual([{ width: 420, height: 170 }]);
+
+    view.unmount();
+    expect(plots.created[0]!.destroyed).toBe(true);
+    expect(observer.disconnected).toBe(true);
+    expect(document.querySelectorAll('.uplot')).toHaveLength(0);
+  });
+});
+
+describe('the dashboard page', () => {
+  let api: ApiHarness;
+  beforeEach(async () => {
+    api = await openApi();
+  });
+  afterEach(async () => {
+    await api.close();
+  });
+
+  const number = (testId: string) => Number(screen.getByTestId(testId).textContent);
+
+  it('shows live numbers and charts from onStats, and lets go of everything on unmount', async () => {
+    const view = api.render(<DashboardPage />, { path: '/dashboard' });
+    for (const title of charts.map((c) => c.title)) expect(screen.getByRole('heading', { name: title })).toBeInTheDocument();
+    expect(screen.getByTestId('rps-value')).toHaveTextContent('–');
+
+    await waitFor(() => expect(number('rss-value')).toBeGreaterThan(10));
+    expect(screen.getByRole('status')).toHaveTextContent('Live');
+    expect(number('subscriptions-value')).toBeGreaterThanOrEqual(1);
+    expect(Number.isFinite(number('p99-value'))).toBe(true);
+    expect(number('error-rate-value')).toBe(0);
+    expect(number('sockets-value')).toBe(0); // in-process: no WebSockets
+
+    const author = await api.signUp('dash_author');
+    await author.api.tweet.create({ content: 'counted by the dashboard' });
+    await waitFor(() => expect(number('rps-value')).toBeGreaterThan(0), { timeout: 3000 });
+    await waitFor(() => expect(screen.getByTestId('store-tweets')).toHaveTextContent('1'));
+
+    // Many ticks later, still one chart per metric, each fed by setData with a growing history.
+    await waitFor(() => expect(plots.created[0]!.setData.length).toBeGreaterThan(5));
+    expect(plots.created).toHaveLength(charts.length);
+    const fed = plots.created[0]!.setData.map((data) => (data[0] as number[]).length);
+    expect(fed.at(-1)).toBeGreaterThan(fed[0]!);
+
+    view.unmount();
+    expect(plots.created.every((p) => p.destroyed)).toBe(true);
+    await waitFor(async () => expect((await api.deps.telemetry.snapshot()).connections.subscriptions).toBe(0));
+  });
+
+  it('keeps only the last N points however long it runs', async () => {
+    api.render(<Dashboard historyPoints={4} />);
+    await waitFor(() => expect(plots.created[0]?.setData.length).toBeGreaterThan(8), { timeout: 3000 });
+    const lengths = plots.created[0]!.setData.map((data) => (data[0] as number[]).length);
+    expect(Math.max(...lengths)).toBe(4);
+    expect(lengths.slice(-3)).toEqual([4, 4, 4]);
+  });
+
+  it('lists a fast-moving post after some likes', async () => {
+    const author = await api.signUp('fast_author');
+    const tweet = await author.api.tweet.create({ content: 'everyone likes this one' });
+    await author.api.tweet.create({ content: 'nobody sees this one' });
+    api.render(<DashboardPage />);
+    await screen.findByText('Live');
+
+    for (const name of ['liker_a', 'liker_b', 'liker_c']) await (await api.signUp(name)).api.tweet.engage({ id: tweet.id, action: 'like' });
+
+    const list = await screen.findByRole('list', { name: 'Fastest-moving posts' });
+    const item = within(list).getByRole('link', { name: 'everyone likes this one' }).closest('li')!;
+    expect(within(item).getByRole('link')).toHaveAttribute('href', `/t/${tweet.id}`);
+    expect(item).toHaveTextContent('@fast_author');
+    expect(Number(within(item).getByText(/^\d+\.\d$/).textContent)).toBeGreaterThan(0);
+    expect(within(list).queryByText('nobody sees this one')).not.toBeInTheDocument();
+  });
+});

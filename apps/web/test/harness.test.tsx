@@ -28,3 +28,19 @@ it('shows the new session at once after signing in, without a reload', async () 
   await user.click(screen.getByRole('button', { name: 'Sign in' }));
   expect(await screen.findByRole('button', { name: 'Sign out' })).toBeInTheDocument();
 });
+
+it('routes every page address of the app', async () => {
+  const { api: author } = await api.signUp('router_user');
+  const tweet = await author.tweet.create({ content: 'routed post' });
+  await author.tweet.edit({ id: tweet.id, content: 'routed post, edited' });
+  const view = api.render(<App />, { path: '/@router_user' });
+  expect(await screen.findByRole('region', { name: 'Posts by @router_user' })).toBeInTheDocument();
+  view.navigate(`/t/${tweet.id}`);
+  expect(await screen.findByText('routed post, edited')).toBeInTheDocument();
+  view.navigate(`/t/${tweet.id}/history`);
+  expect(await screen.findByRole('listitem', { name: 'Version 2' })).toBeInTheDocument();
+  view.navigate('/signup');
+  expect(await screen.findByRole('heading', { name: 'Create your account' })).toBeInTheDocument();
+  view.navigate('/no/such/page');
+  expect(await screen.findByRole('heading', { name: 'Page not found' })).toBeInTheDocument();
+});

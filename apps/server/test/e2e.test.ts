@@ -98,6 +98,14 @@ describe('a live server over HTTP and WebSocket', () => {
     expect((await author.api.tweet.get.query({ id: tweet.id })).engagement.likes).toBe(200);
   });
 
+  it('answers a burst of 200 queries fired at once (batches split before the URL grows too long)', async () => {
+    const reader = await signUp(server.url, 'burst');
+    clients.push(reader.api);
+    const tweet = await reader.api.tweet.create.mutate({ content: 'read me many times' });
+    const results = await Promise.all(Array.from({ length: 200 }, () => reader.api.tweet.get.query({ id: tweet.id })));
+    expect(results.every((t) => t.id === tweet.id)).toBe(true);
+  });
+
   it('lets exactly one of two concurrent edits with the same expectedVersion win', async () => {
     const writer = await signUp(server.url, 'racer');
     clients.push(writer.api);

@@ -25,6 +25,9 @@ usage: tweetstore <command> [args] [--url URL] [--json]
   like|unlike|retweet|unretweet|view <id>
   tail [--author USER_ID] [--engagement ID,ID...] [--from EVENT_ID]   live events (Ctrl-C stops)
   stats [--watch]                                         server stats (live with --watch; Ctrl-C stops)
+  seed --data-dir DIR --tweets N --edits M --users U [--seed S]
+  compact --data-dir DIR                                  checkpoint and drop covered journal segments (server stopped)
+                                  fill a data folder offline (server stopped) with realistic data; Ctrl-C cancels
 
 environment: TWEETSTORE_URL (default http://127.0.0.1:3000), TWEETSTORE_TOKEN (overrides the saved session),
 TWEETSTORE_PASSWORD (instead of --password), TWEETSTORE_SESSION_FILE (default ~/.config/tweetstore/session.json)`;
@@ -49,6 +52,11 @@ const { values: flags, positionals } = parseArgs({
     from: { type: 'string' },
     watch: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
+    'data-dir': { type: 'string' },
+    tweets: { type: 'string' },
+    edits: { type: 'string' },
+    users: { type: 'string' },
+    seed: { type: 'string' },
   },
 });
 
@@ -213,9 +221,69 @@ async function run(api: TweetstoreClient, command: string): Promise<void> {
       sub.unsubscribe();
       return;
     }
+    case 'seed':
+      return seed();
+    case 'compact':
+      return compact();
     default:
       throw new UsageError(`unknown command ${command}`);
   }
+}
+
+/** Offline: checkpoint the data folder and drop what the checkpoint covers (keeping the retention rule). */
+async function compact(): Promise<void> {
+  const dataDir = flags['data-dir'];
+  if (!dataDir) throw new UsageError('give the data folder with --data-dir');
+  const { compactStore } = await import('@tweetstore/store');
+  const { before, after } = await compactStore(dataDir);
+  const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
+  const line = (label: string, s: typeof before) =>
+    `${label.padEnd(7)} journal ${s.journalSegments} segment(s), ${mb(s.journalBytes)}; checkpoints ${s.checkpoints}, ${mb(s.checkpointBytes)}`;
+  print({ before, after }, `${line('before', before)}
+${line('after', after)}`);
+}
+
+/** Opens the data folder's store directly (its LOCK refuses while a server uses it) and fills it with seedStore. */
+async function seed(): Promise<void> {
+  const dataDir = flags['data-dir'];
+  if (!dataDir) throw new UsageError('give the data folder with --data-dir');
+  const counts = { tweets: int(flags.tweets, '--tweets') ?? 0, edits: int(flags.edits, '--edits') ?? 0, users: int(flags.users, '--users') ?? 100 };
+  const { openLowdbStore, seedStore } = await import('@tweetstore/store');
+  const { systemClock } = await import('@tweetstore/core');
+  const { default: progress } = await import('cli-progress');
+  const log = (level: string) => (obj: object, msg?: string) => console.error(`${level}: ${msg ?? ''} ${JSON.stringify(obj)}`);
+  // No edit policy (the seed edits freely) and one checkpoint, on close: periodic ones would re-capture a growing store.
+  const store = await openLowdbStore({
+    dataDir, clock: systemClock, policy: { windowMs: 0, maxEdits: 0 }, checkpointEveryEvents: Number.MAX_SAFE_INTEGER, checkpointIntervalMs: 2 ** 31 - 1,
+    logger: { info() {}, warn: log('warn'), error: log('error') },
+  }).catch((error: unknown) => {
+    throw new Error(`cannot open ${dataDir}: ${(error as Error).message}`, { cause: error });
+  });
+  const cancel = new AbortController();
+  process.once('SIGINT', () => cancel.abort());
+  console.error(`seeding ${dataDir}: ${counts.users} users, ${counts.tweets} tweets, ${counts.edits} edits (Ctrl-C cancels; what is written stays)`);
+  const bar = new progress.SingleBar({ format: '{phase} [{bar}] {percentage}% | {value}/{total} | {rate}/s | ETA {eta_formatted}' }, progress.Presets.shades_classic);
+  const started = Date.now();
+  let summary;
+  let closing = 0;
+  try {
+    summary = await seedStore(store, { ...counts, seed: int(flags.seed, '--seed'), signal: cancel.signal }, (done, total, phase) => {
+      if (!bar.isActive) bar.start(total, 0, { phase, rate: 0 });
+      bar.update(done, { phase, rate: Math.round(done / Math.max(0.001, (Date.now() - started) / 1000)) });
+    });
+  } finally {
+    bar.stop();
+    closing = Date.now();
+    await store.close();
+  }
+  const s = store.stats();
+  const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
+  print({ ...summary, stats: s }, [
+    `${summary.cancelled ? 'cancelled' : 'seeded'} in ${(summary.elapsedMs / 1000).toFixed(1)} s: ${summary.users} users, ${summary.tweets} tweets (${summary.replies} replies), ${summary.edits} edits, ${summary.likes} likes, ${summary.retweets} retweets`,
+    `closed (checkpoint written) in ${((Date.now() - closing) / 1000).toFixed(1)} s`,
+    `store: ${s.users} users, ${s.tweets} tweets, ${s.versions} versions, ${s.headSeq} events; journal ${mb(s.journalBytes)}, checkpoints ${mb(s.checkpointBytes)}`,
+    `every seeded user's password: ${summary.password}`,
+  ].join('\n'));
 }
 
 const command = positionals[0];
@@ -238,7 +306,7 @@ try {
     console.error(`tweetstore: ${data?.code ?? 'ERROR'}: ${error.message.split('\n')[0]}${issues}`);
     process.exitCode = 1;
   } else {
-    console.error(`tweetstore: ${(error as Error).message} (is the server running at ${url}?)`);
+    console.error(`tweetstore: ${(error as Error).message}${command === 'seed' || command === 'compact' ? '' : ` (is the server running at ${url}?)`}`);
     process.exitCode = 1;
   }
 } finally {

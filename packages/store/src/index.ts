@@ -4,3 +4,5 @@ export * from './port.ts';
 export * from './events.ts';
 export { openLowdbStore } from './lowdb/open.ts';
 export type { LowdbStoreOptions, StoreLogger } from './lowdb/options.ts';
+export { seedStore, SEED_PASSWORD, type SeedOptions, type SeedPhase, type SeedSummary } from './seed/seed.ts';
+export { compactStore, storeSizes, type StoreSizes } from './lowdb/compact.ts';

@@ -26,6 +26,12 @@ export class Projection {
   /** Tweets with views not yet journaled. */
   readonly pendingViews = new Set<string>();
   versionCount = 0;
+  /** Tweets in creation order (index = ordinal). */
+  readonly tweetOrder: TweetRecord[] = [];
+  /** What changed since the checkpoint this state was loaded from or last written (see ChangeSet). */
+  changes = new ChangeSet();
+  /** Called before a tweet's checkpointed fields change: a checkpoint being captured keeps the row as it was. */
+  beforeTweetChange: ((t: TweetRecord) => void) | undefined;
 
   /** `live`: the event was made by this process, so views already counted in memory are not counted again. */
   apply(event: StoreEvent, live = false): void {
@@ -37,19 +43,23 @@ export class Projection {
   #apply(e: StoreEvent, live: boolean): void {
     switch (e.type) {
       case 'UserRegistered':
+        this.changes.users = true;
         this.users.set(e.userId, { id: e.userId, username: e.username, displayName: e.displayName, createdAt: e.at, passwordHash: e.passwordHash });
         this.userIdsByName.set(e.username.toLowerCase(), e.userId);
         return;
       case 'SessionOpened':
+        this.changes.sessions = true;
         this.sessions.set(e.tokenHash, { userId: e.userId, expiresAt: e.expiresAt });
         return;
       case 'SessionClosed':
+        this.changes.sessions = true;
         this.sessions.delete(e.tokenHash);
         return;
       case 'TweetCreated': {
         const published = e.state === 'published';
         const t: TweetRecord = {
           id: e.tweetId,
+          ordinal: this.tweetOrder.length,
           authorId: e.authorId,
           replyToId: e.replyToId,
           state: e.state,
@@ -136,6 +146,9 @@ export class Projection {
 
   /** Registers a tweet in the indexes (also used when restoring a checkpoint). */
   addTweet(t: TweetRecord): void {
+    if (t.ordinal !== this.tweetOrder.length) throw new Error(`tweet ${t.id} has ordinal ${t.ordinal}, expected ${this.tweetOrder.length}`);
+    this.tweetOrder.push(t);
+    this.changes.tweets.add(t.ordinal);
     this.tweets.set(t.id, t);
     this.timelines.add(t);
   }
@@ -190,10 +203,17 @@ export class Projection {
     return found.sort((a, b) => b.score - a.score || (a.tweetId < b.tweetId ? 1 : -1)).slice(0, Math.max(0, limit));
   }
 
+  /** The tweet an event changes. */
   #tweet(id: string): TweetRecord {
     const t = this.tweets.get(id);
     if (!t) throw new Error(`event for unknown tweet ${id}`);
+    this.#touch(t);
     return t;
+  }
+
+  #touch(t: TweetRecord): void {
+    this.beforeTweetChange?.(t);
+    this.changes.tweets.add(t.ordinal);
   }
 
   #moveTo(id: string, state: TweetRecord['state'], then: (t: TweetRecord) => void): void {
@@ -208,11 +228,13 @@ export class Projection {
   #replyPublished(t: TweetRecord, at: number, isNew: boolean, delta = 1): void {
     const parent = t.replyToId === null ? undefined : this.tweets.get(t.replyToId);
     if (!parent) return;
+    this.#touch(parent);
     parent.replies += delta;
     if (isNew) this.#bump(parent, 'replies', at, 1);
   }
 
   #bump(t: TweetRecord, kind: EngagementKind, at: number, n: number): void {
+    this.#touch(t);
     t.velocity[kind] = bumpRate(t.velocity[kind], at, n);
     this.hot.add(t.id);
   }
@@ -220,4 +242,11 @@ export class Projection {
 
 export function idempotencyKeyOf(authorId: string, key: string): string {
   return `${authorId}\u0000${key}`;
+}
+
+/** Changed since the last checkpoint: tweets by ordinal; users and sessions as whole tables (they are small). */
+export class ChangeSet {
+  readonly tweets = new Set<number>();
+  users = false;
+  sessions = false;
 }

@@ -35,6 +35,8 @@ export interface TextFacts {
 
 export interface TweetRecord extends TextFacts {
   id: string;
+  /** Position in creation order (tweets are never deleted): decides the checkpoint chunk the tweet lives in. */
+  readonly ordinal: number;
   authorId: string;
   replyToId: string | null;
   state: TweetState;

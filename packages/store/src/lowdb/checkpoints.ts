@@ -1,19 +1,42 @@
 // Checkpoint directories: checkpoints/cp-<seq>/ holds one lowdb JSON file per table chunk and a manifest written
 // LAST, naming the seq and every file with its size and CRC-32. A checkpoint exists only if its manifest is valid.
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+// Only chunks that changed are written; an unchanged chunk's file is hard-linked from the previous checkpoint, so
+// each directory stays whole on its own (removing the older one removes nothing the newer one uses), but a file
+// shared by both is one copy on disk.
+import { link, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { tableNames, type Snapshot, type TableName } from '../domain/snapshot.ts';
+import { tableNames, type ChunkData, type ChunkRows, type PlannedChunk, type Snapshot, type TableName } from '../domain/snapshot.ts';
 import { fsyncPath, readJsonFile, writeJsonFile } from './files.ts';
 
 const NAME = /^cp-(\d{16})$/;
-const FORMAT = 1;
+/** 1: texts in a table of their own; 2: each tweets chunk holds its texts, files named by chunk, rows per chunk fixed. */
+const FORMAT = 2;
+
+export interface CheckpointFile {
+  name: string;
+  table: TableName;
+  /** format 2 */
+  chunk?: number;
+  bytes: number;
+  crc: number;
+}
 
 export interface CheckpointInfo {
   name: string;
   seq: number;
   /** Bytes of all its files. */
   bytes: number;
+  files: CheckpointFile[];
+  /** Rows per chunk it was written with (null: format 1, whose files cannot be reused). */
+  rowsPerChunk: ChunkRows | null;
+}
+
+/** What a write did: files written, files reused from the base checkpoint. */
+export interface CheckpointWriteStats {
+  written: number;
+  writtenBytes: number;
+  reused: number;
 }
 
 interface ManifestBody {
@@ -21,7 +44,8 @@ interface ManifestBody {
   storeId: string;
   seq: number;
   createdAt: number;
-  files: { name: string; table: TableName; bytes: number; crc: number }[];
+  rowsPerChunk?: ChunkRows;
+  files: CheckpointFile[];
 }
 type Manifest = ManifestBody & { check: number };
 
@@ -58,30 +82,47 @@ export class CheckpointStore {
   }
 
   /**
-   * Writes `snapshot`: the table files one by one (yielding to the event loop between them), then, once
-   * `beforeManifest` resolves (the caller waits there until every event up to the seq is durable), the manifest.
+   * Writes the checkpoint at `seq`: each planned chunk in its own event-loop turn (taken and serialised there), the
+   * base's files for every chunk `reuses` accepts (hard links), then, once `beforeManifest` resolves (the caller
+   * waits there until every event up to the seq is durable), the manifest.
    */
-  async write(snapshot: Snapshot, now: number, beforeManifest: () => Promise<void>): Promise<CheckpointInfo> {
-    const name = `cp-${String(snapshot.seq).padStart(16, '0')}`;
+  async write(
+    plan: { seq: number; chunks: readonly PlannedChunk[]; reuses(table: TableName, chunk: number): boolean },
+    rowsPerChunk: ChunkRows,
+    base: CheckpointInfo | null,
+    now: number,
+    beforeManifest: () => Promise<void>,
+  ): Promise<{ info: CheckpointInfo; stats: CheckpointWriteStats }> {
+    const name = checkpointName(plan.seq);
     const dir = join(this.dir, name);
     try {
       await rm(dir, { recursive: true, force: true }); // a leftover of an attempt that crashed
       await mkdir(dir);
       await fsyncPath(this.dir);
-      const files: ManifestBody['files'] = [];
-      for (const table of tableNames) {
-        for (const [i, rows] of snapshot.tables[table].entries()) {
-          await new Promise((resolve) => setImmediate(resolve));
-          const file = `${table}-${String(i).padStart(5, '0')}.json`;
-          files.push({ name: file, table, ...(await writeJsonFile(join(dir, file), { rows })) });
-        }
+      const files: CheckpointFile[] = [];
+      let writtenBytes = 0;
+      for (const planned of plan.chunks) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const { table, chunk } = planned;
+        const file = chunkFileName(table, chunk);
+        const facts = await writeJsonFile(join(dir, file), () => planned.take());
+        files.push({ name: file, table, chunk, ...facts });
+        writtenBytes += facts.bytes;
       }
+      const written = files.length;
+      for (const f of base?.files ?? []) {
+        if (f.chunk === undefined || !plan.reuses(f.table, f.chunk)) continue;
+        await link(join(this.dir, base!.name, f.name), join(dir, f.name));
+        files.push(f);
+      }
+      files.sort((a, b) => tableNames.indexOf(a.table) - tableNames.indexOf(b.table) || a.chunk! - b.chunk!);
       await fsyncPath(dir);
       await beforeManifest();
-      const body: ManifestBody = { format: FORMAT, storeId: this.storeId, seq: snapshot.seq, createdAt: now, files };
-      const manifest = await writeJsonFile(join(dir, 'manifest.json'), { ...body, check: crc32(JSON.stringify(body)) });
+      const body: ManifestBody = { format: FORMAT, storeId: this.storeId, seq: plan.seq, createdAt: now, rowsPerChunk, files };
+      const manifest = await writeJsonFile(join(dir, 'manifest.json'), () => ({ ...body, check: crc32(JSON.stringify(body)) }));
       await fsyncPath(dir);
-      return { name, seq: snapshot.seq, bytes: files.reduce((sum, f) => sum + f.bytes, manifest.bytes) };
+      const bytes = files.reduce((sum, f) => sum + f.bytes, manifest.bytes);
+      return { info: { name, seq: plan.seq, bytes, files, rowsPerChunk }, stats: { written, writtenBytes, reused: files.length - written } };
     } catch (error) {
       await rm(dir, { recursive: true, force: true }).catch(() => {});
       throw error;
@@ -101,25 +142,28 @@ export class CheckpointStore {
     if (read === null) throw new CheckpointUnusable('incomplete', `checkpoint ${name}: no manifest`);
     const { check, ...body } = read.data;
     if (check !== crc32(JSON.stringify(body))) throw corrupt('manifest checksum does not match');
-    if (body.format !== FORMAT) throw corrupt(`unknown format ${body.format}`);
+    if (body.format !== FORMAT && body.format !== 1) throw corrupt(`unknown format ${body.format}`);
     if (body.storeId !== this.storeId) throw corrupt(`belongs to store ${body.storeId}`);
-    if (name !== `cp-${String(body.seq).padStart(16, '0')}`) throw corrupt(`manifest names seq ${body.seq}`);
+    if (name !== checkpointName(body.seq)) throw corrupt(`manifest names seq ${body.seq}`);
     const tables: Snapshot['tables'] = { users: [], sessions: [], texts: [], tweets: [] };
     let bytes = read.facts.bytes;
     for (const f of body.files) {
       let file;
       try {
-        file = await readJsonFile<{ rows: never[] }>(join(dir, f.name));
+        file = await readJsonFile<ChunkData<never>>(join(dir, f.name));
       } catch (error) {
         throw corrupt(`${f.name} is not valid JSON`, error);
       }
       if (file === null) throw corrupt(`${f.name} is missing`);
       if (file.facts.crc !== f.crc || file.facts.bytes !== f.bytes) throw corrupt(`${f.name} does not match its checksum`);
       if (!tableNames.includes(f.table) || !Array.isArray(file.data.rows)) throw corrupt(`${f.name} has no rows`);
+      if (f.chunk !== undefined && f.name !== chunkFileName(f.table, f.chunk)) throw corrupt(`${f.name} is not chunk ${f.chunk}`);
       tables[f.table].push(file.data.rows);
+      if (file.data.texts) tables.texts.push(file.data.texts as never[]);
       bytes += f.bytes;
     }
-    return { snapshot: { seq: body.seq, tables }, info: { name, seq: body.seq, bytes } };
+    const rowsPerChunk = body.format === FORMAT ? (body.rowsPerChunk ?? null) : null;
+    return { snapshot: { seq: body.seq, tables }, info: { name, seq: body.seq, bytes, files: body.files, rowsPerChunk } };
   }
 
   /** Deletes every checkpoint directory not named in `keep` (and leftovers of unfinished writes). */
@@ -139,4 +183,12 @@ export class CheckpointStore {
   async remove(name: string): Promise<void> {
     await rm(join(this.dir, name), { recursive: true, force: true });
   }
+}
+
+function checkpointName(seq: number): string {
+  return `cp-${String(seq).padStart(16, '0')}`;
+}
+
+function chunkFileName(table: TableName, chunk: number): string {
+  return `${table}-${String(chunk).padStart(5, '0')}.json`;
 }

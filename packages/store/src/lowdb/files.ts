@@ -13,15 +13,15 @@ export interface FileFacts {
   crc: number;
 }
 
-/** Writes `data` with lowdb and makes the file durable. */
-export async function writeJsonFile(path: string, data: object): Promise<FileFacts> {
+/** Writes `data` (made when lowdb serialises it, in the same event-loop turn) with lowdb and makes the file durable. */
+export async function writeJsonFile(path: string, data: () => object): Promise<FileFacts> {
   let facts: FileFacts = { bytes: 0, crc: 0 };
-  const stringify = (value: object) => {
-    const text = JSON.stringify(value);
+  const stringify = (make: () => object) => {
+    const text = JSON.stringify(make());
     facts = { bytes: Buffer.byteLength(text), crc: crc32(text) };
     return text;
   };
-  const db = new Low<object>(new DataFile<object>(path, { parse: JSON.parse, stringify }), data);
+  const db = new Low<() => object>(new DataFile<() => object>(path, { parse: JSON.parse, stringify }), data);
   await db.write();
   await fsyncPath(path);
   return facts;

@@ -28,7 +28,7 @@ export interface LowdbStoreOptions {
   /** default 100_000: eventsAfter() answers for at least the last N events, also after a restart */
   retainEvents?: number;
   logger?: StoreLogger;
-  /** @internal tests: rows per checkpoint file (default: 5000 tweets, 50_000 of the rest) */
+  /** @internal tests: rows per checkpoint file (default: 500 tweets, each slice of a checkpoint's capture; 50_000 of the rest) */
   checkpointRowsPerFile?: number;
   /** @internal tests: journal segment size */
   journalSegmentBytes?: number;
@@ -72,7 +72,7 @@ export function resolveOptions(o: LowdbStoreOptions, defaultIds: () => IdFactory
       users: positive('checkpointRowsPerFile', rows, 50_000),
       sessions: positive('checkpointRowsPerFile', rows, 50_000),
       texts: positive('checkpointRowsPerFile', rows, 50_000),
-      tweets: positive('checkpointRowsPerFile', rows, 5_000),
+      tweets: positive('checkpointRowsPerFile', rows, 500),
     },
   };
 }

@@ -36,7 +36,7 @@ import {
 import type { EventRing } from '../domain/event-ring.ts';
 import type { Projection } from '../domain/projection.ts';
 import type { TweetRecord } from '../domain/records.ts';
-import { captureSnapshot } from '../domain/snapshot.ts';
+import { CheckpointCapture } from '../domain/snapshot.ts';
 import { engagementView, tweetView, userView, versionsView, visibleTo } from '../domain/views.ts';
 import type { CheckpointInfo, CheckpointStore } from './checkpoints.ts';
 import type { DataDirLock } from './lock.ts';
@@ -51,6 +51,8 @@ export class LowdbTweetStore implements TweetStore {
   readonly #log: EventLog;
   /** The newest durable checkpoint, and the one before it (kept so a corrupt newest one can fall back). */
   #checkpoint: CheckpointInfo | null;
+  /** The checkpoint whose state the projection's change set is counted from (null: none; the next one writes all). */
+  #base: CheckpointInfo | null;
   #previousCheckpoint: CheckpointInfo | null = null;
   #checkpointing: Promise<void> | undefined;
   #eventsSinceCheckpoint = 0;
@@ -71,6 +73,7 @@ export class LowdbTweetStore implements TweetStore {
   ) {
     this.#p = recovered.projection;
     this.#checkpoint = recovered.checkpoint;
+    this.#base = this.#reusable(recovered.checkpoint);
     this.#journal = journal;
     this.#log = new EventLog(journal, recovered.projection.seq, ring, {
       onDurable: () => this.#onDurable(),
@@ -314,12 +317,24 @@ export class LowdbTweetStore implements TweetStore {
     const durable = this.#log.waitDurable(p.seq);
     durable.catch(() => {});
     const now = this.o.clock.now();
-    const snapshot = captureSnapshot(p, now, this.o.rowsPerFile);
+    // The projection counts its changes from #base's state: unchanged chunks reuse its files.
+    const base = this.#base;
+    const files = new Set(base?.files.map((f) => `${f.table}/${f.chunk}`));
+    const capture = new CheckpointCapture(p, now, this.o.rowsPerFile, base && { has: (table, chunk) => files.has(`${table}/${chunk}`) });
     this.#eventsSinceCheckpoint = 0;
-    const info = await this.checkpoints.write(snapshot, now, async () => {
-      await durable;
-      if (this.#log.epoch !== epoch) throw new StorageUnavailable('storage failed while the checkpoint was written');
-    });
+    // Until this one is written, the changes it took are in no checkpoint: after a failure the next one writes all.
+    this.#base = null;
+    let written;
+    try {
+      written = await this.checkpoints.write(capture, this.o.rowsPerFile, base, now, async () => {
+        await durable;
+        if (this.#log.epoch !== epoch) throw new StorageUnavailable('storage failed while the checkpoint was written');
+      });
+    } finally {
+      capture.finish();
+    }
+    const { info, stats } = written;
+    if (this.#p === p) this.#base = info;
     this.#previousCheckpoint = this.#checkpoint;
     this.#checkpoint = info;
     const previous = this.#previousCheckpoint;
@@ -327,7 +342,28 @@ export class LowdbTweetStore implements TweetStore {
     // Keep the journal from the previous checkpoint on (the fallback) and the last retainEvents events.
     const through = Math.min(previous?.seq ?? 0, this.#log.head - this.o.retainEvents);
     if (through > 0) await this.#journal.removeThrough(through);
-    this.o.logger.info({ checkpoint: info.name, seq: info.seq, bytes: info.bytes }, 'checkpoint written');
+    this.o.logger.info({ checkpoint: info.name, seq: info.seq, bytes: info.bytes, ...stats }, 'checkpoint written');
+  }
+
+  /** A checkpoint's files can be reused only if written with today's chunk sizes. */
+  #reusable(checkpoint: CheckpointInfo | null): CheckpointInfo | null {
+    const rows = checkpoint?.rowsPerChunk;
+    return rows && Object.entries(this.o.rowsPerFile).every(([table, n]) => rows[table as keyof typeof rows] === n) ? checkpoint : null;
+  }
+
+  /**
+   * A checkpoint of everything, then the retention rule applied to what is on disk: the two newest checkpoints, and
+   * the journal from the older one's seq on (or the last retainEvents events). For `tweetstore compact`.
+   */
+  async compact(): Promise<void> {
+    await this.#checkpointing;
+    await this.#journal.flush();
+    await this.#checkpointNow();
+    if (this.#checkpoint === null || this.#checkpoint.seq < this.#log.head) throw new StorageUnavailable('the checkpoint could not be written; nothing was removed');
+    const [newest, older] = await this.checkpoints.list();
+    await this.checkpoints.removeAllBut([newest, older].flatMap((c) => (c ? [c.name] : [])));
+    const through = Math.min(older?.seq ?? 0, this.#log.head - this.o.retainEvents);
+    if (through > 0) await this.#journal.removeThrough(through);
   }
 
   #onFailure(error: unknown): void {
@@ -347,13 +383,14 @@ export class LowdbTweetStore implements TweetStore {
         await this.#checkpointing;
         if (this.#lastFailure instanceof JournalError && this.#lastFailure.code === 'FAILED') await this.#reopenJournal();
         const now = this.o.clock.now();
-        const { projection } = await recover({ checkpoints: this.checkpoints, journal: this.#journal, now, logger: this.o.logger });
+        const { projection, checkpoint } = await recover({ checkpoints: this.checkpoints, journal: this.#journal, now, logger: this.o.logger });
         // Views not yet journaled survive; those of a failed ViewsCounted are lost (as on a crash).
         for (const id of this.#p.pendingViews) {
           const n = this.#p.tweets.get(id)?.pendingViews ?? 0;
           if (n > 0 && projection.tweets.has(id)) projection.countViews(id, n, now);
         }
         this.#p = projection;
+        this.#base = this.#reusable(checkpoint);
         this.#log.reset(projection.seq);
         this.o.logger.warn({ headSeq: projection.seq }, 'projection rebuilt from disk; accepting writes again');
         if (projection.pendingViews.size > 0) this.#viewsTimer ??= setTimeout(() => void this.#flushViews(), this.o.viewsFlushMs).unref();

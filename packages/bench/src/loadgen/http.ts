@@ -1,0 +1,122 @@
+// HTTP load: autocannon for the closed loop (and its own `overallRate` mode), and a paced open-loop client on
+// node:http for fixed rates, because autocannon's rate limit lets each connection send back to back until
+// its per-second quota is used up (a burst at every second), which is not a steady arrival rate.
+import http from 'node:http';
+import autocannon from 'autocannon';
+import { makeFactory, toHttp, type Workload } from './workload.ts';
+import { Recorder, type LoadResult } from './stats.ts';
+
+export interface HttpSpec {
+  url: string;
+  connections: number;
+  /** open loop when set (calls per second over all connections) */
+  rate?: number;
+  /** 'paced' (default for a rate): our node:http client; 'autocannon': autocannon's overallRate */
+  pacer?: 'paced' | 'autocannon';
+  durationMs: number;
+  workload: Workload;
+  seed: number;
+}
+
+export function runAutocannon(spec: HttpSpec, signal: AbortSignal): Promise<LoadResult> {
+  const factory = makeFactory(spec.workload, spec.seed);
+  const rec = new Recorder();
+  const first = toHttp(factory.next());
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const instance = autocannon(
+      {
+        url: spec.url,
+        connections: spec.connections,
+        duration: spec.durationMs / 1000,
+        timeout: 10,
+        ...(spec.rate ? { overallRate: spec.rate } : {}),
+        requests: [
+          {
+            method: first.method,
+            path: first.path,
+            setupRequest: (req: autocannon.Request) => {
+              const r = toHttp(factory.next());
+              return { ...req, method: r.method, path: r.path, headers: r.headers, body: r.body ?? '' } as autocannon.Request;
+            },
+          },
+        ],
+      },
+      (err, result) => {
+        signal.removeEventListener('abort', stop);
+        if (err) return reject(err);
+        const durationMs = Math.min(performance.now() - started, spec.durationMs);
+        for (let i = 0; i < result.errors; i++) rec.failure('connection error');
+        for (let i = 0; i < result.timeouts; i++) rec.failure('timeout (10 s)');
+        const out = rec.result(durationMs);
+        rec.destroy();
+        resolve(out);
+      },
+    );
+    const stop = () => instance.stop();
+    signal.addEventListener('abort', stop, { once: true });
+    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+      if (statusCode >= 200 && statusCode < 300) rec.success(responseTime);
+      else rec.failure(`HTTP ${statusCode}`);
+    });
+  });
+}
+
+/** Open loop over HTTP: call i is due at t0 + i/rate; latency from when it was due; at most `connections` sockets. */
+export function runPaced(spec: HttpSpec, signal: AbortSignal): Promise<LoadResult> {
+  const factory = makeFactory(spec.workload, spec.seed);
+  const rec = new Recorder();
+  const target = new URL(spec.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
+  const interval = 1000 / spec.rate!;
+  const t0 = performance.now();
+  const end = t0 + spec.durationMs;
+  let scheduled = 0;
+  let sendLagMaxMs = 0;
+  let running = true;
+  return new Promise((resolve) => {
+    const finish = () => {
+      if (!running) return;
+      running = false;
+      clearInterval(ticker);
+      clearTimeout(stopTimer);
+      agent.destroy();
+      const out = rec.result(Math.min(performance.now(), end) - t0, { scheduled, sendLagMaxMs });
+      rec.destroy();
+      resolve(out);
+    };
+    signal.addEventListener('abort', finish, { once: true });
+    const fire = (at: number) => {
+      const r = toHttp(factory.next());
+      const req = http.request(
+        { host: target.hostname, port: target.port, method: r.method, path: r.path, headers: r.headers, agent, timeout: 10_000 },
+        (res) => {
+          res.on('data', () => {});
+          res.on('end', () => {
+            const now = performance.now();
+            if (!running || now > end) return;
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) rec.success(now - at);
+            else rec.failure(`HTTP ${status}`);
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timeout (10 s)')));
+      req.on('error', (err) => {
+        if (running && performance.now() <= end) rec.failure(err.message);
+      });
+      req.end(r.body);
+    };
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      const due = Math.min(now, end);
+      while (t0 + scheduled * interval <= due) {
+        const at = t0 + scheduled * interval;
+        sendLagMaxMs = Math.max(sendLagMaxMs, now - at);
+        scheduled++;
+        fire(at);
+      }
+    }, 1);
+    const stopTimer = setTimeout(finish, spec.durationMs);
+  });
+}

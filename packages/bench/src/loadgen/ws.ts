@@ -1,0 +1,145 @@
+// WebSocket load generator speaking tRPC's WS JSON-RPC directly, as wsLink does: open `/trpc?connectionParams=1`,
+// send {method:'connectionParams', data:{token}} first, then {id, method, params:{path, input}} per call.
+// closed loop: `sockets` sockets, each keeping `inFlight` calls outstanding (a reply sends the next call).
+// open loop:   call i is due at t0 + i/rate, sent round-robin over the sockets whatever is outstanding, and its
+//              latency is measured from when it was due (no coordinated omission).
+// Only replies that arrive inside the window count; calls still outstanding at the end are dropped.
+import WebSocket from 'ws';
+import { makeFactory, toWsMessage, type Workload } from './workload.ts';
+import { Recorder, type LoadResult } from './stats.ts';
+
+export interface WsSpec {
+  url: string;
+  /** '/trpc' for tRPC servers, '/' for the raw one */
+  path: string;
+  sockets: number;
+  inFlight: number;
+  /** open loop when set: calls per second over all sockets */
+  rate?: number;
+  durationMs: number;
+  workload: Workload;
+  seed: number;
+}
+
+/** Parse `{"id":123,"result"...` / `{"id":123,"error"...` without parsing the whole payload. */
+function reply(text: string): { id: number; error: boolean } | null {
+  if (text.startsWith('{"id":')) {
+    let i = 6;
+    let id = 0;
+    let c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      while (c >= 48 && c <= 57) {
+        id = id * 10 + (c - 48);
+        c = text.charCodeAt(++i);
+      }
+      if (text.startsWith(',"error"', i)) return { id, error: true };
+      if (text.startsWith(',"result"', i)) return { id, error: false };
+    }
+  }
+  try {
+    const msg = JSON.parse(text) as { id?: unknown; error?: unknown };
+    return typeof msg.id === 'number' ? { id: msg.id, error: msg.error !== undefined } : null;
+  } catch {
+    return null;
+  }
+}
+
+function open(url: string, token: string | null, timeoutMs = 10_000): Promise<WebSocket> {
+  const ws = new WebSocket(token ? `${url}?connectionParams=1` : url, { perMessageDeflate: false });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error(`WebSocket ${url}: no connection within ${timeoutMs} ms`));
+    }, timeoutMs);
+    ws.once('open', () => {
+      clearTimeout(timer);
+      if (token) ws.send(JSON.stringify({ method: 'connectionParams', data: { token } }));
+      resolve(ws);
+    });
+    ws.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
+
+export async function runWs(spec: WsSpec, signal: AbortSignal): Promise<LoadResult> {
+  const factory = makeFactory(spec.workload, spec.seed);
+  const base = spec.url.replace(/^http/, 'ws').replace(/\/+$/, '') + (spec.path === '/' ? '/' : spec.path);
+  const sockets = await Promise.all(Array.from({ length: spec.sockets }, (_, lane) => open(base, factory.tokenFor(lane))));
+  const rec = new Recorder();
+  const pending = new Map<number, number>(); // id -> start (performance.now)
+  let nextId = 1;
+  let running = true;
+  const t0 = performance.now();
+  const end = t0 + spec.durationMs;
+  let sendLagMaxMs = 0;
+  let scheduled = 0;
+
+  const send = (lane: number, at: number) => {
+    const ws = sockets[lane]!;
+    const id = nextId++;
+    pending.set(id, at);
+    ws.send(toWsMessage(factory.next(lane), id));
+  };
+
+  return new Promise<LoadResult>((resolve) => {
+    const finish = () => {
+      if (!running) return;
+      running = false;
+      clearInterval(ticker);
+      clearTimeout(stopTimer);
+      const duration = Math.min(performance.now(), end) - t0;
+      for (const ws of sockets) ws.terminate();
+      const result = rec.result(duration, spec.rate ? { scheduled, sendLagMaxMs } : {});
+      rec.destroy();
+      resolve(result);
+    };
+    signal.addEventListener('abort', finish, { once: true });
+    sockets.forEach((ws, lane) => {
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        if (!running) return;
+        const text = isBinary ? data.toString('utf8') : data.toString();
+        if (text === 'PING') return void ws.send('PONG');
+        if (text === 'PONG') return;
+        const r = reply(text);
+        if (!r) return;
+        const start = pending.get(r.id);
+        if (start === undefined) return;
+        pending.delete(r.id);
+        const now = performance.now();
+        if (now > end) return finish();
+        if (r.error) rec.failure(text.slice(0, 300));
+        else rec.success(now - start);
+        if (!spec.rate) send(lane, performance.now());
+      });
+      ws.on('close', () => {
+        if (running) {
+          rec.failure('socket closed by the server');
+          finish();
+        }
+      });
+      ws.on('error', (err) => rec.failure(`socket error: ${err.message}`));
+    });
+
+    let ticker: NodeJS.Timeout | undefined;
+    const stopTimer = setTimeout(finish, spec.durationMs);
+    if (spec.rate) {
+      const interval = 1000 / spec.rate;
+      let lane = 0;
+      ticker = setInterval(() => {
+        const now = performance.now();
+        const due = Math.min(now, end);
+        while (t0 + scheduled * interval <= due) {
+          const at = t0 + scheduled * interval;
+          sendLagMaxMs = Math.max(sendLagMaxMs, now - at);
+          scheduled++;
+          send(lane, at);
+          lane = (lane + 1) % sockets.length;
+        }
+      }, 1);
+    } else {
+      for (let lane = 0; lane < sockets.length; lane++) for (let k = 0; k < spec.inFlight; k++) send(lane, performance.now());
+    }
+  });
+}

@@ -1,0 +1,632 @@
+// `npm run bench`: start each server under test as its own process, drive it from a separate load-generator
+// process over real HTTP and WebSocket on 127.0.0.1, and print one table with every target side by side
+// (also written as JSON to packages/bench/results/). See packages/bench/README.md.
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closeClient, createClient, type TweetstoreClient } from '@tweetstore/client';
+import { postText, prng } from './content.ts';
+import { writePostsFile } from './fixtures.ts';
+import type { GenSpec } from './loadgen/main.ts';
+import type { LoadResult } from './loadgen/stats.ts';
+import type { BenchUser, Workload } from './loadgen/workload.ts';
+import { killAll, rssOf, spawnHelper, startServer, type ServerChild } from './proc.ts';
+import { checks, fmtSize, table, type RowResult } from './report.ts';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const REPO = here('../../../');
+const RESULTS = here('../results/');
+const SERVER_MAIN = path.join(REPO, 'apps/server/src/main.ts');
+
+// ---------------------------------------------------------------------------------------------- arguments
+const HELP = `usage: npm run bench -- [--quick | --full] [options]
+
+  --quick            short rows, sizes 0 and 100k (under 3 minutes once the 100k fixture is cached)
+  --full             (default) longer rows, sizes 0, 100k and 1M (under 30 minutes)
+  --duration=S       measured seconds per row (quick 2, full 8; json-server/naive lowdb writes at least 4/10)
+  --warmup=S         warm-up seconds before each row, not measured (quick 0.5, full 2)
+  --only=REGEX       run only rows whose label matches, e.g. --only='tweetstore create' or --only=noop
+  --no-cache         seed tweetstore fixtures afresh instead of reusing ${path.join(os.tmpdir(), 'tweetstore-bench-cache')}
+  --seeder=loader    fill fixtures with the bench's own loader instead of @tweetstore/store's seedStore
+  --help
+
+Ctrl-C stops cleanly: the servers and the load generator are stopped and temporary folders removed.`;
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+if (flag('help') || flag('h')) {
+  console.log(HELP);
+  process.exit(0);
+}
+const known = /^--(quick|full|no-cache|help|duration=.+|warmup=.+|only=.+|seeder=(loader|seedStore))$/;
+const unknown = argv.filter((a) => !known.test(a));
+if (unknown.length) {
+  console.error(`unknown option ${unknown.join(' ')}\n\n${HELP}`);
+  process.exit(2);
+}
+const quick = flag('quick');
+const mode = quick ? 'quick' : 'full';
+const durationMs = Math.round(1000 * Number(option('duration') ?? (quick ? 2 : 8)));
+const warmupMs = Math.round(1000 * Number(option('warmup') ?? (quick ? 0.5 : 2)));
+const only = option('only') ? new RegExp(option('only')!, 'i') : null;
+const useCache = !flag('no-cache');
+const seeder = option('seeder') === 'loader' ? 'loader' : 'auto';
+if (!(durationMs > 0) || !(warmupMs >= 0)) {
+  console.error('--duration must be > 0 and --warmup >= 0');
+  process.exit(2);
+}
+
+const SIZES = quick ? [0, 100_000] : [0, 100_000, 1_000_000];
+/** The size the issue's ratio targets and the open-loop rows use. */
+const REF_SIZE = 100_000;
+const BIG_SIZE = quick ? null : 1_000_000;
+const BASELINE_SIZES = SIZES.filter((s) => s > 0);
+const LOAD = {
+  httpConnections: 64,
+  wsSockets: 32,
+  wsInFlight: 2,
+  // json-server and the naive lowdb handler answer a few writes a second: fewer callers, so latency shows the
+  // service time rather than a queue of 64 waiting callers
+  slowHttpConnections: 2,
+  slowWsSockets: 1,
+  slowWsInFlight: 2,
+  openRate: 1000,
+};
+const BENCH_USERS = 64;
+const OWN_TWEETS = 16;
+const POOL_FROM_LIST = 5_000;
+const SEED = 4;
+
+// ---------------------------------------------------------------------------------------------- plan
+type LoadShape =
+  | { kind: 'closed-http'; connections: number }
+  | { kind: 'closed-ws'; sockets: number; inFlight: number }
+  | { kind: 'open-http'; rate: number; connections: number; pacer: 'paced' | 'autocannon' }
+  | { kind: 'open-ws'; rate: number; sockets: number };
+
+interface RowPlan {
+  target: string;
+  scenario: string;
+  transport: 'http' | 'ws';
+  size: number | null;
+  load: LoadShape;
+  wsPath: '/trpc' | '/';
+  /** a baseline write that takes ~0.1-1 s each: no warm-up (its backlog would spill into the window), longer window */
+  slow?: boolean;
+  workload(stage: StageCtx): Workload;
+}
+const SLOW_MIN_MS = quick ? 4_000 : 10_000;
+
+interface StageCtx {
+  server: ServerChild;
+  stored(): Promise<number | null>;
+  users: BenchUser[];
+  pool: string[];
+  /** creates acknowledged so far (baselines: stored = size + this) */
+  created: number;
+}
+
+interface Stage {
+  name: string;
+  rows: RowPlan[];
+  start(): Promise<StageCtx>;
+  stop(ctx: StageCtx): Promise<void>;
+}
+
+const loadLabel = (l: LoadShape) =>
+  l.kind === 'closed-http'
+    ? `c${l.connections}`
+    : l.kind === 'closed-ws'
+      ? `${l.sockets}x${l.inFlight}`
+      : l.kind === 'open-ws'
+        ? `open ${l.rate}/s`
+        : `open ${l.rate}/s${l.pacer === 'autocannon' ? ' (ac)' : ''}`;
+const label = (r: RowPlan) => `${r.target} ${r.scenario} ${r.transport} ${fmtSize(r.size)} ${loadLabel(r.load)}`;
+const httpLoad = (slow = false): LoadShape => ({ kind: 'closed-http', connections: slow ? LOAD.slowHttpConnections : LOAD.httpConnections });
+const wsLoad = (slow = false): LoadShape =>
+  slow ? { kind: 'closed-ws', sockets: LOAD.slowWsSockets, inFlight: LOAD.slowWsInFlight } : { kind: 'closed-ws', sockets: LOAD.wsSockets, inFlight: LOAD.wsInFlight };
+
+let tmpRoot = '';
+const tempDirsOutsideRoot = new Set<string>();
+const startMsAt = new Map<number, number>();
+const stageNotes: Record<string, unknown>[] = [];
+
+const t0 = performance.now();
+function log(line: string) {
+  process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s ${line}\n`);
+}
+
+function statelessStage(name: 'raw' | 'noop-trpc'): Stage {
+  const scenario = name === 'raw' ? 'echo' : 'noop';
+  const workload = (): Workload => ({ kind: name === 'raw' ? 'raw' : 'noop' });
+  const wsPath = name === 'raw' ? '/' : '/trpc';
+  return {
+    name,
+    rows: [
+      { target: name, scenario, transport: 'http', size: null, load: httpLoad(), wsPath, workload },
+      { target: name, scenario, transport: 'ws', size: null, load: wsLoad(), wsPath, workload },
+    ],
+    async start() {
+      const server = await startServer(name, here(name === 'raw' ? './targets/raw.ts' : './targets/trpc-baseline.ts'), { BENCH_TARGET: 'noop' });
+      return { server, stored: async () => null, users: [], pool: [], created: 0 };
+    },
+    stop: (ctx) => ctx.server.stop(),
+  };
+}
+
+function jsonServerStage(size: number): Stage {
+  const w = (op: 'create' | 'get' | 'list') => (): Workload => ({ kind: 'json-server', op, maxId: size });
+  const row = (op: 'create' | 'get' | 'list'): RowPlan => ({ target: 'json-server', scenario: op, transport: 'http', size, load: httpLoad(true), wsPath: '/', workload: w(op) });
+  return {
+    name: `json-server at ${fmtSize(size)} posts`,
+    rows: [row('get'), row('list'), { ...row('create'), slow: true }],
+    async start() {
+      const file = path.join(tmpRoot, `json-server-${size}.json`);
+      await writePostsFile(file, size);
+      const server = await startServer('json-server', here('./targets/json-server.ts'), { BENCH_DB_FILE: file });
+      const ctx: StageCtx = { server, stored: async () => size + ctx.created, users: [], pool: [], created: 0 };
+      return ctx;
+    },
+    async stop(ctx) {
+      await ctx.server.stop();
+      await rm(path.join(tmpRoot, `json-server-${size}.json`), { force: true });
+    },
+  };
+}
+
+function lowdbStage(size: number): Stage {
+  const w = (op: 'create' | 'get' | 'list') => (): Workload => ({ kind: 'lowdb', op, maxId: size });
+  return {
+    name: `naive lowdb tRPC at ${fmtSize(size)} posts`,
+    rows: [
+      { target: 'lowdb-naive', scenario: 'get', transport: 'ws', size, load: wsLoad(true), wsPath: '/trpc', workload: w('get') },
+      { target: 'lowdb-naive', scenario: 'create', transport: 'http', size, load: httpLoad(true), wsPath: '/trpc', slow: true, workload: w('create') },
+      { target: 'lowdb-naive', scenario: 'create', transport: 'ws', size, load: wsLoad(true), wsPath: '/trpc', slow: true, workload: w('create') },
+    ],
+    async start() {
+      const file = path.join(tmpRoot, `lowdb-${size}.json`);
+      await writePostsFile(file, size);
+      const server = await startServer('lowdb-naive', here('./targets/trpc-baseline.ts'), { BENCH_TARGET: 'lowdb', BENCH_LOWDB_FILE: file });
+      const ctx: StageCtx = { server, stored: async () => size + ctx.created, users: [], pool: [], created: 0 };
+      return ctx;
+    },
+    async stop(ctx) {
+      await ctx.server.stop();
+      await rm(path.join(tmpRoot, `lowdb-${size}.json`), { force: true });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- tweetstore
+const SCENARIOS = ['get', 'list', 'like', 'edit', 'mixed', 'create'] as const;
+
+async function sourceHash(): Promise<string> {
+  const h = createHash('sha256');
+  const walk = async (dir: string) => {
+    for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(p);
+      else if (entry.name.endsWith('.ts')) h.update(p.slice(REPO.length)).update(await readFile(p));
+    }
+  };
+  await walk(path.join(REPO, 'packages/store/src'));
+  await walk(path.join(REPO, 'packages/core/src'));
+  return h.digest('hex').slice(0, 16);
+}
+
+interface SeedDone {
+  ms: number;
+  sampleIds: string[];
+  via: string;
+}
+
+function runSeeder(dir: string, tweets: number): Promise<SeedDone> {
+  const child: ChildProcess = spawnHelper(here('./seed.ts'), {
+    BENCH_SEED_DIR: dir,
+    BENCH_SEED_TWEETS: String(tweets),
+    BENCH_SEED: String(SEED),
+    ...(seeder === 'loader' ? { BENCH_SEEDER: 'loader' } : {}),
+  });
+  return new Promise((resolve, reject) => {
+    let result: SeedDone | null = null;
+    child.on('message', (raw: unknown) => {
+      const m = raw as { type: string; done?: number; total?: number; phase?: string; message?: string } & SeedDone;
+      if (m.type === 'progress') log(`      seeding ${fmtSize(tweets)} tweets: ${m.phase ? `${m.phase} ` : ''}${m.done?.toLocaleString('en-US')} / ${m.total?.toLocaleString('en-US')}`);
+      else if (m.type === 'done') result = m;
+      else if (m.type === 'error') reject(new Error(`seeding failed: ${m.message}`));
+    });
+    child.once('exit', (code) => (result ? resolve(result) : reject(new Error(`seeder exited with ${code}`))));
+  });
+}
+
+/** A data folder holding `size` seeded tweets: from the cache when the store/core sources are unchanged. */
+async function fixture(size: number, into: string): Promise<{ sampleIds: string[]; seedMs: number | null; via: string; cached: boolean }> {
+  if (!useCache) {
+    const done = await runSeeder(into, size);
+    return { sampleIds: done.sampleIds, seedMs: done.ms, via: done.via, cached: false };
+  }
+  const cacheRoot = path.join(os.tmpdir(), 'tweetstore-bench-cache');
+  await mkdir(cacheRoot, { recursive: true });
+  const key = `ts-${size}-${seeder}-${SEED}-${await sourceHash()}`;
+  const dir = path.join(cacheRoot, key);
+  let info: { sampleIds: string[]; seedMs: number; via: string } | null = null;
+  let cached = true;
+  if (existsSync(path.join(dir, 'bench-fixture.json'))) {
+    info = JSON.parse(await readFile(path.join(dir, 'bench-fixture.json'), 'utf8')) as { sampleIds: string[]; seedMs: number; via: string };
+    log(`      fixture: ${fmtSize(size)} tweets from the cache (${dir})`);
+  } else {
+    cached = false;
+    for (const old of await readdir(cacheRoot)) if (old.startsWith(`ts-${size}-`)) await rm(path.join(cacheRoot, old), { recursive: true, force: true });
+    const building = `${dir}.tmp-${process.pid}`;
+    tempDirsOutsideRoot.add(building);
+    log(`      fixture: seeding ${fmtSize(size)} tweets (cached afterwards in ${cacheRoot}; --no-cache to always seed)`);
+    const done = await runSeeder(building, size);
+    info = { sampleIds: done.sampleIds, seedMs: done.ms, via: done.via };
+    await writeFile(path.join(building, 'bench-fixture.json'), JSON.stringify(info));
+    await rename(building, dir);
+    tempDirsOutsideRoot.delete(building);
+  }
+  await cp(dir, into, { recursive: true, filter: (src) => path.basename(src) !== 'bench-fixture.json' && path.basename(src) !== 'LOCK' });
+  return { ...info, seedMs: cached ? null : info.seedMs, cached };
+}
+
+async function inBatches<T>(items: T[], width: number, each: (item: T, i: number) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map((item, k) => each(item, i + k)));
+}
+
+function tweetstoreStage(size: number): Stage {
+  const rows: RowPlan[] = [];
+  for (const scenario of SCENARIOS) {
+    for (const transport of ['http', 'ws'] as const) {
+      rows.push({
+        target: 'tweetstore',
+        scenario,
+        transport,
+        size,
+        load: transport === 'http' ? httpLoad() : wsLoad(),
+        wsPath: '/trpc',
+        workload: (s) => ({ kind: 'tweetstore', op: scenario, users: s.users, pool: s.pool }),
+      });
+    }
+  }
+  if (size === REF_SIZE) {
+    const create = (s: StageCtx): Workload => ({ kind: 'tweetstore', op: 'create', users: s.users, pool: s.pool });
+    rows.push(
+      { target: 'tweetstore', scenario: 'create', transport: 'ws', size, load: { kind: 'open-ws', rate: LOAD.openRate, sockets: LOAD.wsSockets }, wsPath: '/trpc', workload: create },
+      { target: 'tweetstore', scenario: 'create', transport: 'http', size, load: { kind: 'open-http', rate: LOAD.openRate, connections: LOAD.httpConnections, pacer: 'paced' }, wsPath: '/trpc', workload: create },
+      { target: 'tweetstore', scenario: 'create', transport: 'http', size, load: { kind: 'open-http', rate: LOAD.openRate, connections: LOAD.httpConnections, pacer: 'autocannon' }, wsPath: '/trpc', workload: create },
+    );
+  }
+  let client: TweetstoreClient | null = null;
+  const dataDir = () => path.join(tmpRoot, `tweetstore-${size}`);
+  return {
+    name: `tweetstore at ${fmtSize(size)} tweets`,
+    rows,
+    async start() {
+      const note: Record<string, unknown> = { stage: `tweetstore-${size}` };
+      stageNotes.push(note);
+      let sampleIds: string[] = [];
+      if (size > 0) {
+        const f = await fixture(size, dataDir());
+        Object.assign(note, { seededWith: f.via, seedMs: f.seedMs, fixtureFromCache: f.cached });
+        sampleIds = f.sampleIds;
+      }
+      const server = await startServer('tweetstore', SERVER_MAIN, {
+        PORT: '0',
+        TWEETSTORE_HOST: '127.0.0.1',
+        TWEETSTORE_DATA_DIR: dataDir(),
+        LOG_LEVEL: 'warn',
+        TWEETSTORE_EDIT_WINDOW_MINUTES: '0',
+        TWEETSTORE_MAX_EDITS: '0',
+      });
+      note.startToListeningMs = Math.round(server.startMs);
+      if (size > 0) startMsAt.set(size, server.startMs);
+      log(`      tweetstore up in ${(server.startMs / 1000).toFixed(1)} s; registering ${BENCH_USERS} bench users through auth.register`);
+      const api = (client = createClient({ url: server.url }));
+      const users: BenchUser[] = [];
+      const rand = prng(SEED + size);
+      await inBatches(
+        Array.from({ length: BENCH_USERS }, (_, i) => i),
+        8,
+        async (i) => {
+          const { token } = await api.auth.register.mutate({ username: `bench${i}`, password: 'bench-password-1' });
+          users[i] = { token, own: [] };
+        },
+      );
+      const authed = users.map((u) => createClient({ url: server.url, token: u.token }));
+      try {
+        await inBatches(users, 16, async (u, i) => {
+          for (let k = 0; k < OWN_TWEETS; k++) u.own.push((await authed[i]!.tweet.create.mutate({ content: postText(rand, i * 1000 + k) })).id);
+        });
+      } finally {
+        await Promise.all(authed.map((c) => closeClient(c)));
+      }
+      let pool = [...sampleIds];
+      if (size > 0 && pool.length === 0) {
+        // seedStore gives no ids: take the newest ones from the API
+        let cursor: string | null = null;
+        while (pool.length < POOL_FROM_LIST) {
+          const page: { items: { id: string }[]; nextCursor: string | null } = await api.tweet.list.query({ limit: 100, cursor });
+          pool.push(...page.items.map((t) => t.id));
+          if (!(cursor = page.nextCursor)) break;
+        }
+      }
+      pool = pool.concat(users.flatMap((u) => u.own));
+      note.benchUsers = users.length;
+      note.poolTweets = pool.length;
+      return {
+        server,
+        users,
+        pool,
+        created: 0,
+        stored: async () => (await api.system.stats.query()).store.tweets,
+      };
+    },
+    async stop(ctx) {
+      if (client) await closeClient(client);
+      client = null;
+      const stats = await ctx.server.probeRead();
+      if (stats) stageNotes.at(-1)!.finalRssBytes = stats.rssBytes;
+      await ctx.server.stop();
+      await rm(dataDir(), { recursive: true, force: true });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- generator
+class Generator {
+  private readonly child = spawnHelper(here('./loadgen/main.ts'));
+  private nextId = 1;
+  private readonly waiting = new Map<number, { resolve(r: LoadResult): void; reject(e: Error): void }>();
+
+  constructor() {
+    this.child.on('message', (raw: unknown) => {
+      const m = raw as { type: string; id: number; result?: LoadResult; message?: string };
+      const w = this.waiting.get(m.id);
+      if (!w) return;
+      this.waiting.delete(m.id);
+      if (m.type === 'result') w.resolve(m.result!);
+      else w.reject(new Error(m.message));
+    });
+    this.child.once('exit', (code) => {
+      for (const w of this.waiting.values()) w.reject(new Error(`load generator exited (${code})`));
+      this.waiting.clear();
+    });
+  }
+
+  run(spec: GenSpec): Promise<LoadResult> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      // every run ends by itself at its duration; this only guards against a wedged generator
+      const guard = setTimeout(() => {
+        this.child.send({ type: 'stop' });
+      }, spec.durationMs + 60_000);
+      this.waiting.set(id, {
+        resolve: (r) => (clearTimeout(guard), resolve(r)),
+        reject: (e) => (clearTimeout(guard), reject(e)),
+      });
+      this.child.send({ type: 'run', id, spec });
+    });
+  }
+
+  stop() {
+    if (this.child.connected) this.child.send({ type: 'stop' });
+  }
+}
+
+function genSpec(row: RowPlan, ctx: StageCtx, ms: number, seed: number): GenSpec {
+  const workload = row.workload(ctx);
+  const l = row.load;
+  switch (l.kind) {
+    case 'closed-http':
+      return { transport: 'http', url: ctx.server.url, connections: l.connections, durationMs: ms, workload, seed };
+    case 'open-http':
+      return { transport: 'http', url: ctx.server.url, connections: l.connections, rate: l.rate, pacer: l.pacer, durationMs: ms, workload, seed };
+    case 'closed-ws':
+      return { transport: 'ws', url: ctx.server.url, path: row.wsPath, sockets: l.sockets, inFlight: l.inFlight, durationMs: ms, workload, seed };
+    case 'open-ws':
+      return { transport: 'ws', url: ctx.server.url, path: row.wsPath, sockets: l.sockets, inFlight: 1, rate: l.rate, durationMs: ms, workload, seed };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- run
+function machine() {
+  const cpus = os.cpus();
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: REPO, encoding: 'utf8' }).trim();
+    if (dirty) commit += ' + uncommitted changes';
+  } catch {}
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    commit,
+    loadAvgAtStart: os.loadavg().map((v) => Math.round(v * 100) / 100),
+  };
+}
+
+function commandLine(): string {
+  return process.env.npm_lifecycle_event === 'bench' ? `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}` : `tsx packages/bench/src/main.ts ${argv.join(' ')}`.trim();
+}
+
+let cancelling = false;
+let generator: Generator | null = null;
+
+async function cleanup() {
+  generator?.stop();
+  await killAll(5_000);
+  if (tmpRoot) await rm(tmpRoot, { recursive: true, force: true });
+  for (const dir of tempDirsOutsideRoot) await rm(dir, { recursive: true, force: true });
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (cancelling) return;
+    cancelling = true;
+    log(`\n${signal}: stopping the servers and the load generator, removing temporary folders…`);
+    const hard = setTimeout(() => process.exit(130), 15_000);
+    hard.unref();
+    void cleanup().finally(() => {
+      log('stopped; nothing was written.');
+      process.exit(130);
+    });
+  });
+}
+
+async function main() {
+  const started = new Date();
+  const info = machine();
+  const stages: Stage[] = [statelessStage('raw'), statelessStage('noop-trpc')];
+  for (const size of SIZES) {
+    stages.push(tweetstoreStage(size));
+    if (BASELINE_SIZES.includes(size)) stages.push(jsonServerStage(size), lowdbStage(size));
+  }
+  for (const stage of stages) stage.rows = stage.rows.filter((r) => !only || only.test(label(r)));
+  const active = stages.filter((s) => s.rows.length);
+  const total = active.reduce((n, s) => n + s.rows.length, 0);
+  if (!total) {
+    console.error(`no row matches --only=${option('only')}`);
+    process.exit(2);
+  }
+  tmpRoot = await mkdtemp(path.join(os.tmpdir(), 'tweetstore-bench-'));
+  const perRow = warmupMs + durationMs + 650;
+  log(`tweetstore bench (${mode}): ${total} rows × (${warmupMs / 1000} s warm-up + ${durationMs / 1000} s measured) ≈ ${Math.ceil((total * perRow) / 1000)} s of load, plus server starts and fixtures.`);
+  log(`Ctrl-C stops cleanly (servers, load generator, temp folder ${tmpRoot}).`);
+  generator = new Generator();
+  const results: RowResult[] = [];
+  let n = 0;
+  for (const stage of active) {
+    if (cancelling) return;
+    log(`  ▸ ${stage.name}: starting`);
+    const ctx = await stage.start();
+    try {
+      for (const row of stage.rows) {
+        if (cancelling) return;
+        n++;
+        const left = Math.ceil(((total - n + 1) * perRow) / 1000);
+        const stored = await ctx.stored();
+        const running = `  [${String(n).padStart(2)}/${total}] ${label(row)}${stored === null ? '' : ` (stored ${stored.toLocaleString('en-US')})`} … ~${left} s of rows left`;
+        if (process.stderr.isTTY) process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s ${running}\r`);
+        else log(running);
+        const seed = SEED * 1000 + n;
+        const isCreate = row.scenario === 'create';
+        const rowMs = row.slow ? Math.max(durationMs, SLOW_MIN_MS) : durationMs;
+        if (warmupMs > 0 && !row.slow) {
+          const warm = await generator.run(genSpec(row, ctx, warmupMs, seed + 500));
+          if (isCreate) ctx.created += warm.ok;
+          // let the server finish what the warm-up left in flight before the window opens
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        await ctx.server.probeReset();
+        let rssMax = rssOf(ctx.server.pid) ?? 0;
+        const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssOf(ctx.server.pid) ?? 0)), 250);
+        let r: LoadResult;
+        try {
+          r = await generator.run(genSpec(row, ctx, rowMs, seed));
+        } finally {
+          clearInterval(sampler);
+        }
+        const probe = await ctx.server.probeRead();
+        rssMax = Math.max(rssMax, rssOf(ctx.server.pid) ?? 0, probe?.rssBytes ?? 0);
+        if (isCreate) ctx.created += r.ok;
+        const result: RowResult = {
+          n,
+          target: row.target,
+          scenario: row.scenario,
+          transport: row.transport,
+          load: loadLabel(row.load),
+          size: row.size,
+          stored,
+          opsPerSec: r.opsPerSec,
+          p50Ms: r.p50Ms,
+          p95Ms: r.p95Ms,
+          p99Ms: r.p99Ms,
+          maxMs: r.maxMs,
+          errors: r.errors,
+          errorSamples: r.errorSamples,
+          loopMaxMs: probe ? probe.maxMs : null,
+          rssMaxBytes: rssMax || null,
+          ratio: null,
+          durationMs: r.durationMs,
+          ...(r.scheduled !== undefined ? { scheduled: r.scheduled, sendLagMaxMs: r.sendLagMaxMs } : {}),
+        };
+        results.push(result);
+        if (process.stderr.isTTY) process.stderr.write('\x1b[2K');
+        log(
+          `  [${String(n).padStart(2)}/${total}] ${label(row)}: ${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.errors} errors, loop max ${probe ? probe.maxMs.toFixed(0) : '?'} ms${r.errorSamples.length ? `  (${r.errorSamples[0]!.slice(0, 120)})` : ''}`,
+        );
+      }
+    } finally {
+      if (!cancelling) await stage.stop(ctx);
+    }
+  }
+
+  // ratios to the no-op tRPC mutation over the same transport
+  for (const r of results) {
+    const noop = results.find((x) => x.target === 'noop-trpc' && x.transport === r.transport);
+    r.ratio = noop && noop.opsPerSec > 0 ? r.opsPerSec / noop.opsPerSec : null;
+  }
+  const targetChecks = checks(results, REF_SIZE, BIG_SIZE, startMsAt);
+  const finished = new Date();
+  const command = commandLine();
+  const header = [
+    `$ ${command}`,
+    `tweetstore bench, ${mode} mode, ${started.toISOString()} (${Math.round((finished.getTime() - started.getTime()) / 1000)} s)`,
+    `machine: ${info.cpu}, ${info.cores} cores, ${info.memGiB} GiB, ${info.os}, Node ${info.node}; commit ${info.commit}`,
+    `rows: ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s measured (json-server/naive lowdb writes: no warm-up, ${SLOW_MIN_MS / 1000} s); each server its own process, load from one separate generator process, 127.0.0.1`,
+    `load: cN = closed loop, N HTTP connections (autocannon); SxK = closed loop, S WebSockets x K calls in flight (tRPC WS JSON-RPC);`,
+    `      open R/s = fixed arrival rate, latency from the scheduled time ((ac) = autocannon overallRate, bursty per second)`,
+    `loop max = the server's largest event-loop delay in the window; RSS = its largest VmRSS; × noop = ops/s ÷ no-op tRPC ops/s, same transport`,
+  ];
+  const loadEnd = os.loadavg().map((v) => Math.round(v * 100) / 100);
+  header.push(
+    `load average (1/5/15 min) at start ${info.loadAvgAtStart.join(' / ')}, at end ${loadEnd.join(' / ')}${
+      Math.max(info.loadAvgAtStart[0]!, loadEnd[0]!) > 1.5 ? '  (other processes were using the CPU: every figure is lower than on an idle machine)' : ''
+    }`,
+  );
+  const printed = [...header, '', table(results), '', 'issue 4 targets:', ...targetChecks.map((c) => `  ${c.status.padEnd(4)}  ${c.name}: ${c.detail}`)];
+  const errorsSeen = results.filter((r) => r.errorSamples.length);
+  if (errorsSeen.length) printed.push('', 'errors (first of each row):', ...errorsSeen.map((r) => `  #${r.n}: ${r.errorSamples[0]}`));
+  console.log(printed.join('\n'));
+
+  await mkdir(RESULTS, { recursive: true });
+  const json = {
+    tool: 'tweetstore-bench',
+    version: 1,
+    command,
+    mode,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    machine: { ...info, loadAvgAtEnd: loadEnd },
+    settings: { durationMs, warmupMs, sizes: SIZES, baselineSizes: BASELINE_SIZES, refSize: REF_SIZE, load: LOAD, benchUsers: BENCH_USERS, ownTweetsPerUser: OWN_TWEETS, seed: SEED, seeder, fixtureCache: useCache, only: option('only') ?? null },
+    stages: stageNotes,
+    rows: results,
+    checks: targetChecks,
+  };
+  const file = path.join(RESULTS, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, JSON.stringify(json, null, 2) + '\n');
+  await writeFile(path.join(RESULTS, 'latest.json'), JSON.stringify(json, null, 2) + '\n');
+  log(`written: ${path.relative(process.cwd(), file)} and results/latest.json`);
+}
+
+try {
+  await main();
+  await cleanup();
+  if (!cancelling) process.exit(0);
+} catch (err) {
+  if (!cancelling) {
+    log(`\nbench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    await cleanup();
+    process.exit(1);
+  }
+}

@@ -1,0 +1,113 @@
+// The printed table, the target checks of issue 4 point 2, and the JSON written next to them.
+export interface RowResult {
+  n: number;
+  /** raw | noop-trpc | json-server | lowdb-naive | tweetstore */
+  target: string;
+  scenario: string;
+  transport: 'http' | 'ws';
+  /** e.g. "c64" (closed, 64 connections), "32x2" (closed, sockets x in flight), "open 1000/s" */
+  load: string;
+  /** nominal data size of the row (stored tweets / posts), null for the stateless baselines */
+  size: number | null;
+  /** what the server actually held when the row started (tweetstore: system.stats; baselines: the file) */
+  stored: number | null;
+  opsPerSec: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  errors: number;
+  errorSamples: string[];
+  /** the server's largest event-loop delay during the measured window (probe, see probe.ts) */
+  loopMaxMs: number | null;
+  /** the server's largest RSS during the window (/proc/<pid>/status VmRSS, sampled every 250 ms) */
+  rssMaxBytes: number | null;
+  /** ops/s divided by the no-op tRPC mutation's ops/s over the same transport in this run */
+  ratio: number | null;
+  durationMs: number;
+  scheduled?: number;
+  sendLagMaxMs?: number;
+}
+
+export interface Check {
+  name: string;
+  status: 'PASS' | 'FAIL' | 'n/a';
+  detail: string;
+}
+
+const fmtInt = (v: number) => Math.round(v).toLocaleString('en-US');
+const fmtMs = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+export const fmtSize = (v: number | null) => (v === null ? '-' : v >= 1_000_000 && v % 1_000_000 === 0 ? `${v / 1_000_000}M` : v >= 1000 && v % 1000 === 0 ? `${v / 1000}k` : fmtInt(v));
+
+export function table(rows: RowResult[]): string {
+  const head = ['#', 'target', 'scenario', 'tr', 'load', 'size', 'stored', 'ops/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'loop max ms', 'RSS MB', '× noop'];
+  const body = rows.map((r) => [
+    String(r.n),
+    r.target,
+    r.scenario,
+    r.transport,
+    r.load,
+    fmtSize(r.size),
+    r.stored === null ? '-' : fmtInt(r.stored),
+    fmtInt(r.opsPerSec),
+    fmtMs(r.p50Ms),
+    fmtMs(r.p95Ms),
+    fmtMs(r.p99Ms),
+    String(r.errors),
+    r.loopMaxMs === null ? '?' : fmtMs(r.loopMaxMs),
+    r.rssMaxBytes === null ? '?' : String(Math.round(r.rssMaxBytes / 1048576)),
+    r.ratio === null ? '-' : r.ratio >= 10 ? r.ratio.toFixed(1) : r.ratio >= 0.01 ? r.ratio.toFixed(2) : r.ratio.toExponential(1),
+  ]);
+  const right = new Set([0, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+export function checks(rows: RowResult[], refSize: number, bigSize: number | null, startMsAt: Map<number, number>): Check[] {
+  const find = (target: string, scenario: string, transport: string, size: number | null, load?: (l: string) => boolean) =>
+    rows.find((r) => r.target === target && r.scenario === scenario && r.transport === transport && r.size === size && (!load || load(r.load)));
+  const closed = (l: string) => !l.startsWith('open');
+  const out: Check[] = [];
+  const ratioCheck = (transport: 'ws' | 'http', min: number) => {
+    const r = find('tweetstore', 'create', transport, refSize, closed);
+    const noop = find('noop-trpc', 'noop', transport, null);
+    out.push(
+      r && noop && r.ratio !== null
+        ? { name: `durable create over ${transport} at ${fmtSize(refSize)} ≥ ${min}× no-op tRPC ${transport}`, status: r.ratio >= min ? 'PASS' : 'FAIL', detail: `${fmtInt(r.opsPerSec)} / ${fmtInt(noop.opsPerSec)} ops/s = ${r.ratio.toFixed(2)}×` }
+        : { name: `durable create over ${transport} at ${fmtSize(refSize)} ≥ ${min}× no-op tRPC ${transport}`, status: 'n/a', detail: 'row not run' },
+    );
+  };
+  ratioCheck('ws', 0.5);
+  ratioCheck('http', 0.8);
+  const js = find('json-server', 'create', 'http', refSize);
+  for (const transport of ['ws', 'http'] as const) {
+    const r = find('tweetstore', 'create', transport, refSize, closed);
+    const name = `durable create over ${transport} ≥ 100× json-server create (both at ${fmtSize(refSize)})`;
+    if (!r || !js) out.push({ name, status: 'n/a', detail: 'row not run' });
+    else if (js.opsPerSec === 0) out.push({ name, status: r.opsPerSec > 0 ? 'PASS' : 'FAIL', detail: `json-server completed no create in the window; tweetstore ${fmtInt(r.opsPerSec)} ops/s` });
+    else out.push({ name, status: r.opsPerSec / js.opsPerSec >= 100 ? 'PASS' : 'FAIL', detail: `${fmtInt(r.opsPerSec)} / ${js.opsPerSec.toFixed(1)} ops/s = ${(r.opsPerSec / js.opsPerSec).toFixed(0)}×` });
+  }
+  for (const transport of ['ws', 'http'] as const) {
+    const r = rows.find((x) => x.target === 'tweetstore' && x.scenario === 'create' && x.transport === transport && x.load === 'open 1000/s');
+    const name = `fixed 1,000 creates/s over ${transport} (open loop, at ${r ? fmtSize(r.size) : '?'}): p99 ≤ 10 ms`;
+    out.push(
+      r
+        ? { name, status: r.p99Ms <= 10 && r.errors === 0 && r.opsPerSec > 950 ? 'PASS' : 'FAIL', detail: `p99 ${fmtMs(r.p99Ms)} ms, ${fmtInt(r.opsPerSec)} ops/s, ${r.errors} errors` }
+        : { name, status: 'n/a', detail: 'row not run' },
+    );
+  }
+  const ts = rows.filter((r) => r.target === 'tweetstore' && r.loopMaxMs !== null);
+  if (ts.length) {
+    const worst = ts.reduce((a, b) => ((b.loopMaxMs ?? 0) > (a.loopMaxMs ?? 0) ? b : a));
+    out.push({ name: 'no event-loop stall over 50 ms in any tweetstore row', status: (worst.loopMaxMs ?? 0) <= 50 ? 'PASS' : 'FAIL', detail: `worst ${fmtMs(worst.loopMaxMs ?? 0)} ms in row ${worst.n} (${worst.scenario} ${worst.transport} at ${fmtSize(worst.size)})` });
+  }
+  if (bigSize !== null) {
+    const big = ts.filter((r) => r.size === bigSize && r.rssMaxBytes !== null);
+    const rss = Math.max(0, ...big.map((r) => r.rssMaxBytes!));
+    out.push({ name: `server RSS ≤ 1.5 GB at ${fmtSize(bigSize)} tweets`, status: big.length ? (rss <= 1.5e9 ? 'PASS' : 'FAIL') : 'n/a', detail: big.length ? `max ${Math.round(rss / 1048576)} MB over its rows` : 'row not run' });
+    const start = startMsAt.get(bigSize);
+    out.push({ name: `restart to ready ≤ 5 s at ${fmtSize(bigSize)} tweets (no edits seeded: not the 2M-edit case)`, status: start === undefined ? 'n/a' : start <= 5000 ? 'PASS' : 'FAIL', detail: start === undefined ? 'not run' : `${(start / 1000).toFixed(1)} s from spawn to listening (includes tsx start-up)` });
+  }
+  return out;
+}

@@ -1,0 +1,92 @@
+// Fixture loader, run as its own process by the orchestrator while no server holds the data folder: adds
+// `BENCH_SEED_TWEETS` tweets to the store in `BENCH_SEED_DIR`, then closes it (which writes a checkpoint).
+// Uses @tweetstore/store's seedStore when it exists; until then, a small loader on the store port: seed users
+// registered directly (a fixed password hash; they never sign in), and createTweet with many calls in flight
+// so the journal's group commit batches them.
+//   <- {type:'progress', done, total}   <- {type:'done', ms, sampleIds, via}   <- {type:'error', message}
+import * as storeModule from '@tweetstore/store';
+import { openLowdbStore, type TweetStore } from '@tweetstore/store';
+import { parseContent, systemClock } from '@tweetstore/core';
+import { postText, prng } from './content.ts';
+
+type SeedStore = (
+  store: TweetStore,
+  options: { tweets: number; edits: number; users: number; seed: number },
+  onProgress?: (done: number, total: number, phase: string) => void,
+) => Promise<unknown>;
+
+const dataDir = process.env.BENCH_SEED_DIR!;
+const total = Number(process.env.BENCH_SEED_TWEETS ?? 0);
+const seed = Number(process.env.BENCH_SEED ?? 1);
+const SAMPLE = 20_000;
+
+const send = (m: object) => process.send?.(m);
+
+async function fallback(store: TweetStore): Promise<string[]> {
+  const rand = prng(seed);
+  const users: string[] = [];
+  const hash = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAA';
+  for (let i = 0; i < 500; i++) {
+    const user = await store.registerUser({ username: `s${seed.toString(36)}x${i}`.slice(0, 15), displayName: `Seed ${i}`, passwordHash: hash });
+    users.push(user.id);
+  }
+  const sample: string[] = [];
+  let done = 0;
+  let lastReport = 0;
+  const WINDOW = 2_000;
+  while (done < total) {
+    const batch = Math.min(WINDOW, total - done);
+    const created = await Promise.all(
+      Array.from({ length: batch }, (_, k) =>
+        store.createTweet({ authorId: users[Math.floor(rand() * users.length)]!, text: parseContent(postText(rand, done + k)) }),
+      ),
+    );
+    for (const t of created) {
+      // reservoir sample of ids across the whole range, for gets and likes
+      const seen = sample.length < SAMPLE ? -1 : Math.floor(rand() * (done + 1));
+      if (seen === -1) sample.push(t.id);
+      else if (seen < SAMPLE) sample[seen] = t.id;
+      done++;
+    }
+    if (done - lastReport >= 10_000 || done === total) {
+      lastReport = done;
+      send({ type: 'progress', done, total });
+    }
+  }
+  return sample;
+}
+
+try {
+  const started = performance.now();
+  const store = await openLowdbStore({
+    dataDir,
+    clock: systemClock,
+    policy: { windowMs: 0, maxEdits: 0 },
+    // one checkpoint at close instead of one per 10,000 events while loading
+    checkpointEveryEvents: 100_000_000,
+    checkpointIntervalMs: 3_600_000,
+  });
+  // BENCH_SEEDER=loader forces the bench's own loader even when seedStore exists.
+  const seedStore = process.env.BENCH_SEEDER === 'loader' ? undefined : (storeModule as unknown as { seedStore?: SeedStore }).seedStore;
+  let sampleIds: string[] = [];
+  let via = 'bench fixture loader (createTweet on the store port)';
+  if (total > 0) {
+    if (typeof seedStore === 'function') {
+      via = '@tweetstore/store seedStore';
+      let last = 0;
+      await seedStore(store, { tweets: total, edits: 0, users: 1000, seed }, (done, all, phase) => {
+        if (done - last >= 10_000 || done === all) {
+          last = done;
+          send({ type: 'progress', done, total: all, phase });
+        }
+      });
+    } else {
+      sampleIds = await fallback(store);
+    }
+  }
+  await store.close();
+  send({ type: 'done', ms: performance.now() - started, sampleIds, via });
+} catch (err) {
+  send({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+}
+process.disconnect?.();

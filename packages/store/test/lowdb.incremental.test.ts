@@ -1,0 +1,229 @@
+// Incremental checkpoints: only changed chunks are written, unchanged chunk files are reused, a checkpoint captured
+// while writes go on holds exactly the state at its seq, and compaction applies the retention rule.
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_EDIT_POLICY, manualClock, parseContent, type User } from '@tweetstore/core';
+import { compactStore, openLowdbStore, storeSizes, type LowdbStoreOptions, type StoreEvent, type TweetStore } from '@tweetstore/store';
+import { Projection } from '../src/domain/projection.ts';
+import { CheckpointCapture, restoreSnapshot, type ChunkRows } from '../src/domain/snapshot.ts';
+import { CheckpointStore } from '../src/lowdb/checkpoints.ts';
+
+const dirs: string[] = [];
+const stores: TweetStore[] = [];
+
+afterEach(async () => {
+  await Promise.allSettled(stores.splice(0).map((s) => s.close()));
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tweetstore-incremental-'));
+  dirs.push(dir);
+  return dir;
+}
+
+function logCapture() {
+  const lines: { level: string; obj: Record<string, unknown>; msg: string | undefined }[] = [];
+  const at = (level: string) => (obj: object, msg?: string) => void lines.push({ level, obj: obj as Record<string, unknown>, msg });
+  return {
+    logger: { info: at('info'), warn: at('warn'), error: at('error') },
+    lines,
+    written: () => lines.filter((l) => l.msg === 'checkpoint written').map((l) => l.obj),
+    warns: () => lines.filter((l) => l.level === 'warn'),
+  };
+}
+
+const clock = manualClock();
+async function open(dataDir: string, options: Partial<LowdbStoreOptions> = {}): Promise<TweetStore> {
+  const store = await openLowdbStore({ dataDir, clock, policy: DEFAULT_EDIT_POLICY, ...options });
+  stores.push(store);
+  return store;
+}
+async function closeStore(store: TweetStore): Promise<void> {
+  await store.close();
+  stores.splice(stores.indexOf(store), 1);
+}
+
+let names = 0;
+const register = (store: TweetStore) => store.registerUser({ username: `i${++names}`, displayName: 'I', passwordHash: 'h' });
+const post = (store: TweetStore, author: User, content: string) => store.createTweet({ authorId: author.id, text: parseContent(content) });
+
+async function everything(store: TweetStore, viewer: User) {
+  const page = await store.listTweets({ viewerId: viewer.id, limit: 1000, includeArchived: true });
+  const engagement = await Promise.all(page.items.map((t) => store.getEngagement(t.id, viewer.id)));
+  return { tweets: page.items, engagement, versions: await Promise.all(page.items.map((t) => store.listVersions(t.id))) };
+}
+
+/** The files as a crash would leave them (a checkpoint may be half written, journal segments may be going). */
+async function crashImage(dataDir: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const image = await tempDir();
+    try {
+      await cp(dataDir, image, { recursive: true, filter: (src) => !src.endsWith('.tmp') && !src.endsWith('LOCK') });
+      return image;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 20) throw error;
+    }
+  }
+}
+
+const cpDir = (dataDir: string, name: string) => join(dataDir, 'checkpoints', name);
+async function checkpointNames(dataDir: string): Promise<string[]> {
+  return (await readdir(join(dataDir, 'checkpoints'))).filter((n) => n.startsWith('cp-')).sort();
+}
+async function inodes(dir: string): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const name of await readdir(dir)) out.set(name, (await stat(join(dir, name))).ino);
+  return out;
+}
+
+/** 1 author + 1 fan, 12 tweets in chunks of 3: users-00000 and tweets-00000..00003, then a first checkpoint. */
+async function twelveTweets(options: Partial<LowdbStoreOptions> = {}) {
+  const dataDir = await tempDir();
+  let store = await open(dataDir, { checkpointRowsPerFile: 3, ...options });
+  const [author, fan] = [await register(store), await register(store)];
+  const tweets = [];
+  for (let i = 0; i < 12; i++) tweets.push(await post(store, author, `tweet ${i}`));
+  await closeStore(store);
+  const log = logCapture();
+  store = await open(dataDir, { checkpointRowsPerFile: 3, logger: log.logger, ...options });
+  return { dataDir, store, author: author!, fan: fan!, tweets, log };
+}
+
+describe('lowdb engine: incremental checkpoints', () => {
+  it('writes only the chunks that changed and reuses the files of the others', async () => {
+    const { dataDir, store, author, fan, tweets, log } = await twelveTweets();
+    await store.engage({ id: tweets[4]!.id, userId: fan.id, action: 'like' }); // chunk 1
+    await store.editTweet({ id: tweets[10]!.id, actorId: author.id, text: parseContent('tweet 10, edited') }); // chunk 3
+    const expected = await everything(store, author);
+    await closeStore(store);
+
+    expect(log.written()).toEqual([expect.objectContaining({ written: 2, reused: 3 })]);
+    const [first, second] = await checkpointNames(dataDir);
+    const [a, b] = [await inodes(cpDir(dataDir, first!)), await inodes(cpDir(dataDir, second!))];
+    for (const file of ['users-00000.json', 'tweets-00000.json', 'tweets-00002.json']) expect(b.get(file)).toBe(a.get(file));
+    for (const file of ['tweets-00001.json', 'tweets-00003.json', 'manifest.json']) expect(b.get(file)).not.toBe(a.get(file));
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+
+    // The older checkpoint goes; the newer one still has every file.
+    const again = await open(dataDir, { checkpointRowsPerFile: 3 });
+    const thirteenth = await post(again, author, 'a thirteenth tweet'); // chunk 4, new
+    await closeStore(again);
+    expect(await checkpointNames(dataDir)).toEqual([second, expect.any(String)]);
+    const reopened = await open(dataDir, { checkpointRowsPerFile: 3 });
+    expect(reopened.stats().checkpointSeq).toBe(reopened.headSeq());
+    const now = await everything(reopened, author);
+    const at = now.tweets.findIndex((t) => t.id === thirteenth.id);
+    for (const list of [now.tweets, now.versions, now.engagement]) list.splice(at, 1);
+    expect(now).toEqual(expected);
+  });
+
+  it('writes every chunk again when the chunk size changed', async () => {
+    const { dataDir, store, fan, tweets } = await twelveTweets();
+    await closeStore(store);
+    const log = logCapture();
+    const resized = await open(dataDir, { checkpointRowsPerFile: 5, logger: log.logger });
+    await resized.engage({ id: tweets[0]!.id, userId: fan.id, action: 'like' });
+    await closeStore(resized);
+    expect(log.written()).toEqual([expect.objectContaining({ written: 4, reused: 0 })]); // users + 3 tweets chunks
+  });
+
+  it('detects a corrupt reused chunk when loading, and falls back', async () => {
+    const { dataDir, store, author, fan, tweets } = await twelveTweets();
+    await store.engage({ id: tweets[4]!.id, userId: fan.id, action: 'like' });
+    const expected = await everything(store, author);
+    await closeStore(store);
+    const [, newest] = await checkpointNames(dataDir);
+    const shared = join(cpDir(dataDir, newest!), 'tweets-00000.json'); // reused: one file in both checkpoints
+    await writeFile(shared, (await readFile(shared, 'utf8')).replace('tweet 1', 'tweet 9'));
+    const log = logCapture();
+    const recovered = await open(dataDir, { checkpointRowsPerFile: 3, logger: log.logger });
+    expect(await everything(recovered, author)).toEqual(expected);
+    // Both checkpoints share the damaged file: both are moved aside, and the journal holds everything.
+    expect(log.warns().map((w) => w.obj.checkpoint)).toHaveLength(2);
+    expect(log.warns()[0]!.msg).toContain('tweets-00000.json does not match its checksum');
+    expect(recovered.stats().checkpointSeq).toBe(0);
+  });
+
+  it('captures a checkpoint at one seq while events change chunks not yet written', async () => {
+    const dataDir = await tempDir();
+    const log = logCapture();
+    const rows = 2;
+    const store = await open(dataDir, { checkpointRowsPerFile: rows, checkpointEveryEvents: 30, logger: log.logger });
+    const author = await register(store);
+    const fans = [await register(store), await register(store)];
+    const tweets = [];
+    for (let i = 0; i < 27; i++) tweets.push(await post(store, author, `tweet ${i}`)); // seq 30 starts a checkpoint
+    const checkpointSeq = store.headSeq();
+    // The capture has begun but taken no chunk yet: every change below is copied on write, none may leak in.
+    const work: Promise<unknown>[] = [];
+    for (const [i, t] of tweets.entries()) {
+      work.push(store.editTweet({ id: t.id, actorId: author.id, text: parseContent(`tweet ${i}, edited`) }));
+      work.push(store.engage({ id: t.id, userId: fans[i % 2]!.id, action: i % 3 ? 'like' : 'retweet' }));
+    }
+    for (let round = 0; round < 5; round++) {
+      await new Promise((resolve) => setImmediate(resolve)); // and more between the chunks
+      for (const t of tweets.slice(round * 5, round * 5 + 5)) work.push(store.transitionTweet({ id: t.id, actorId: author.id, to: 'archive' }));
+    }
+    await Promise.all(work);
+    await vi.waitFor(() => expect(store.stats().checkpointSeq).toBe(checkpointSeq));
+
+    // The checkpoint alone equals the events up to its seq applied to an empty projection.
+    const storeId = JSON.parse(await readFile(join(dataDir, 'store.json'), 'utf8')).storeId as string;
+    const { snapshot } = await new CheckpointStore(join(dataDir, 'checkpoints'), storeId).load(`cp-${String(checkpointSeq).padStart(16, '0')}`);
+    const replayed = new Projection();
+    for (const event of (await store.eventsAfter(0, checkpointSeq)) as StoreEvent[]) replayed.apply(event);
+    const chunkRows: ChunkRows = { users: rows, sessions: rows, texts: rows, tweets: rows };
+    expect(rowsOf(restoreSnapshot(snapshot, clock.now()), chunkRows)).toEqual(rowsOf(replayed, chunkRows));
+
+    // And recovery from it plus the journal is exactly today's state.
+    const expected = await everything(store, author);
+    const head = store.headSeq();
+    const image = await tempDir();
+    await cp(dataDir, image, { recursive: true });
+    const recovered = await open(image, { checkpointRowsPerFile: rows });
+    expect(recovered.headSeq()).toBe(head);
+    expect(await everything(recovered, author)).toEqual(expected);
+  });
+});
+
+describe('compactStore', () => {
+  it('writes a checkpoint, keeps two checkpoints and the journal from the older one on, and reports sizes', async () => {
+    const dataDir = await tempDir();
+    const options = { retainEvents: 0, journalSegmentBytes: 300, checkpointEveryEvents: 10 };
+    const store = await open(dataDir, options);
+    const author = await register(store);
+    for (let i = 0; i < 40; i++) await post(store, author, `tweet ${i}`);
+    await vi.waitFor(() => expect(store.stats().checkpointSeq).toBeGreaterThanOrEqual(30));
+    for (let i = 0; i < 3; i++) await post(store, author, `after ${i}`);
+    const expected = await everything(store, author);
+    const head = store.headSeq();
+    // Crashed: no final checkpoint, and (after a restart) the engine does not know the older checkpoint.
+    const image = await crashImage(dataDir);
+    const complete = [];
+    for (const name of await checkpointNames(image)) if ((await readdir(cpDir(image, name))).includes('manifest.json')) complete.push(name);
+    const previousNewest = complete.at(-1)!;
+
+    const { before, after } = await compactStore(image, undefined, { retainEvents: 0 });
+    expect(await checkpointNames(image)).toEqual([previousNewest, `cp-${String(head).padStart(16, '0')}`]);
+    expect(after.checkpoints).toBe(2);
+    expect(after.journalSegments).toBeLessThan(before.journalSegments);
+    expect(after.journalBytes).toBeLessThan(before.journalBytes);
+    expect(await storeSizes(image)).toEqual(after);
+    const older = previousNewest;
+    const reopened = await open(image, options);
+    expect(await everything(reopened, author)).toEqual(expected);
+    // The fallback still works: the journal reaches back to the older checkpoint.
+    expect(reopened.stats().oldestRetainedSeq).toBeLessThanOrEqual(Number(older.slice(3)));
+  });
+});
+
+/** Every row of a projection as a full checkpoint would hold it. */
+function rowsOf(p: Projection, rows: ChunkRows) {
+  const capture = new CheckpointCapture(p, clock.now(), rows, null);
+  const chunks = capture.chunks.map((c) => ({ table: c.table, chunk: c.chunk, ...c.take() }));
+  capture.finish();
+  return chunks;
+}

@@ -1,16 +1,20 @@
 # tweetstore: one process serving the tRPC API (HTTP + WebSocket) and the web client on the embedded store.
 # Build: docker build -t tweetstore .   Run: docker run -p 3000:3000 -v tweetstore-data:/data tweetstore
 
-# --- build the web client (needs the dev dependencies: Vite, the React plugin) ---
-FROM node:20.20-bookworm-slim AS web
+# --- the workspace's manifests, so dependency layers are cached until a manifest changes ---
+FROM node:20.20-bookworm-slim AS manifests
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/core/package.json packages/core/
 COPY packages/store/package.json packages/store/
 COPY packages/api/package.json packages/api/
 COPY packages/client/package.json packages/client/
+COPY packages/bench/package.json packages/bench/
 COPY apps/server/package.json apps/server/
 COPY apps/web/package.json apps/web/
+
+# --- build the web client (needs the dev dependencies: Vite, the React plugin) ---
+FROM manifests AS web
 RUN npm ci --no-audit --no-fund
 COPY packages ./packages
 COPY apps/web ./apps/web
@@ -23,13 +27,7 @@ ENV NODE_ENV=production \
     TWEETSTORE_HOST=0.0.0.0 \
     TWEETSTORE_DATA_DIR=/data
 WORKDIR /app
-COPY package.json package-lock.json ./
-COPY packages/core/package.json packages/core/
-COPY packages/store/package.json packages/store/
-COPY packages/api/package.json packages/api/
-COPY packages/client/package.json packages/client/
-COPY apps/server/package.json apps/server/
-COPY apps/web/package.json apps/web/
+COPY --from=manifests /app ./
 RUN npm ci --omit=dev --workspace=@tweetstore/server --include-workspace-root --no-audit --no-fund && npm cache clean --force
 COPY packages ./packages
 COPY apps/server ./apps/server

@@ -1,31 +1,20 @@
 // What only the embedded engine has: checkpoints + journal recovery, corrupt checkpoints, retention, storage failure.
 import type { FileHandle } from 'node:fs/promises';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { logCapture, tempDirs } from './support.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_EDIT_POLICY, manualClock, parseContent, StorageUnavailable, type User } from '@tweetstore/core';
 import { openLowdbStore, type LowdbStoreOptions, type StoreEvent, type TweetStore } from '@tweetstore/store';
 
-const dirs: string[] = [];
 const stores: TweetStore[] = [];
 
 afterEach(async () => {
   await Promise.allSettled(stores.splice(0).map((s) => s.close()));
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'tweetstore-engine-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('tweetstore-engine-');
 
-function logCapture() {
-  const lines: { level: string; obj: object; msg: string | undefined }[] = [];
-  const at = (level: string) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
-  return { logger: { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') }, lines, warns: () => lines.filter((l) => l.level === 'warn') };
-}
 
 type Options = Partial<LowdbStoreOptions>;
 async function open(dataDir: string, clock: ReturnType<typeof manualClock>, options: Options = {}): Promise<TweetStore> {

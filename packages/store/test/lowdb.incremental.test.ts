@@ -1,8 +1,8 @@
 // Incremental checkpoints: only changed chunks are written, unchanged chunk files are reused, a checkpoint captured
 // while writes go on holds exactly the state at its seq, and compaction applies the retention rule.
-import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { logCapture, tempDirs } from './support.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_EDIT_POLICY, manualClock, parseContent, type User } from '@tweetstore/core';
 import { compactStore, openLowdbStore, storeSizes, type LowdbStoreOptions, type StoreEvent, type TweetStore } from '@tweetstore/store';
@@ -10,30 +10,14 @@ import { Projection } from '../src/domain/projection.ts';
 import { CheckpointCapture, restoreSnapshot, type ChunkRows } from '../src/domain/snapshot.ts';
 import { CheckpointStore } from '../src/lowdb/checkpoints.ts';
 
-const dirs: string[] = [];
 const stores: TweetStore[] = [];
 
 afterEach(async () => {
   await Promise.allSettled(stores.splice(0).map((s) => s.close()));
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'tweetstore-incremental-'));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs('tweetstore-incremental-');
 
-function logCapture() {
-  const lines: { level: string; obj: Record<string, unknown>; msg: string | undefined }[] = [];
-  const at = (level: string) => (obj: object, msg?: string) => void lines.push({ level, obj: obj as Record<string, unknown>, msg });
-  return {
-    logger: { info: at('info'), warn: at('warn'), error: at('error') },
-    lines,
-    written: () => lines.filter((l) => l.msg === 'checkpoint written').map((l) => l.obj),
-    warns: () => lines.filter((l) => l.level === 'warn'),
-  };
-}
 
 const clock = manualClock();
 async function open(dataDir: string, options: Partial<LowdbStoreOptions> = {}): Promise<TweetStore> {

@@ -58,8 +58,10 @@ const v3 = configs.version3;
 function weigh(text: string): number {
   const entityEnds = new Map<number, number>(); // start -> end (UTF-16), URLs win over emoji as in parseTweet
   const urlStarts = new Set<number>();
-  for (const { indices } of extractUrlsWithIndices(text)) {
-    entityEnds.set(indices[0], indices[1]);
+  for (const { url, indices } of extractUrlsWithIndices(text)) {
+    // parseTweet skips the URL's own length, not its index span: the two differ when the extractor reports a span
+    // longer than the URL (e.g. "x.orga🇯🇵x.org/" gives url "x.org/" at [0, 16]); count exactly as it does.
+    entityEnds.set(indices[0], indices[0] + url.length);
     urlStarts.add(indices[0]);
   }
   for (const match of text.matchAll(EMOJI_SEQUENCE)) {

@@ -2,36 +2,19 @@
 import type { FileHandle } from 'node:fs/promises';
 import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { logCapture, tempDirs } from './support.ts';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { authoring, logCapture, openedStores, tempDirs } from './support.ts';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_EDIT_POLICY, manualClock, parseContent, StorageUnavailable, type User } from '@tweetstore/core';
-import { openLowdbStore, type LowdbStoreOptions, type StoreEvent, type TweetStore } from '@tweetstore/store';
+import type { LowdbStoreOptions, StoreEvent, TweetStore } from '@tweetstore/store';
 
-const stores: TweetStore[] = [];
-
-afterEach(async () => {
-  await Promise.allSettled(stores.splice(0).map((s) => s.close()));
-});
-
+const stores = openedStores();
 const tempDir = tempDirs('tweetstore-engine-');
 
-
 type Options = Partial<LowdbStoreOptions>;
-async function open(dataDir: string, clock: ReturnType<typeof manualClock>, options: Options = {}): Promise<TweetStore> {
-  const store = await openLowdbStore({ dataDir, clock, policy: DEFAULT_EDIT_POLICY, logger: logCapture().logger, ...options });
-  stores.push(store);
-  return store;
-}
-
-async function closeStore(store: TweetStore): Promise<void> {
-  await store.close();
-  stores.splice(stores.indexOf(store), 1);
-}
-
-let names = 0;
-const register = (store: TweetStore) => store.registerUser({ username: `u${++names}`, displayName: 'U', passwordHash: 'h' });
-const post = (store: TweetStore, author: User, content: string, extra = {}) =>
-  store.createTweet({ authorId: author.id, text: parseContent(content), ...extra });
+const open = (dataDir: string, clock: ReturnType<typeof manualClock>, options: Options = {}) =>
+  stores.open({ dataDir, clock, policy: DEFAULT_EDIT_POLICY, logger: logCapture().logger, ...options });
+const closeStore = stores.close;
+const { register, post } = authoring('u');
 
 /** Every tweet as the author sees it plus every history: what must survive. */
 async function everything(store: TweetStore, viewer: User) {

@@ -2,37 +2,22 @@
 // while writes go on holds exactly the state at its seq, and compaction applies the retention rule.
 import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { logCapture, tempDirs } from './support.ts';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { authoring, logCapture, openedStores, tempDirs } from './support.ts';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_EDIT_POLICY, manualClock, parseContent, type User } from '@tweetstore/core';
-import { compactStore, openLowdbStore, storeSizes, type LowdbStoreOptions, type StoreEvent, type TweetStore } from '@tweetstore/store';
+import { compactStore, storeSizes, type LowdbStoreOptions, type StoreEvent, type TweetStore } from '@tweetstore/store';
 import { Projection } from '../src/domain/projection.ts';
 import { CheckpointCapture, restoreSnapshot, type ChunkRows } from '../src/domain/snapshot.ts';
 import { CheckpointStore } from '../src/lowdb/checkpoints.ts';
 
-const stores: TweetStore[] = [];
-
-afterEach(async () => {
-  await Promise.allSettled(stores.splice(0).map((s) => s.close()));
-});
-
+const stores = openedStores();
 const tempDir = tempDirs('tweetstore-incremental-');
 
-
 const clock = manualClock();
-async function open(dataDir: string, options: Partial<LowdbStoreOptions> = {}): Promise<TweetStore> {
-  const store = await openLowdbStore({ dataDir, clock, policy: DEFAULT_EDIT_POLICY, ...options });
-  stores.push(store);
-  return store;
-}
-async function closeStore(store: TweetStore): Promise<void> {
-  await store.close();
-  stores.splice(stores.indexOf(store), 1);
-}
-
-let names = 0;
-const register = (store: TweetStore) => store.registerUser({ username: `i${++names}`, displayName: 'I', passwordHash: 'h' });
-const post = (store: TweetStore, author: User, content: string) => store.createTweet({ authorId: author.id, text: parseContent(content) });
+const open = (dataDir: string, options: Partial<LowdbStoreOptions> = {}) =>
+  stores.open({ dataDir, clock, policy: DEFAULT_EDIT_POLICY, ...options });
+const closeStore = stores.close;
+const { register, post } = authoring('i');
 
 async function everything(store: TweetStore, viewer: User) {
   const page = await store.listTweets({ viewerId: viewer.id, limit: 1000, includeArchived: true });

@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
+import { parseContent, type User } from '@tweetstore/core';
+import { openLowdbStore, type LowdbStoreOptions, type TweetStore } from '@tweetstore/store';
 
 /** Returns a maker of temp folders, each removed after the test that made it. */
 export function tempDirs(prefix: string): () => Promise<string> {
@@ -25,5 +27,33 @@ export function logCapture() {
     lines,
     written: () => lines.filter((l) => l.msg === 'checkpoint written').map((l) => l.obj),
     warns: () => lines.filter((l) => l.level === 'warn'),
+  };
+}
+
+/** Opens engine stores and closes whatever a test left open after it. */
+export function openedStores() {
+  const open: TweetStore[] = [];
+  afterEach(async () => {
+    await Promise.allSettled(open.splice(0).map((s) => s.close()));
+  });
+  return {
+    async open(options: LowdbStoreOptions): Promise<TweetStore> {
+      const store = await openLowdbStore(options);
+      open.push(store);
+      return store;
+    },
+    async close(store: TweetStore): Promise<void> {
+      await store.close();
+      open.splice(open.indexOf(store), 1);
+    },
+  };
+}
+
+/** Users named `<prefix><n>` and tweets by them, through the port. */
+export function authoring(prefix: string) {
+  let names = 0;
+  return {
+    register: (store: TweetStore) => store.registerUser({ username: `${prefix}${++names}`, displayName: prefix.toUpperCase(), passwordHash: 'h' }),
+    post: (store: TweetStore, author: User, content: string, extra = {}) => store.createTweet({ authorId: author.id, text: parseContent(content), ...extra }),
   };
 }

@@ -1,6 +1,7 @@
 // HTTP load: autocannon for the closed loop (and its own `overallRate` mode), and a paced open-loop client on
 // node:http for fixed rates, because autocannon's rate limit lets each connection send back to back until
 // its per-second quota is used up (a burst at every second), which is not a steady arrival rate.
+import { startPacer } from './pacer.ts';
 import http from 'node:http';
 import autocannon from 'autocannon';
 import { makeFactory, toHttp, type Workload } from './workload.ts';
@@ -68,20 +69,17 @@ export function runPaced(spec: HttpSpec, signal: AbortSignal): Promise<LoadResul
   const rec = new Recorder();
   const target = new URL(spec.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
-  const interval = 1000 / spec.rate!;
   const t0 = performance.now();
   const end = t0 + spec.durationMs;
-  let scheduled = 0;
-  let sendLagMaxMs = 0;
   let running = true;
   return new Promise((resolve) => {
     const finish = () => {
       if (!running) return;
       running = false;
-      clearInterval(ticker);
+      pacer.stop();
       clearTimeout(stopTimer);
       agent.destroy();
-      const out = rec.result(Math.min(performance.now(), end) - t0, { scheduled, sendLagMaxMs });
+      const out = rec.result(Math.min(performance.now(), end) - t0, { scheduled: pacer.scheduled, sendLagMaxMs: pacer.sendLagMaxMs });
       rec.destroy();
       resolve(out);
     };
@@ -107,16 +105,7 @@ export function runPaced(spec: HttpSpec, signal: AbortSignal): Promise<LoadResul
       });
       req.end(r.body);
     };
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      const due = Math.min(now, end);
-      while (t0 + scheduled * interval <= due) {
-        const at = t0 + scheduled * interval;
-        sendLagMaxMs = Math.max(sendLagMaxMs, now - at);
-        scheduled++;
-        fire(at);
-      }
-    }, 1);
+    const pacer = startPacer(spec.rate!, t0, end, fire);
     const stopTimer = setTimeout(finish, spec.durationMs);
   });
 }

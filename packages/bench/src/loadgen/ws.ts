@@ -4,6 +4,7 @@
 // open loop:   call i is due at t0 + i/rate, sent round-robin over the sockets whatever is outstanding, and its
 //              latency is measured from when it was due (no coordinated omission).
 // Only replies that arrive inside the window count; calls still outstanding at the end are dropped.
+import { startPacer, type Pacer } from './pacer.ts';
 import WebSocket from 'ws';
 import { makeFactory, toWsMessage, type Workload } from './workload.ts';
 import { Recorder, type LoadResult } from './stats.ts';
@@ -73,8 +74,7 @@ export async function runWs(spec: WsSpec, signal: AbortSignal): Promise<LoadResu
   let running = true;
   const t0 = performance.now();
   const end = t0 + spec.durationMs;
-  let sendLagMaxMs = 0;
-  let scheduled = 0;
+  let pacer: Pacer | undefined;
 
   const send = (lane: number, at: number) => {
     const ws = sockets[lane]!;
@@ -87,11 +87,11 @@ export async function runWs(spec: WsSpec, signal: AbortSignal): Promise<LoadResu
     const finish = () => {
       if (!running) return;
       running = false;
-      clearInterval(ticker);
+      pacer?.stop();
       clearTimeout(stopTimer);
       const duration = Math.min(performance.now(), end) - t0;
       for (const ws of sockets) ws.terminate();
-      const result = rec.result(duration, spec.rate ? { scheduled, sendLagMaxMs } : {});
+      const result = rec.result(duration, pacer ? { scheduled: pacer.scheduled, sendLagMaxMs: pacer.sendLagMaxMs } : {});
       rec.destroy();
       resolve(result);
     };
@@ -122,22 +122,13 @@ export async function runWs(spec: WsSpec, signal: AbortSignal): Promise<LoadResu
       ws.on('error', (err) => rec.failure(`socket error: ${err.message}`));
     });
 
-    let ticker: NodeJS.Timeout | undefined;
     const stopTimer = setTimeout(finish, spec.durationMs);
     if (spec.rate) {
-      const interval = 1000 / spec.rate;
       let lane = 0;
-      ticker = setInterval(() => {
-        const now = performance.now();
-        const due = Math.min(now, end);
-        while (t0 + scheduled * interval <= due) {
-          const at = t0 + scheduled * interval;
-          sendLagMaxMs = Math.max(sendLagMaxMs, now - at);
-          scheduled++;
-          send(lane, at);
-          lane = (lane + 1) % sockets.length;
-        }
-      }, 1);
+      pacer = startPacer(spec.rate, t0, end, (at) => {
+        send(lane, at);
+        lane = (lane + 1) % sockets.length;
+      });
     } else {
       for (let lane = 0; lane < sockets.length; lane++) for (let k = 0; k < spec.inFlight; k++) send(lane, performance.now());
     }

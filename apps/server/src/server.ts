@@ -64,16 +64,19 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
   // (client-side routes), and .br/.gz files written at build time are sent to browsers that accept them.
   const webBuilt = existsSync(path.join(config.webDir, 'index.html'));
   if (!webBuilt) log.warn({ webDir: config.webDir }, 'web client not built: run `npm run build -w @tweetstore/web` (npm start does)');
-  const web = sirv(config.webDir, {
-    single: true,
-    etag: true,
-    gzip: true,
-    brotli: true,
-    setHeaders(res, pathname) {
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-    },
-  });
+  // sirv scans its folder at creation, so without a build there is nothing to mount: the API still serves
+  const web = webBuilt
+    ? sirv(config.webDir, {
+        single: true,
+        etag: true,
+        gzip: true,
+        brotli: true,
+        setHeaders(res, pathname) {
+          res.setHeader('X-Content-Type-Options', 'nosniff');
+          res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+        },
+      })
+    : null;
 
   let ready = false;
   let inFlight = 0;
@@ -105,7 +108,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
           },
         );
       default:
-        if (!webBuilt) {
+        if (!web) {
           return res
             .writeHead(pathname === '/' ? 200 : 404, { 'content-type': 'text/plain; charset=utf-8' })
             .end(`tweetstore ${VERSION}\ntRPC over HTTP and WebSocket at /trpc; /healthz /readyz /metrics\nThe web client is not built: npm run build -w @tweetstore/web\n`);

@@ -140,6 +140,19 @@ describe('shutdown and configuration', () => {
     expect(server.output()).not.toMatch(/"level":(50|60)/);
   });
 
+  it('serves the API without a built web client, and says how to build it', async () => {
+    const empty = await tempDataDir();
+    cleanups.push(empty.remove);
+    const server = await freshServer({ TWEETSTORE_WEB_DIR: `${empty.dir}/missing` });
+    const home = await fetch(server.url);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('npm run build -w @tweetstore/web');
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+    const api = client(server.url);
+    const { user } = await api.auth.register.mutate({ username: 'noweb', password: 'noweb-password' });
+    expect(user.username).toBe('noweb');
+  });
+
   it('refuses a bad configuration value with a message that names it', () => {
     const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
     for (const [name, value] of [['PORT', 'eighty'], ['TWEETSTORE_MAX_EDITS', '-1'], ['LOG_LEVEL', 'loud'], ['TWEETSTORE_EDIT_WINDOW_MINUTES', '1.5']] as const) {

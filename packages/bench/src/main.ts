@@ -3,7 +3,7 @@
 // (also written as JSON to packages/bench/results/). See packages/bench/README.md.
 import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
@@ -33,6 +33,8 @@ const HELP = `usage: npm run bench -- [--quick | --full] [options]
   --only=REGEX       run only rows whose label matches, e.g. --only='tweetstore create' or --only=noop
   --no-cache         seed tweetstore fixtures afresh instead of reusing ${path.join(os.tmpdir(), 'tweetstore-bench-cache')}
   --seeder=loader    fill fixtures with the bench's own loader instead of @tweetstore/store's seedStore
+  --profile=DIR      start every server under test with --cpu-prof, writing .cpuprofile files into DIR
+                     (open them in Chrome DevTools or speedscope; profiling slows the servers, so the table is not comparable)
   --help
 
 Ctrl-C stops cleanly: the servers and the load generator are stopped and temporary folders removed.`;
@@ -44,7 +46,7 @@ if (flag('help') || flag('h')) {
   console.log(HELP);
   process.exit(0);
 }
-const known = /^--(quick|full|no-cache|help|duration=.+|warmup=.+|only=.+|seeder=(loader|seedStore))$/;
+const known = /^--(quick|full|no-cache|help|duration=.+|warmup=.+|only=.+|profile=.+|seeder=(loader|seedStore))$/;
 const unknown = argv.filter((a) => !known.test(a));
 if (unknown.length) {
   console.error(`unknown option ${unknown.join(' ')}\n\n${HELP}`);
@@ -57,6 +59,11 @@ const warmupMs = Math.round(1000 * Number(option('warmup') ?? (quick ? 0.5 : 2))
 const only = option('only') ? new RegExp(option('only')!, 'i') : null;
 const useCache = !flag('no-cache');
 const seeder = option('seeder') === 'loader' ? 'loader' : 'auto';
+if (option('profile')) {
+  // read by startServer in proc.ts, so every server under test is profiled the same way
+  process.env.BENCH_PROFILE_DIR = path.resolve(option('profile')!);
+  mkdirSync(process.env.BENCH_PROFILE_DIR, { recursive: true });
+}
 if (!(durationMs > 0) || !(warmupMs >= 0)) {
   console.error('--duration must be > 0 and --warmup >= 0');
   process.exit(2);

@@ -30,7 +30,9 @@ export interface ServerChild {
 /** Start `node --import tsx --import probe.ts <script>` and wait for "listening on <url>" on stdout. */
 export function startServer(name: string, script: string, env: Record<string, string>, timeoutMs = 600_000): Promise<ServerChild> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', '--import', probePath, script], {
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', '--import', probePath, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     detached: true,

@@ -1,11 +1,11 @@
 // initTRPC once. This file exports only the builders procedures may use.
 import { initTRPC, TRPCError } from '@trpc/server';
 import { DomainError, idSchema } from '@tweetstore/core';
-import superjson from 'superjson';
 import { z } from 'zod';
 import type { AuthedContext, Context } from './context.ts';
 import { toTRPCError } from './errors.ts';
 import { resolveSession } from './auth/sessions.ts';
+import { transformer } from './wire.ts';
 
 /** Field issues of a failed input validation (a Standard Schema error, which is what zod 4 raises through tRPC). */
 function validationIssues(cause: unknown): { path: string[]; message: string }[] | undefined {
@@ -17,7 +17,8 @@ function validationIssues(cause: unknown): { path: string[]; message: string }[]
 }
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  // superjson on the wire; the output side is our faster writer of the same format (wire.ts)
+  transformer,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const issues = validationIssues(cause);

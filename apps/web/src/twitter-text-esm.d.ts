@@ -6,16 +6,12 @@ declare module 'twitter-text/dist/esm/configs' {
   const configs: TwitterText['configs'];
   export default configs;
 }
-declare module 'twitter-text/dist/esm/extractHashtags' {
-  const fn: TwitterText['extractHashtags'];
+declare module 'twitter-text/dist/esm/extractHashtagsWithIndices' {
+  const fn: TwitterText['extractHashtagsWithIndices'];
   export default fn;
 }
 declare module 'twitter-text/dist/esm/extractMentions' {
   const fn: TwitterText['extractMentions'];
-  export default fn;
-}
-declare module 'twitter-text/dist/esm/extractUrls' {
-  const fn: TwitterText['extractUrls'];
   export default fn;
 }
 declare module 'twitter-text/dist/esm/extractUrlsWithIndices' {
@@ -24,5 +20,9 @@ declare module 'twitter-text/dist/esm/extractUrlsWithIndices' {
 }
 declare module 'twitter-text/dist/esm/hasInvalidCharacters' {
   const fn: TwitterText['hasInvalidCharacters'];
+  export default fn;
+}
+declare module 'twitter-text/dist/esm/removeOverlappingEntities' {
+  const fn: TwitterText['removeOverlappingEntities'];
   export default fn;
 }

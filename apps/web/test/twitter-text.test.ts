@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { weightedLength } from '@tweetstore/core';
 import browserBuild from '../src/twitter-text.ts';
 
-const functions = ['extractHashtags', 'extractMentions', 'extractUrls', 'extractUrlsWithIndices', 'hasInvalidCharacters'] as const;
+const functions = ['extractHashtagsWithIndices', 'extractMentions', 'extractUrlsWithIndices', 'hasInvalidCharacters'] as const;
 
 type Functions = Record<(typeof functions)[number], (text: string) => unknown>;
 const mainPath = 'twitter-text/dist/index.js'; // the CommonJS main, by path, past the alias

@@ -3,7 +3,7 @@
 /// <reference path="./twitter-text.d.ts" />
 import twitterText from 'twitter-text';
 
-const { configs, extractHashtags, extractMentions, extractUrls, extractUrlsWithIndices, hasInvalidCharacters } = twitterText;
+const { configs, extractHashtagsWithIndices, extractMentions, extractUrlsWithIndices, hasInvalidCharacters, removeOverlappingEntities } = twitterText;
 
 export const MAX_WEIGHTED_LENGTH = 280;
 
@@ -22,20 +22,39 @@ export function normalizeContent(raw: string): string {
 
 export function parseContent(raw: string): ParsedContent {
   const content = normalizeContent(raw);
-  const length = weigh(content);
+  // URL extraction is the costliest step of twitter-text, and its extractUrls, extractHashtags and weighted
+  // length each run it again: run it once and share the result.
+  const urls = extractUrlsWithIndices(content);
+  const length = weigh(content, urls);
   return {
     content,
     weightedLength: length,
     valid: length > 0 && length <= MAX_WEIGHTED_LENGTH && !hasInvalidCharacters(content),
     // Hashtags and screen names are case-insensitive on Twitter: keep the first spelling. URLs are compared exactly.
-    hashtags: uniqueBy(extractHashtags(content), caseFold),
+    hashtags: uniqueBy(hashtagsOutside(content, urls), caseFold),
     mentions: uniqueBy(extractMentions(content), caseFold),
-    urls: uniqueBy(extractUrls(content), (url) => url),
+    urls: uniqueBy(
+      urls.map((u) => u.url),
+      (url) => url,
+    ),
   };
 }
 
 export function weightedLength(raw: string): number {
-  return weigh(normalizeContent(raw));
+  const content = normalizeContent(raw);
+  return weigh(content, extractUrlsWithIndices(content));
+}
+
+type Entity = { hashtag?: string; indices: [number, number] };
+
+/** twitter-text's extractHashtags (checkUrlOverlap on), given the text's URL entities. */
+function hashtagsOutside(text: string, urls: { url: string; indices: [number, number] }[]): string[] {
+  const tags: Entity[] = extractHashtagsWithIndices(text, { checkUrlOverlap: false });
+  if (urls.length === 0 || tags.length === 0) return tags.map((t) => t.hashtag!);
+  // as twitter-text does it: hashtags then URLs, sorted by start, each overlapping entity dropped
+  const entities = tags.concat(urls.map((u) => ({ indices: u.indices })));
+  removeOverlappingEntities(entities);
+  return entities.filter((e) => e.hashtag).map((e) => e.hashtag!);
 }
 
 // twitter-text's parseTweet(text, configs.version3), with one change: emoji sequences are found by the
@@ -54,18 +73,30 @@ const EMOJI_SEQUENCE = new RegExp(`(?:${EMOJI_ELEMENT})(?:\\u200D(?:${EMOJI_ELEM
 
 const v3 = configs.version3;
 
-/** Weighted length of already-normalised text. */
-function weigh(text: string): number {
+/** Every emoji sequence has a code point above U+007F (a keycap ends in U+20E3): ASCII text has none. */
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/** v3's weight of one code point (its ranges, else the default weight). */
+function weightOf(codePoint: number): number {
+  const ranges = v3.ranges;
+  for (let r = 0; r < ranges.length; r++) if (codePoint >= ranges[r]!.start && codePoint <= ranges[r]!.end) return ranges[r]!.weight;
+  return v3.defaultWeight;
+}
+
+/** Weighted length of already-normalised text, given its URL entities (extractUrlsWithIndices). */
+function weigh(text: string, urls: { url: string; indices: [number, number] }[]): number {
   const entityEnds = new Map<number, number>(); // start -> end (UTF-16), URLs win over emoji as in parseTweet
   const urlStarts = new Set<number>();
-  for (const { url, indices } of extractUrlsWithIndices(text)) {
+  for (const { url, indices } of urls) {
     // parseTweet skips the URL's own length, not its index span: the two differ when the extractor reports a span
     // longer than the URL (e.g. "x.orga🇯🇵x.org/" gives url "x.org/" at [0, 16]); count exactly as it does.
     entityEnds.set(indices[0], indices[0] + url.length);
     urlStarts.add(indices[0]);
   }
-  for (const match of text.matchAll(EMOJI_SEQUENCE)) {
-    if (!entityEnds.has(match.index)) entityEnds.set(match.index, match.index + match[0].length);
+  if (NON_ASCII.test(text)) {
+    for (const match of text.matchAll(EMOJI_SEQUENCE)) {
+      if (!entityEnds.has(match.index)) entityEnds.set(match.index, match.index + match[0].length);
+    }
   }
   let scaled = 0;
   for (let i = 0; i < text.length; ) {
@@ -75,7 +106,7 @@ function weigh(text: string): number {
       i = entityEnd;
     } else {
       const codePoint = text.codePointAt(i)!;
-      scaled += v3.ranges.find((r) => codePoint >= r.start && codePoint <= r.end)?.weight ?? v3.defaultWeight;
+      scaled += weightOf(codePoint);
       i += codePoint > 0xffff ? 2 : 1;
     }
   }

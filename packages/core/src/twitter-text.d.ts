@@ -31,11 +31,13 @@ declare module 'twitter-text' {
       parseTweet(text: string, config?: ParseTweetConfig): ParsedTweet;
       hasInvalidCharacters(text: string): boolean;
       extractHashtags(text: string): string[];
-      extractHashtagsWithIndices(text: string): { hashtag: string; indices: Indices }[];
+      extractHashtagsWithIndices(text: string, options?: { checkUrlOverlap: boolean }): { hashtag: string; indices: Indices }[];
       extractMentions(text: string): string[];
       extractMentionsWithIndices(text: string): { screenName: string; indices: Indices }[];
       extractUrls(text: string): string[];
       extractUrlsWithIndices(text: string): { url: string; indices: Indices }[];
+      /** Sorts by start index and drops each entity overlapping the one before it, in place. */
+      removeOverlappingEntities(entities: { indices: Indices }[]): void;
     }
   }
   const twitterText: twitterText.TwitterText;

@@ -81,3 +81,27 @@ describe('entity extraction', () => {
     expect(parsed.urls).toEqual(['http://a.com/P', 'http://a.com/p']);
   });
 });
+
+describe('parseContent against twitter-text itself', () => {
+  // parseContent extracts URLs once and shares them with the hashtag overlap check and the weighted length;
+  // the answers must stay exactly those of twitter-text's own functions, also where hashtags sit inside URLs.
+  const piece = fc.oneof(
+    fc.string({ unit: 'grapheme', maxLength: 12 }),
+    fc.webUrl({ withFragments: true, withQueryParameters: true }),
+    fc.constantFrom('#tag', '＃全角', '#日本語', 'http://x.com/#notatag', 'example.com/#frag', '@user', '@list/slug', '🇯🇵', '👍🏽', 'x.orga🇯🇵x.org/', ' ', '.', '#', 'a#b'),
+  );
+  it('answers with twitter-text extractHashtags, extractMentions, extractUrls and parseTweet on random text', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 10 }), (pieces) => {
+        const text = normalizeContent(pieces.join(''));
+        const parsed = parseContent(text);
+        const firstOf = (items: string[], fold: boolean) => items.filter((x, i) => items.findIndex((y) => (fold ? y.toLowerCase() === x.toLowerCase() : y === x)) === i);
+        expect(parsed.hashtags).toEqual(firstOf(twitterText.extractHashtags(text), true));
+        expect(parsed.mentions).toEqual(firstOf(twitterText.extractMentions(text), true));
+        expect(parsed.urls).toEqual(firstOf(twitterText.extractUrls(text), false));
+        expect(parsed.weightedLength).toBe(weightedLength(text));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

@@ -31,7 +31,8 @@ export interface ServerChild {
 export function startServer(name: string, script: string, env: Record<string, string>, timeoutMs = 600_000): Promise<ServerChild> {
   const started = performance.now();
   const profileDir = process.env.BENCH_PROFILE_DIR;
-  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+  // one folder per server start: Node writes a profile per thread (tsx's module loader runs in a thread of its own)
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${name}-${Date.now()}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', '--import', probePath, script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

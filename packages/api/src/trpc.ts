@@ -1,6 +1,6 @@
 // initTRPC once. This file exports only the builders procedures may use.
-import { initTRPC, TRPCError } from '@trpc/server';
-import { DomainError, idSchema } from '@tweetstore/core';
+import { getTRPCErrorFromUnknown, initTRPC, TRPCError } from '@trpc/server';
+import { DomainError, idSchema, type User } from '@tweetstore/core';
 import { z } from 'zod';
 import type { AuthedContext, Context } from './context.ts';
 import { toTRPCError } from './errors.ts';
@@ -47,29 +47,43 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Times every call for telemetry and turns domain errors into their tRPC codes. */
-const observed = t.middleware(async ({ ctx, path, type, next }) => {
-  const started = performance.now();
-  const result = await next();
+/** Records a finished call in telemetry and turns a domain error into its tRPC code. */
+function observe<R extends { ok: boolean }>(ctx: Context, path: string, type: string, started: number, result: R): R {
   if (result.ok) {
     ctx.telemetry.recordCall(path, type, performance.now() - started, null);
     return result;
   }
-  const { error: raw } = result as { error: TRPCError };
+  const { error: raw } = result as unknown as { error: TRPCError };
   const error = toTRPCError(raw) as TRPCError;
   ctx.telemetry.recordCall(path, type, performance.now() - started, error.code);
   if (error !== raw) throw error;
   return result;
-});
+}
+
+/** Times every call for telemetry and turns domain errors into their tRPC codes. */
+const observed = t.middleware(async ({ ctx, path, type, next }) => observe(ctx, path, type, performance.now(), await next()));
 
 export const publicProcedure = t.procedure.use(observed);
 
 /** Signed-in callers only; narrows ctx.user. The session is checked on every call, so a logout or expiry also
- * ends a long-lived WebSocket's rights at once. */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const user = ctx.token ? await resolveSession(ctx, ctx.token) : null;
-  if (!user || !ctx.token) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first: no valid session token' });
-  return next({ ctx: { user, token: ctx.token } satisfies Pick<AuthedContext, 'user' | 'token'> });
+ * ends a long-lived WebSocket's rights at once. One middleware with `observed`'s work: each tRPC middleware
+ * level copies the call's options and context (~5-10 µs a level, measured with createCaller). */
+export const authedProcedure = t.procedure.use(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  let user: User | null;
+  try {
+    user = ctx.token ? await resolveSession(ctx, ctx.token) : null;
+  } catch (cause) {
+    const error = toTRPCError(getTRPCErrorFromUnknown(cause)) as TRPCError;
+    ctx.telemetry.recordCall(path, type, performance.now() - started, error.code);
+    throw error;
+  }
+  if (!user || !ctx.token) {
+    const error = new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first: no valid session token' });
+    ctx.telemetry.recordCall(path, type, performance.now() - started, error.code);
+    throw error;
+  }
+  return observe(ctx, path, type, started, await next({ ctx: { user, token: ctx.token } satisfies Pick<AuthedContext, 'user' | 'token'> }));
 });
 
 async function loadVisibleTweet(ctx: Context, id: string, viewerId: string | null) {

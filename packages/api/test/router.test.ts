@@ -333,6 +333,23 @@ describe('system', () => {
     expect(Math.max(...snapshots.map((s) => s.max))).toBeGreaterThanOrEqual(100);
   });
 
+  it('counts every call once in /metrics, under the code it answered with', async () => {
+    const alice = await t.user('counted');
+    const tweet = await alice.api.tweet.create({ content: 'counted once' });
+    await codeOf(t.anonymous.tweet.create({ content: 'no session' }));
+    await codeOf(t.as('forged-token').tweet.create({ content: 'bad session' }));
+    await codeOf(alice.api.tweet.edit({ id: tweet.id, content: 'late', expectedVersion: 7 }));
+    await codeOf(t.anonymous.tweet.get({ id: '01ARZ3NDEKTSV4RRFFQ69G5FAV' }));
+    const text = await t.deps.telemetry.registry.getSingleMetricAsString('tweetstore_calls_total');
+    const count = (path: string, code: string) => Number(new RegExp(`path="${path}",type="\\w+",code="${code}"} (\\d+)`).exec(text)?.[1] ?? 0);
+    expect({ ok: count('tweet.create', 'OK'), unauthorized: count('tweet.create', 'UNAUTHORIZED'), conflict: count('tweet.edit', 'CONFLICT'), notFound: count('tweet.get', 'NOT_FOUND') }).toEqual({
+      ok: 1,
+      unauthorized: 2,
+      conflict: 1,
+      notFound: 1,
+    });
+  });
+
   it('reports health and live stats', async () => {
     const alice = await t.user('alice');
     await alice.api.tweet.create({ content: 'count me' });

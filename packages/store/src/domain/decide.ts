@@ -2,7 +2,6 @@
 // Pure: the projection, the time and the id source come in as arguments; nothing here touches the disk.
 import {
   assertEditAllowed,
-  contentHash,
   InvalidInput,
   NotFound,
   parseContent,
@@ -14,6 +13,7 @@ import {
   type EditPolicy,
   type ParsedContent,
 } from '@tweetstore/core';
+import { contentHash } from '../content-hash.ts';
 import type { StoreEvent } from '../events.ts';
 import type { CreateTweet, Engage, EditTweet, RegisterUser, RevertTweet, Session, TransitionTweet } from '../port.ts';
 import type { Projection } from './projection.ts';

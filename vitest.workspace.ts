@@ -6,6 +6,7 @@ export default [
   defineProject({ test: { name: 'store', root: 'packages/store', include: ['test/**/*.test.ts'] } }),
   defineProject({ test: { name: 'api', root: 'packages/api', include: ['test/**/*.test.ts'] } }),
   defineProject({ test: { name: 'client', root: 'packages/client', include: ['test/**/*.test.ts'] } }),
+  defineProject({ test: { name: 'bench', root: 'packages/bench', include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } }),
   {
     // The web build's own config (React plugin, the browser's twitter-text), so component tests run what ships.
     extends: './apps/web/vite.config.ts',

@@ -12,11 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { closeClient, createClient, type TweetstoreClient } from '@tweetstore/client';
 import { postText, prng } from './content.ts';
 import { writePostsFile } from './fixtures.ts';
+import { Fanout, type FanoutSettings } from './fanout.ts';
+import { Generator } from './generator.ts';
 import type { GenSpec } from './loadgen/main.ts';
 import type { LoadResult } from './loadgen/stats.ts';
 import type { BenchUser, Workload } from './loadgen/workload.ts';
 import { killAll, rssOf, spawnHelper, startServer, type ServerChild } from './proc.ts';
-import { checks, fmtSize, table, type RowResult } from './report.ts';
+import { checks, fmtSize, highestHolding, table, type RowResult } from './report.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const REPO = here('../../../');
@@ -26,15 +28,21 @@ const SERVER_MAIN = path.join(REPO, 'apps/server/src/main.ts');
 // ---------------------------------------------------------------------------------------------- arguments
 const HELP = `usage: npm run bench -- [--quick | --full] [options]
 
-  --quick            short rows, sizes 0 and 100k (under 3 minutes once the 100k fixture is cached)
+  --quick            short rows, sizes 0 and 100k (under 3 minutes, also when the 100k fixture must be seeded)
   --full             (default) longer rows, sizes 0, 100k and 1M (under 30 minutes)
-  --duration=S       measured seconds per row (quick 2, full 8; json-server/naive lowdb writes at least 4/10)
+  --duration=S       measured seconds per row (quick 2, full 8; json-server/naive lowdb writes at least 3/10)
   --warmup=S         warm-up seconds before each row, not measured (quick 0.5, full 2)
+  --open-warmup=S    warm-up seconds at the row's own rate before each open-loop and fan-out row (quick 2, full 5)
   --only=REGEX       run only rows whose label matches, e.g. --only='tweetstore create' or --only=noop
   --no-cache         seed tweetstore fixtures afresh instead of reusing ${path.join(os.tmpdir(), 'tweetstore-bench-cache')}
   --seeder=loader    fill fixtures with the bench's own loader instead of @tweetstore/store's seedStore
   --profile=DIR      start every server under test with --cpu-prof, writing .cpuprofile files into DIR
                      (open them in Chrome DevTools or speedscope; profiling slows the servers, so the table is not comparable)
+  --fanout-subs=N    fan-out rows: WebSocket subscribers on tweet.onChange (default 1000)
+  --fanout-procs=N   generator processes hosting the subscribers (default 1; the creator has its own)
+  --fanout-decode=scan|superjson
+                     how a subscriber reads a delivery: find the tag by string search (default), or decode it as the
+                     tRPC client does (JSON.parse + superjson.deserialize, ~50 µs a message: the generator's CPU shows)
   --help
 
 Ctrl-C stops cleanly: the servers and the load generator are stopped and temporary folders removed.`;
@@ -46,7 +54,7 @@ if (flag('help') || flag('h')) {
   console.log(HELP);
   process.exit(0);
 }
-const known = /^--(quick|full|no-cache|help|duration=.+|warmup=.+|only=.+|profile=.+|seeder=(loader|seedStore))$/;
+const known = /^--(quick|full|no-cache|help|duration=.+|warmup=.+|open-warmup=.+|only=.+|profile=.+|seeder=(loader|seedStore)|fanout-(subs|procs)=\d+|fanout-decode=(scan|superjson))$/;
 const unknown = argv.filter((a) => !known.test(a));
 if (unknown.length) {
   console.error(`unknown option ${unknown.join(' ')}\n\n${HELP}`);
@@ -56,6 +64,9 @@ const quick = flag('quick');
 const mode = quick ? 'quick' : 'full';
 const durationMs = Math.round(1000 * Number(option('duration') ?? (quick ? 2 : 8)));
 const warmupMs = Math.round(1000 * Number(option('warmup') ?? (quick ? 0.5 : 2)));
+// A fixed-rate row measures a steady state: run alone on a just-started server, its first seconds (JIT, first-touch
+// allocations) read ~10x the p99 of the same row after others, so it first runs this long at its own rate.
+const openWarmupMs = Math.round(1000 * Number(option('open-warmup') ?? (quick ? 2 : 5)));
 const only = option('only') ? new RegExp(option('only')!, 'i') : null;
 const useCache = !flag('no-cache');
 const seeder = option('seeder') === 'loader' ? 'loader' : 'auto';
@@ -64,8 +75,8 @@ if (option('profile')) {
   process.env.BENCH_PROFILE_DIR = path.resolve(option('profile')!);
   mkdirSync(process.env.BENCH_PROFILE_DIR, { recursive: true });
 }
-if (!(durationMs > 0) || !(warmupMs >= 0)) {
-  console.error('--duration must be > 0 and --warmup >= 0');
+if (!(durationMs > 0) || !(warmupMs >= 0) || !(openWarmupMs >= 0)) {
+  console.error('--duration must be > 0, --warmup and --open-warmup >= 0');
   process.exit(2);
 }
 
@@ -85,9 +96,21 @@ const LOAD = {
   slowWsInFlight: 2,
   openRate: 1000,
 };
+const FANOUT: FanoutSettings = {
+  subscribers: Math.max(1, Number(option('fanout-subs') ?? 1000)),
+  processes: Math.max(1, Number(option('fanout-procs') ?? 1)),
+  decode: option('fanout-decode') === 'superjson' ? 'superjson' : 'scan',
+  // doubling from the issue's 20 creates/s (20k deliveries/s) until a step fails
+  rates: [20, 40, 80, 160, 320, 640, 1280, 2560],
+  targetRate: 20,
+  p99LimitMs: 100,
+  settleMs: quick ? 3_000 : 5_000,
+  creatorSockets: 8,
+};
+/** a fan-out step creates for this long (at least --duration) */
+const FANOUT_STEP_MS = Math.max(durationMs, quick ? 3_000 : 8_000);
 const BENCH_USERS = 64;
 const OWN_TWEETS = 16;
-const POOL_FROM_LIST = 5_000;
 const SEED = 4;
 
 // ---------------------------------------------------------------------------------------------- plan
@@ -95,7 +118,9 @@ type LoadShape =
   | { kind: 'closed-http'; connections: number }
   | { kind: 'closed-ws'; sockets: number; inFlight: number }
   | { kind: 'open-http'; rate: number; connections: number; pacer: 'paced' | 'autocannon' }
-  | { kind: 'open-ws'; rate: number; sockets: number };
+  | { kind: 'open-ws'; rate: number; sockets: number }
+  /** subscribers on tweet.onChange while creates arrive at `rate` (each step of the row its own rate) */
+  | { kind: 'fanout'; subscribers: number; rate?: number };
 
 interface RowPlan {
   target: string;
@@ -108,7 +133,7 @@ interface RowPlan {
   slow?: boolean;
   workload(stage: StageCtx): Workload;
 }
-const SLOW_MIN_MS = quick ? 4_000 : 10_000;
+const SLOW_MIN_MS = quick ? 3_000 : 10_000;
 
 interface StageCtx {
   server: ServerChild;
@@ -133,7 +158,9 @@ const loadLabel = (l: LoadShape) =>
       ? `${l.sockets}x${l.inFlight}`
       : l.kind === 'open-ws'
         ? `open ${l.rate}/s`
-        : `open ${l.rate}/s${l.pacer === 'autocannon' ? ' (ac)' : ''}`;
+        : l.kind === 'fanout'
+          ? `${l.subscribers} subs${l.rate ? `, ${l.rate}/s` : ''}`
+          : `open ${l.rate}/s${l.pacer === 'autocannon' ? ' (ac)' : ''}`;
 const label = (r: RowPlan) => `${r.target} ${r.scenario} ${r.transport} ${fmtSize(r.size)} ${loadLabel(r.load)}`;
 const httpLoad = (slow = false): LoadShape => ({ kind: 'closed-http', connections: slow ? LOAD.slowHttpConnections : LOAD.httpConnections });
 const wsLoad = (slow = false): LoadShape =>
@@ -224,6 +251,8 @@ async function sourceHash(): Promise<string> {
   };
   await walk(path.join(REPO, 'packages/store/src'));
   await walk(path.join(REPO, 'packages/core/src'));
+  // the fixture loader and its sample of ids
+  for (const file of ['seed.ts', 'content.ts']) h.update(file).update(await readFile(here(`./${file}`)));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -234,12 +263,17 @@ interface SeedDone {
 }
 
 function runSeeder(dir: string, tweets: number): Promise<SeedDone> {
-  const child: ChildProcess = spawnHelper(here('./seed.ts'), {
-    BENCH_SEED_DIR: dir,
-    BENCH_SEED_TWEETS: String(tweets),
-    BENCH_SEED: String(SEED),
-    ...(seeder === 'loader' ? { BENCH_SEEDER: 'loader' } : {}),
-  });
+  const child: ChildProcess = spawnHelper(
+    here('./seed.ts'),
+    {
+      BENCH_SEED_DIR: dir,
+      BENCH_SEED_TWEETS: String(tweets),
+      BENCH_SEED: String(SEED),
+      ...(seeder === 'loader' ? { BENCH_SEEDER: 'loader' } : {}),
+    },
+    // everything the seeder creates survives: a larger young generation scavenges less often (~7% less CPU here)
+    ['--max-semi-space-size=64'],
+  );
   return new Promise((resolve, reject) => {
     let result: SeedDone | null = null;
     child.on('message', (raw: unknown) => {
@@ -308,6 +342,8 @@ function tweetstoreStage(size: number): Stage {
       { target: 'tweetstore', scenario: 'create', transport: 'ws', size, load: { kind: 'open-ws', rate: LOAD.openRate, sockets: LOAD.wsSockets }, wsPath: '/trpc', workload: create },
       { target: 'tweetstore', scenario: 'create', transport: 'http', size, load: { kind: 'open-http', rate: LOAD.openRate, connections: LOAD.httpConnections, pacer: 'paced' }, wsPath: '/trpc', workload: create },
       { target: 'tweetstore', scenario: 'create', transport: 'http', size, load: { kind: 'open-http', rate: LOAD.openRate, connections: LOAD.httpConnections, pacer: 'autocannon' }, wsPath: '/trpc', workload: create },
+      // last: its subscribers would otherwise add the fan-out's cost to every other row's writes
+      { target: 'tweetstore', scenario: 'fanout', transport: 'ws', size, load: { kind: 'fanout', subscribers: FANOUT.subscribers }, wsPath: '/trpc', workload: (s) => ({ kind: 'fanout', step: 0, users: s.users }) },
     );
   }
   let client: TweetstoreClient | null = null;
@@ -335,9 +371,11 @@ function tweetstoreStage(size: number): Stage {
       note.startToListeningMs = Math.round(server.startMs);
       if (size > 0) startMsAt.set(size, server.startMs);
       log(`      tweetstore up in ${(server.startMs / 1000).toFixed(1)} s; registering ${BENCH_USERS} bench users through auth.register`);
+      const setupStart = performance.now();
       const api = (client = createClient({ url: server.url }));
       const users: BenchUser[] = [];
       const rand = prng(SEED + size);
+      // ~60 ms of scrypt each on the server's thread pool: the longest part of a stage's set-up
       await inBatches(
         Array.from({ length: BENCH_USERS }, (_, i) => i),
         8,
@@ -346,25 +384,19 @@ function tweetstoreStage(size: number): Stage {
           users[i] = { token, own: [] };
         },
       );
+      const signedUp = performance.now();
       const authed = users.map((u) => createClient({ url: server.url, token: u.token }));
+      const texts = users.map((_, i) => Array.from({ length: OWN_TWEETS }, (_, k) => postText(rand, i * 1000 + k)));
       try {
-        await inBatches(users, 16, async (u, i) => {
-          for (let k = 0; k < OWN_TWEETS; k++) u.own.push((await authed[i]!.tweet.create.mutate({ content: postText(rand, i * 1000 + k) })).id);
-        });
+        // a user's creates in one tick travel as one httpBatchLink request, and the journal commits them together
+        await Promise.all(users.map(async (u, i) => u.own.push(...(await Promise.all(texts[i]!.map((content) => authed[i]!.tweet.create.mutate({ content })))).map((t) => t.id))));
       } finally {
         await Promise.all(authed.map((c) => closeClient(c)));
       }
-      let pool = [...sampleIds];
-      if (size > 0 && pool.length === 0) {
-        // seedStore gives no ids: take the newest ones from the API
-        let cursor: string | null = null;
-        while (pool.length < POOL_FROM_LIST) {
-          const page: { items: { id: string }[]; nextCursor: string | null } = await api.tweet.list.query({ limit: 100, cursor });
-          pool.push(...page.items.map((t) => t.id));
-          if (!(cursor = page.nextCursor)) break;
-        }
-      }
-      pool = pool.concat(users.flatMap((u) => u.own));
+      const registered = performance.now();
+      // the fixture's spread sample (seed.ts) and the bench users' own tweets
+      const pool = sampleIds.concat(users.flatMap((u) => u.own));
+      log(`      bench users registered in ${((signedUp - setupStart) / 1000).toFixed(1)} s, ${OWN_TWEETS} tweets each written in ${((registered - signedUp) / 1000).toFixed(1)} s; pool of ${pool.length.toLocaleString('en-US')} tweet ids`);
       note.benchUsers = users.length;
       note.poolTweets = pool.length;
       return {
@@ -387,46 +419,6 @@ function tweetstoreStage(size: number): Stage {
 }
 
 // ---------------------------------------------------------------------------------------------- generator
-class Generator {
-  private readonly child = spawnHelper(here('./loadgen/main.ts'));
-  private nextId = 1;
-  private readonly waiting = new Map<number, { resolve(r: LoadResult): void; reject(e: Error): void }>();
-
-  constructor() {
-    this.child.on('message', (raw: unknown) => {
-      const m = raw as { type: string; id: number; result?: LoadResult; message?: string };
-      const w = this.waiting.get(m.id);
-      if (!w) return;
-      this.waiting.delete(m.id);
-      if (m.type === 'result') w.resolve(m.result!);
-      else w.reject(new Error(m.message));
-    });
-    this.child.once('exit', (code) => {
-      for (const w of this.waiting.values()) w.reject(new Error(`load generator exited (${code})`));
-      this.waiting.clear();
-    });
-  }
-
-  run(spec: GenSpec): Promise<LoadResult> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      // every run ends by itself at its duration; this only guards against a wedged generator
-      const guard = setTimeout(() => {
-        this.child.send({ type: 'stop' });
-      }, spec.durationMs + 60_000);
-      this.waiting.set(id, {
-        resolve: (r) => (clearTimeout(guard), resolve(r)),
-        reject: (e) => (clearTimeout(guard), reject(e)),
-      });
-      this.child.send({ type: 'run', id, spec });
-    });
-  }
-
-  stop() {
-    if (this.child.connected) this.child.send({ type: 'stop' });
-  }
-}
-
 function genSpec(row: RowPlan, ctx: StageCtx, ms: number, seed: number): GenSpec {
   const workload = row.workload(ctx);
   const l = row.load;
@@ -439,7 +431,132 @@ function genSpec(row: RowPlan, ctx: StageCtx, ms: number, seed: number): GenSpec
       return { transport: 'ws', url: ctx.server.url, path: row.wsPath, sockets: l.sockets, inFlight: l.inFlight, durationMs: ms, workload, seed };
     case 'open-ws':
       return { transport: 'ws', url: ctx.server.url, path: row.wsPath, sockets: l.sockets, inFlight: 1, rate: l.rate, durationMs: ms, workload, seed };
+    case 'fanout':
+      throw new Error('a fan-out row runs its own steps (runFanoutRow)');
   }
+}
+
+// ---------------------------------------------------------------------------------------------- rows
+interface Window {
+  loopMaxMs: number | null;
+  rssMaxBytes: number | null;
+}
+
+/** Runs `work` as a measured window: the server's largest event-loop delay (probe) and its largest RSS. */
+async function measured<T>(server: ServerChild, work: () => Promise<T>): Promise<{ value: T } & Window> {
+  await server.probeReset();
+  let rssMax = rssOf(server.pid) ?? 0;
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssOf(server.pid) ?? 0)), 250);
+  let value: T;
+  try {
+    value = await work();
+  } finally {
+    clearInterval(sampler);
+  }
+  const probe = await server.probeRead();
+  rssMax = Math.max(rssMax, rssOf(server.pid) ?? 0, probe?.rssBytes ?? 0);
+  return { value, loopMaxMs: probe ? probe.maxMs : null, rssMaxBytes: rssMax || null };
+}
+
+function rowResult(n: number, row: RowPlan, load: LoadShape, stored: number | null, r: LoadResult, w: Window): RowResult {
+  return {
+    n,
+    target: row.target,
+    scenario: row.scenario,
+    transport: row.transport,
+    load: loadLabel(load),
+    size: row.size,
+    stored,
+    opsPerSec: r.opsPerSec,
+    p50Ms: r.p50Ms,
+    p95Ms: r.p95Ms,
+    p99Ms: r.p99Ms,
+    maxMs: r.maxMs,
+    errors: r.errors,
+    errorSamples: r.errorSamples,
+    loopMaxMs: w.loopMaxMs,
+    rssMaxBytes: w.rssMaxBytes,
+    ratio: null,
+    durationMs: r.durationMs,
+    ...(r.scheduled !== undefined ? { scheduled: r.scheduled, sendLagMaxMs: r.sendLagMaxMs } : {}),
+  };
+}
+
+function logResult(r: RowResult, what: string) {
+  if (process.stderr.isTTY) process.stderr.write('\x1b[2K');
+  log(
+    `  [${String(r.n).padStart(2)}] ${what}: ${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.errors} errors, loop max ${r.loopMaxMs === null ? '?' : r.loopMaxMs.toFixed(0)} ms${r.errorSamples.length ? `  (${r.errorSamples[0]!.slice(0, 120)})` : ''}`,
+  );
+}
+
+/** Roughly how long a row takes (a fan-out row: subscriptions, warm-up and about four steps). */
+function estimateMs(row: RowPlan): number {
+  if (row.load.kind === 'fanout') return 2_000 + warmupFor(row) + 4 * (FANOUT_STEP_MS + 1_000);
+  return warmupFor(row) + (row.slow ? Math.max(durationMs, SLOW_MIN_MS) : durationMs) + 650;
+}
+
+const isOpenLoop = (l: LoadShape) => l.kind === 'open-http' || l.kind === 'open-ws' || l.kind === 'fanout';
+/** Warm-up before a row's window: open-loop rows get a longer one at their own rate (see openWarmupMs). */
+const warmupFor = (row: RowPlan) => (row.slow ? 0 : isOpenLoop(row.load) ? openWarmupMs : warmupMs);
+
+async function runRow(row: RowPlan, ctx: StageCtx, gen: Generator, n: number, stored: number | null): Promise<RowResult> {
+  const seed = SEED * 1000 + n;
+  const isCreate = row.scenario === 'create';
+  const warmMs = warmupFor(row);
+  let warmup: RowResult['warmup'];
+  if (warmMs > 0) {
+    const w = await gen.run(genSpec(row, ctx, warmMs, seed + 500));
+    if (isCreate) ctx.created += w.ok;
+    warmup = { ms: warmMs, opsPerSec: w.opsPerSec, p99Ms: w.p99Ms };
+    // let the server finish what the warm-up left in flight before the window opens
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const m = await measured(ctx.server, () => gen.run(genSpec(row, ctx, row.slow ? Math.max(durationMs, SLOW_MIN_MS) : durationMs, seed)));
+  if (isCreate) ctx.created += m.value.ok;
+  const result: RowResult = { ...rowResult(n, row, row.load, stored, m.value, m), ...(warmup ? { warmup } : {}) };
+  logResult(result, isOpenLoop(row.load) && warmup ? `${label(row)} (after ${warmMs / 1000} s warm-up: ${Math.round(warmup.opsPerSec)} ops/s, p99 ${warmup.p99Ms.toFixed(1)} ms)` : label(row));
+  return result;
+}
+
+/** The fan-out row: open the subscriptions, warm up at the first rate, then one result per rate until one fails. */
+async function runFanoutRow(row: RowPlan, ctx: StageCtx, gen: Generator, results: RowResult[]): Promise<void> {
+  const { fanout, ms } = await Fanout.open(FANOUT, ctx.server.url, ctx.users);
+  log(`      ${FANOUT.subscribers.toLocaleString('en-US')} subscriptions open in ${(ms / 1000).toFixed(1)} s (${FANOUT.processes} subscriber process(es), decode: ${FANOUT.decode})`);
+  try {
+    const warm = warmupFor(row);
+    if (warm > 0) ctx.created += (await fanout.step(gen, FANOUT.rates[0]!, warm)).stats.createsAcked;
+    const tryRate = async (rate: number) => {
+      const stored = await ctx.stored();
+      const m = await measured(ctx.server, () => fanout.step(gen, rate, FANOUT_STEP_MS));
+      const { latency, stats, errorSamples } = m.value;
+      ctx.created += stats.createsAcked;
+      const result: RowResult = { ...rowResult(results.length + 1, row, { kind: 'fanout', subscribers: stats.subscribers, rate }, stored, latency, m), errorSamples, fanout: stats };
+      results.push(result);
+      const usage = stats.generatorCpuPct.map((c, p) => `${c}% CPU, ${stats.generatorUsPerDelivery[p]} µs/delivery`).join('; ');
+      logResult(result, `${label(row)} at ${rate} creates/s (${stats.holds ? 'holds' : 'fails'}; subscriber process${stats.processes > 1 ? 'es' : ''}: ${usage})`);
+      return stats.holds;
+    };
+    let held: number | null = null;
+    let failed: number | null = null;
+    for (const rate of FANOUT.rates) {
+      if (cancelling) return;
+      if (!(await tryRate(rate))) {
+        failed = rate;
+        break;
+      }
+      held = rate;
+    }
+    // full mode: one more step halfway between the last rate that held and the first that failed
+    if (!quick && !cancelling && held !== null && failed !== null) await tryRate(Math.round((held + failed) / 2));
+  } finally {
+    await fanout.close();
+  }
+}
+
+function fanoutSummary(results: RowResult[]) {
+  const steps = results.flatMap((r) => (r.fanout ? [r.fanout] : []));
+  if (!steps.length) return null;
+  return { subscribers: FANOUT.subscribers, processes: FANOUT.processes, decode: FANOUT.decode, p99LimitMs: FANOUT.p99LimitMs, highestRateThatHolds: highestHolding(steps), steps };
 }
 
 // ---------------------------------------------------------------------------------------------- run
@@ -506,12 +623,13 @@ async function main() {
     process.exit(2);
   }
   tmpRoot = await mkdtemp(path.join(os.tmpdir(), 'tweetstore-bench-'));
-  const perRow = warmupMs + durationMs + 650;
-  log(`tweetstore bench (${mode}): ${total} rows × (${warmupMs / 1000} s warm-up + ${durationMs / 1000} s measured) ≈ ${Math.ceil((total * perRow) / 1000)} s of load, plus server starts and fixtures.`);
+  const plannedRows = active.flatMap((s) => s.rows);
+  const loadMs = plannedRows.reduce((ms, r) => ms + estimateMs(r), 0);
+  log(`tweetstore bench (${mode}): ${total} rows × (${warmupMs / 1000} s warm-up + ${durationMs / 1000} s measured; open-loop rows ${openWarmupMs / 1000} s warm-up) ≈ ${Math.ceil(loadMs / 1000)} s of load, plus server starts and fixtures.`);
   log(`Ctrl-C stops cleanly (servers, load generator, temp folder ${tmpRoot}).`);
   generator = new Generator();
   const results: RowResult[] = [];
-  let n = 0;
+  let planned = 0;
   for (const stage of active) {
     if (cancelling) return;
     log(`  ▸ ${stage.name}: starting`);
@@ -519,59 +637,14 @@ async function main() {
     try {
       for (const row of stage.rows) {
         if (cancelling) return;
-        n++;
-        const left = Math.ceil(((total - n + 1) * perRow) / 1000);
+        planned++;
+        const left = Math.ceil(plannedRows.slice(planned - 1).reduce((ms, r) => ms + estimateMs(r), 0) / 1000);
         const stored = await ctx.stored();
-        const running = `  [${String(n).padStart(2)}/${total}] ${label(row)}${stored === null ? '' : ` (stored ${stored.toLocaleString('en-US')})`} … ~${left} s of rows left`;
+        const running = `  [${String(planned).padStart(2)}/${total}] ${label(row)}${stored === null ? '' : ` (stored ${stored.toLocaleString('en-US')})`} … ~${left} s of rows left`;
         if (process.stderr.isTTY) process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(0).padStart(4)}s ${running}\r`);
         else log(running);
-        const seed = SEED * 1000 + n;
-        const isCreate = row.scenario === 'create';
-        const rowMs = row.slow ? Math.max(durationMs, SLOW_MIN_MS) : durationMs;
-        if (warmupMs > 0 && !row.slow) {
-          const warm = await generator.run(genSpec(row, ctx, warmupMs, seed + 500));
-          if (isCreate) ctx.created += warm.ok;
-          // let the server finish what the warm-up left in flight before the window opens
-          await new Promise((r) => setTimeout(r, 250));
-        }
-        await ctx.server.probeReset();
-        let rssMax = rssOf(ctx.server.pid) ?? 0;
-        const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssOf(ctx.server.pid) ?? 0)), 250);
-        let r: LoadResult;
-        try {
-          r = await generator.run(genSpec(row, ctx, rowMs, seed));
-        } finally {
-          clearInterval(sampler);
-        }
-        const probe = await ctx.server.probeRead();
-        rssMax = Math.max(rssMax, rssOf(ctx.server.pid) ?? 0, probe?.rssBytes ?? 0);
-        if (isCreate) ctx.created += r.ok;
-        const result: RowResult = {
-          n,
-          target: row.target,
-          scenario: row.scenario,
-          transport: row.transport,
-          load: loadLabel(row.load),
-          size: row.size,
-          stored,
-          opsPerSec: r.opsPerSec,
-          p50Ms: r.p50Ms,
-          p95Ms: r.p95Ms,
-          p99Ms: r.p99Ms,
-          maxMs: r.maxMs,
-          errors: r.errors,
-          errorSamples: r.errorSamples,
-          loopMaxMs: probe ? probe.maxMs : null,
-          rssMaxBytes: rssMax || null,
-          ratio: null,
-          durationMs: r.durationMs,
-          ...(r.scheduled !== undefined ? { scheduled: r.scheduled, sendLagMaxMs: r.sendLagMaxMs } : {}),
-        };
-        results.push(result);
-        if (process.stderr.isTTY) process.stderr.write('\x1b[2K');
-        log(
-          `  [${String(n).padStart(2)}/${total}] ${label(row)}: ${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.errors} errors, loop max ${probe ? probe.maxMs.toFixed(0) : '?'} ms${r.errorSamples.length ? `  (${r.errorSamples[0]!.slice(0, 120)})` : ''}`,
-        );
+        if (row.load.kind === 'fanout') await runFanoutRow(row, ctx, generator, results);
+        else results.push(await runRow(row, ctx, generator, results.length + 1, stored));
       }
     } finally {
       if (!cancelling) await stage.stop(ctx);
@@ -580,6 +653,7 @@ async function main() {
 
   // ratios to the no-op tRPC mutation over the same transport
   for (const r of results) {
+    if (r.fanout) continue; // deliveries per second: nothing to compare with a no-op call
     const noop = results.find((x) => x.target === 'noop-trpc' && x.transport === r.transport);
     r.ratio = noop && noop.opsPerSec > 0 ? r.opsPerSec / noop.opsPerSec : null;
   }
@@ -590,9 +664,12 @@ async function main() {
     `$ ${command}`,
     `tweetstore bench, ${mode} mode, ${started.toISOString()} (${Math.round((finished.getTime() - started.getTime()) / 1000)} s)`,
     `machine: ${info.cpu}, ${info.cores} cores, ${info.memGiB} GiB, ${info.os}, Node ${info.node}; commit ${info.commit}`,
-    `rows: ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s measured (json-server/naive lowdb writes: no warm-up, ${SLOW_MIN_MS / 1000} s); each server its own process, load from one separate generator process, 127.0.0.1`,
+    `rows: ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s measured; open-loop and fan-out rows: ${openWarmupMs / 1000} s warm-up at their own rate first; json-server/naive lowdb writes: no warm-up, ${SLOW_MIN_MS / 1000} s`,
+    `      each server its own process, load from one separate generator process (fan-out subscribers: ${FANOUT.processes} more), 127.0.0.1`,
     `load: cN = closed loop, N HTTP connections (autocannon); SxK = closed loop, S WebSockets x K calls in flight (tRPC WS JSON-RPC);`,
-    `      open R/s = fixed arrival rate, latency from the scheduled time ((ac) = autocannon overallRate, bursty per second)`,
+    `      open R/s = fixed arrival rate, latency from the scheduled time ((ac) = autocannon overallRate, bursty per second);`,
+    `      N subs, R/s = fan-out: N WebSockets subscribed to tweet.onChange while creates arrive at R/s for ${FANOUT_STEP_MS / 1000} s; ops/s = deliveries/s,`,
+    `      latency = receive - when the create was due, errors = missing + duplicate deliveries + failed creates`,
     `loop max = the server's largest event-loop delay in the window; RSS = its largest VmRSS; × noop = ops/s ÷ no-op tRPC ops/s, same transport`,
   ];
   const loadEnd = os.loadavg().map((v) => Math.round(v * 100) / 100);
@@ -615,10 +692,11 @@ async function main() {
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
     machine: { ...info, loadAvgAtEnd: loadEnd },
-    settings: { durationMs, warmupMs, sizes: SIZES, baselineSizes: BASELINE_SIZES, refSize: REF_SIZE, load: LOAD, benchUsers: BENCH_USERS, ownTweetsPerUser: OWN_TWEETS, seed: SEED, seeder, fixtureCache: useCache, only: option('only') ?? null },
+    settings: { durationMs, warmupMs, openWarmupMs, fanout: { ...FANOUT, stepMs: FANOUT_STEP_MS }, sizes: SIZES, baselineSizes: BASELINE_SIZES, refSize: REF_SIZE, load: LOAD, benchUsers: BENCH_USERS, ownTweetsPerUser: OWN_TWEETS, seed: SEED, seeder, fixtureCache: useCache, only: option('only') ?? null },
     stages: stageNotes,
     rows: results,
     checks: targetChecks,
+    fanout: fanoutSummary(results),
   };
   const file = path.join(RESULTS, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
   await writeFile(file, JSON.stringify(json, null, 2) + '\n');

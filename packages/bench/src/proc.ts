@@ -115,9 +115,9 @@ export function rssOf(pid: number): number | null {
   }
 }
 
-/** Spawn a plain helper child (load generator, fixture loader) with an IPC channel. */
-export function spawnHelper(script: string, env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+/** Spawn a plain helper child (load generator, fixture loader) with an IPC channel; `nodeArgs` go before the script. */
+export function spawnHelper(script: string, env: Record<string, string> = {}, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     detached: true,

@@ -1,4 +1,6 @@
 // The printed table, the target checks of issue 4 point 2, and the JSON written next to them.
+import type { FanoutStats } from './fanout.ts';
+
 export interface RowResult {
   n: number;
   /** raw | noop-trpc | json-server | lowdb-naive | tweetstore */
@@ -27,6 +29,10 @@ export interface RowResult {
   durationMs: number;
   scheduled?: number;
   sendLagMaxMs?: number;
+  /** the row's warm-up (not measured): how long, and what it gave */
+  warmup?: { ms: number; opsPerSec: number; p99Ms: number };
+  /** fan-out rows: one step of the ladder (ops/s = deliveries/s, latencies = delivery latency) */
+  fanout?: FanoutStats;
 }
 
 export interface Check {
@@ -97,6 +103,7 @@ export function checks(rows: RowResult[], refSize: number, bigSize: number | nul
         : { name, status: 'n/a', detail: 'row not run' },
     );
   }
+  out.push(...fanoutChecks(rows));
   const ts = rows.filter((r) => r.target === 'tweetstore' && r.loopMaxMs !== null);
   if (ts.length) {
     const worst = ts.reduce((a, b) => ((b.loopMaxMs ?? 0) > (a.loopMaxMs ?? 0) ? b : a));
@@ -109,5 +116,43 @@ export function checks(rows: RowResult[], refSize: number, bigSize: number | nul
     const start = startMsAt.get(bigSize);
     out.push({ name: `restart to ready ≤ 5 s at ${fmtSize(bigSize)} tweets (no edits seeded: not the 2M-edit case)`, status: start === undefined ? 'n/a' : start <= 5000 ? 'PASS' : 'FAIL', detail: start === undefined ? 'not run' : `${(start / 1000).toFixed(1)} s from spawn to listening (includes tsx start-up)` });
   }
+  return out;
+}
+
+/** The highest create rate among the fan-out steps that held, or null when none did. */
+export function highestHolding(steps: FanoutStats[]): number | null {
+  const held = steps.filter((s) => s.holds).map((s) => s.rate);
+  return held.length ? Math.max(...held) : null;
+}
+
+const TARGET_FANOUT_RATE = 20;
+
+function fanoutChecks(rows: RowResult[]): Check[] {
+  const fan = rows.filter((r): r is RowResult & { fanout: FanoutStats } => r.fanout !== undefined);
+  const subs = fan[0]?.fanout.subscribers ?? 1000;
+  const name = `${fmtInt(subs)} WebSocket subscribers on tweet.onChange at ${TARGET_FANOUT_RATE} creates/s (${fmtInt(subs * TARGET_FANOUT_RATE)} deliveries/s): every event to every subscriber, p99 ≤ 100 ms`;
+  const base = fan.find((r) => r.fanout.rate === TARGET_FANOUT_RATE);
+  if (!base) return [{ name, status: 'n/a', detail: 'row not run' }];
+  const f = base.fanout;
+  const busy = fan.filter((r) => r.fanout.generatorCpuPct.some((c) => c >= 90));
+  const out: Check[] = [
+    {
+      name,
+      status: f.holds ? 'PASS' : 'FAIL',
+      detail: `p99 ${fmtMs(base.p99Ms)} ms, ${fmtInt(f.delivered)} of ${fmtInt(f.expected)} delivered, ${f.missing} missing, ${f.duplicates} duplicates, ${f.createsAcked}/${f.creates} creates acknowledged`,
+    },
+  ];
+  const best = highestHolding(fan.map((r) => r.fanout));
+  const firstFail = fan.filter((r) => !r.fanout.holds).sort((a, b) => a.fanout.rate - b.fanout.rate)[0];
+  const above = firstFail
+    ? `; ${firstFail.fanout.rate}/s fails (p99 ${fmtMs(firstFail.p99Ms)} ms, ${firstFail.fanout.missing} missing, ${firstFail.fanout.duplicates} duplicates)`
+    : '; every rate tried held';
+  out.push({
+    name: `highest create rate that holds with ${fmtInt(subs)} subscribers (every event to every subscriber, p99 ≤ 100 ms)`,
+    status: best !== null && best >= TARGET_FANOUT_RATE ? 'PASS' : 'FAIL',
+    detail: `${best === null ? 'none' : `${best}/s (${fmtInt(best * subs)} deliveries/s)`}${above}${
+      busy.length ? `; a subscriber process was at ≥ 90% CPU at ${busy.map((r) => `${r.fanout.rate}/s`).join(', ')}: the generator may be the limit there` : ''
+    }`,
+  });
   return out;
 }

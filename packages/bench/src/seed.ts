@@ -1,8 +1,8 @@
 // Fixture loader, run as its own process by the orchestrator while no server holds the data folder: adds
 // `BENCH_SEED_TWEETS` tweets to the store in `BENCH_SEED_DIR`, then closes it (which writes a checkpoint).
-// Uses @tweetstore/store's seedStore when it exists; until then, a small loader on the store port: seed users
-// registered directly (a fixed password hash; they never sign in), and createTweet with many calls in flight
-// so the journal's group commit batches them.
+// Uses @tweetstore/store's seedStore, then reads a spread sample of tweet ids for the workloads; BENCH_SEEDER=loader
+// uses a small loader on the store port instead: seed users registered directly (a fixed password hash; they never
+// sign in), and createTweet with many calls in flight so the journal's group commit batches them.
 //   <- {type:'progress', done, total}   <- {type:'done', ms, sampleIds, via}   <- {type:'error', message}
 import * as storeModule from '@tweetstore/store';
 import { openLowdbStore, type TweetStore } from '@tweetstore/store';
@@ -21,6 +21,8 @@ const seed = Number(process.env.BENCH_SEED ?? 1);
 const SAMPLE = 20_000;
 
 const send = (m: object) => process.send?.(m);
+/** The last message: sent in full before the channel closes (a large one is still in flight when send returns). */
+const sendLast = (m: object) => new Promise<void>((resolve) => (process.send ? process.send(m, () => resolve()) : resolve()));
 
 async function fallback(store: TweetStore): Promise<string[]> {
   const rand = prng(seed);
@@ -56,6 +58,21 @@ async function fallback(store: TweetStore): Promise<string[]> {
   return sample;
 }
 
+/** Every k-th tweet id of the store, newest to oldest, about SAMPLE of them: gets and likes then reach the whole
+ * range, not only the newest tweets. Read through the store port while the seeder still holds it, and cached with
+ * the fixture. */
+async function spreadSample(store: TweetStore): Promise<string[]> {
+  const stride = Math.max(1, Math.floor(store.stats().tweets / SAMPLE));
+  const ids: string[] = [];
+  let beforeId: string | undefined;
+  for (let i = 0; ; ) {
+    const page = await store.listTweets({ viewerId: null, limit: 1000, ...(beforeId ? { beforeId } : {}) });
+    for (const t of page.items) if (i++ % stride === 0) ids.push(t.id);
+    if (!page.nextBeforeId) return ids;
+    beforeId = page.nextBeforeId;
+  }
+}
+
 try {
   const started = performance.now();
   const store = await openLowdbStore({
@@ -80,13 +97,14 @@ try {
           send({ type: 'progress', done, total: all, phase });
         }
       });
+      sampleIds = await spreadSample(store);
     } else {
       sampleIds = await fallback(store);
     }
   }
   await store.close();
-  send({ type: 'done', ms: performance.now() - started, sampleIds, via });
+  await sendLast({ type: 'done', ms: performance.now() - started, sampleIds, via });
 } catch (err) {
-  send({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  await sendLast({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
 }
 process.disconnect?.();

@@ -72,6 +72,9 @@ describe('seedStore', { timeout: 60_000 }, () => {
       const parsed = parseContent(t.content);
       expect(parsed.valid, t.content).toBe(true);
       expect(parsed.content).toBe(t.content);
+      // the seeder composes a text's facts from its tokens': they must be what parsing the whole text gives
+      const facts = ({ weightedLength, hashtags, mentions, urls }: Pick<Tweet, 'weightedLength' | 'hashtags' | 'mentions' | 'urls'>) => ({ weightedLength, hashtags, mentions, urls });
+      expect(facts(t), t.content).toEqual(facts(parsed));
     }
     const share = (test: (t: Tweet) => boolean) => tweets.filter(test).length / tweets.length;
     expect(share((t) => /\p{Extended_Pictographic}/u.test(t.content))).toBeGreaterThan(0.3);

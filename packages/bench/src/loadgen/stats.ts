@@ -18,6 +18,8 @@ export interface LoadResult {
   /** open loop: calls scheduled in the window, and the largest lag of an actual send behind its schedule */
   scheduled?: number;
   sendLagMaxMs?: number;
+  /** with `reportAcked`: indices (0-based, in sending order) of the calls answered with success */
+  acked?: number[];
 }
 
 export class Recorder {
@@ -34,6 +36,23 @@ export class Recorder {
   failure(what: string): void {
     this.errors++;
     if (this.errorSamples.length < 3 && !this.errorSamples.includes(what)) this.errorSamples.push(what.slice(0, 300));
+  }
+
+  /** The histogram, to be merged with other processes' in `merged`. */
+  encoded(): string {
+    return hdr.encodeIntoCompressedBase64(this.hist);
+  }
+
+  /** One recorder holding the latencies of several encoded ones (several generator processes). */
+  static merged(encoded: string[]): Recorder {
+    const rec = new Recorder();
+    for (const e of encoded) {
+      const h = hdr.decodeFromCompressedBase64(e);
+      rec.hist.add(h);
+      rec.ok += h.totalCount;
+      h.destroy();
+    }
+    return rec;
   }
 
   result(durationMs: number, extra: Partial<LoadResult> = {}): LoadResult {

@@ -18,7 +18,9 @@ export type Workload =
   | { kind: 'noop' }
   | { kind: 'json-server'; op: RestOp; maxId: number }
   | { kind: 'lowdb'; op: RestOp; maxId: number }
-  | { kind: 'tweetstore'; op: TweetOp; users: BenchUser[]; pool: string[] };
+  | { kind: 'tweetstore'; op: TweetOp; users: BenchUser[]; pool: string[] }
+  /** creates whose text carries `#fanout<step>_<i>` (i = call index from 0), for the fan-out subscribers to match */
+  | { kind: 'fanout'; step: number; users: BenchUser[] };
 
 export type Call =
   | { t: 'rpc'; type: 'query' | 'mutation'; path: string; input: unknown; token: string | null }
@@ -60,6 +62,20 @@ export function makeFactory(w: Workload, seed: number): CallFactory {
         },
         tokenFor: () => null,
       };
+    case 'fanout': {
+      if (!w.users.length) throw new Error('fanout workload needs users');
+      let i = 0;
+      return {
+        next: (lane = 0): Call => ({
+          t: 'rpc',
+          type: 'mutation',
+          path: 'tweet.create',
+          input: { content: `${postText(rand, unique())} ${fanoutMarker(w.step, i++)}` },
+          token: w.users[lane % w.users.length]!.token,
+        }),
+        tokenFor: (lane) => w.users[lane % w.users.length]!.token,
+      };
+    }
     case 'tweetstore': {
       const users = w.users;
       const pool = w.pool.length ? w.pool : users.flatMap((u) => u.own);
@@ -99,6 +115,10 @@ export function makeFactory(w: Workload, seed: number): CallFactory {
     }
   }
 }
+
+/** The tag a fan-out create carries: step `step`, call `i` of that step (due at the step's t0 + i / rate). */
+export const FANOUT_TAG = '#fanout';
+export const fanoutMarker = (step: number, i: number) => `${FANOUT_TAG}${step}_${i}`;
 
 export interface HttpRequestShape {
   method: 'GET' | 'POST';

@@ -3,7 +3,8 @@
 // closed loop: `sockets` sockets, each keeping `inFlight` calls outstanding (a reply sends the next call).
 // open loop:   call i is due at t0 + i/rate, sent round-robin over the sockets whatever is outstanding, and its
 //              latency is measured from when it was due (no coordinated omission).
-// Only replies that arrive inside the window count; calls still outstanding at the end are dropped.
+// Only replies that arrive inside the window count; calls still outstanding at the end are dropped (with `drainMs`,
+// awaited for a while, for `acked` only: the fan-out's creator, which must know every create the server took).
 import { startPacer, type Pacer } from './pacer.ts';
 import WebSocket from 'ws';
 import { makeFactory, toWsMessage, type Workload } from './workload.ts';
@@ -20,7 +21,16 @@ export interface WsSpec {
   durationMs: number;
   workload: Workload;
   seed: number;
+  /** open loop: the schedule's t0 as epoch ms (`epochNow()`), so another process knows when call i was due */
+  startAtEpochMs?: number;
+  /** open loop: after the window, wait up to this long for calls still outstanding (they count in `acked` only) */
+  drainMs?: number;
+  /** list the indices (0-based, in sending order) of the calls answered with success, in `acked` */
+  reportAcked?: boolean;
 }
+
+/** Milliseconds since the epoch with sub-ms precision, comparable between processes on one machine. */
+export const epochNow = () => performance.timeOrigin + performance.now();
 
 /** Parse `{"id":123,"result"...` / `{"id":123,"error"...` without parsing the whole payload. */
 function reply(text: string): { id: number; error: boolean } | null {
@@ -45,7 +55,7 @@ function reply(text: string): { id: number; error: boolean } | null {
   }
 }
 
-function open(url: string, token: string | null, timeoutMs = 10_000): Promise<WebSocket> {
+export function openSocket(url: string, token: string | null, timeoutMs = 10_000): Promise<WebSocket> {
   const ws = new WebSocket(token ? `${url}?connectionParams=1` : url, { perMessageDeflate: false });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -67,12 +77,14 @@ function open(url: string, token: string | null, timeoutMs = 10_000): Promise<We
 export async function runWs(spec: WsSpec, signal: AbortSignal): Promise<LoadResult> {
   const factory = makeFactory(spec.workload, spec.seed);
   const base = spec.url.replace(/^http/, 'ws').replace(/\/+$/, '') + (spec.path === '/' ? '/' : spec.path);
-  const sockets = await Promise.all(Array.from({ length: spec.sockets }, (_, lane) => open(base, factory.tokenFor(lane))));
+  const sockets = await Promise.all(Array.from({ length: spec.sockets }, (_, lane) => openSocket(base, factory.tokenFor(lane))));
   const rec = new Recorder();
-  const pending = new Map<number, number>(); // id -> start (performance.now)
+  const pending = new Map<number, number>(); // id -> start (performance.now); call index = id - 1
+  const acked: number[] = [];
   let nextId = 1;
   let running = true;
-  const t0 = performance.now();
+  const t0 = spec.startAtEpochMs === undefined ? performance.now() : spec.startAtEpochMs - performance.timeOrigin;
+  if (t0 > performance.now()) await new Promise((r) => setTimeout(r, t0 - performance.now()));
   const end = t0 + spec.durationMs;
   let pacer: Pacer | undefined;
 
@@ -91,7 +103,10 @@ export async function runWs(spec: WsSpec, signal: AbortSignal): Promise<LoadResu
       clearTimeout(stopTimer);
       const duration = Math.min(performance.now(), end) - t0;
       for (const ws of sockets) ws.terminate();
-      const result = rec.result(duration, pacer ? { scheduled: pacer.scheduled, sendLagMaxMs: pacer.sendLagMaxMs } : {});
+      const result = rec.result(duration, {
+        ...(pacer ? { scheduled: pacer.scheduled, sendLagMaxMs: pacer.sendLagMaxMs } : {}),
+        ...(spec.reportAcked ? { acked } : {}),
+      });
       rec.destroy();
       resolve(result);
     };
@@ -107,8 +122,9 @@ export async function runWs(spec: WsSpec, signal: AbortSignal): Promise<LoadResu
         const start = pending.get(r.id);
         if (start === undefined) return;
         pending.delete(r.id);
+        if (spec.reportAcked && !r.error) acked.push(r.id - 1);
         const now = performance.now();
-        if (now > end) return finish();
+        if (now > end) return spec.drainMs && pending.size > 0 ? undefined : finish();
         if (r.error) rec.failure(text.slice(0, 300));
         else rec.success(now - start);
         if (!spec.rate) send(lane, performance.now());
@@ -122,7 +138,13 @@ export async function runWs(spec: WsSpec, signal: AbortSignal): Promise<LoadResu
       ws.on('error', (err) => rec.failure(`socket error: ${err.message}`));
     });
 
-    const stopTimer = setTimeout(finish, spec.durationMs);
+    const windowEnd = () => {
+      if (!spec.drainMs || pending.size === 0) return finish();
+      // stop sending; finish when the last outstanding call is answered, or at the drain deadline
+      pacer?.stop();
+      stopTimer = setTimeout(finish, spec.drainMs);
+    };
+    let stopTimer = setTimeout(windowEnd, end - performance.now());
     if (spec.rate) {
       let lane = 0;
       pacer = startPacer(spec.rate, t0, end, (at) => {

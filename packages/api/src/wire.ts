@@ -141,7 +141,28 @@ export interface SuperJSONResult {
   meta?: { values?: unknown; referentialEqualities?: unknown; v: 1 };
 }
 
+/** Outputs promised never to change, with their serialisation once made (see immutableOutput). */
+const immutable = new WeakMap<object, SuperJSONResult | null>();
+
+/**
+ * Marks `value` as never to be changed again, so serializeOutput writes it once however many times it is sent
+ * (an event delivered to a thousand subscribers). Returns `value`.
+ */
+export function immutableOutput<T extends object>(value: T): T {
+  if (!immutable.has(value)) immutable.set(value, null);
+  return value;
+}
+
 export function serializeOutput(value: unknown): SuperJSONResult {
+  if (typeof value === 'object' && value !== null && immutable.has(value)) {
+    let result = immutable.get(value);
+    if (!result) immutable.set(value, (result = serialize(value)));
+    return result;
+  }
+  return serialize(value);
+}
+
+function serialize(value: unknown): SuperJSONResult {
   const walker = new Walker();
   let json: unknown;
   try {

@@ -237,7 +237,7 @@ describe('bad input changes nothing and never answers 500', () => {
 });
 
 describe('subscriptions', () => {
-  type Envelope = [id: string, data: { type: string; tweet?: { id: string } }];
+  type Envelope = [id: string, data: { type: string; tweet?: { id: string; version?: number; engagement?: object } }];
   const envelope = (r: IteratorResult<unknown>) => r.value as Envelope;
 
   it('streams changes with tracked ids and resumes after lastEventId without gaps or duplicates', async () => {
@@ -283,6 +283,38 @@ describe('subscriptions', () => {
     expect(envelope(await bobNext)[1]).toMatchObject({ type: 'created', tweet: { id: open.id } });
     bobAbort.abort();
     aliceAbort.abort();
+  });
+
+  it("shows each subscriber the tweet as they see it, also when one view serves many", async () => {
+    const alice = await t.user('alice');
+    const bob = await t.user('bob');
+    const carol = await t.user('carol');
+    const watch = async (token: string | null) => {
+      const abort = new AbortController();
+      const it = (await t.as(token, abort.signal).tweet.onChange({}))[Symbol.asyncIterator]();
+      return { it, abort };
+    };
+    const [asBob, asCarol, asAnyone, asAlice] = await Promise.all([watch(bob.token), watch(carol.token), watch(null), watch(alice.token)]);
+    const next = () => Promise.all([asBob, asCarol, asAnyone, asAlice].map((s) => s.it.next().then((r) => envelope(r)[1])));
+
+    // a new tweet: one view fits all but its author, who alone may edit it
+    let pending = next();
+    const tweet = await alice.api.tweet.create({ content: 'shared view' });
+    const [b1, c1, n1, a1] = await pending;
+    expect(b1).toEqual(c1);
+    expect(b1).toEqual(n1);
+    expect(a1).toMatchObject({ type: 'created', tweet: { id: tweet.id } });
+
+    // once bob has liked it, an edit reaches bob with his like and the others without theirs
+    await bob.api.tweet.engage({ id: tweet.id, action: 'like' });
+    pending = next();
+    await alice.api.tweet.edit({ id: tweet.id, content: 'shared view, edited', expectedVersion: 1 });
+    const [b2, c2, n2, a2] = await pending;
+    expect(b2!.tweet?.engagement).toMatchObject({ likes: 1, likedByCurrentUser: true });
+    expect(c2!.tweet?.engagement).toMatchObject({ likes: 1, likedByCurrentUser: false });
+    expect(n2!.tweet?.engagement).toMatchObject({ likes: 1, likedByCurrentUser: false });
+    expect(a2!.tweet).toMatchObject({ version: 2, content: 'shared view, edited', engagement: { likedByCurrentUser: false } });
+    for (const s of [asBob, asCarol, asAnyone, asAlice]) s.abort.abort();
   });
 
   it('sends a reset for an event id from another store, then carries on live', async () => {

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { serializeOutput } from '../src/wire.ts';
+import { immutableOutput, serializeOutput } from '../src/wire.ts';
 import { openTestApi } from './setup.ts';
 
 /** Both serialisations as JSON text (or the error each throws). */
@@ -113,5 +113,17 @@ describe('serializeOutput', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('immutableOutput', () => {
+  it('writes a value marked immutable once, however often it is sent, and as superjson would', () => {
+    const change = immutableOutput({ type: 'created', tweet: { id: 'x', createdAt: new Date(3), editedAt: null } });
+    const first = serializeOutput(change);
+    expect(serializeOutput(change)).toBe(first);
+    expect(JSON.stringify(first)).toBe(JSON.stringify(superjson.serialize(change)));
+    // an unmarked value is written afresh each time
+    const plain = { at: new Date(4) };
+    expect(serializeOutput(plain)).not.toBe(serializeOutput(plain));
   });
 });

@@ -7,8 +7,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_EDIT_POLICY, manualClock, parseContent, type User } from '@tweetstore/core';
 import { compactStore, storeSizes, type LowdbStoreOptions, type StoreEvent, type TweetStore } from '@tweetstore/store';
 import { Projection } from '../src/domain/projection.ts';
-import { CheckpointCapture, restoreSnapshot, type ChunkRows } from '../src/domain/snapshot.ts';
+import { CheckpointCapture, type ChunkRows } from '../src/domain/snapshot.ts';
 import { CheckpointStore } from '../src/lowdb/checkpoints.ts';
+import { HistoryFiles } from '../src/lowdb/histories.ts';
+import { loadCheckpoint } from '../src/lowdb/load.ts';
 
 const stores = openedStores();
 const tempDir = tempDirs('tweetstore-incremental-');
@@ -48,7 +50,7 @@ async function inodes(dir: string): Promise<Map<string, number>> {
   return out;
 }
 
-/** 1 author + 1 fan, 12 tweets in chunks of 3: users-00000 and tweets-00000..00003, then a first checkpoint. */
+/** 1 author + 1 fan, 12 tweets in chunks of 3: users-00000, tweets-, details- and history-00000..00003, then a checkpoint. */
 async function twelveTweets(options: Partial<LowdbStoreOptions> = {}) {
   const dataDir = await tempDir();
   let store = await open(dataDir, { checkpointRowsPerFile: 3, ...options });
@@ -69,11 +71,15 @@ describe('lowdb engine: incremental checkpoints', () => {
     const expected = await everything(store, author);
     await closeStore(store);
 
-    expect(log.written()).toEqual([expect.objectContaining({ written: 2, reused: 3 })]);
+    // The like changes chunk 1's tweets and details; the edit chunk 3's, and its history.
+    expect(log.written()).toEqual([expect.objectContaining({ written: 5, reused: 8 })]);
     const [first, second] = await checkpointNames(dataDir);
     const [a, b] = [await inodes(cpDir(dataDir, first!)), await inodes(cpDir(dataDir, second!))];
-    for (const file of ['users-00000.json', 'tweets-00000.json', 'tweets-00002.json']) expect(b.get(file)).toBe(a.get(file));
-    for (const file of ['tweets-00001.json', 'tweets-00003.json', 'manifest.json']) expect(b.get(file)).not.toBe(a.get(file));
+    const reused = ['users-00000', 'tweets-00000', 'details-00000', 'tweets-00002', 'details-00002', 'history-00000', 'history-00001', 'history-00002'];
+    for (const file of reused) expect(b.get(`${file}.json`)).toBe(a.get(`${file}.json`));
+    for (const file of ['tweets-00001', 'details-00001', 'tweets-00003', 'details-00003', 'history-00003', 'manifest']) {
+      expect(b.get(`${file}.json`)).not.toBe(a.get(`${file}.json`));
+    }
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
 
     // The older checkpoint goes; the newer one still has every file.
@@ -96,7 +102,7 @@ describe('lowdb engine: incremental checkpoints', () => {
     const resized = await open(dataDir, { checkpointRowsPerFile: 5, logger: log.logger });
     await resized.engage({ id: tweets[0]!.id, userId: fan.id, action: 'like' });
     await closeStore(resized);
-    expect(log.written()).toEqual([expect.objectContaining({ written: 4, reused: 0 })]); // users + 3 tweets chunks
+    expect(log.written()).toEqual([expect.objectContaining({ written: 10, reused: 0 })]); // users + 3 chunks of 3 files
   });
 
   it('detects a corrupt reused chunk when loading, and falls back', async () => {
@@ -105,14 +111,14 @@ describe('lowdb engine: incremental checkpoints', () => {
     const expected = await everything(store, author);
     await closeStore(store);
     const [, newest] = await checkpointNames(dataDir);
-    const shared = join(cpDir(dataDir, newest!), 'tweets-00000.json'); // reused: one file in both checkpoints
+    const shared = join(cpDir(dataDir, newest!), 'details-00000.json'); // reused: one file in both checkpoints
     await writeFile(shared, (await readFile(shared, 'utf8')).replace('tweet 1', 'tweet 9'));
     const log = logCapture();
     const recovered = await open(dataDir, { checkpointRowsPerFile: 3, logger: log.logger });
     expect(await everything(recovered, author)).toEqual(expected);
     // Both checkpoints share the damaged file: both are moved aside, and the journal holds everything.
     expect(log.warns().map((w) => w.obj.checkpoint)).toHaveLength(2);
-    expect(log.warns()[0]!.msg).toContain('tweets-00000.json does not match its checksum');
+    expect(log.warns()[0]!.msg).toContain('details-00000.json does not match its checksum');
     expect(recovered.stats().checkpointSeq).toBe(0);
   });
 
@@ -141,11 +147,13 @@ describe('lowdb engine: incremental checkpoints', () => {
 
     // The checkpoint alone equals the events up to its seq applied to an empty projection.
     const storeId = JSON.parse(await readFile(join(dataDir, 'store.json'), 'utf8')).storeId as string;
-    const { snapshot } = await new CheckpointStore(join(dataDir, 'checkpoints'), storeId).load(`cp-${String(checkpointSeq).padStart(16, '0')}`);
+    const checkpoints = new CheckpointStore(join(dataDir, 'checkpoints'), storeId);
+    const { projection } = await loadCheckpoint(checkpoints, `cp-${String(checkpointSeq).padStart(16, '0')}`, clock.now());
     const replayed = new Projection();
     for (const event of (await store.eventsAfter(0, checkpointSeq)) as StoreEvent[]) replayed.apply(event);
     const chunkRows: ChunkRows = { users: rows, sessions: rows, texts: rows, tweets: rows };
-    expect(rowsOf(restoreSnapshot(snapshot, clock.now()), chunkRows)).toEqual(rowsOf(replayed, chunkRows));
+    const histories = new HistoryFiles(checkpoints);
+    expect(await rowsOf(projection, chunkRows, histories)).toEqual(await rowsOf(replayed, chunkRows, histories));
 
     // And recovery from it plus the journal is exactly today's state.
     const expected = await everything(store, author);
@@ -189,10 +197,11 @@ describe('compactStore', () => {
   });
 });
 
-/** Every row of a projection as a full checkpoint would hold it. */
-function rowsOf(p: Projection, rows: ChunkRows) {
-  const capture = new CheckpointCapture(p, clock.now(), rows, null);
-  const chunks = capture.chunks.map((c) => ({ table: c.table, chunk: c.chunk, ...c.take() }));
+/** Every file of a projection as a full checkpoint would hold it. */
+async function rowsOf(p: Projection, rows: ChunkRows, histories: HistoryFiles) {
+  const capture = new CheckpointCapture(p, clock.now(), rows, null, (ref) => histories.read(ref));
+  const files = [];
+  for (const step of capture.steps) files.push(...(await step.take()));
   capture.finish();
-  return chunks;
+  return files;
 }

@@ -17,7 +17,7 @@ import { contentHash } from '../content-hash.ts';
 import type { StoreEvent } from '../events.ts';
 import type { CreateTweet, Engage, EditTweet, RegisterUser, RevertTweet, Session, TransitionTweet } from '../port.ts';
 import type { Projection } from './projection.ts';
-import type { TextFacts, TweetRecord } from './records.ts';
+import type { TextFacts, TweetRecord, VersionRecord } from './records.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** An event before the store gives it its seq and time. */
@@ -86,12 +86,14 @@ export function decideEdit(ctx: DecideContext, cmd: EditTweet): EventDraft | nul
   return newVersion(ctx, t, 'TweetEdited', cmd.text, mediaIds);
 }
 
-export function decideRevert(ctx: DecideContext, cmd: RevertTweet): EventDraft | null {
+/** `versions`: the tweet's versions 1..n (read from its history), n at least cmd.toVersion when that exists. */
+export function decideRevert(ctx: DecideContext, cmd: RevertTweet, versions: readonly VersionRecord[]): EventDraft | null {
   const t = editable(ctx.p, cmd.id, cmd.expectedVersion);
-  const target = Number.isInteger(cmd.toVersion) ? t.versions[cmd.toVersion - 1] : undefined;
-  if (!target || cmd.toVersion < 1) throw new NotFound('version', `${cmd.id}@${cmd.toVersion}`);
-  const content = rebuildVersion(t.versions.map((v) => v.body), cmd.toVersion);
-  return newVersion(ctx, t, 'TweetReverted', parseContent(content), target.mediaIds, cmd.toVersion);
+  const exists = Number.isInteger(cmd.toVersion) && cmd.toVersion >= 1 && cmd.toVersion <= t.versionCount;
+  const target = exists ? versions[cmd.toVersion - 1] : undefined;
+  if (!target) throw new NotFound('version', `${cmd.id}@${cmd.toVersion}`);
+  const content = rebuildVersion(versions.map((v) => v.body), cmd.toVersion);
+  return newVersion(ctx, t, 'TweetReverted', parseContent(content), [...target.mediaIds], cmd.toVersion);
 }
 
 const transitions = {
@@ -141,7 +143,7 @@ export function existing(p: Projection, id: string): TweetRecord {
 function editable(p: Projection, id: string, expectedVersion: number | undefined): TweetRecord {
   const t = existing(p, id);
   if (t.state === 'archived') throw new PreconditionFailed('an archived tweet cannot be edited; restore it first', { reason: 'archived' });
-  if (expectedVersion !== undefined && expectedVersion !== t.versions.length) throw new VersionConflict(expectedVersion, t.versions.length);
+  if (expectedVersion !== undefined && expectedVersion !== t.versionCount) throw new VersionConflict(expectedVersion, t.versionCount);
   return t;
 }
 
@@ -160,7 +162,7 @@ function newVersion(
   const hash = contentHash(text.content);
   if (hash === t.contentHash && sameIds(mediaIds, t.mediaIds)) return null;
   assertEditAllowed(t, ctx.policy, ctx.now);
-  const version = t.versions.length + 1;
+  const version = t.versionCount + 1;
   return {
     type,
     tweetId: t.id,
@@ -185,7 +187,7 @@ function assertText(text: ParsedContent): void {
   }
 }
 
-function checkedMedia(ids: string[]): string[] {
+function checkedMedia(ids: readonly string[]): string[] {
   if (ids.length > MAX_MEDIA) throw new InvalidInput(`at most ${MAX_MEDIA} media per tweet`, { count: ids.length });
   return [...ids];
 }

@@ -1,10 +1,11 @@
 // The in-memory state of the store: a pure function of the event sequence (apply), indexed for the reads we serve.
 import { bumpRate, ratePerMinute } from '@tweetstore/core';
 import type { StoreEvent } from '../events.ts';
-import { engagementKinds, type EngagementKind, type SessionRecord, type TweetRecord, type UserRecord } from './records.ts';
-import { nextContent } from './versions.ts';
-import { TextTable } from './texts.ts';
+import { packFacts } from './facts.ts';
+import { engagementKinds, NO_MEDIA, NO_VERSIONS, tweetRecord, type CheckpointFileRef, type EngagementKind, type SessionRecord, type TweetRecord, type UserRecord } from './records.ts';
+import { firstVersion, nextContent, unedited } from './versions.ts';
 import { Timelines } from './timelines.ts';
+import { TweetIndex } from './tweet-index.ts';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** Below this summed rate (events/minute) a tweet leaves the velocity candidates. */
@@ -14,11 +15,15 @@ export class Projection {
   /** seq of the last applied event (durable or not yet). */
   seq = 0;
   readonly users = new Map<string, UserRecord>();
+  /** Users in registration order (index = ordinal: how checkpoints name them). */
+  readonly userOrder: UserRecord[] = [];
   readonly userIdsByName = new Map<string, string>();
   readonly sessions = new Map<string, SessionRecord>();
-  readonly tweets = new Map<string, TweetRecord>();
-  readonly texts = new TextTable();
-  readonly timelines = new Timelines();
+  readonly tweets = new TweetIndex((ordinal) => this.userOrder[ordinal]?.id);
+  /** Complete once timelinesReady (a restored projection builds them after it opens: buildTimelines). */
+  readonly timelines = new Timelines((id) => this.tweets.peek(id)?.authorId);
+  /** Tweets of a lower ordinal are in the timelines. */
+  #timelined = 0;
   /** author + key -> tweet, in insertion (= time) order so expired keys are pruned from the front. */
   readonly idempotency = new Map<string, { tweetId: string; at: number }>();
   /** Tweets engaged recently: the only candidates for topByVelocity. */
@@ -26,8 +31,8 @@ export class Projection {
   /** Tweets with views not yet journaled. */
   readonly pendingViews = new Set<string>();
   versionCount = 0;
-  /** Tweets in creation order (index = ordinal). */
-  readonly tweetOrder: TweetRecord[] = [];
+  /** The details and history files of the newest checkpoint that are read after start-up, by file name. */
+  checkpointFiles = new Map<string, CheckpointFileRef>();
   /** What changed since the checkpoint this state was loaded from or last written (see ChangeSet). */
   changes = new ChangeSet();
   /** Called before a tweet's checkpointed fields change: a checkpoint being captured keeps the row as it was. */
@@ -44,8 +49,7 @@ export class Projection {
     switch (e.type) {
       case 'UserRegistered':
         this.changes.users = true;
-        this.users.set(e.userId, { id: e.userId, username: e.username, displayName: e.displayName, createdAt: e.at, passwordHash: e.passwordHash });
-        this.userIdsByName.set(e.username.toLowerCase(), e.userId);
+        this.addUser({ id: e.userId, username: e.username, displayName: e.displayName, createdAt: e.at, passwordHash: e.passwordHash });
         return;
       case 'SessionOpened':
         this.changes.sessions = true;
@@ -57,35 +61,22 @@ export class Projection {
         return;
       case 'TweetCreated': {
         const published = e.state === 'published';
-        const t: TweetRecord = {
+        const t = tweetRecord({
           id: e.tweetId,
-          ordinal: this.tweetOrder.length,
-          authorId: e.authorId,
-          replyToId: e.replyToId,
+          ordinal: this.tweets.size,
+          authorId: this.#userId(e.authorId),
+          replyToId: e.replyToId === null ? null : (this.tweets.peek(e.replyToId)?.id ?? e.replyToId),
           state: e.state,
           createdAt: e.at,
-          publishedAt: published ? e.at : null,
-          editedAt: null,
-          editsSincePublish: 0,
-          content: this.texts.ref(e.contentHash, e.content),
-          contentHash: e.contentHash,
-          weightedLength: e.weightedLength,
-          hashtags: e.hashtags,
-          mentions: e.mentions,
-          urls: e.urls,
-          mediaIds: e.mediaIds,
           idempotencyKey: e.idempotencyKey,
-          versions: [],
-          likes: null,
-          retweets: null,
-          replies: 0,
-          views: 0,
-          pendingViews: 0,
-          velocity: {},
-        };
+          versionCount: 1,
+          history: null,
+          velocity: null,
+        });
+        t.publishedAt = published ? e.at : null;
+        Object.assign(t, { content: e.content, contentHash: e.contentHash, weightedLength: e.weightedLength, facts: packFacts(e) });
+        t.mediaIds = e.mediaIds.length === 0 ? NO_MEDIA : e.mediaIds;
         this.addTweet(t);
-        const content = this.texts.ref(e.contentHash, t.content); // the keyframe of version 1
-        t.versions.push({ kind: 'created', at: e.at, contentHash: e.contentHash, mediaIds: e.mediaIds, body: { keyframe: true, content } });
         this.versionCount++;
         if (published) this.#replyPublished(t, e.at, true);
         this.rememberIdempotencyKey(t);
@@ -94,13 +85,16 @@ export class Projection {
       case 'TweetEdited':
       case 'TweetReverted': {
         const t = this.#tweet(e.tweetId);
-        const content = this.texts.ref(e.contentHash, nextContent(t.content, e.body));
-        this.texts.unref(t.contentHash);
-        const body = e.body.keyframe ? { keyframe: true as const, content: this.texts.ref(e.contentHash, content) } : e.body;
-        t.versions.push({ kind: e.kind, at: e.at, contentHash: e.contentHash, mediaIds: e.mediaIds, body });
+        const content = nextContent(t.content, e.body);
+        const mediaIds = e.mediaIds.length === 0 ? NO_MEDIA : e.mediaIds;
+        // Version 1 was the tweet itself; now that the tweet changes it needs a record of its own.
+        if (unedited(t)) t.newVersions = [firstVersion(t)];
+        else if (t.newVersions === NO_VERSIONS) t.newVersions = [];
+        const body = e.body.keyframe ? { keyframe: true as const, content } : e.body;
+        t.newVersions.push({ kind: e.kind, at: e.at, contentHash: e.contentHash, mediaIds, body });
+        t.versionCount++;
         this.versionCount++;
-        Object.assign(t, { content, contentHash: e.contentHash, mediaIds: e.mediaIds, editedAt: e.at });
-        Object.assign(t, { weightedLength: e.weightedLength, hashtags: e.hashtags, mentions: e.mentions, urls: e.urls });
+        Object.assign(t, { content, contentHash: e.contentHash, mediaIds, editedAt: e.at, weightedLength: e.weightedLength, facts: packFacts(e) });
         if (t.publishedAt !== null) t.editsSincePublish++;
         return;
       }
@@ -121,7 +115,7 @@ export class Projection {
       case 'Retweeted': {
         const t = this.#tweet(e.tweetId);
         const kind = e.type === 'Liked' ? 'likes' : 'retweets';
-        (t[kind] ??= new Set()).add(e.userId);
+        (t[kind] ??= new Set()).add(this.#userId(e.userId));
         this.#bump(t, kind, e.at, 1);
         return;
       }
@@ -144,13 +138,44 @@ export class Projection {
     }
   }
 
-  /** Registers a tweet in the indexes (also used when restoring a checkpoint). */
-  addTweet(t: TweetRecord): void {
-    if (t.ordinal !== this.tweetOrder.length) throw new Error(`tweet ${t.id} has ordinal ${t.ordinal}, expected ${this.tweetOrder.length}`);
-    this.tweetOrder.push(t);
+  addUser(u: UserRecord): void {
+    this.users.set(u.id, u);
+    this.userOrder.push(u);
+    this.userIdsByName.set(u.username.toLowerCase(), u.id);
+  }
+
+  /** Whether the tweet is still moving enough to be a topByVelocity candidate. */
+  isHot(t: TweetRecord, now: number): boolean {
+    return this.velocityScore(t, now) >= HOT_MIN_RATE;
+  }
+
+  /**
+   * Registers a tweet in the indexes; `restored`: as the checkpoint being restored holds it (unchanged, and left to
+   * buildTimelines).
+   */
+  addTweet(t: TweetRecord, restored = false): void {
+    this.tweets.add(t);
+    if (restored) return;
     this.changes.tweets.add(t.ordinal);
-    this.tweets.set(t.id, t);
-    this.timelines.add(t);
+    if (this.#timelined === t.ordinal) {
+      this.timelines.add(t);
+      this.#timelined++;
+    }
+  }
+
+  get timelinesReady(): boolean {
+    return this.#timelined === this.tweets.size;
+  }
+
+  /**
+   * Adds up to `count` more tweets (in creation order, as they are now) to the timelines, or fewer if some ids do
+   * not ascend (each of those moves a list: it costs as much as `count / 4` others); false once all are in.
+   */
+  buildTimelines(count: number): boolean {
+    for (let budget = count; budget > 0 && this.#timelined < this.tweets.size; this.#timelined++) {
+      budget -= this.timelines.add(this.tweets.peekAt(this.#timelined)!) ? 1 : count / 4;
+    }
+    return !this.timelinesReady;
   }
 
   rememberIdempotencyKey(t: TweetRecord): void {
@@ -162,7 +187,7 @@ export class Projection {
 
   /** Makes `t` a topByVelocity candidate if it is still moving. */
   noteVelocity(t: TweetRecord, now: number): void {
-    if (this.velocityScore(t, now) >= HOT_MIN_RATE) this.hot.add(t.id);
+    if (this.isHot(t, now)) this.hot.add(t.id);
   }
 
   /** Views seen by this process: counted and bumped at once, journaled later as ViewsCounted. */
@@ -188,6 +213,7 @@ export class Projection {
 
   velocityScore(t: TweetRecord, now: number): number {
     let sum = 0;
+    if (t.velocity === null) return 0;
     for (const kind of engagementKinds) sum += ratePerMinute(t.velocity[kind], now);
     return sum;
   }
@@ -195,12 +221,17 @@ export class Projection {
   topByVelocity(limit: number, now: number): { tweetId: string; score: number }[] {
     const found: { tweetId: string; score: number }[] = [];
     for (const id of this.hot) {
-      const t = this.tweets.get(id);
+      const t = this.tweets.peek(id); // velocity and state: fields every tweet has
       const score = t ? this.velocityScore(t, now) : 0;
       if (!t || score < HOT_MIN_RATE) this.hot.delete(id);
       else if (t.state === 'published') found.push({ tweetId: id, score });
     }
     return found.sort((a, b) => b.score - a.score || (a.tweetId < b.tweetId ? 1 : -1)).slice(0, Math.max(0, limit));
+  }
+
+  /** The user's id as the users map holds it: one string for all the tweets and engagements that name the user. */
+  #userId(id: string): string {
+    return this.users.get(id)?.id ?? id;
   }
 
   /** The tweet an event changes. */
@@ -218,9 +249,10 @@ export class Projection {
 
   #moveTo(id: string, state: TweetRecord['state'], then: (t: TweetRecord) => void): void {
     const t = this.#tweet(id);
-    this.timelines.remove(t);
+    const timelined = t.ordinal < this.#timelined; // if not, buildTimelines adds it as it will be
+    if (timelined) this.timelines.remove(t);
     t.state = state;
-    this.timelines.add(t);
+    if (timelined) this.timelines.add(t);
     then(t);
   }
 
@@ -235,7 +267,7 @@ export class Projection {
 
   #bump(t: TweetRecord, kind: EngagementKind, at: number, n: number): void {
     this.#touch(t);
-    t.velocity[kind] = bumpRate(t.velocity[kind], at, n);
+    (t.velocity ??= {})[kind] = bumpRate(t.velocity[kind], at, n);
     this.hot.add(t.id);
   }
 }

@@ -18,9 +18,48 @@ export interface VersionRecord {
   kind: VersionKind;
   at: number;
   contentHash: string;
-  mediaIds: string[];
+  mediaIds: readonly string[];
   body: VersionBody;
 }
+
+/** The fields a tweet has from the start: what a checkpoint's tweets file holds (tweet-columns.ts). */
+export type TweetStart = Pick<TweetRecord, 'id' | 'ordinal' | 'authorId' | 'replyToId' | 'state' | 'createdAt' | 'idempotencyKey' | 'versionCount' | 'history' | 'velocity'>;
+
+/** A record with `start`'s fields and the rest as a new tweet has them, its content still to be set. */
+export function tweetRecord(start: TweetStart): TweetRecord {
+  const { versionCount } = start;
+  return {
+    id: start.id,
+    ordinal: start.ordinal,
+    authorId: start.authorId,
+    replyToId: start.replyToId,
+    state: start.state,
+    createdAt: start.createdAt,
+    publishedAt: null,
+    editedAt: null,
+    editsSincePublish: 0,
+    content: '',
+    contentHash: '',
+    weightedLength: 0,
+    facts: '',
+    mediaIds: NO_MEDIA,
+    idempotencyKey: start.idempotencyKey,
+    versionCount,
+    storedVersions: versionCount > 1 ? versionCount : 0, // a tweet with more than one version was stored with them
+    history: start.history,
+    newVersions: NO_VERSIONS,
+    likes: null,
+    retweets: null,
+    replies: 0,
+    views: 0,
+    pendingViews: 0,
+    velocity: start.velocity,
+  };
+}
+
+/** Shared by every tweet without media / without versions beyond the stored ones (most of them): never mutated. */
+export const NO_MEDIA: readonly string[] = Object.freeze([]);
+export const NO_VERSIONS: VersionRecord[] = Object.freeze([]) as unknown as VersionRecord[];
 
 export type EngagementKind = keyof EngagementCounts;
 export const engagementKinds: readonly EngagementKind[] = ['likes', 'retweets', 'replies', 'views'];
@@ -33,7 +72,25 @@ export interface TextFacts {
   urls: string[];
 }
 
-export interface TweetRecord extends TextFacts {
+/**
+ * A file of a checkpoint that is read after start-up (a details or history file, see snapshot.ts), with the size and
+ * CRC-32 its manifest gives; its rows start at the tweet of ordinal `first`. One object per file, shared by its
+ * tweets; `checkpoint` moves on when a newer checkpoint links the same file.
+ */
+export interface CheckpointFileRef {
+  checkpoint: string;
+  file: string;
+  first: number;
+  bytes: number;
+  crc: number;
+}
+
+/**
+ * A tweet. Restored from a checkpoint, it may at first hold only the fields the indexes need (id, ordinal, authorId,
+ * replyToId, state, createdAt, idempotencyKey, the version counts, velocity, replies); the projection's `tweets`
+ * fills in the rest before it hands the tweet out (tweet-index.ts).
+ */
+export interface TweetRecord {
   id: string;
   /** Position in creation order (tweets are never deleted): decides the checkpoint chunk the tweet lives in. */
   readonly ordinal: number;
@@ -48,9 +105,20 @@ export interface TweetRecord extends TextFacts {
   editsSincePublish: number;
   content: string;
   contentHash: string;
-  mediaIds: string[];
+  weightedLength: number;
+  /** hashtags, mentions and urls in one string (see facts.ts): unpacked only for a view. */
+  facts: string;
+  mediaIds: readonly string[];
   idempotencyKey: string | null;
-  versions: VersionRecord[];
+  /**
+   * The history: `versionCount` versions, of which 1..storedVersions are in a checkpoint's history file (read on
+   * demand, never held here) and the rest in `newVersions`. A tweet never edited has neither: its one version is
+   * the tweet as it is (see versions.ts).
+   */
+  versionCount: number;
+  storedVersions: number;
+  history: CheckpointFileRef | null;
+  newVersions: VersionRecord[];
   likes: Set<string> | null;
   retweets: Set<string> | null;
   /** Published replies. */
@@ -59,5 +127,5 @@ export interface TweetRecord extends TextFacts {
   views: number;
   /** Views counted in memory, not yet journaled. */
   pendingViews: number;
-  velocity: Partial<Record<EngagementKind, DecayedRate>>;
+  velocity: Partial<Record<EngagementKind, DecayedRate>> | null;
 }

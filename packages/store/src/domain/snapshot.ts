@@ -1,10 +1,11 @@
-// A checkpoint's content: the projection at one seq as plain rows in tables, each table cut into chunks so no one
-// file holds the whole store. Capture is synchronous (one consistent seq); the rows share no mutable state with the
-// projection, so they can be serialised later while events go on. Texts are stored once per hash; keyframes and
-// current contents refer to them. Reply counts, text references and the indexes are derived again on restore.
-import type { DecayedRate, TweetState, VersionKind } from '@tweetstore/core';
-import { ChangeSet, IDEMPOTENCY_TTL_MS, Projection } from './projection.ts';
-import type { EngagementKind, TweetRecord } from './records.ts';
+// A checkpoint's content: the projection at one seq in tables, each cut into chunks so no one file holds the whole
+// store: users, sessions, and per chunk of tweets (by ordinal) a tweets and a details file (their current state, as
+// columns: tweet-columns.ts) and a history file (their version histories: history-rows.ts). Capture runs a chunk at a time while events go on; what it takes shares
+// no mutable state with the projection, so it can be serialised later. Indexes are derived again on restore.
+import { ChangeSet, type Projection } from './projection.ts';
+import { historyChunk, type HistoryAtSeq, type HistoryFile } from './history-rows.ts';
+import { NO_VERSIONS, type CheckpointFileRef, type TweetRecord } from './records.ts';
+import { encodeTweets, type EncodeContext } from './tweet-columns.ts';
 
 export interface UserRow {
   id: string;
@@ -14,69 +15,27 @@ export interface UserRow {
   passwordHash: string;
 }
 export type SessionRow = [tokenHash: string, userId: string, expiresAt: number];
-export type TextRow = [hash: string, text: string];
-/** A keyframe has no `delta`: its text is texts[hash]. */
-export interface VersionRow {
-  kind: VersionKind;
-  at: number;
-  hash: string;
-  mediaIds: string[];
-  delta?: string;
-}
-export interface TweetRow {
-  id: string;
-  authorId: string;
-  replyToId: string | null;
-  state: TweetState;
-  createdAt: number;
-  publishedAt: number | null;
-  editedAt: number | null;
-  editsSincePublish: number;
-  hash: string;
-  weightedLength: number;
-  hashtags: string[];
-  mentions: string[];
-  urls: string[];
-  mediaIds: string[];
-  idempotencyKey: string | null;
-  versions: VersionRow[];
-  likes: string[];
-  retweets: string[];
-  views: number;
-  velocity: Partial<Record<EngagementKind, DecayedRate>>;
-}
 
-export interface SnapshotTables {
-  users: UserRow[];
-  sessions: SessionRow[];
-  /** Only in checkpoints of format 1; since then each tweets chunk holds the texts its rows refer to. */
-  texts: TextRow[];
-  tweets: TweetRow[];
-}
-export type TableName = keyof SnapshotTables;
-export const tableNames: readonly TableName[] = ['users', 'sessions', 'texts', 'tweets'];
+/** `texts` only in format 1 (since then each file holds the texts it needs); `details` and `history` since format 3. */
+export type TableName = 'users' | 'sessions' | 'texts' | 'tweets' | 'details' | 'history';
+export const tableNames: readonly TableName[] = ['users', 'sessions', 'texts', 'tweets', 'details', 'history'];
+/** Rows per file; a details and a history file cover the tweets of the tweets file of the same chunk number. */
+export type ChunkRows = Record<Exclude<TableName, 'details' | 'history'>, number>;
 
-/** What one checkpoint file holds. */
-export interface ChunkData<R = unknown> {
-  rows: R[];
-  /** tweets chunks: the texts of the rows' contents and keyframes, each once. */
-  texts?: TextRow[];
-}
-
-export interface Snapshot {
-  seq: number;
-  /** Each table as chunks of rows (tweets in creation order). */
-  tables: { [K in TableName]: SnapshotTables[K][] };
-}
-
-export type ChunkRows = Record<TableName, number>;
-
-/** One file of a checkpoint to be written: `take` captures its rows (synchronously, a bounded amount of work). */
-export interface PlannedChunk {
+/** A file of a checkpoint to be written. */
+export interface ChunkFile {
   table: TableName;
   chunk: number;
-  take(): ChunkData;
+  data: object;
 }
+
+/** A step of writing a checkpoint, run in an event-loop turn of its own: it captures synchronously, then may read. */
+export interface PlannedStep {
+  take(): Promise<ChunkFile[]>;
+}
+
+/** Reads a history file of a checkpoint (the stored versions a rewritten history file carries on). */
+export type ReadHistory = (ref: CheckpointFileRef) => Promise<HistoryFile>;
 
 /**
  * A checkpoint at one seq, captured a chunk at a time while events go on: a tweet of a chunk not yet taken is
@@ -85,30 +44,46 @@ export interface PlannedChunk {
  */
 export class CheckpointCapture {
   readonly seq: number;
-  readonly chunks: PlannedChunk[] = [];
+  readonly steps: PlannedStep[] = [];
   readonly #p: Projection;
   readonly #rows: number;
   readonly #tweetCount: number;
   readonly #pending = new Set<number>();
-  readonly #preserved = new Map<number, CapturedTweet>();
-  readonly #rewrites: { users: boolean; sessions: boolean; tweets: Set<number> };
+  readonly #preserved = new Map<number, TweetRecord>();
+  readonly #rewrites: { users: boolean; sessions: boolean; tweets: Set<number>; history: Set<number> };
+  /** Per history file written: its tweets with versions, and how many versions each had at `seq`. */
+  readonly #written = new Map<number, { tweets: TweetRecord[]; counts: number[] }>();
+  readonly #encoding: EncodeContext;
 
   /** `base` says whether the checkpoint the projection's changes are counted from has a file; null: write all. */
-  constructor(p: Projection, now: number, rowsPerChunk: ChunkRows, base: { has(table: TableName, chunk: number): boolean } | null) {
+  constructor(p: Projection, now: number, rowsPerChunk: ChunkRows, base: { has(table: TableName, chunk: number): boolean } | null, read: ReadHistory) {
     this.#p = p;
     this.seq = p.seq;
     this.#rows = rowsPerChunk.tweets;
-    this.#tweetCount = p.tweetOrder.length;
+    this.#tweetCount = p.tweets.size;
+    const userOrdinals = new Map(p.userOrder.map((u, i) => [u.id, i]));
+    this.#encoding = {
+      tweetOrdinal: (id) => p.tweets.peek(id)!.ordinal,
+      userOrdinal: (id) => userOrdinals.get(id)!,
+      hot: (t) => p.isHot(t, now),
+    };
     const changes = p.changes;
     p.changes = new ChangeSet();
     const chunkCount = Math.ceil(this.#tweetCount / this.#rows);
     const tweets = new Set<number>();
-    if (base === null) for (let k = 0; k < chunkCount; k++) tweets.add(k);
-    else {
-      for (const ordinal of changes.tweets) if (ordinal < this.#tweetCount) tweets.add(Math.floor(ordinal / this.#rows));
-      for (let k = 0; k < chunkCount; k++) if (!base.has('tweets', k)) tweets.add(k);
+    const history = new Set<number>();
+    for (let k = 0; k < chunkCount; k++) {
+      if (base === null || !base.has('tweets', k) || !base.has('details', k)) tweets.add(k);
+      if (base === null || !base.has('history', k)) history.add(k);
     }
-    this.#rewrites = { users: base === null || changes.users, sessions: base === null || changes.sessions, tweets };
+    for (const ordinal of changes.tweets) {
+      if (ordinal >= this.#tweetCount) continue;
+      const k = Math.floor(ordinal / this.#rows);
+      tweets.add(k);
+      // Versions not yet in a history file: the chunk's history file grows.
+      if (p.tweets.at(ordinal)!.newVersions.length > 0) history.add(k);
+    }
+    this.#rewrites = { users: base === null || changes.users, sessions: base === null || changes.sessions, tweets, history };
     if (this.#rewrites.users) {
       const users = [...p.users.values()].map((u) => ({ ...u }));
       this.#plan('users', chunk(users, rowsPerChunk.users));
@@ -118,16 +93,18 @@ export class CheckpointCapture {
       for (const [hash, s] of p.sessions) if (s.expiresAt > now) sessions.push([hash, s.userId, s.expiresAt]);
       this.#plan('sessions', chunk(sessions, rowsPerChunk.sessions));
     }
-    for (const k of [...tweets].sort((a, b) => a - b)) {
+    for (const k of [...new Set([...tweets, ...history])].sort((a, b) => a - b)) {
       this.#pending.add(k);
-      this.chunks.push({ table: 'tweets', chunk: k, take: () => this.#takeTweets(k) });
+      this.steps.push({ take: () => this.#takeTweets(k, read) });
     }
     p.beforeTweetChange = (t) => this.#preserve(t);
   }
 
   /** Whether the base checkpoint's file of this table chunk still holds exactly what it should. */
   reuses(table: TableName, chunk: number): boolean {
-    if (table === 'tweets') return chunk * this.#rows < this.#tweetCount && !this.#rewrites.tweets.has(chunk);
+    if (table === 'tweets' || table === 'details' || table === 'history') {
+      return chunk * this.#rows < this.#tweetCount && !this.#rewrites[table === 'history' ? 'history' : 'tweets'].has(chunk);
+    }
     return table !== 'texts' && !this.#rewrites[table];
   }
 
@@ -138,130 +115,80 @@ export class CheckpointCapture {
     this.#preserved.clear();
   }
 
+  /**
+   * Once the checkpoint named `checkpoint` is durable with `files`: the files read after start-up (details not read
+   * yet, stored versions) are read from there from now on. Returns the steps that move the versions its history
+   * files now hold out of memory, each bounded work for one event-loop turn; until a chunk's step ran, its tweets keep
+   * reading the base's file (which stays until the next checkpoint).
+   */
+  rebase(checkpoint: string, files: readonly { name: string; table: TableName; chunk?: number; bytes: number; crc: number }[]): (() => void)[] {
+    const p = this.#p;
+    const refs = new Map<string, CheckpointFileRef>();
+    const steps: (() => void)[] = [];
+    for (const f of files) {
+      if (f.table !== 'details' && f.table !== 'history') continue;
+      const linked = this.reuses(f.table, f.chunk!) ? p.checkpointFiles.get(f.name) : undefined;
+      if (linked) {
+        linked.checkpoint = checkpoint; // the same file, now (also) in this checkpoint
+        refs.set(f.name, linked);
+      }
+      const written = f.table === 'history' ? this.#written.get(f.chunk!) : undefined;
+      if (written) {
+        const ref = { checkpoint, file: f.name, first: f.chunk! * this.#rows, bytes: f.bytes, crc: f.crc };
+        refs.set(f.name, ref);
+        steps.push(() => written.tweets.forEach((t, i) => storeVersions(t, written.counts[i]!, ref)));
+      }
+    }
+    p.checkpointFiles = refs;
+    return steps;
+  }
+
   #plan(table: 'users' | 'sessions', chunks: unknown[][]): void {
-    for (const [k, rows] of chunks.entries()) this.chunks.push({ table, chunk: k, take: () => ({ rows }) });
+    for (const [k, rows] of chunks.entries()) this.steps.push({ take: async () => [{ table, chunk: k, data: { rows } }] });
   }
 
   #preserve(t: TweetRecord): void {
     if (t.ordinal < this.#tweetCount && this.#pending.has(Math.floor(t.ordinal / this.#rows)) && !this.#preserved.has(t.ordinal)) {
-      this.#preserved.set(t.ordinal, captureTweet(t));
+      this.#preserved.set(t.ordinal, {
+        ...t,
+        likes: t.likes && new Set(t.likes),
+        retweets: t.retweets && new Set(t.retweets),
+        velocity: t.velocity && { ...t.velocity },
+      });
     }
   }
 
-  #takeTweets(k: number): ChunkData<TweetRow> {
+  /** The synchronous part (up to the first await) takes the chunk as it is at `seq`. */
+  async #takeTweets(k: number, read: ReadHistory): Promise<ChunkFile[]> {
     this.#pending.delete(k);
-    const rows: TweetRow[] = [];
-    const texts = new Map<string, string>();
+    const p = this.#p;
+    const tweets: TweetRecord[] = [];
     const end = Math.min((k + 1) * this.#rows, this.#tweetCount);
     for (let ordinal = k * this.#rows; ordinal < end; ordinal++) {
-      const captured = this.#preserved.get(ordinal) ?? captureTweet(this.#p.tweetOrder[ordinal]!);
+      tweets.push(this.#preserved.get(ordinal) ?? p.tweets.at(ordinal)!);
       this.#preserved.delete(ordinal);
-      rows.push(captured.row);
-      for (const [hash, text] of captured.texts) texts.set(hash, text);
     }
-    return { rows, texts: [...texts] };
-  }
-}
-
-interface CapturedTweet {
-  row: TweetRow;
-  texts: TextRow[];
-}
-
-/** The row and the texts it refers to (from the record itself: the text table may drop them before the chunk is taken). */
-function captureTweet(t: TweetRecord): CapturedTweet {
-  const texts: TextRow[] = [[t.contentHash, t.content]];
-  for (const v of t.versions) if (v.body.keyframe && v.contentHash !== t.contentHash) texts.push([v.contentHash, v.body.content]);
-  return { row: tweetRow(t), texts };
-}
-
-function tweetRow(t: TweetRecord): TweetRow {
-  return {
-    id: t.id,
-    authorId: t.authorId,
-    replyToId: t.replyToId,
-    state: t.state,
-    createdAt: t.createdAt,
-    publishedAt: t.publishedAt,
-    editedAt: t.editedAt,
-    editsSincePublish: t.editsSincePublish,
-    hash: t.contentHash,
-    weightedLength: t.weightedLength,
-    hashtags: t.hashtags,
-    mentions: t.mentions,
-    urls: t.urls,
-    mediaIds: t.mediaIds,
-    idempotencyKey: t.idempotencyKey,
-    versions: t.versions.map((v) => ({ kind: v.kind, at: v.at, hash: v.contentHash, mediaIds: v.mediaIds, ...(v.body.keyframe ? {} : { delta: v.body.delta }) })),
-    likes: t.likes ? [...t.likes] : [],
-    retweets: t.retweets ? [...t.retweets] : [],
-    views: t.views,
-    velocity: { ...t.velocity },
-  };
-}
-
-/** Rebuilds the projection; throws if the rows do not hold together (a text missing for a hash, say). */
-export function restoreSnapshot(s: Snapshot, now: number): Projection {
-  const p = new Projection();
-  p.seq = s.seq;
-  for (const u of s.tables.users.flat()) {
-    p.users.set(u.id, { ...u });
-    p.userIdsByName.set(u.username.toLowerCase(), u.id);
-  }
-  for (const [hash, userId, expiresAt] of s.tables.sessions.flat()) if (expiresAt > now) p.sessions.set(hash, { userId, expiresAt });
-  const texts = new Map<string, string>();
-  for (const rows of s.tables.texts) for (const [hash, text] of rows) texts.set(hash, text);
-  const textOf = (hash: string) => {
-    const text = texts.get(hash);
-    if (text === undefined) throw new Error(`checkpoint has no text for ${hash}`);
-    return p.texts.ref(hash, text);
-  };
-  for (const chunk of s.tables.tweets) {
-    for (const row of chunk) {
-      const t: TweetRecord = {
-        id: row.id,
-        ordinal: p.tweetOrder.length,
-        authorId: row.authorId,
-        replyToId: row.replyToId,
-        state: row.state,
-        createdAt: row.createdAt,
-        publishedAt: row.publishedAt,
-        editedAt: row.editedAt,
-        editsSincePublish: row.editsSincePublish,
-        content: textOf(row.hash),
-        contentHash: row.hash,
-        weightedLength: row.weightedLength,
-        hashtags: row.hashtags,
-        mentions: row.mentions,
-        urls: row.urls,
-        mediaIds: row.mediaIds,
-        idempotencyKey: row.idempotencyKey,
-        versions: row.versions.map((v) => ({
-          kind: v.kind,
-          at: v.at,
-          contentHash: v.hash,
-          mediaIds: v.mediaIds,
-          body: v.delta === undefined ? { keyframe: true, content: textOf(v.hash) } : { keyframe: false, delta: v.delta },
-        })),
-        likes: row.likes.length ? new Set(row.likes) : null,
-        retweets: row.retweets.length ? new Set(row.retweets) : null,
-        replies: 0,
-        views: row.views,
-        pendingViews: 0,
-        velocity: row.velocity,
-      };
-      p.addTweet(t);
-      p.versionCount += t.versions.length;
-      if (t.idempotencyKey !== null && t.createdAt + IDEMPOTENCY_TTL_MS > now) p.rememberIdempotencyKey(t);
-      p.noteVelocity(t, now);
+    const files: ChunkFile[] = [];
+    if (this.#rewrites.tweets.has(k)) {
+      const { index, details } = encodeTweets(tweets, this.#encoding);
+      files.push({ table: 'tweets', chunk: k, data: index }, { table: 'details', chunk: k, data: details });
     }
+    if (this.#rewrites.history.has(k)) {
+      const atSeq: HistoryAtSeq[] = tweets.map(({ ordinal, versionCount, storedVersions, history, newVersions }) => ({ ordinal, versionCount, storedVersions, history, newVersions }));
+      const edited = atSeq.filter((t) => t.versionCount > 1);
+      this.#written.set(k, { tweets: edited.map((t) => p.tweets.peekAt(t.ordinal)!), counts: edited.map((t) => t.versionCount) });
+      files.push({ table: 'history', chunk: k, data: await historyChunk(atSeq, read) });
+    }
+    return files;
   }
-  for (const t of p.tweets.values()) {
-    const parent = t.replyToId !== null && t.state === 'published' ? p.tweets.get(t.replyToId) : undefined;
-    if (parent) parent.replies++;
-  }
-  p.changes = new ChangeSet(); // the state is the checkpoint's
-  return p;
+}
+
+/** The tweet's first `count` versions are now in `ref`'s file. */
+function storeVersions(t: TweetRecord, count: number, ref: CheckpointFileRef): void {
+  const moved = count - t.storedVersions;
+  t.newVersions = moved >= t.newVersions.length ? NO_VERSIONS : t.newVersions.slice(moved);
+  t.storedVersions = count;
+  t.history = ref;
 }
 
 function chunk<T>(rows: T[], size: number): T[][] {

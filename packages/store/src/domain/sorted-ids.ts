@@ -7,16 +7,17 @@ export class SortedIds {
     return this.#ids.length;
   }
 
-  /** New ids are nearly always the largest, so insertion is usually an append. */
-  insert(id: string): void {
+  /** New ids are nearly always the largest, so insertion is usually an append; false when it was not (O(n)). */
+  insert(id: string): boolean {
     const ids = this.#ids;
     const last = ids.at(-1);
     if (last === undefined || last < id) {
       ids.push(id);
-      return;
+      return true;
     }
     const at = this.lowerBound(id);
     if (ids[at] !== id) ids.splice(at, 0, id);
+    return false;
   }
 
   remove(id: string): void {

@@ -1,7 +1,8 @@
 // What the port returns: the public objects of API.md, built from projection records for one viewer at one time.
 import { editControls, rebuildAll, ratePerMinute, type EditPolicy, type Engagement, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
+import { unpackFacts } from './facts.ts';
 import type { Projection } from './projection.ts';
-import type { TweetRecord, UserRecord } from './records.ts';
+import type { TweetRecord, UserRecord, VersionRecord } from './records.ts';
 
 export function userView(u: UserRecord): User {
   return { id: u.id, username: u.username, displayName: u.displayName, createdAt: new Date(u.createdAt) };
@@ -21,10 +22,10 @@ export function engagementView(t: TweetRecord, viewerId: string | null, now: num
     likedByCurrentUser: viewerId !== null && (t.likes?.has(viewerId) ?? false),
     retweetedByCurrentUser: viewerId !== null && (t.retweets?.has(viewerId) ?? false),
     velocity: {
-      likes: ratePerMinute(t.velocity.likes, now),
-      retweets: ratePerMinute(t.velocity.retweets, now),
-      replies: ratePerMinute(t.velocity.replies, now),
-      views: ratePerMinute(t.velocity.views, now),
+      likes: ratePerMinute(t.velocity?.likes, now),
+      retweets: ratePerMinute(t.velocity?.retweets, now),
+      replies: ratePerMinute(t.velocity?.replies, now),
+      views: ratePerMinute(t.velocity?.views, now),
     },
   };
 }
@@ -38,13 +39,11 @@ export function tweetView(p: Projection, t: TweetRecord, viewerId: string | null
     content: t.content,
     contentHash: t.contentHash,
     weightedLength: t.weightedLength,
-    hashtags: [...t.hashtags],
-    mentions: [...t.mentions],
-    urls: [...t.urls],
+    ...unpackFacts(t.facts),
     media: [],
     replyToId: t.replyToId,
     state: t.state,
-    version: t.versions.length,
+    version: t.versionCount,
     createdAt: new Date(t.createdAt),
     editedAt: t.editedAt === null ? null : new Date(t.editedAt),
     editControls: editControls(t, policy, now),
@@ -52,7 +51,7 @@ export function tweetView(p: Projection, t: TweetRecord, viewerId: string | null
   };
 }
 
-export function versionsView(t: TweetRecord): TweetVersion[] {
-  const texts = rebuildAll(t.versions.map((v) => v.body));
-  return t.versions.map((v, i) => ({ version: i + 1, content: texts[i]!, contentHash: v.contentHash, media: [], createdAt: new Date(v.at), kind: v.kind }));
+export function versionsView(versions: readonly VersionRecord[]): TweetVersion[] {
+  const texts = rebuildAll(versions.map((v) => v.body));
+  return versions.map((v, i) => ({ version: i + 1, content: texts[i]!, contentHash: v.contentHash, media: [], createdAt: new Date(v.at), kind: v.kind }));
 }

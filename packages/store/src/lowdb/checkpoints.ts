@@ -1,17 +1,24 @@
 // Checkpoint directories: checkpoints/cp-<seq>/ holds one lowdb JSON file per table chunk and a manifest written
 // LAST, naming the seq and every file with its size and CRC-32. A checkpoint exists only if its manifest is valid.
+// Loading reads the manifest, then the files one by one (loadCheckpoint in recovery.ts); history files are read
+// only when a history is asked for, and checked against the manifest's CRC then.
 // Only chunks that changed are written; an unchanged chunk's file is hard-linked from the previous checkpoint, so
 // each directory stays whole on its own (removing the older one removes nothing the newer one uses), but a file
 // shared by both is one copy on disk.
 import { link, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { tableNames, type ChunkData, type ChunkRows, type PlannedChunk, type Snapshot, type TableName } from '../domain/snapshot.ts';
-import { fsyncPath, readJsonFile, writeJsonFile } from './files.ts';
+import { tableNames, type ChunkRows, type PlannedStep, type TableName } from '../domain/snapshot.ts';
+import type { CheckpointFileRef } from '../domain/records.ts';
+import { fsyncPath, readFileBytes, readFileBytesNow, readJsonFile, writeJsonFile, type FileFacts } from './files.ts';
 
 const NAME = /^cp-(\d{16})$/;
-/** 1: texts in a table of their own; 2: each tweets chunk holds its texts, files named by chunk, rows per chunk fixed. */
-const FORMAT = 2;
+/**
+ * 1: texts in a table of their own; 2: each tweets chunk holds its texts, files named by chunk, rows per chunk
+ * fixed; 3: tweets files hold columns of the tweets' current state, history files their version histories.
+ */
+export const FORMAT = 3;
+const FORMATS = [1, 2, 3];
 
 export interface CheckpointFile {
   name: string;
@@ -24,6 +31,7 @@ export interface CheckpointFile {
 
 export interface CheckpointInfo {
   name: string;
+  format: number;
   seq: number;
   /** Bytes of all its files. */
   bytes: number;
@@ -87,7 +95,7 @@ export class CheckpointStore {
    * waits there until every event up to the seq is durable), the manifest.
    */
   async write(
-    plan: { seq: number; chunks: readonly PlannedChunk[]; reuses(table: TableName, chunk: number): boolean },
+    plan: { seq: number; steps: readonly PlannedStep[]; reuses(table: TableName, chunk: number): boolean },
     rowsPerChunk: ChunkRows,
     base: CheckpointInfo | null,
     now: number,
@@ -101,13 +109,14 @@ export class CheckpointStore {
       await fsyncPath(this.dir);
       const files: CheckpointFile[] = [];
       let writtenBytes = 0;
-      for (const planned of plan.chunks) {
+      for (const step of plan.steps) {
         await new Promise((resolve) => setImmediate(resolve));
-        const { table, chunk } = planned;
-        const file = chunkFileName(table, chunk);
-        const facts = await writeJsonFile(join(dir, file), () => planned.take());
-        files.push({ name: file, table, chunk, ...facts });
-        writtenBytes += facts.bytes;
+        for (const { table, chunk, data } of await step.take()) {
+          const file = chunkFileName(table, chunk);
+          const facts = await writeJsonFile(join(dir, file), () => data);
+          files.push({ name: file, table, chunk, ...facts });
+          writtenBytes += facts.bytes;
+        }
       }
       const written = files.length;
       for (const f of base?.files ?? []) {
@@ -122,48 +131,56 @@ export class CheckpointStore {
       const manifest = await writeJsonFile(join(dir, 'manifest.json'), () => ({ ...body, check: crc32(JSON.stringify(body)) }));
       await fsyncPath(dir);
       const bytes = files.reduce((sum, f) => sum + f.bytes, manifest.bytes);
-      return { info: { name, seq: plan.seq, bytes, files, rowsPerChunk }, stats: { written, writtenBytes, reused: files.length - written } };
+      return { info: { name, format: FORMAT, seq: plan.seq, bytes, files, rowsPerChunk }, stats: { written, writtenBytes, reused: files.length - written } };
     } catch (error) {
       await rm(dir, { recursive: true, force: true }).catch(() => {});
       throw error;
     }
   }
 
-  /** Reads and verifies a checkpoint; throws CheckpointUnusable. */
-  async load(name: string): Promise<{ snapshot: Snapshot; info: CheckpointInfo }> {
+  /** Reads and verifies a checkpoint's manifest; throws CheckpointUnusable. Its files are read with readFile. */
+  async manifest(name: string): Promise<CheckpointInfo> {
     const dir = join(this.dir, name);
-    const corrupt = (why: string, cause?: unknown) => new CheckpointUnusable('corrupt', `checkpoint ${name}: ${why}`, { cause });
     let read;
     try {
       read = await readJsonFile<Manifest>(join(dir, 'manifest.json'));
     } catch (error) {
-      throw corrupt('manifest is not valid JSON', error);
+      throw corrupt(name, 'manifest is not valid JSON', error);
     }
     if (read === null) throw new CheckpointUnusable('incomplete', `checkpoint ${name}: no manifest`);
     const { check, ...body } = read.data;
-    if (check !== crc32(JSON.stringify(body))) throw corrupt('manifest checksum does not match');
-    if (body.format !== FORMAT && body.format !== 1) throw corrupt(`unknown format ${body.format}`);
-    if (body.storeId !== this.storeId) throw corrupt(`belongs to store ${body.storeId}`);
-    if (name !== checkpointName(body.seq)) throw corrupt(`manifest names seq ${body.seq}`);
-    const tables: Snapshot['tables'] = { users: [], sessions: [], texts: [], tweets: [] };
-    let bytes = read.facts.bytes;
+    if (check !== crc32(JSON.stringify(body))) throw corrupt(name, 'manifest checksum does not match');
+    if (!FORMATS.includes(body.format)) throw corrupt(name, `unknown format ${body.format}`);
+    if (body.storeId !== this.storeId) throw corrupt(name, `belongs to store ${body.storeId}`);
+    if (name !== checkpointName(body.seq)) throw corrupt(name, `manifest names seq ${body.seq}`);
     for (const f of body.files) {
-      let file;
-      try {
-        file = await readJsonFile<ChunkData<never>>(join(dir, f.name));
-      } catch (error) {
-        throw corrupt(`${f.name} is not valid JSON`, error);
-      }
-      if (file === null) throw corrupt(`${f.name} is missing`);
-      if (file.facts.crc !== f.crc || file.facts.bytes !== f.bytes) throw corrupt(`${f.name} does not match its checksum`);
-      if (!tableNames.includes(f.table) || !Array.isArray(file.data.rows)) throw corrupt(`${f.name} has no rows`);
-      if (f.chunk !== undefined && f.name !== chunkFileName(f.table, f.chunk)) throw corrupt(`${f.name} is not chunk ${f.chunk}`);
-      tables[f.table].push(file.data.rows);
-      if (file.data.texts) tables.texts.push(file.data.texts as never[]);
-      bytes += f.bytes;
+      if (!tableNames.includes(f.table)) throw corrupt(name, `${f.name} is of no known table`);
+      if (f.chunk !== undefined && f.name !== chunkFileName(f.table, f.chunk)) throw corrupt(name, `${f.name} is not chunk ${f.chunk}`);
     }
-    const rowsPerChunk = body.format === FORMAT ? (body.rowsPerChunk ?? null) : null;
-    return { snapshot: { seq: body.seq, tables }, info: { name, seq: body.seq, bytes, files: body.files, rowsPerChunk } };
+    const bytes = body.files.reduce((sum, f) => sum + f.bytes, read.facts.bytes);
+    const rowsPerChunk = body.format === 1 ? null : (body.rowsPerChunk ?? null);
+    return { name, format: body.format, seq: body.seq, bytes, files: body.files, rowsPerChunk };
+  }
+
+  /** Reads one file of a checkpoint, checked against its manifest; throws CheckpointUnusable. */
+  async readFile<T>(checkpoint: string, f: Pick<CheckpointFile, 'name' | 'bytes' | 'crc'>): Promise<T> {
+    let file;
+    try {
+      file = await readJsonFile<T>(join(this.dir, checkpoint, f.name));
+    } catch (error) {
+      throw corrupt(checkpoint, `${f.name} is not valid JSON`, error);
+    }
+    return checked(checkpoint, f, file).data;
+  }
+
+  /** The bytes of a file read after start-up, checked against its manifest; throws CheckpointUnusable. */
+  async readBytes(ref: CheckpointFileRef): Promise<Buffer> {
+    return checked(ref.checkpoint, { name: ref.file, ...ref }, await readFileBytes(join(this.dir, ref.checkpoint, ref.file))).data;
+  }
+
+  /** The same, read at once (blocking: one small file, when a request needs it now). */
+  readBytesNow(ref: CheckpointFileRef): Buffer {
+    return checked(ref.checkpoint, { name: ref.file, ...ref }, readFileBytesNow(join(this.dir, ref.checkpoint, ref.file))).data;
   }
 
   /** Deletes every checkpoint directory not named in `keep` (and leftovers of unfinished writes). */
@@ -183,6 +200,16 @@ export class CheckpointStore {
   async remove(name: string): Promise<void> {
     await rm(join(this.dir, name), { recursive: true, force: true });
   }
+}
+
+function checked<T>(checkpoint: string, f: Pick<CheckpointFile, 'name' | 'bytes' | 'crc'>, file: { data: T; facts: FileFacts } | null): { data: T } {
+  if (file === null) throw corrupt(checkpoint, `${f.name} is missing`);
+  if (file.facts.crc !== f.crc || file.facts.bytes !== f.bytes) throw corrupt(checkpoint, `${f.name} does not match its checksum`);
+  return file;
+}
+
+function corrupt(name: string, why: string, cause?: unknown): CheckpointUnusable {
+  return new CheckpointUnusable('corrupt', `checkpoint ${name}: ${why}`, { cause });
 }
 
 function checkpointName(seq: number): string {

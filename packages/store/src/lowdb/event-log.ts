@@ -138,6 +138,17 @@ export class EventLog {
   }
 }
 
-function unavailable(cause?: unknown): StorageUnavailable {
-  return new StorageUnavailable('storage cannot make writes durable; try again shortly', cause === undefined ? undefined : { cause });
+/** What the disk said, for the client: the reason, never a path. */
+const reasons: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the data folder is read-only',
+  EIO: 'the disk reported an I/O error',
+};
+
+/** The refusal of a write: `cause` is the failure, whose (or whose causes') errno code names the reason. */
+export function unavailable(cause?: unknown): StorageUnavailable {
+  let reason: string | undefined;
+  for (let e = cause; e instanceof Error && !reason; e = e.cause) reason = reasons[(e as NodeJS.ErrnoException).code ?? ''];
+  return new StorageUnavailable(`storage cannot make writes durable${reason ? ` (${reason})` : ''}; try again shortly`, cause === undefined ? undefined : { cause });
 }

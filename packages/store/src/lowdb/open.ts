@@ -23,7 +23,7 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<TweetS
     await checkpoints.init();
     journal = await openJournal(journalOptions(o));
     const ring = new EventRing(o.retainEvents);
-    const recovered = await recover({ checkpoints, journal, now: o.clock.now(), logger: o.logger, ring: { ring, retainEvents: o.retainEvents } });
+    const recovered = await recover({ checkpoints, journal, now: o.clock.now(), logger: o.logger, ring });
     return new LowdbTweetStore(storeId, o, journal, checkpoints, recovered, ring, lock);
   } catch (error) {
     await journal?.close();

@@ -2,7 +2,7 @@
 import { DEFAULT_KEYFRAME_INTERVAL, type Clock, type EditPolicy, type IdFactory } from '@tweetstore/core';
 import { join } from 'node:path';
 import type { JournalIo, JournalOptions } from '../journal/index.ts';
-import type { TableName } from '../domain/snapshot.ts';
+import type { ChunkRows } from '../domain/snapshot.ts';
 
 /** pino-compatible */
 export interface StoreLogger {
@@ -34,6 +34,8 @@ export interface LowdbStoreOptions {
   journalSegmentBytes?: number;
   /** @internal tests: the journal's write/fdatasync seam, to inject I/O errors */
   journalIo?: JournalIo;
+  /** @internal tests: false reads a checkpoint's details files only when their tweets are asked for (default true) */
+  readDetailsInBackground?: boolean;
 }
 
 export type ResolvedOptions = Required<Omit<LowdbStoreOptions, 'journalIo' | 'journalSegmentBytes' | 'checkpointRowsPerFile'>> & {
@@ -41,7 +43,7 @@ export type ResolvedOptions = Required<Omit<LowdbStoreOptions, 'journalIo' | 'jo
   journalSegmentBytes: number | undefined;
   journalDir: string;
   checkpointsDir: string;
-  rowsPerFile: Record<TableName, number>;
+  rowsPerFile: ChunkRows;
 };
 
 const silent: StoreLogger = { info() {}, warn() {}, error() {} };
@@ -65,6 +67,7 @@ export function resolveOptions(o: LowdbStoreOptions, defaultIds: () => IdFactory
     retainEvents: positive('retainEvents', o.retainEvents, 100_000, 0),
     logger: o.logger ?? silent,
     journalIo: o.journalIo,
+    readDetailsInBackground: o.readDetailsInBackground ?? true,
     journalSegmentBytes: o.journalSegmentBytes,
     journalDir: join(o.dataDir, 'journal'),
     checkpointsDir: join(o.dataDir, 'checkpoints'),

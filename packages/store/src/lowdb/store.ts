@@ -38,11 +38,15 @@ import type { Projection } from '../domain/projection.ts';
 import type { TweetRecord } from '../domain/records.ts';
 import { CheckpointCapture } from '../domain/snapshot.ts';
 import { engagementView, tweetView, userView, versionsView, visibleTo } from '../domain/views.ts';
-import type { CheckpointInfo, CheckpointStore } from './checkpoints.ts';
+import { FORMAT, type CheckpointInfo, type CheckpointStore } from './checkpoints.ts';
+import { HistoryFiles } from './histories.ts';
 import type { DataDirLock } from './lock.ts';
-import { EventLog } from './event-log.ts';
+import { EventLog, unavailable } from './event-log.ts';
 import { journalOptions, type ResolvedOptions } from './options.ts';
 import { recover, type Recovered } from './recovery.ts';
+
+/** Tweets added to the timelines per event-loop turn while they are built after a restart (a few ms). */
+const TIMELINES_PER_TURN = 1000;
 
 export class LowdbTweetStore implements TweetStore {
   readonly engine = 'lowdb';
@@ -53,11 +57,15 @@ export class LowdbTweetStore implements TweetStore {
   #checkpoint: CheckpointInfo | null;
   /** The checkpoint whose state the projection's change set is counted from (null: none; the next one writes all). */
   #base: CheckpointInfo | null;
-  #previousCheckpoint: CheckpointInfo | null = null;
+  #previousCheckpoint: CheckpointInfo | null;
+  /** Versions that checkpoints stored, read back on demand. */
+  readonly #histories: HistoryFiles;
   #checkpointing: Promise<void> | undefined;
   #eventsSinceCheckpoint = 0;
   #rebuilding: Promise<void> | undefined;
   #lastFailure: unknown;
+  /** Resolved once the projection no longer shows the writes refused since the last failure. */
+  #dropped: { promise: Promise<void>; resolve(): void } | undefined;
   #closing: Promise<void> | undefined;
   #viewsTimer: NodeJS.Timeout | undefined;
   readonly #checkpointTimer: NodeJS.Timeout;
@@ -73,6 +81,8 @@ export class LowdbTweetStore implements TweetStore {
   ) {
     this.#p = recovered.projection;
     this.#checkpoint = recovered.checkpoint;
+    this.#previousCheckpoint = recovered.previous;
+    this.#histories = new HistoryFiles(checkpoints);
     this.#base = this.#reusable(recovered.checkpoint);
     this.#journal = journal;
     this.#log = new EventLog(journal, recovered.projection.seq, ring, {
@@ -83,6 +93,48 @@ export class LowdbTweetStore implements TweetStore {
     this.#checkpointTimer = setInterval(() => {
       if (this.#log.head > (this.#checkpoint?.seq ?? 0)) void this.#checkpointNow();
     }, o.checkpointIntervalMs).unref();
+    setImmediate(() => void this.#timelinesBuilt());
+    if (o.readDetailsInBackground) void this.#readDetails();
+    void this.#refillRing(recovered.checkpoint?.seq ?? 0);
+  }
+
+  /** A restored projection builds its timelines once the store is open, a slice per event-loop turn; a page waits for them. */
+  async #timelinesBuilt(): Promise<void> {
+    while (this.#p.buildTimelines(TIMELINES_PER_TURN)) await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** Reads the details files the checkpoint left unread, one per event-loop turn (a tweet asked for first is read at once). */
+  async #readDetails(): Promise<void> {
+    try {
+      for (;;) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const p = this.#p;
+        const next = p.tweets.nextPending();
+        if (next === undefined || this.#closing) return;
+        p.tweets.fill(next, await this.checkpoints.readBytes(next));
+      }
+    } catch (error) {
+      this.o.logger.error({ err: error }, 'a checkpoint details file cannot be read; its tweets fail to load when asked for');
+    }
+  }
+
+  /**
+   * Reads the events before the checkpoint back into the ring, after the start (until then eventsAfter reads them from
+   * the journal): a subscriber that resumes after a restart gets what it missed without a journal read of its own.
+   */
+  async #refillRing(checkpointSeq: number): Promise<void> {
+    const from = Math.max(this.#journal.firstSeq() - 1, checkpointSeq - this.o.retainEvents);
+    if (from >= checkpointSeq || this.o.retainEvents === 0) return;
+    const records = [];
+    try {
+      for await (const record of this.#journal.read(from)) {
+        if (record.seq > checkpointSeq || this.#closing) break;
+        records.push(record);
+      }
+      this.ring.prepend(records);
+    } catch (error) {
+      this.o.logger.warn({ err: error }, 'the recent events before the checkpoint could not be read back; eventsAfter reads them from the journal');
+    }
   }
 
   // --- users and sessions ---------------------------------------------------------------------------------------
@@ -140,6 +192,7 @@ export class LowdbTweetStore implements TweetStore {
 
   async listTweets(q: ListTweets): Promise<TweetPage> {
     if (!Number.isSafeInteger(q.limit) || q.limit < 1) throw new InvalidInput(`limit must be a positive integer, got ${q.limit}`);
+    await this.#timelinesBuilt();
     const ids = this.#p.timelines.page(q);
     const now = this.o.clock.now();
     const items = ids.slice(0, q.limit).map((id) => this.#view(this.#p.tweets.get(id)!, q.viewerId, now));
@@ -152,8 +205,13 @@ export class LowdbTweetStore implements TweetStore {
   }
 
   async revertTweet(cmd: RevertTweet): Promise<Tweet> {
+    this.#writeContext();
+    // The history is read first; decided on only if no version came meanwhile (the command sees one state).
+    let versions;
+    do versions = await this.#histories.versions(existing(this.#p, cmd.id));
+    while (versions.length !== existing(this.#p, cmd.id).versionCount);
     const ctx = this.#writeContext();
-    return this.#changeTweet(cmd.id, cmd.actorId, ctx.now, decideRevert(ctx, cmd));
+    return this.#changeTweet(cmd.id, cmd.actorId, ctx.now, decideRevert(ctx, cmd, versions));
   }
 
   async transitionTweet(cmd: TransitionTweet): Promise<Tweet> {
@@ -162,7 +220,7 @@ export class LowdbTweetStore implements TweetStore {
   }
 
   async listVersions(id: string): Promise<TweetVersion[]> {
-    return versionsView(existing(this.#p, id));
+    return versionsView(await this.#histories.versions(existing(this.#p, id)));
   }
 
   async engage(cmd: Engage): Promise<Engagement> {
@@ -253,7 +311,7 @@ export class LowdbTweetStore implements TweetStore {
 
   #writeContext(): DecideContext {
     if (this.#closing) throw new StorageUnavailable('the store is closed');
-    if (!this.#healthy()) throw new StorageUnavailable('storage cannot make writes durable; try again shortly', { cause: this.#lastFailure });
+    if (!this.#healthy()) throw unavailable(this.#lastFailure);
     const now = this.o.clock.now();
     return { p: this.#p, now, policy: this.o.policy, keyframeInterval: this.o.keyframeInterval, newId: () => this.o.ids(now) };
   }
@@ -263,12 +321,18 @@ export class LowdbTweetStore implements TweetStore {
     const event = { ...draft, seq: this.#p.seq + 1, at } as StoreEvent;
     this.#p.apply(event, true);
     const value = answer();
-    return this.#log.append(event).then(() => value);
+    return this.#log.append(event).then(() => value, () => this.#refuse());
   }
 
   /** For answers that changed nothing: resolve once everything they may have seen is durable. */
   #settled(): Promise<void> {
-    return this.#log.waitDurable(this.#p.seq);
+    return this.#log.waitDurable(this.#p.seq).catch(() => this.#refuse());
+  }
+
+  /** A refused write is answered once the projection no longer shows it, so that no read after the answer can. */
+  async #refuse(): Promise<never> {
+    await this.#dropped?.promise;
+    throw unavailable(this.#lastFailure);
   }
 
   async #changeTweet(id: string, viewerId: string, now: number, draft: EventDraft | null): Promise<Tweet> {
@@ -320,7 +384,9 @@ export class LowdbTweetStore implements TweetStore {
     // The projection counts its changes from #base's state: unchanged chunks reuse its files.
     const base = this.#base;
     const files = new Set(base?.files.map((f) => `${f.table}/${f.chunk}`));
-    const capture = new CheckpointCapture(p, now, this.o.rowsPerFile, base && { has: (table, chunk) => files.has(`${table}/${chunk}`) });
+    const capture = new CheckpointCapture(p, now, this.o.rowsPerFile, base && { has: (table, chunk) => files.has(`${table}/${chunk}`) }, (ref) =>
+      this.#histories.read(ref, false),
+    );
     this.#eventsSinceCheckpoint = 0;
     // Until this one is written, the changes it took are in no checkpoint: after a failure the next one writes all.
     this.#base = null;
@@ -334,7 +400,14 @@ export class LowdbTweetStore implements TweetStore {
       capture.finish();
     }
     const { info, stats } = written;
-    if (this.#p === p) this.#base = info;
+    if (this.#p === p) {
+      // The stored versions move into the new history files, a chunk per turn.
+      for (const step of capture.rebase(info.name, info.files)) {
+        step();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (this.#p === p) this.#base = info;
+    }
     this.#previousCheckpoint = this.#checkpoint;
     this.#checkpoint = info;
     const previous = this.#previousCheckpoint;
@@ -345,9 +418,9 @@ export class LowdbTweetStore implements TweetStore {
     this.o.logger.info({ checkpoint: info.name, seq: info.seq, bytes: info.bytes, ...stats }, 'checkpoint written');
   }
 
-  /** A checkpoint's files can be reused only if written with today's chunk sizes. */
+  /** A checkpoint's files can be reused only if written in today's format with today's chunk sizes. */
   #reusable(checkpoint: CheckpointInfo | null): CheckpointInfo | null {
-    const rows = checkpoint?.rowsPerChunk;
+    const rows = checkpoint?.format === FORMAT ? checkpoint.rowsPerChunk : null;
     return rows && Object.entries(this.o.rowsPerFile).every(([table, n]) => rows[table as keyof typeof rows] === n) ? checkpoint : null;
   }
 
@@ -368,6 +441,8 @@ export class LowdbTweetStore implements TweetStore {
 
   #onFailure(error: unknown): void {
     this.#lastFailure = error;
+    let resolve!: () => void;
+    this.#dropped = { promise: new Promise<void>((r) => (resolve = r)), resolve: () => resolve() };
     this.o.logger.error({ err: error }, 'journal append failed: writes are refused while the projection is rebuilt from disk');
   }
 
@@ -381,26 +456,38 @@ export class LowdbTweetStore implements TweetStore {
     for (;;) {
       try {
         await this.#checkpointing;
-        if (this.#lastFailure instanceof JournalError && this.#lastFailure.code === 'FAILED') await this.#reopenJournal();
-        const now = this.o.clock.now();
-        const { projection, checkpoint } = await recover({ checkpoints: this.checkpoints, journal: this.#journal, now, logger: this.o.logger });
-        // Views not yet journaled survive; those of a failed ViewsCounted are lost (as on a crash).
-        for (const id of this.#p.pendingViews) {
-          const n = this.#p.tweets.get(id)?.pendingViews ?? 0;
-          if (n > 0 && projection.tweets.has(id)) projection.countViews(id, n, now);
+        // First from what the journal knows to be durable, which needs no reopening (a read-only disk refuses that)
+        // and answers the refused writes; then, if the journal must be reopened, from what the reopened one holds.
+        if (this.#log.failed) await this.#reload();
+        if (this.#lastFailure instanceof JournalError && this.#lastFailure.code === 'FAILED') {
+          await this.#reopenJournal();
+          await this.#reload();
         }
-        this.#p = projection;
-        this.#base = this.#reusable(checkpoint);
-        this.#log.reset(projection.seq);
-        this.o.logger.warn({ headSeq: projection.seq }, 'projection rebuilt from disk; accepting writes again');
-        if (projection.pendingViews.size > 0) this.#viewsTimer ??= setTimeout(() => void this.#flushViews(), this.o.viewsFlushMs).unref();
+        this.o.logger.warn({ headSeq: this.#p.seq }, 'projection rebuilt from disk; accepting writes again');
         return;
       } catch (error) {
+        this.#dropped?.resolve(); // a disk that cannot even be read must not leave the refused writes unanswered
         this.o.logger.error({ err: error }, 'rebuilding the projection failed; retrying in 1 s');
         if (this.#closing) return;
         await new Promise((resolve) => setTimeout(resolve, 1000).unref());
       }
     }
+  }
+
+  /** Replaces the projection with the checkpoint and the journal's durable records; waiters beyond them are refused. */
+  async #reload(): Promise<void> {
+    const now = this.o.clock.now();
+    const { projection, checkpoint } = await recover({ checkpoints: this.checkpoints, journal: this.#journal, now, logger: this.o.logger });
+    // Views not yet journaled survive; those of a failed ViewsCounted are lost (as on a crash).
+    for (const id of this.#p.pendingViews) {
+      const n = this.#p.tweets.get(id)?.pendingViews ?? 0;
+      if (n > 0 && projection.tweets.has(id)) projection.countViews(id, n, now);
+    }
+    this.#p = projection;
+    this.#base = this.#reusable(checkpoint);
+    this.#log.reset(projection.seq);
+    this.#dropped?.resolve();
+    if (projection.pendingViews.size > 0) this.#viewsTimer ??= setTimeout(() => void this.#flushViews(), this.o.viewsFlushMs).unref();
   }
 
   /** The journal says it is unusable until reopened (a failed batch could not be cut back). */

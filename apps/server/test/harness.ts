@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TweetstoreClient } from '@tweetstore/client';
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -61,4 +62,34 @@ export function startSignal(): { started: Promise<void>; onStarted: () => void }
   let onStarted!: () => void;
   const started = new Promise<void>((resolve) => (onStarted = resolve));
   return { started, onStarted };
+}
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  component?: string;
+  [field: string]: unknown;
+}
+
+/** The server's JSON log lines (pino levels: 30 info, 40 warn, 50 error, 60 fatal) at `minLevel` and above. */
+export function logLines(output: string, minLevel = 30): LogLine[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogLine)
+    .filter((line) => line.level >= minLevel);
+}
+
+type Tweet = Awaited<ReturnType<TweetstoreClient['tweet']['get']['query']>>;
+
+/** Every tweet the timeline lists, newest first, page after page. */
+export async function allTweets(api: TweetstoreClient): Promise<Tweet[]> {
+  const items: Tweet[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { items: Tweet[]; nextCursor: string | null } = await api.tweet.list.query({ limit: 100, cursor });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
 }

@@ -13,6 +13,29 @@ export function parseEventId(id: string, storeId: string): number | null {
   return Number(match[1]);
 }
 
+/**
+ * Subscribers woken by one event are spread over event-loop turns, WAKES_PER_TURN at a time: an event reaches
+ * every subscriber, and waking a thousand at once ran all their deliveries back to back in one turn (hundreds of
+ * ms with no I/O between them). Order within each stream is unchanged; each stream reads its own queue.
+ */
+const WAKES_PER_TURN = 64;
+const wakes: (() => void)[] = [];
+let waking = false;
+
+function spreadWake(wake: () => void): void {
+  wakes.push(wake);
+  if (!waking) {
+    waking = true;
+    setImmediate(wakeSome);
+  }
+}
+
+function wakeSome(): void {
+  for (const wake of wakes.splice(0, WAKES_PER_TURN)) wake();
+  if (wakes.length > 0) setImmediate(wakeSome);
+  else waking = false;
+}
+
 export type StreamItem = { kind: 'event'; event: StoreEvent } | { kind: 'reset'; seq: number };
 
 const BACKFILL_PAGE = 500;
@@ -37,7 +60,7 @@ export async function* durableEvents(
       pending = [];
     }
     pending.push(event);
-    wake?.();
+    if (wake) spreadWake(() => wake?.());
   });
   const onAbort = () => wake?.();
   signal?.addEventListener('abort', onAbort);

@@ -73,17 +73,14 @@ export const authedProcedure = t.procedure.use(async ({ ctx, path, type, next })
   let user: User | null;
   try {
     user = ctx.token ? await resolveSession(ctx, ctx.token) : null;
+    if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first: no valid session token' });
   } catch (cause) {
+    // refused before the call ran: counted here, since `observe` below sees only calls that ran
     const error = toTRPCError(getTRPCErrorFromUnknown(cause)) as TRPCError;
     ctx.telemetry.recordCall(path, type, performance.now() - started, error.code);
     throw error;
   }
-  if (!user || !ctx.token) {
-    const error = new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first: no valid session token' });
-    ctx.telemetry.recordCall(path, type, performance.now() - started, error.code);
-    throw error;
-  }
-  return observe(ctx, path, type, started, await next({ ctx: { user, token: ctx.token } satisfies Pick<AuthedContext, 'user' | 'token'> }));
+  return observe(ctx, path, type, started, await next({ ctx: { user, token: ctx.token! } satisfies Pick<AuthedContext, 'user' | 'token'> }));
 });
 
 async function loadVisibleTweet(ctx: Context, id: string, viewerId: string | null) {

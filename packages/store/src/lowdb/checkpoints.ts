@@ -69,6 +69,14 @@ export class CheckpointUnusable extends Error {
   }
 }
 
+/**
+ * Reading a checkpoint failed for a reason that says nothing about its data: an I/O error other than a missing file,
+ * or the worker that checks its files failed. Recovery rethrows it: setting a good checkpoint aside would lose it.
+ */
+export class CheckpointUnreadable extends Error {
+  override name = 'CheckpointUnreadable';
+}
+
 export class CheckpointStore {
   constructor(
     readonly dir: string,
@@ -138,15 +146,9 @@ export class CheckpointStore {
     }
   }
 
-  /** Reads and verifies a checkpoint's manifest; throws CheckpointUnusable. Its files are read with readFile. */
+  /** Reads and verifies a checkpoint's manifest; throws CheckpointUnusable or CheckpointUnreadable. Its files: readFile. */
   async manifest(name: string): Promise<CheckpointInfo> {
-    const dir = join(this.dir, name);
-    let read;
-    try {
-      read = await readJsonFile<Manifest>(join(dir, 'manifest.json'));
-    } catch (error) {
-      throw corrupt(name, 'manifest is not valid JSON', error);
-    }
+    const read = await readCheckpointJson<Manifest>(this.dir, name, 'manifest.json');
     if (read === null) throw new CheckpointUnusable('incomplete', `checkpoint ${name}: no manifest`);
     const { check, ...body } = read.data;
     if (check !== crc32(JSON.stringify(body))) throw corrupt(name, 'manifest checksum does not match');
@@ -162,15 +164,9 @@ export class CheckpointStore {
     return { name, format: body.format, seq: body.seq, bytes, files: body.files, rowsPerChunk };
   }
 
-  /** Reads one file of a checkpoint, checked against its manifest; throws CheckpointUnusable. */
+  /** Reads one file of a checkpoint, checked against its manifest; throws CheckpointUnusable or CheckpointUnreadable. */
   async readFile<T>(checkpoint: string, f: Pick<CheckpointFile, 'name' | 'bytes' | 'crc'>): Promise<T> {
-    let file;
-    try {
-      file = await readJsonFile<T>(join(this.dir, checkpoint, f.name));
-    } catch (error) {
-      throw corrupt(checkpoint, `${f.name} is not valid JSON`, error);
-    }
-    return checked(checkpoint, f, file).data;
+    return checked(checkpoint, f, await readCheckpointJson<T>(this.dir, checkpoint, f.name)).data;
   }
 
   /** The bytes of a file read after start-up, checked against its manifest; throws CheckpointUnusable. */
@@ -206,6 +202,16 @@ function checked<T>(checkpoint: string, f: Pick<CheckpointFile, 'name' | 'bytes'
   if (file === null) throw corrupt(checkpoint, `${f.name} is missing`);
   if (file.facts.crc !== f.crc || file.facts.bytes !== f.bytes) throw corrupt(checkpoint, `${f.name} does not match its checksum`);
   return file;
+}
+
+/** Unparsable content is damage; any other failure (EIO, EMFILE, ENOMEM) is not. */
+async function readCheckpointJson<T>(dir: string, checkpoint: string, file: string): Promise<{ data: T; facts: FileFacts } | null> {
+  try {
+    return await readJsonFile<T>(join(dir, checkpoint, file));
+  } catch (error) {
+    if (error instanceof SyntaxError) throw corrupt(checkpoint, `${file} is not valid JSON`, error);
+    throw new CheckpointUnreadable(`checkpoint ${checkpoint}: ${file} cannot be read (${(error as Error).message})`, { cause: error });
+  }
 }
 
 function corrupt(name: string, why: string, cause?: unknown): CheckpointUnusable {

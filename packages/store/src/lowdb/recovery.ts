@@ -1,12 +1,14 @@
 // Recovery: the newest usable checkpoint, then the journal's events after its seq. A checkpoint without manifest
 // (a crash while writing it) is removed; a corrupt one is moved aside with a warning and an older one (or the
-// journal from seq 0) is used instead. With a ring, the replayed events go into it too (the store reads the ones
-// before the checkpoint back in the background, so eventsAfter() answers across a restart).
+// journal from seq 0) is used instead. A failure that says nothing about the data (CheckpointUnreadable: an I/O
+// error, the check worker failing) fails recovery instead of setting a good checkpoint aside. With a ring, the
+// replayed events go into it too (the store reads the ones before the checkpoint back in the background, so
+// eventsAfter() answers across a restart).
 import type { StoreEvent } from '../events.ts';
 import type { Journal } from '../journal/index.ts';
 import type { EventRing } from '../domain/event-ring.ts';
 import { Projection } from '../domain/projection.ts';
-import { CheckpointUnusable, type CheckpointInfo, type CheckpointStore } from './checkpoints.ts';
+import { CheckpointUnreadable, CheckpointUnusable, type CheckpointInfo, type CheckpointStore } from './checkpoints.ts';
 import { loadCheckpoint } from './load.ts';
 import type { StoreLogger } from './options.ts';
 
@@ -50,6 +52,7 @@ async function newestCheckpoint(checkpoints: CheckpointStore, now: number, logge
       const { projection, info } = await loadCheckpoint(checkpoints, name, now);
       return { projection, checkpoint: info, previous: await olderManifest(checkpoints, found.slice(i + 1)) };
     } catch (error) {
+      if (error instanceof CheckpointUnreadable) throw error;
       if (error instanceof CheckpointUnusable && error.reason === 'incomplete') {
         logger.info({ checkpoint: name }, 'removing an unfinished checkpoint');
         // Skipped either way; a disk that turned read-only (a rebuild after a failed write) must not stop recovery.

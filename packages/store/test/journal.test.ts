@@ -31,7 +31,7 @@ function logCapture() {
   return { logger, lines, warns: () => lines.filter((line) => line.level === 'warn') };
 }
 
-async function open(dir: string, options: { segmentBytes?: number; io?: JournalIo; logger?: ReturnType<typeof logCapture>['logger'] } = {}) {
+async function open(dir: string, options: { segmentBytes?: number; checkLaterThrough?: number; io?: JournalIo; logger?: ReturnType<typeof logCapture>['logger'] } = {}) {
   const journal = await openJournal({ dir, logger: logCapture().logger, ...options });
   journals.push(journal);
   return journal;
@@ -298,6 +298,66 @@ describe('corruption', () => {
     const files = await segmentFiles(dir);
     await unlink(join(dir, files[2]!));
     await expectCorrupt(dir, join(dir, files[3]!), 0);
+  });
+});
+
+describe('segments a checkpoint covers (checkLaterThrough)', () => {
+  /** 200 records in segments of ~1 KiB; `covered` is the last seq of segment 4, so segments 0-4 are covered. */
+  async function segmented() {
+    const dir = await tempDir();
+    const journal = await open(dir, { segmentBytes: 1024 });
+    await appendRange(journal, 1, 200, 7);
+    await journal.close();
+    const files = await segmentFiles(dir);
+    expect(files.length).toBeGreaterThan(8);
+    return { dir, files, path: (i: number) => join(dir, files[i]!), covered: firstSeqOf(files[5]!) - 1 };
+  }
+
+  const rejection = (promise: Promise<unknown>) => promise.then(() => expect.unreachable('should have been refused'), (error: unknown) => error);
+
+  const damages: { name: string; damage(segment: string, firstSeq: number): Promise<void> }[] = [
+    { name: "a flipped byte in its second record's payload", damage: (segment, firstSeq) => flipByte(segment, frameBytes(firstSeq) + HEADER_BYTES + 4) },
+    { name: 'a torn record at its end', damage: async (segment) => truncate(segment, (await stat(segment)).size - 3) },
+    { name: 'its removal (a seq gap)', damage: (segment) => unlink(segment) },
+  ];
+
+  it.each(damages)('$name, in a covered segment: opens without reading it, and the first read of it fails as the open used to', async ({ damage }) => {
+    const { dir, files, path, covered } = await segmented();
+    await damage(path(2), firstSeqOf(files[2]!));
+    const expected = await rejection(openJournal({ dir, logger: logCapture().logger }));
+    expect(expected).toBeInstanceOf(JournalCorruptError);
+
+    const journal = await open(dir, { checkLaterThrough: covered });
+    const uncovered = await Promise.all(files.slice(5).map(async (name) => (await stat(join(dir, name))).size));
+    expect(journal.stats().checkedAtOpenBytes).toBe(uncovered.reduce((a, b) => a + b));
+    expect(journal.lastSeq).toBe(200);
+    expectRecords(await collect(journal, covered), covered + 1, 200); // what a restart replays
+    const error = await rejection(collect(journal, 0)); // a fallback to an older checkpoint
+    expect(error).toBeInstanceOf(JournalCorruptError);
+    expect(error).toMatchObject({ file: (expected as JournalCorruptError).file, offset: (expected as JournalCorruptError).offset, message: (expected as Error).message });
+  });
+
+  it('checks at open the segment holding the first record after the covered seq, and every later one', async () => {
+    const { dir, path, covered } = await segmented();
+    await flipByte(path(5), HEADER_BYTES + 2);
+    const error = await rejection(openJournal({ dir, logger: logCapture().logger, checkLaterThrough: covered }));
+    expect(error).toMatchObject({ code: 'CORRUPT', file: path(5), offset: 0 });
+    await flipByte(path(5), HEADER_BYTES + 2); // repaired
+    await flipByte(path(4), HEADER_BYTES + 2); // segment 4 ends at `covered`: below that, it holds a record to replay
+    await expect(openJournal({ dir, logger: logCapture().logger, checkLaterThrough: covered - 1 })).rejects.toMatchObject({ file: path(4), offset: 0 });
+  });
+
+  it('still cuts the torn tail of the last segment, however far the covered seq reaches', async () => {
+    const { dir, files, path } = await segmented();
+    const last = path(files.length - 1);
+    const size = (await stat(last)).size;
+    await truncate(last, size - 5);
+    const log = logCapture();
+    const journal = await open(dir, { checkLaterThrough: 1_000_000, logger: log.logger });
+    expect(log.warns()).toEqual([expect.objectContaining({ msg: 'journal: torn tail cut off', obj: expect.objectContaining({ segment: last }) })]);
+    expect(journal.lastSeq).toBe(199);
+    expect(journal.stats().checkedAtOpenBytes).toBe(size - 5);
+    expectRecords(await collect(journal), 1, 199);
   });
 });
 

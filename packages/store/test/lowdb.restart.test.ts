@@ -2,11 +2,15 @@
 // details files (content, counters, likes) nor the history files. These tests hold that what it reads later is
 // exactly what was there, that later checkpoints keep it readable, that damage to any file is still found before the
 // store opens, and that the retention of checkpoints and journal carries over a restart.
+import { execFile } from 'node:child_process';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_EDIT_POLICY, manualClock, parseContent, type User } from '@tweetstore/core';
 import type { LowdbStoreOptions, TweetStore } from '@tweetstore/store';
+import { JournalCorruptError } from '../src/journal/index.ts';
 import { authoring, logCapture, openedStores, tempDirs } from './support.ts';
 
 const stores = openedStores();
@@ -51,6 +55,20 @@ async function nineTweets(store: TweetStore) {
 
 const checkpointNames = async (dataDir: string) => (await readdir(join(dataDir, 'checkpoints'))).filter((n) => n.startsWith('cp-')).sort();
 
+/** Flips a byte of the first journal record's payload in the first segment (not the last) whose records all lie in (after, through]. */
+async function damageJournalBetween(dataDir: string, after: number, through: number): Promise<string> {
+  const names = (await readdir(join(dataDir, 'journal'))).filter((n) => n.endsWith('.log')).sort();
+  const i = names.findIndex((n, i) => i < names.length - 1 && Number(n.slice(0, 20)) > after && Number(names[i + 1]!.slice(0, 20)) - 1 <= through);
+  expect(i).toBeGreaterThanOrEqual(0);
+  const segment = join(dataDir, 'journal', names[i]!);
+  const bytes = await readFile(segment);
+  bytes[16 + 4]! ^= 0x01; // past the [u32 length][u32 crc][u64 seq] header
+  await writeFile(segment, bytes);
+  return segment;
+}
+
+const seqOf = (checkpoint: string) => Number(checkpoint.slice(3));
+
 describe('lowdb engine: restart', () => {
   it('answers a restarted store with every field before it has read its details files', async () => {
     const dataDir = await tempDir();
@@ -63,6 +81,27 @@ describe('lowdb engine: restart', () => {
     store = await stores.open(base(dataDir));
     expect(await everything(store, author, fan)).toEqual(expected);
     expect(store.stats()).toMatchObject({ users, tweets, versions, sessions, headSeq });
+  });
+
+  it('shows a call every write made before it, also writes that wait for their tweet\'s details file', async () => {
+    const dataDir = await tempDir();
+    let store = await stores.open(base(dataDir));
+    const { author, fan, tweets } = await nineTweets(store);
+    await stores.close(store);
+    store = await stores.open(base(dataDir)); // no details file read yet
+    // issued together, as concurrent requests arrive: each read comes after the write on the same tweet
+    const [liked, engagement, edited, tweet, reply, replies] = await Promise.all([
+      store.engage({ id: tweets[0]!.id, userId: fan.id, action: 'like' }),
+      store.getEngagement(tweets[0]!.id, fan.id),
+      store.editTweet({ id: tweets[4]!.id, actorId: author.id, text: parseContent('tweet 4, edited') }),
+      store.getTweet(tweets[4]!.id, author.id),
+      post(store, fan, 'a late reply', { replyToId: tweets[2]!.id }),
+      store.listTweets({ viewerId: fan.id, limit: 20, replyToId: tweets[2]!.id }),
+    ]);
+    expect(liked).toMatchObject({ likes: 1, likedByCurrentUser: true });
+    expect(engagement).toEqual(liked);
+    expect(tweet).toEqual(edited);
+    expect(replies.items.map((t) => t.id)).toEqual([reply.id]);
   });
 
   it('lists tweets that changed before its timelines were built where they are now', async () => {
@@ -154,6 +193,61 @@ describe('lowdb engine: restart', () => {
         expect(store.stats().oldestRetainedSeq).toBeGreaterThan(olderSeq - 3);
       }
     }
+  });
+
+  it('opens past a damaged journal segment the newest checkpoint covers, and refuses with its error once a fallback needs it', async () => {
+    const dataDir = await tempDir();
+    const options = base(dataDir, { retainEvents: 0, journalSegmentBytes: 300 });
+    let store = await stores.open(options);
+    const { author, fan } = await nineTweets(store);
+    await stores.close(store);
+    store = await stores.open(options);
+    for (let i = 0; i < 5; i++) await post(store, author, `after the first checkpoint ${i}`);
+    const expected = await everything(store, author, fan);
+    await stores.close(store);
+    const [older, newest] = await checkpointNames(dataDir);
+    const segment = await damageJournalBetween(dataDir, seqOf(older!), seqOf(newest!));
+
+    store = await stores.open(options); // nothing after the newest checkpoint to replay: the damaged segment is not read
+    expect(store.stats().checkpointSeq).toBe(seqOf(newest!));
+    expect(await everything(store, author, fan)).toEqual(expected);
+    await stores.close(store); // nothing new: no checkpoint written
+
+    const tweetsFile = join(dataDir, 'checkpoints', newest!, 'tweets-00006.json'); // written by the newest checkpoint alone
+    expect((await stat(tweetsFile)).nlink).toBe(1);
+    await writeFile(tweetsFile, (await readFile(tweetsFile, 'utf8')).replace('"', ' "'));
+    const error = await stores.open(options).then(() => expect.unreachable('should have been refused'), (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(JournalCorruptError);
+    expect(error).toMatchObject({ file: segment, offset: 0, message: `journal corrupt: ${segment} at offset 0: checksum mismatch` });
+  });
+
+  it('opens past a damaged journal segment the ring reads back after the start, and says so when it reads it', async () => {
+    const dataDir = await tempDir();
+    const options = base(dataDir, { journalSegmentBytes: 300 });
+    let store = await stores.open(options);
+    await nineTweets(store);
+    await stores.close(store);
+    const [checkpoint] = await checkpointNames(dataDir);
+    const segment = await damageJournalBetween(dataDir, 0, seqOf(checkpoint!));
+
+    const log = logCapture();
+    store = await stores.open({ ...options, logger: log.logger });
+    const head = store.headSeq();
+    await vi.waitFor(() => expect(log.lines.filter((l) => l.level === 'error')).toHaveLength(1));
+    expect(log.lines.find((l) => l.level === 'error')!.obj.err).toMatchObject({ file: segment, offset: 0 });
+    await expect(store.eventsAfter(0, 100)).rejects.toMatchObject({ file: segment, offset: 0, reason: 'checksum mismatch' });
+    expect(((await store.eventsAfter(head - 1, 100)) as { seq: number }[]).map((e) => e.seq)).toEqual([head]);
+  });
+
+  it('uses its checkpoint in a process started with a TypeScript preload: the worker that checks the files does not inherit it', { timeout: 30_000 }, async () => {
+    const dataDir = await tempDir();
+    const store = await stores.open(base(dataDir));
+    await nineTweets(store);
+    await stores.close(store);
+    const [checkpoint] = await checkpointNames(dataDir);
+    const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--import', here('./preload.ts'), here('./open-store.ts'), dataDir]);
+    expect(JSON.parse(stdout)).toEqual({ checkpointSeq: seqOf(checkpoint!), warnings: [] });
   });
 
   it('finds tweets by id when ids do not ascend with creation', async () => {

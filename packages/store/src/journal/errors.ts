@@ -23,3 +23,8 @@ export class JournalCorruptError extends JournalError {
     super('CORRUPT', `journal corrupt: ${file} at offset ${offset}: ${reason}`);
   }
 }
+
+/** A segment whose name does not continue the records of the one before it. */
+export function seqGapError(path: string, firstSeq: number, expected: number): JournalCorruptError {
+  return new JournalCorruptError(path, 0, `seq gap: segment starts at seq ${firstSeq}, expected ${expected}`);
+}

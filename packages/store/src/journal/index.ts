@@ -32,11 +32,11 @@ export async function openJournal(options: JournalOptions): Promise<Journal> {
   const logger = options.logger ?? consoleLogger;
   const created = mkdirSync(dir, { recursive: true });
   if (created !== undefined) syncDirSync(dirname(created));
-  const { segments, lastSeq } = recoverSegments(dir, logger);
+  const { segments, lastSeq, checkedBytes } = recoverSegments(dir, logger, options.checkLaterThrough);
   const last = segments.at(-1);
   const activeFile = last ? await open(last.path, 'a') : null;
-  const stats: JournalStats = { batches: 0, records: 0, fsyncs: 0 };
+  const stats: JournalStats = { batches: 0, records: 0, fsyncs: 0, checkedAtOpenBytes: checkedBytes };
   const log = new SegmentLog(dir, segmentBytes, options.io ?? fileIo, stats, segments, activeFile);
-  logger.info({ dir, segments: segments.length, lastSeq }, 'journal: opened');
+  logger.info({ dir, segments: segments.length, lastSeq, checkedBytes }, 'journal: opened');
   return new FileJournal(log, stats, logger, lastSeq);
 }

@@ -1,6 +1,6 @@
 // Streams records back from segment files in chunks, for recovery replay and subscriber back-fill.
 import { open } from 'node:fs/promises';
-import { JournalCorruptError } from './errors.ts';
+import { JournalCorruptError, seqGapError } from './errors.ts';
 import { decodeFrame } from './frame.ts';
 import type { SegmentState } from './recovery.ts';
 import type { JournalRecord } from './types.ts';
@@ -10,13 +10,17 @@ const CHUNK_BYTES = 1024 * 1024;
 /** `segments` is a snapshot: sizes are what was durable when the read began, `lastSeq` the last durable seq. */
 export async function* readRecords(segments: readonly SegmentState[], lastSeq: number, afterSeq: number): AsyncGenerator<JournalRecord> {
   for (const [index, segment] of segments.entries()) {
-    const segmentLastSeq = (segments[index + 1]?.firstSeq ?? lastSeq + 1) - 1;
-    if (segmentLastSeq <= afterSeq || segment.size === 0) continue;
-    yield* readSegment(segment, afterSeq);
+    const next = segments[index + 1];
+    const segmentLastSeq = (next?.firstSeq ?? lastSeq + 1) - 1;
+    if (segmentLastSeq <= afterSeq || (segment.size === 0 && !next)) continue;
+    const nextSeq = yield* readSegment(segment, afterSeq, segmentLastSeq);
+    // The open may have left this segment unchecked (a checkpoint covers it): its end must meet the next one's name.
+    if (next && nextSeq !== next.firstSeq) throw seqGapError(next.path, next.firstSeq, nextSeq);
   }
 }
 
-async function* readSegment(segment: SegmentState, afterSeq: number): AsyncGenerator<JournalRecord> {
+/** Checks every record of the segment (yielding those in afterSeq < seq <= lastSeq); returns the seq after its last. */
+async function* readSegment(segment: SegmentState, afterSeq: number, lastSeq: number): AsyncGenerator<JournalRecord, number> {
   const file = await open(segment.path, 'r');
   try {
     let buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, segment.size));
@@ -29,7 +33,7 @@ async function* readSegment(segment: SegmentState, afterSeq: number): AsyncGener
       if (frame.kind === 'record') {
         if (frame.seq !== nextSeq) throw new JournalCorruptError(segment.path, bufferOffset + at, `seq ${frame.seq} where ${nextSeq} was expected`);
         nextSeq++;
-        if (frame.seq > afterSeq) yield { seq: frame.seq, payload: buffer.toString('utf8', frame.payloadStart, frame.end) };
+        if (frame.seq > afterSeq && frame.seq <= lastSeq) yield { seq: frame.seq, payload: buffer.toString('utf8', frame.payloadStart, frame.end) };
         at = frame.end;
         continue;
       }
@@ -47,6 +51,7 @@ async function* readSegment(segment: SegmentState, afterSeq: number): AsyncGener
       if (bytesRead === 0) throw new JournalCorruptError(segment.path, bufferOffset + filled, 'segment shorter than recorded');
       filled += bytesRead;
     }
+    return nextSeq;
   } finally {
     await file.close();
   }

@@ -1,8 +1,10 @@
-// Open-time recovery (sync I/O is fine here): validate every record of every segment, cut a torn tail off the
-// last segment, and refuse anything else rather than drop acknowledged records.
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, readdirSync } from 'node:fs';
+// Open-time recovery (sync I/O is fine here): validate every record the store may replay, cut a torn tail off the
+// last segment, and refuse anything else rather than drop acknowledged records. Segments wholly at or below
+// `checkLaterThrough` (the newest checkpoint covers them) are only stat'ed: the reader checks them record by
+// record, with the same errors, whenever they are read (a fallback to an older checkpoint, the ring read-back).
+import { closeSync, fdatasyncSync, ftruncateSync, openSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { JournalCorruptError } from './errors.ts';
+import { JournalCorruptError, seqGapError } from './errors.ts';
 import { decodeFrame, HEADER_BYTES } from './frame.ts';
 import { segmentFirstSeq } from './segment-files.ts';
 import type { JournalLogger } from './types.ts';
@@ -10,23 +12,34 @@ import type { JournalLogger } from './types.ts';
 export interface SegmentState {
   firstSeq: number;
   path: string;
-  /** Bytes of valid, durable records. */
+  /** Bytes of valid, durable records (of a segment the open did not check: its file's size, checked when read). */
   size: number;
 }
 
-export function recoverSegments(dir: string, logger: JournalLogger): { segments: SegmentState[]; lastSeq: number } {
+export function recoverSegments(
+  dir: string,
+  logger: JournalLogger,
+  checkLaterThrough = 0,
+): { segments: SegmentState[]; lastSeq: number; checkedBytes: number } {
   const found = readdirSync(dir)
     .map((name) => ({ name, firstSeq: segmentFirstSeq(name) }))
     .filter((entry): entry is { name: string; firstSeq: number } => entry.firstSeq !== undefined)
     .sort((a, b) => a.firstSeq - b.firstSeq);
   const segments: SegmentState[] = [];
   let nextSeq: number | undefined;
+  let checkedBytes = 0;
   for (const [index, { name, firstSeq }] of found.entries()) {
     const path = join(dir, name);
-    if (nextSeq !== undefined && firstSeq !== nextSeq) {
-      throw new JournalCorruptError(path, 0, `seq gap: segment starts at seq ${firstSeq}, expected ${nextSeq}`);
+    const following = found[index + 1]?.firstSeq;
+    // Never the last segment: only it can hold a torn tail, and its records fix lastSeq.
+    if (following !== undefined && following - 1 <= checkLaterThrough) {
+      segments.push({ firstSeq, path, size: statSync(path).size });
+      nextSeq = undefined; // the next segment's name is taken on trust until this one is read
+      continue;
     }
+    if (nextSeq !== undefined && firstSeq !== nextSeq) throw seqGapError(path, firstSeq, nextSeq);
     const data = readFileSync(path);
+    checkedBytes += data.length;
     const scan = scanSegment(data, firstSeq);
     if (scan.problem !== undefined) {
       const isLast = index === found.length - 1;
@@ -42,7 +55,7 @@ export function recoverSegments(dir: string, logger: JournalLogger): { segments:
     segments.push({ firstSeq, path, size: scan.end });
     nextSeq = scan.nextSeq;
   }
-  return { segments, lastSeq: (nextSeq ?? 1) - 1 };
+  return { segments, lastSeq: (nextSeq ?? 1) - 1, checkedBytes };
 }
 
 /** Walks records from the start; `end` is the offset after the last valid one. */

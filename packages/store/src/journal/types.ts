@@ -18,6 +18,12 @@ export interface JournalIo {
 export interface JournalOptions {
   /** Created if missing. */
   dir: string;
+  /**
+   * Segments whose records all have seq <= this are not read at open but checked, with the same errors, whenever
+   * they are read (the store passes its newest checkpoint's seq: a restart reads only what it replays). The last
+   * segment is always checked. Default 0: every record is checked at open.
+   */
+  checkLaterThrough?: number;
   /** Roll to a new segment file once the active one has reached this size; default 64 MiB. */
   segmentBytes?: number;
   logger?: JournalLogger;
@@ -38,6 +44,8 @@ export interface JournalStats {
   records: number;
   /** fsync/fdatasync calls issued, segment files and directory together. */
   fsyncs: number;
+  /** Bytes of segment files read and checked by the open (the rest are checked when read). */
+  checkedAtOpenBytes: number;
 }
 
 export interface Journal {

@@ -21,7 +21,9 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<TweetS
     const storeId = await loadOrCreateStoreId(o.dataDir, o.clock.now());
     const checkpoints = new CheckpointStore(o.checkpointsDir, storeId);
     await checkpoints.init();
-    journal = await openJournal(journalOptions(o));
+    // Recovery replays what follows the newest checkpoint; older records are checked if a fallback reads them.
+    const newest = (await checkpoints.list())[0];
+    journal = await openJournal({ ...journalOptions(o), checkLaterThrough: newest?.seq ?? 0 });
     const ring = new EventRing(o.retainEvents);
     const recovered = await recover({ checkpoints, journal, now: o.clock.now(), logger: o.logger, ring });
     return new LowdbTweetStore(storeId, o, journal, checkpoints, recovered, ring, lock);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { bumpRate, ratePerMinute, VELOCITY_HALF_LIFE_MS, type DecayedRate } from '../src/velocity.ts';
+import { bumpRate, levelOfRate, ratePerMinute, velocityLevel, VELOCITY_HALF_LIFE_MS, type DecayedRate } from '../src/velocity.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MINUTE = 60_000;
@@ -64,4 +64,42 @@ test('reading before the last event does not inflate the rate', () => {
 test('a half-life must be positive', () => {
   expect(() => bumpRate(undefined, T0, 1, 0)).toThrow(RangeError);
   expect(() => ratePerMinute(undefined, T0, -1)).toThrow(RangeError);
+});
+
+const rateArb = fc.record({ value: fc.double({ min: 1e-3, max: 1e6, noNaN: true }), at: fc.integer({ min: T0, max: T0 + 600 * MINUTE }) });
+const ratesArb = fc.array(fc.option(rateArb, { nil: undefined }), { maxLength: 4 });
+const sumPerMinute = (rates: (DecayedRate | undefined)[], now: number) => rates.reduce((sum, r) => sum + ratePerMinute(r, now), 0);
+
+test('levels order sets of rates as their summed rates order them, at any time after the rates', () => {
+  fc.assert(
+    fc.property(ratesArb, ratesArb, fc.integer({ min: 0, max: 120 * MINUTE }), (a, b, after) => {
+      const now = T0 + 600 * MINUTE + after;
+      const [ra, rb] = [sumPerMinute(a, now), sumPerMinute(b, now)];
+      const [la, lb] = [velocityLevel(a), velocityLevel(b)];
+      // summed rates that differ by more than rounding compare as their levels do
+      if (Math.abs(ra - rb) > 1e-9 * Math.max(ra, rb)) expect(Math.sign(la - lb)).toBe(Math.sign(ra - rb));
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('levelOfRate is the level at which the rates read that many events per minute', () => {
+  fc.assert(
+    fc.property(fc.array(rateArb, { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 120 * MINUTE }), (rates, after) => {
+      const now = T0 + 600 * MINUTE + after;
+      const perMinute = sumPerMinute(rates, now);
+      fc.pre(perMinute > 1e-250); // below, the sum underflows
+      expect(velocityLevel(rates) - levelOfRate(perMinute, now)).toBeCloseTo(0, 6);
+    }),
+  );
+  expect(velocityLevel([])).toBe(-Infinity);
+  expect(velocityLevel([undefined, { value: 0, at: T0 }])).toBe(-Infinity);
+});
+
+test('a level never falls when an event is added (it rises, but for one too old to move it beyond rounding)', () => {
+  fc.assert(
+    fc.property(rateArb, fc.integer({ min: T0 - 60 * MINUTE, max: T0 + 900 * MINUTE }), fc.integer({ min: 1, max: 100 }), (rate, at, n) => {
+      expect(velocityLevel([bumpRate(rate, at, n)])).toBeGreaterThanOrEqual(velocityLevel([rate]));
+    }),
+  );
 });

@@ -129,6 +129,7 @@ export interface TweetStore {
   engage(cmd: Engage): Promise<Engagement>;
   /** Throws NotFound for an unknown id. */
   getEngagement(id: string, viewerId: string | null): Promise<Engagement>;
+  /** The published tweets engaged fastest now, at most `limit` (and at most 100), fastest first. */
   topByVelocity(limit: number): Promise<VelocityEntry[]>;
 
   /** seq of the newest durable event (0 when none). */

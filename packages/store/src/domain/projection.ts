@@ -6,10 +6,10 @@ import { engagementKinds, NO_MEDIA, NO_VERSIONS, tweetRecord, type CheckpointFil
 import { firstVersion, nextContent, unedited } from './versions.ts';
 import { Timelines } from './timelines.ts';
 import { TweetIndex } from './tweet-index.ts';
+import { HOT_MIN_RATE, VelocityRanking } from './velocity-ranking.ts';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** Below this summed rate (events/minute) a tweet leaves the velocity candidates. */
-const HOT_MIN_RATE = 1e-3;
 
 export class Projection {
   /** seq of the last applied event (durable or not yet). */
@@ -26,8 +26,8 @@ export class Projection {
   #timelined = 0;
   /** author + key -> tweet, in insertion (= time) order so expired keys are pruned from the front. */
   readonly idempotency = new Map<string, { tweetId: string; at: number }>();
-  /** Tweets engaged recently: the only candidates for topByVelocity. */
-  readonly hot = new Set<string>();
+  /** Tweets engaged recently, ranked for topByVelocity. */
+  readonly ranking = new VelocityRanking((t) => t.state === 'published');
   /** Tweets with views not yet journaled. */
   readonly pendingViews = new Set<string>();
   versionCount = 0;
@@ -187,7 +187,7 @@ export class Projection {
 
   /** Makes `t` a topByVelocity candidate if it is still moving. */
   noteVelocity(t: TweetRecord, now: number): void {
-    if (this.isHot(t, now)) this.hot.add(t.id);
+    if (this.isHot(t, now)) this.ranking.add(t);
   }
 
   /** Views seen by this process: counted and bumped at once, journaled later as ViewsCounted. */
@@ -218,15 +218,14 @@ export class Projection {
     return sum;
   }
 
-  topByVelocity(limit: number, now: number): { tweetId: string; score: number }[] {
-    const found: { tweetId: string; score: number }[] = [];
-    for (const id of this.hot) {
-      const t = this.tweets.peek(id); // velocity and state: fields every tweet has
-      const score = t ? this.velocityScore(t, now) : 0;
-      if (!t || score < HOT_MIN_RATE) this.hot.delete(id);
-      else if (t.state === 'published') found.push({ tweetId: id, score });
-    }
-    return found.sort((a, b) => b.score - a.score || (a.tweetId < b.tweetId ? 1 : -1)).slice(0, Math.max(0, limit));
+  /**
+   * The published tweets moving fastest at `now`, at most `limit` (≤ RANKED); null when the ranking must scan first
+   * (ranking.scanSome: the store runs it in slices).
+   */
+  topByVelocity(limit: number, now: number): { tweetId: string; score: number }[] | null {
+    const top = this.ranking.top(limit, now)?.map((t) => ({ tweetId: t.id, score: this.velocityScore(t, now) }));
+    // ranked by level, which orders as the scores do; sorted by score too, so rounding cannot swap two in the answer
+    return top ? top.sort((a, b) => b.score - a.score || (a.tweetId < b.tweetId ? 1 : -1)) : null;
   }
 
   /** The user's id as the users map holds it: one string for all the tweets and engagements that name the user. */
@@ -253,6 +252,7 @@ export class Projection {
     if (timelined) this.timelines.remove(t);
     t.state = state;
     if (timelined) this.timelines.add(t);
+    if (state === 'published' && t.velocity !== null) this.ranking.add(t); // ranked again (it was dropped meanwhile)
     then(t);
   }
 
@@ -268,7 +268,7 @@ export class Projection {
   #bump(t: TweetRecord, kind: EngagementKind, at: number, n: number): void {
     this.#touch(t);
     (t.velocity ??= {})[kind] = bumpRate(t.velocity[kind], at, n);
-    this.hot.add(t.id);
+    this.ranking.add(t);
   }
 }
 

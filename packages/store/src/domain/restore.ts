@@ -66,7 +66,7 @@ export class ProjectionRestore {
     });
     for (const [i, t] of tweets.entries()) {
       // Velocity in the tweets file is of the tweets that were candidates when it was written: no others can be now.
-      if (t.velocity !== null) p.hot.add(t.id);
+      if (t.velocity !== null) p.ranking.add(t);
       this.#add(t, p.tweets.peekAt(columns.replyTo[i]!));
     }
   }

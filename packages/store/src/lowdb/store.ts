@@ -37,6 +37,7 @@ import type { EventRing } from '../domain/event-ring.ts';
 import type { Projection } from '../domain/projection.ts';
 import type { TweetRecord } from '../domain/records.ts';
 import { CheckpointCapture } from '../domain/snapshot.ts';
+import { RANKED } from '../domain/velocity-ranking.ts';
 import { engagementView, tweetView, userView, versionsView, visibleTo } from '../domain/views.ts';
 import { FORMAT, type CheckpointInfo, type CheckpointStore } from './checkpoints.ts';
 import { HistoryFiles } from './histories.ts';
@@ -47,6 +48,8 @@ import { recover, type Recovered } from './recovery.ts';
 
 /** Tweets added to the timelines per event-loop turn while they are built after a restart (a few ms). */
 const TIMELINES_PER_TURN = 1000;
+/** Candidates the velocity ranking's pass reads per turn of the event loop (a few ms). */
+const RANKING_SLICE = 5_000;
 
 export class LowdbTweetStore implements TweetStore {
   readonly engine = 'lowdb';
@@ -244,7 +247,15 @@ export class LowdbTweetStore implements TweetStore {
   }
 
   async topByVelocity(limit: number): Promise<VelocityEntry[]> {
-    return this.#p.topByVelocity(limit, this.o.clock.now());
+    const now = this.o.clock.now();
+    const n = Math.max(0, Math.min(Math.floor(limit), RANKED));
+    for (;;) {
+      const p = this.#p; // a rebuild may swap it between slices
+      const top = p.topByVelocity(n, now);
+      if (top) return top;
+      // a pass over every tweet engaged lately, in slices with a turn of the event loop between them
+      while (!p.ranking.scanSome(RANKING_SLICE, now)) await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   // --- events -----------------------------------------------------------------------------------------------------

@@ -1,0 +1,126 @@
+// The tweets by engagement velocity, for topByVelocity without a pass over every tweet engaged lately.
+//
+// A tweet's velocity level (core's velocityLevel) does not change with time, only when it is engaged (it then rises):
+// decay shrinks every tweet's rate by the same factor. So the RANKED highest levels, once found, stay the highest
+// until a tweet is engaged, and then only that tweet can move into them. A query merges the tweets engaged since the
+// last one into the ranking; a full pass over the candidates (a scan) is needed only at first, when so many ranked
+// tweets stopped being published that the ranking runs out, or when the candidates have doubled since the last scan
+// (it drops the cold ones).
+// The store runs a scan in slices between event-loop turns: at 100k engaged tweets a pass takes ~30 ms.
+import { addToLevel, levelOfRate } from '@tweetstore/core';
+import { engagementKinds, type TweetRecord } from './records.ts';
+
+/** How many of the highest levels are kept ranked: topByVelocity answers up to this many. */
+export const RANKED = 100;
+/** Below this many events per minute a tweet is no longer a candidate. */
+export const HOT_MIN_RATE = 1e-3;
+
+interface Ranked {
+  t: TweetRecord;
+  level: number;
+}
+
+const byLevel = (a: Ranked, b: Ranked) => b.level - a.level || (a.t.id < b.t.id ? 1 : -1);
+
+export function levelOf(t: TweetRecord): number {
+  const v = t.velocity;
+  if (v === null) return -Infinity;
+  let level = -Infinity;
+  for (const kind of engagementKinds) level = addToLevel(level, v[kind]);
+  return level;
+}
+
+export class VelocityRanking {
+  /** `eligible`: whether a tweet may be ranked now (published); one that becomes eligible again is add()ed anew. */
+  constructor(private readonly eligible: (t: TweetRecord) => boolean) {}
+
+  /** Tweets engaged lately (some may have gone cold since; a scan drops those). */
+  readonly #candidates = new Set<TweetRecord>();
+  /** The RANKED highest levels among the candidates, highest first; null until a scan has found them. */
+  #top: Ranked[] | null = null;
+  /** Engaged since the last merge: their levels rose. */
+  readonly #engaged = new Set<TweetRecord>();
+  #scan: { next: Iterator<TweetRecord>; found: Ranked[]; floor: number } | null = null;
+  #candidatesAtScan = 0;
+
+  get candidates(): number {
+    return this.#candidates.size;
+  }
+
+  /** A tweet with velocity: restored, just engaged, or eligible again. */
+  add(t: TweetRecord): void {
+    this.#candidates.add(t);
+    // before the first scan there is nothing to merge into: the scan reads every candidate
+    if (this.#top !== null || this.#scan !== null) this.#engaged.add(t);
+  }
+
+  /** Whether top() needs a scan first (see scanSome). */
+  needsScan(): boolean {
+    return this.#top === null || this.#candidates.size > 2 * this.#candidatesAtScan + 1_000;
+  }
+
+  /**
+   * Goes on with the scan over `budget` more candidates, dropping those colder than HOT_MIN_RATE at `now`; true once
+   * it is done. The tweets engaged meanwhile are merged by the next top().
+   */
+  scanSome(budget: number, now: number): boolean {
+    if (!this.#scan) {
+      this.#engaged.clear(); // the scan reads every candidate's level as it is now; later rises are noted again
+      this.#scan = { next: this.#candidates.values(), found: [], floor: levelOfRate(HOT_MIN_RATE, now) };
+    }
+    const scan = this.#scan;
+    for (let i = 0; i < budget; i++) {
+      const step = scan.next.next();
+      if (step.done) {
+        this.#top = scan.found.sort(byLevel).slice(0, RANKED);
+        this.#candidatesAtScan = this.#candidates.size;
+        this.#scan = null;
+        return true;
+      }
+      const t = step.value;
+      const level = levelOf(t);
+      if (level < scan.floor) this.#candidates.delete(t);
+      else if (this.eligible(t)) {
+        scan.found.push({ t, level });
+        // keep the pass's memory small: cut back to the highest RANKED now and then
+        if (scan.found.length >= 4 * RANKED) scan.found = scan.found.sort(byLevel).slice(0, RANKED);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The highest-ranked eligible tweets still hot at `now`, at most `limit` (≤ RANKED), highest first; null when a
+   * scan is needed first (the ranking cannot tell which candidate comes next).
+   */
+  top(limit: number, now: number): TweetRecord[] | null {
+    if (limit > RANKED) throw new RangeError(`at most ${RANKED} tweets are ranked, asked for ${limit}`);
+    if (limit <= 0) return [];
+    if (this.#top === null || this.#scan !== null || this.needsScan()) return null;
+    if (this.#engaged.size > 0) this.#merge();
+    const floor = levelOfRate(HOT_MIN_RATE, now);
+    const found: TweetRecord[] = [];
+    for (const { t, level } of this.#top) {
+      if (level < floor) return found; // the rest, ranked or not, are colder still
+      if (this.eligible(t) && found.push(t) === limit) return found;
+    }
+    // every candidate is ranked, or the next one down is unknown: only a scan can tell
+    return this.#top.length < RANKED ? found : null;
+  }
+
+  #merge(): void {
+    const top = this.#top!;
+    const lowest = top.length < RANKED ? -Infinity : top.at(-1)!.level;
+    const risen = new Map<TweetRecord, number>();
+    for (const t of this.#engaged) {
+      if (!this.eligible(t)) continue;
+      const level = levelOf(t);
+      if (level >= lowest) risen.set(t, level);
+    }
+    this.#engaged.clear();
+    if (risen.size === 0) return;
+    const merged = top.filter((r) => !risen.has(r.t));
+    for (const [t, level] of risen) merged.push({ t, level });
+    this.#top = merged.sort(byLevel).slice(0, RANKED);
+  }
+}

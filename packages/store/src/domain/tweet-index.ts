@@ -80,6 +80,13 @@ export class TweetIndex {
     this.#read = read;
   }
 
+  /** The details file the tweet's fields are still in (not read yet), or undefined. */
+  pendingFor(id: string): CheckpointFileRef | undefined {
+    if (this.#pending.size === 0) return undefined;
+    const t = this.peek(id);
+    return t && this.#pending.get(t.ordinal - (t.ordinal % this.#rows));
+  }
+
   /** A details file not read yet (the oldest), or undefined. */
   nextPending(): CheckpointFileRef | undefined {
     return this.#pending.values().next().value;

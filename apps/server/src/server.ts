@@ -3,11 +3,11 @@ import http from 'node:http';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { appRouter, createContext, createLoginLimiter, createTelemetry, type ApiDeps } from '@tweetstore/api';
+import { appRouter, createContext, createLoginLimiter, createTelemetry, encodeMessage, type ApiDeps } from '@tweetstore/api';
 import { systemClock, type Clock } from '@tweetstore/core';
 import { openLowdbStore, type TweetStore } from '@tweetstore/store';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { applyWSSHandler, jsonEncoder } from '@trpc/server/adapters/ws';
 import type { Logger } from 'pino';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
@@ -122,6 +122,8 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
   const wsHandler = applyWSSHandler({
     wss,
     router: appRouter,
+    // JSON as tRPC's default encoder writes it, but an event's text is made once for all its subscribers
+    experimental_encoder: { encode: encodeMessage, decode: jsonEncoder.decode },
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
     createContext: ({ req, info }) => {
       const fromParams = info.connectionParams?.token;

@@ -5,3 +5,5 @@ export { createTelemetry, type Stats, type Telemetry, type ProcedureStats, type 
 export { eventId, parseEventId } from './streams.ts';
 export type { TweetChange, EngagementChange, TweetChangeType } from './routers/tweet.ts';
 export { hashSessionToken } from './auth/sessions.ts';
+
+export { encodeMessage } from './wire.ts';

@@ -9,6 +9,7 @@
 // superjson.serialize on generated values). Any other value (Map, Set, bigint, NaN, -0, class instances, cycles,
 // ...) falls back to superjson itself, so the output is always exactly superjson's. Clients deserialise with
 // superjson as before; inputs are still parsed by superjson.
+import { randomUUID } from 'node:crypto';
 import superjson from 'superjson';
 
 type Annotations = string[] | { [path: string]: unknown } | undefined;
@@ -141,12 +142,21 @@ export interface SuperJSONResult {
   meta?: { values?: unknown; referentialEqualities?: unknown; v: 1 };
 }
 
-/** Outputs promised never to change, with their serialisation once made (see immutableOutput). */
-const immutable = new WeakMap<object, SuperJSONResult | null>();
+/** Outputs promised never to change, with their serialisations once made (see immutableOutput). */
+const immutable = new WeakMap<object, Written | null>();
+
+interface Written {
+  /** the value's own serialisation */
+  alone?: SuperJSONResult;
+  /** its serialisation as the `data` of a tracked envelope `{ id, data }`, whatever the (string) id */
+  tracked?: SuperJSONResult;
+  /** the JSON text of `tracked` after its id */
+  trackedTail?: string;
+}
 
 /**
  * Marks `value` as never to be changed again, so serializeOutput writes it once however many times it is sent
- * (an event delivered to a thousand subscribers). Returns `value`.
+ * (an event delivered to a thousand subscribers), and encodeMessage writes its JSON text once. Returns `value`.
  */
 export function immutableOutput<T extends object>(value: T): T {
   if (!immutable.has(value)) immutable.set(value, null);
@@ -154,12 +164,76 @@ export function immutableOutput<T extends object>(value: T): T {
 }
 
 export function serializeOutput(value: unknown): SuperJSONResult {
-  if (typeof value === 'object' && value !== null && immutable.has(value)) {
-    let result = immutable.get(value);
-    if (!result) immutable.set(value, (result = serialize(value)));
-    return result;
+  if (typeof value !== 'object' || value === null) return serialize(value);
+  if (immutable.has(value)) {
+    let written = immutable.get(value);
+    if (!written) immutable.set(value, (written = {}));
+    return (written.alone ??= serialize(value));
   }
-  return serialize(value);
+  const data = trackedData(value);
+  return data ? serializeTracked(value as { id: string; data: object }, data) : serialize(value);
+}
+
+/**
+ * A subscription's tracked item reaches the transformer as `{ id, data }` (tRPC's envelope, made afresh for each
+ * subscriber): the immutable `data` in it, or undefined for anything else.
+ */
+function trackedData(value: object): Written | undefined {
+  if (Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  const { id, data } = value as { id?: unknown; data?: unknown };
+  if (typeof id !== 'string' || typeof data !== 'object' || data === null || !immutable.has(data)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.length !== 2 || keys[0] !== 'id' || keys[1] !== 'data') return undefined;
+  let written = immutable.get(data);
+  if (!written) immutable.set(data, (written = {}));
+  return written;
+}
+
+/**
+ * `{ id, data }` with `data` written once: superjson writes a string as itself and annotates nothing at `id`, and
+ * nothing in `data` can be shared with a string, so for every id the output is `{ json: { id, data: J }, meta: M }`
+ * with the same J and M. The first subscriber's walk finds them; the others reuse them, and encodeMessage their text.
+ */
+function serializeTracked(value: { id: string; data: object }, written: Written): SuperJSONResult {
+  const first = (written.tracked ??= serialize(value));
+  const result: SuperJSONResult = { json: { id: value.id, data: (first.json as { data: unknown }).data } };
+  if (first.meta) result.meta = first.meta;
+  trackedResults.set(result, written);
+  return result;
+}
+
+/** serializeTracked's results (one per subscriber and event), to the value whose text they share. */
+const trackedResults = new WeakMap<object, Written>();
+/** Stands for a result while the message around it is stringified; unguessable, so no input can hold it. */
+const MARK = `tweetstore-splice-${randomUUID()}`;
+const QUOTED_MARK = JSON.stringify(MARK);
+
+/**
+ * The WebSocket adapter's encoder: `JSON.stringify(message)`, exactly, but the JSON text of an event delivered to
+ * many subscribers is made once. The message around it (its JSON-RPC id, the event id) is stringified with the
+ * event's result replaced by a mark, which is then replaced by the result's text: its own id and the shared rest.
+ */
+export function encodeMessage(message: unknown): string {
+  // only a subscription's tracked item (serializeTracked's output) is spliced, always at this path
+  const result = (message as { result?: { data?: unknown } } | null)?.result;
+  const data = result?.data;
+  const written = typeof data === 'object' && data !== null ? trackedResults.get(data) : undefined;
+  if (!written) return JSON.stringify(message);
+  let text: string;
+  // `result` is tRPC's copy for this message alone: lending its slot to the mark changes nothing else
+  result!.data = MARK;
+  try {
+    text = JSON.stringify(message);
+  } finally {
+    result!.data = data;
+  }
+  const at = text.indexOf(QUOTED_MARK);
+  if (at < 0) return JSON.stringify(message); // a toJSON somewhere around it left the mark out
+  const { json, meta } = written.tracked!;
+  // the result's key order is serializeTracked's: json { id, data }, then meta
+  written.trackedTail ??= `,"data":${JSON.stringify((json as { data: unknown }).data)}}${meta ? `,"meta":${JSON.stringify(meta)}` : ''}}`;
+  const id = (data as { json: { id: string } }).json.id;
+  return `${text.slice(0, at)}{"json":{"id":${JSON.stringify(id)}${written.trackedTail}${text.slice(at + QUOTED_MARK.length)}`;
 }
 
 function serialize(value: unknown): SuperJSONResult {

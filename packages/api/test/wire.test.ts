@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
-import { immutableOutput, serializeOutput } from '../src/wire.ts';
+import { encodeMessage, immutableOutput, serializeOutput } from '../src/wire.ts';
 import { openTestApi } from './setup.ts';
 
 /** Both serialisations as JSON text (or the error each throws). */
@@ -125,5 +125,64 @@ describe('immutableOutput', () => {
     // an unmarked value is written afresh each time
     const plain = { at: new Date(4) };
     expect(serializeOutput(plain)).not.toBe(serializeOutput(plain));
+  });
+});
+
+/** A subscription's message as tRPC's WebSocket adapter builds it, through our transformer. */
+function wsMessage(rpcId: unknown, eventId: string, data: unknown) {
+  return { id: rpcId, jsonrpc: '2.0', result: { type: 'data', data: serializeOutput({ id: eventId, data }), id: eventId } };
+}
+
+describe('a tracked subscription item', () => {
+  const change = () =>
+    immutableOutput({ type: 'created', tweet: { id: 'x', author: { id: 'u', at: new Date(1) }, createdAt: new Date(3), editedAt: null, text: 'a "quoted" 🎉\n' } });
+
+  it('is serialised as superjson would, for every subscriber, with the walk made once', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string(), { minLength: 1, maxLength: 5 }), shaped.node, (ids, extra) => {
+        const value = immutableOutput({ ...change(), extra });
+        const refused = both({ id: ids[0], data: value });
+        if (refused[1].startsWith('throws')) return void expect(refused[0]).toBe(refused[1]); // superjson refuses __proto__
+        const outputs = ids.map((id) => serializeOutput({ id, data: value }));
+        for (const [i, id] of ids.entries()) expect(JSON.stringify(outputs[i])).toBe(JSON.stringify(superjson.serialize({ id, data: value })));
+        // the shared part is one object for all of them
+        for (const out of outputs) expect((out.json as { data: unknown }).data).toBe((outputs[0]!.json as { data: unknown }).data);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('is not taken for an envelope of any other shape, or with data not marked immutable', () => {
+    const value = change();
+    const cases = [{ id: 'e', data: { ...value } }, { data: value, id: 'e' }, { id: 1, data: value }, { id: 'e', data: value, more: value }];
+    for (const envelope of cases) expect(JSON.stringify(serializeOutput(envelope))).toBe(JSON.stringify(superjson.serialize(envelope)));
+  });
+});
+
+describe('encodeMessage', () => {
+  it("writes exactly JSON.stringify's text, whatever the JSON-RPC id a client chose", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.constant(undefined)), fc.string(), shaped.node, (rpcId, eventId, extra) => {
+        const value = immutableOutput({ type: 'created', tweet: { at: new Date(2), extra } });
+        fc.pre(!both({ id: eventId, data: value })[1].startsWith('throws')); // superjson refuses __proto__
+        for (let i = 0; i < 3; i++) {
+          const message = wsMessage(rpcId, eventId, value);
+          expect(encodeMessage(message)).toBe(JSON.stringify(message));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes every other message as JSON.stringify does', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        fc.pre(!both(value)[1].startsWith('throws')); // superjson refuses __proto__
+        const message = { id: 1, jsonrpc: '2.0', result: { type: 'data', data: serializeOutput(value) } };
+        expect(encodeMessage(message)).toBe(JSON.stringify(message));
+        expect(encodeMessage(value)).toBe(JSON.stringify(value));
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -88,6 +88,26 @@ describe('version history round-trips exactly', () => {
     );
   });
 
+  test('rewrites (long differing middles, replaced whole without the diff search) round-trip, ends kept, pairs unsplit', () => {
+    const astral = fc.string({ unit: fc.constantFrom('😀', '😃', 'a', 'b', ' ', '日', '👨‍👩‍👧'), minLength: 0, maxLength: 20 });
+    fc.assert(
+      fc.property(astral, text(200), text(200), astral, (start, middleA, middleB, end) => {
+        const [a, b] = [start + middleA + end, start + middleB + end];
+        const delta = encodeDelta(a, b);
+        expect(delta.isWellFormed()).toBe(true);
+        expect(survivesUtf8(delta)).toBe(true);
+        expect(applyDelta(a, delta)).toBe(b);
+      }),
+      { numRuns: 1000 },
+    );
+    // a rewrite: one replacement between the common start (kept) and the common end (implied), even where the diff
+    // search would have kept a run inside the middle (" in the middle, kept by a diff ")
+    const a = `Shipping ${'A'.repeat(40)} in the middle, kept by a diff ${'B'.repeat(40)}! #release`;
+    const b = `Shipping ${'C'.repeat(40)} in the middle, kept by a diff ${'D'.repeat(40)}! #release`;
+    const middle = b.slice(9, b.length - 10);
+    expect(encodeDelta(a, b)).toBe(`${encodeDelta(a, b).split('=')[0]}=9-${middle.length.toString(36)}+${middle.length.toString(36)}:${middle}`);
+  });
+
   test('texts of emoji that share surrogate halves (where UTF-16 diffs split pairs) round-trip', () => {
     const emoji = fc.string({ unit: fc.constantFrom('😀', '😃', '🙂', '🇺', '🇸', '👨‍👩‍👧', '👍🏽', 'a'), maxLength: 12 });
     fc.assert(

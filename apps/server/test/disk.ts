@@ -15,7 +15,11 @@ export interface MountedDisk {
 }
 
 export interface Ext4Disk extends MountedDisk {
-  /** Raises an ext4 error: the kernel remounts the file system read-only, open files included, as on a failing disk. */
+  /**
+   * Raises an ext4 error: the kernel turns the file system read-only, open files included, as on a failing disk. An
+   * fdatasync in flight at that moment may report success for an append that never reaches the image (on 6.18:
+   * storage-failure.test.ts says why); one that returned before it is on the image.
+   */
   turnReadOnly(): void;
   /** Unmounts and mounts the image again, read-write (after turnReadOnly: what a reboot would find on the disk). */
   remount(): void;

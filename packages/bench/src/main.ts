@@ -17,7 +17,7 @@ import { Generator } from './generator.ts';
 import type { GenSpec } from './loadgen/main.ts';
 import type { LoadResult } from './loadgen/stats.ts';
 import type { BenchUser, Workload } from './loadgen/workload.ts';
-import { killAll, rssOf, spawnHelper, startServer, type ServerChild } from './proc.ts';
+import { cpuMsOf, killAll, rssOf, spawnHelper, startServer, type ServerChild } from './proc.ts';
 import { checks, fmtSize, highestHolding, table, type RowResult } from './report.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -369,6 +369,7 @@ function tweetstoreStage(size: number): Stage {
         TWEETSTORE_MAX_EDITS: '0',
       });
       note.startToListeningMs = Math.round(server.startMs);
+      reportWarnings(server, note, 'at start');
       if (size > 0) startMsAt.set(size, server.startMs);
       log(`      tweetstore up in ${(server.startMs / 1000).toFixed(1)} s; registering ${BENCH_USERS} bench users through auth.register`);
       const setupStart = performance.now();
@@ -412,6 +413,7 @@ function tweetstoreStage(size: number): Stage {
       client = null;
       const stats = await ctx.server.probeRead();
       if (stats) stageNotes.at(-1)!.finalRssBytes = stats.rssBytes;
+      reportWarnings(ctx.server, stageNotes.at(-1)!, 'while measured');
       await ctx.server.stop();
       await rm(dataDir(), { recursive: true, force: true });
     },
@@ -440,11 +442,14 @@ function genSpec(row: RowPlan, ctx: StageCtx, ms: number, seed: number): GenSpec
 interface Window {
   loopMaxMs: number | null;
   rssMaxBytes: number | null;
+  /** the server's CPU time (user + system) over the window */
+  cpuMs: number | null;
 }
 
 /** Runs `work` as a measured window: the server's largest event-loop delay (probe) and its largest RSS. */
 async function measured<T>(server: ServerChild, work: () => Promise<T>): Promise<{ value: T } & Window> {
   await server.probeReset();
+  const cpuBefore = cpuMsOf(server.pid);
   let rssMax = rssOf(server.pid) ?? 0;
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssOf(server.pid) ?? 0)), 250);
   let value: T;
@@ -453,9 +458,11 @@ async function measured<T>(server: ServerChild, work: () => Promise<T>): Promise
   } finally {
     clearInterval(sampler);
   }
+  const cpuAfter = cpuMsOf(server.pid);
   const probe = await server.probeRead();
   rssMax = Math.max(rssMax, rssOf(server.pid) ?? 0, probe?.rssBytes ?? 0);
-  return { value, loopMaxMs: probe ? probe.maxMs : null, rssMaxBytes: rssMax || null };
+  const cpuMs = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
+  return { value, loopMaxMs: probe ? probe.maxMs : null, rssMaxBytes: rssMax || null, cpuMs };
 }
 
 function rowResult(n: number, row: RowPlan, load: LoadShape, stored: number | null, r: LoadResult, w: Window): RowResult {
@@ -476,6 +483,7 @@ function rowResult(n: number, row: RowPlan, load: LoadShape, stored: number | nu
     errorSamples: r.errorSamples,
     loopMaxMs: w.loopMaxMs,
     rssMaxBytes: w.rssMaxBytes,
+    serverCpuUsPerOp: w.cpuMs !== null && r.ok > 0 ? Math.round((w.cpuMs * 1000) / r.ok) : null,
     ratio: null,
     durationMs: r.durationMs,
     ...(r.scheduled !== undefined ? { scheduled: r.scheduled, sendLagMaxMs: r.sendLagMaxMs } : {}),
@@ -485,8 +493,31 @@ function rowResult(n: number, row: RowPlan, load: LoadShape, stored: number | nu
 function logResult(r: RowResult, what: string) {
   if (process.stderr.isTTY) process.stderr.write('\x1b[2K');
   log(
-    `  [${String(r.n).padStart(2)}] ${what}: ${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.errors} errors, loop max ${r.loopMaxMs === null ? '?' : r.loopMaxMs.toFixed(0)} ms${r.errorSamples.length ? `  (${r.errorSamples[0]!.slice(0, 120)})` : ''}`,
+    `  [${String(r.n).padStart(2)}] ${what}: ${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.errors} errors, loop max ${r.loopMaxMs === null ? '?' : r.loopMaxMs.toFixed(0)} ms, server CPU ${r.serverCpuUsPerOp ?? '?'} µs/op${r.errorSamples.length ? `  (${r.errorSamples[0]!.slice(0, 120)})` : ''}`,
   );
+}
+
+/**
+ * The server's log lines at warn and above (it runs with LOG_LEVEL=warn), shown and kept in the stage's note: a
+ * checkpoint set aside at start once made a 1M restart replay the whole journal, and nobody saw the line.
+ */
+function reportWarnings(server: ServerChild, note: Record<string, unknown>, when: string): void {
+  const seen = (note.serverWarnings as string[] | undefined) ?? [];
+  const lines = server
+    .output()
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        const entry = JSON.parse(line) as { level?: number; msg?: string };
+        return typeof entry.level === 'number' && entry.level >= 40 ? [`${entry.level >= 50 ? 'error' : 'warn'}: ${entry.msg ?? line}`] : [];
+      } catch {
+        return [];
+      }
+    });
+  // the output kept is its last 20 kB: lines seen before are known by their text
+  const fresh = lines.filter((line) => !seen.includes(line));
+  for (const line of fresh) log(`      server ${when}: ${line.slice(0, 300)}`);
+  if (fresh.length > 0) note.serverWarnings = [...seen, ...fresh];
 }
 
 /** Roughly how long a row takes (a fan-out row: subscriptions, warm-up and about four steps). */

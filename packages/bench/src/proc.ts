@@ -115,6 +115,18 @@ export function rssOf(pid: number): number | null {
   }
 }
 
+/** CPU time (user + system) the process has used so far, in ms; null once it is gone. */
+export function cpuMsOf(pid: number): number | null {
+  try {
+    // fields after the parenthesised command name: state is field 3, utime 14, stime 15 (clock ticks, 100 a second)
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 /** Spawn a plain helper child (load generator, fixture loader) with an IPC channel; `nodeArgs` go before the script. */
 export function spawnHelper(script: string, env: Record<string, string> = {}, nodeArgs: string[] = []): ChildProcess {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {

@@ -24,6 +24,9 @@ export interface RowResult {
   loopMaxMs: number | null;
   /** the server's largest RSS during the window (/proc/<pid>/status VmRSS, sampled every 250 ms) */
   rssMaxBytes: number | null;
+  /** the server's CPU time (user + system, /proc/<pid>/stat) in the window per op (fan-out: per delivery), µs;
+   * unlike ops/s, it hardly moves when other processes share the cores */
+  serverCpuUsPerOp: number | null;
   /** ops/s divided by the no-op tRPC mutation's ops/s over the same transport in this run */
   ratio: number | null;
   durationMs: number;

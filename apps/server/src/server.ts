@@ -125,11 +125,12 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     // JSON as tRPC's default encoder writes it, but an event's text is made once for all its subscribers
     experimental_encoder: { encode: encodeMessage, decode: jsonEncoder.decode },
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
-    createContext: ({ req, info }) => {
+    createContext: ({ req, res, info }) => {
       const fromParams = info.connectionParams?.token;
       return createContext(deps, {
         token: typeof fromParams === 'string' && fromParams ? fromParams : requestToken(req),
         clientAddress: req.socket.remoteAddress ?? null,
+        socket: res,
       });
     },
     onError,

@@ -3,6 +3,7 @@ import type { Clock, User } from '@tweetstore/core';
 import type { TweetStore } from '@tweetstore/store';
 import type { LoginLimiter } from './auth/limits.ts';
 import type { Telemetry } from './telemetry.ts';
+import type { WireSocket } from './wire.ts';
 
 export interface ApiConfig {
   /** How long a session token stays valid. */
@@ -36,16 +37,19 @@ export interface Context extends ApiDeps {
   cookies: SessionCookieWriter | null;
   /** The client's network address (for rate limits), when the transport knows it. */
   clientAddress: string | null;
+  /** The WebSocket the connection is served on (subscriptions write their events to it: DirectLane); else null. */
+  socket: WireSocket | null;
 }
 
 export interface RequestInfo {
   token?: string | null;
   cookies?: SessionCookieWriter | null;
   clientAddress?: string | null;
+  socket?: WireSocket | null;
 }
 
 export function createContext(deps: ApiDeps, request: RequestInfo = {}): Context {
-  return { ...deps, token: request.token ?? null, cookies: request.cookies ?? null, clientAddress: request.clientAddress ?? null };
+  return { ...deps, token: request.token ?? null, cookies: request.cookies ?? null, clientAddress: request.clientAddress ?? null, socket: request.socket ?? null };
 }
 
 export interface AuthedContext extends Context {

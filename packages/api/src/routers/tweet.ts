@@ -17,7 +17,7 @@ import { resolveSession } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { durableEvents, eventId } from '../streams.ts';
-import { immutableOutput } from '../wire.ts';
+import { claimLane, immutableOutput } from '../wire.ts';
 import {
   authedProcedure,
   ownTweetProcedure,
@@ -177,6 +177,7 @@ export const tweetRouter = router({
   ),
 
   onChange: publicProcedure.input(onChangeInput).subscription(async function* ({ ctx, input, signal }) {
+    const lane = claimLane(ctx.socket, signal); // first, before any await: see DirectLane
     const from = input.lastEventId ?? startingNow(ctx);
     const viewerId = await viewerOf(ctx);
     const done = ctx.telemetry.openSubscription();
@@ -187,7 +188,9 @@ export const tweetRouter = router({
           continue;
         }
         const change = await changeFor(ctx, item.event, viewerId, input.authorId);
-        if (change) yield tracked(eventId(ctx.store.storeId, item.event.seq), change as TweetChange);
+        if (!change) continue;
+        const id = eventId(ctx.store.storeId, item.event.seq);
+        if (!lane?.send(id, change)) yield tracked(id, change as TweetChange);
       }
     } finally {
       done();
@@ -195,6 +198,7 @@ export const tweetRouter = router({
   }),
 
   onEngagement: publicProcedure.input(onEngagementInput).subscription(async function* ({ ctx, input, signal }) {
+    const lane = claimLane(ctx.socket, signal); // first, before any await: see DirectLane
     const from = input.lastEventId ?? startingNow(ctx);
     const viewerId = await viewerOf(ctx);
     const ids = new Set(input.ids);
@@ -208,7 +212,9 @@ export const tweetRouter = router({
         const target = await engagementTarget(ctx, item.event);
         if (!target || !ids.has(target)) continue;
         const engagement = await ctx.store.getEngagement(target, viewerId);
-        yield tracked(eventId(ctx.store.storeId, item.event.seq), { type: 'engagement', id: target, engagement } as EngagementChange);
+        const id = eventId(ctx.store.storeId, item.event.seq);
+        const change: EngagementChange = { type: 'engagement', id: target, engagement };
+        if (!lane?.send(id, change)) yield tracked(id, change);
       }
     } finally {
       done();

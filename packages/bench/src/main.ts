@@ -84,6 +84,8 @@ const SIZES = quick ? [0, 100_000] : [0, 100_000, 1_000_000];
 /** The size the issue's ratio targets and the open-loop rows use. */
 const REF_SIZE = 100_000;
 const BIG_SIZE = quick ? null : 1_000_000;
+/** Edits seeded into a fixture: two per tweet at the big size (issue 4: "1M tweets and 2M edits"), else none. */
+const editsFor = (size: number) => (size === BIG_SIZE ? 2 * size : 0);
 const BASELINE_SIZES = SIZES.filter((s) => s > 0);
 const LOAD = {
   httpConnections: 64,
@@ -262,12 +264,13 @@ interface SeedDone {
   via: string;
 }
 
-function runSeeder(dir: string, tweets: number): Promise<SeedDone> {
+function runSeeder(dir: string, tweets: number, edits: number): Promise<SeedDone> {
   const child: ChildProcess = spawnHelper(
     here('./seed.ts'),
     {
       BENCH_SEED_DIR: dir,
       BENCH_SEED_TWEETS: String(tweets),
+      BENCH_SEED_EDITS: String(edits),
       BENCH_SEED: String(SEED),
       ...(seeder === 'loader' ? { BENCH_SEEDER: 'loader' } : {}),
     },
@@ -278,7 +281,7 @@ function runSeeder(dir: string, tweets: number): Promise<SeedDone> {
     let result: SeedDone | null = null;
     child.on('message', (raw: unknown) => {
       const m = raw as { type: string; done?: number; total?: number; phase?: string; message?: string } & SeedDone;
-      if (m.type === 'progress') log(`      seeding ${fmtSize(tweets)} tweets: ${m.phase ? `${m.phase} ` : ''}${m.done?.toLocaleString('en-US')} / ${m.total?.toLocaleString('en-US')}`);
+      if (m.type === 'progress') log(`      seeding ${fixtureLabel(tweets, edits)}: ${m.phase ? `${m.phase} ` : ''}${m.done?.toLocaleString('en-US')} / ${m.total?.toLocaleString('en-US')}`);
       else if (m.type === 'done') result = m;
       else if (m.type === 'error') reject(new Error(`seeding failed: ${m.message}`));
     });
@@ -286,28 +289,30 @@ function runSeeder(dir: string, tweets: number): Promise<SeedDone> {
   });
 }
 
-/** A data folder holding `size` seeded tweets: from the cache when the store/core sources are unchanged. */
+const fixtureLabel = (tweets: number, edits: number) => `${fmtSize(tweets)} tweets${edits ? ` and ${fmtSize(edits)} edits` : ''}`;
+
+/** A data folder holding `size` seeded tweets (and editsFor(size) edits): from the cache when the store/core sources are unchanged. */
 async function fixture(size: number, into: string): Promise<{ sampleIds: string[]; seedMs: number | null; via: string; cached: boolean }> {
   if (!useCache) {
-    const done = await runSeeder(into, size);
+    const done = await runSeeder(into, size, editsFor(size));
     return { sampleIds: done.sampleIds, seedMs: done.ms, via: done.via, cached: false };
   }
   const cacheRoot = path.join(os.tmpdir(), 'tweetstore-bench-cache');
   await mkdir(cacheRoot, { recursive: true });
-  const key = `ts-${size}-${seeder}-${SEED}-${await sourceHash()}`;
+  const key = `ts-${size}-e${editsFor(size)}-${seeder}-${SEED}-${await sourceHash()}`;
   const dir = path.join(cacheRoot, key);
   let info: { sampleIds: string[]; seedMs: number; via: string } | null = null;
   let cached = true;
   if (existsSync(path.join(dir, 'bench-fixture.json'))) {
     info = JSON.parse(await readFile(path.join(dir, 'bench-fixture.json'), 'utf8')) as { sampleIds: string[]; seedMs: number; via: string };
-    log(`      fixture: ${fmtSize(size)} tweets from the cache (${dir})`);
+    log(`      fixture: ${fixtureLabel(size, editsFor(size))} from the cache (${dir})`);
   } else {
     cached = false;
     for (const old of await readdir(cacheRoot)) if (old.startsWith(`ts-${size}-`)) await rm(path.join(cacheRoot, old), { recursive: true, force: true });
     const building = `${dir}.tmp-${process.pid}`;
     tempDirsOutsideRoot.add(building);
-    log(`      fixture: seeding ${fmtSize(size)} tweets (cached afterwards in ${cacheRoot}; --no-cache to always seed)`);
-    const done = await runSeeder(building, size);
+    log(`      fixture: seeding ${fixtureLabel(size, editsFor(size))} (cached afterwards in ${cacheRoot}; --no-cache to always seed)`);
+    const done = await runSeeder(building, size, editsFor(size));
     info = { sampleIds: done.sampleIds, seedMs: done.ms, via: done.via };
     await writeFile(path.join(building, 'bench-fixture.json'), JSON.stringify(info));
     await rename(building, dir);
@@ -688,7 +693,7 @@ async function main() {
     const noop = results.find((x) => x.target === 'noop-trpc' && x.transport === r.transport);
     r.ratio = noop && noop.opsPerSec > 0 ? r.opsPerSec / noop.opsPerSec : null;
   }
-  const targetChecks = checks(results, REF_SIZE, BIG_SIZE, startMsAt);
+  const targetChecks = checks(results, REF_SIZE, BIG_SIZE === null ? null : { size: BIG_SIZE, edits: editsFor(BIG_SIZE) }, startMsAt);
   const finished = new Date();
   const command = commandLine();
   const header = [

@@ -1,5 +1,6 @@
 // Fixture loader, run as its own process by the orchestrator while no server holds the data folder: adds
-// `BENCH_SEED_TWEETS` tweets to the store in `BENCH_SEED_DIR`, then closes it (which writes a checkpoint).
+// `BENCH_SEED_TWEETS` tweets (and `BENCH_SEED_EDITS` edits) to the store in `BENCH_SEED_DIR`, then closes it (which
+// writes a checkpoint).
 // Uses @tweetstore/store's seedStore, then reads a spread sample of tweet ids for the workloads; BENCH_SEEDER=loader
 // uses a small loader on the store port instead: seed users registered directly (a fixed password hash; they never
 // sign in), and createTweet with many calls in flight so the journal's group commit batches them.
@@ -17,6 +18,7 @@ type SeedStore = (
 
 const dataDir = process.env.BENCH_SEED_DIR!;
 const total = Number(process.env.BENCH_SEED_TWEETS ?? 0);
+const edits = Number(process.env.BENCH_SEED_EDITS ?? 0);
 const seed = Number(process.env.BENCH_SEED ?? 1);
 const SAMPLE = 20_000;
 
@@ -91,7 +93,7 @@ try {
     if (typeof seedStore === 'function') {
       via = '@tweetstore/store seedStore';
       let last = 0;
-      await seedStore(store, { tweets: total, edits: 0, users: 1000, seed }, (done, all, phase) => {
+      await seedStore(store, { tweets: total, edits, users: 1000, seed }, (done, all, phase) => {
         if (done - last >= 10_000 || done === all) {
           last = done;
           send({ type: 'progress', done, total: all, phase });
@@ -99,6 +101,7 @@ try {
       });
       sampleIds = await spreadSample(store);
     } else {
+      if (edits > 0) throw new Error(`the bench's own loader seeds no edits (${edits} asked): use @tweetstore/store's seedStore`);
       sampleIds = await fallback(store);
     }
   }

@@ -9,7 +9,6 @@ import { TweetIndex } from './tweet-index.ts';
 import { HOT_MIN_RATE, VelocityRanking } from './velocity-ranking.ts';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-/** Below this summed rate (events/minute) a tweet leaves the velocity candidates. */
 
 export class Projection {
   /** seq of the last applied event (durable or not yet). */

@@ -4,7 +4,8 @@
 // text a keyframe needs is in the file once.
 import type { VersionKind } from '@tweetstore/core';
 import { NO_MEDIA, type CheckpointFileRef, type VersionRecord } from './records.ts';
-import { packStrings, stringAt, stringCount, type Strings } from './strings.ts';
+import { pauseEvery, SLICE_MS } from './turns.ts';
+import { appendStrings, packStrings, stringAt, stringCount, type Strings } from './strings.ts';
 
 export type TextRow = [hash: string, text: string];
 
@@ -69,6 +70,28 @@ export function historyRow(versions: readonly VersionRecord[], texts: Map<string
   return row;
 }
 
+/**
+ * `row` with `added` (the versions after it) appended: what historyRow of all of them gives, without decoding the
+ * stored versions. The texts of every keyframe go into `texts`, the stored ones' from `textOf`.
+ */
+export function grownRow(row: HistoryRow, added: readonly VersionRecord[], texts: Map<string, string>, textOf: (hash: string) => string): HistoryRow {
+  if (added.length === 0) throw new Error('nothing to append');
+  const [kinds, at, hashes, bodies, media] = row;
+  const n = kinds.length;
+  if (!Array.isArray(at) || !Array.isArray(bodies) || at.length !== n || bodies.length !== n || stringCount(hashes) !== n) throw new Error('history row differs in length');
+  keyframeTexts(row, texts, textOf);
+  const tail = historyRow(added, texts);
+  tail[1][0]! -= at.reduce((sum, d) => sum + d, 0); // the first added time, as the difference to the last stored one
+  const grown: HistoryRow = [kinds + tail[0], [...at, ...tail[1]], appendStrings(hashes, tail[2]), [...bodies, ...tail[3]]];
+  const addedMedia = tail[4] && Object.fromEntries(Object.entries(tail[4]).map(([i, ids]) => [n + Number(i), ids]));
+  if (media || addedMedia) grown.push({ ...media, ...addedMedia });
+  return grown;
+}
+
+function keyframeTexts([, , hashes, bodies]: HistoryRow, texts: Map<string, string>, textOf: (hash: string) => string): void {
+  for (const [i, body] of bodies.entries()) if (body === 0) texts.set(stringAt(hashes, i), textOf(stringAt(hashes, i)));
+}
+
 /** The versions of a row (throws if it does not hold together). */
 export function historyVersions(row: HistoryRow, textOf: (hash: string) => string): VersionRecord[] {
   const [kinds, at, hashes, bodies, media] = row;
@@ -119,6 +142,7 @@ export function textIn(file: HistoryFile): (hash: string) => string {
 
 /** The chunk's history file as of the checkpoint's seq: stored versions (read from their file) plus new ones. */
 export async function historyChunk(tweets: readonly HistoryAtSeq[], read: (ref: CheckpointFileRef) => Promise<HistoryFile>): Promise<HistoryChunk> {
+  const pause = pauseEvery(SLICE_MS); // a chunk of long histories takes ~100 ms to encode: the loop turns meanwhile
   const rows: (HistoryRow | null)[] = [];
   const texts = new Map<string, string>();
   const files = new Map<CheckpointFileRef, Promise<HistoryFile>>(); // the chunk's tweets share a file or two
@@ -131,12 +155,13 @@ export async function historyChunk(tweets: readonly HistoryAtSeq[], read: (ref: 
       const file = await readOnce(t.history!);
       const row = storedRow(file, t);
       const textOf = textIn(file);
-      if (added.length > 0) rows.push(historyRow([...historyVersions(row, textOf), ...added], texts));
+      if (added.length > 0) rows.push(grownRow(row, added, texts, textOf));
       else {
         rows.push(row); // as it was read: only a history that grew is encoded again
-        for (const [i, body] of row[3].entries()) if (body === 0) texts.set(stringAt(row[2], i), textOf(stringAt(row[2], i)));
+        keyframeTexts(row, texts, textOf);
       }
     }
+    await pause();
   }
   return { rows, texts: [...texts] };
 }

@@ -17,3 +17,10 @@ export function stringCount(s: Strings): number {
   if (typeof s?.all !== 'string' || !(s.width > 0) || s.all.length % s.width !== 0) throw new Error('bad fixed-width strings');
   return s.all.length / s.width;
 }
+
+/** packStrings of `s`'s strings followed by `more`'s. */
+export function appendStrings(s: Strings, more: Strings): Strings {
+  if (!Array.isArray(s) && !Array.isArray(more) && s.width === more.width) return { width: s.width, all: s.all + more.all };
+  const values = (x: Strings) => Array.from({ length: stringCount(x) }, (_, i) => stringAt(x, i));
+  return packStrings([...values(s), ...values(more)]);
+}

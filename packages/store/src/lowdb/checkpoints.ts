@@ -121,7 +121,7 @@ export class CheckpointStore {
         await new Promise((resolve) => setImmediate(resolve));
         for (const { table, chunk, data } of await step.take()) {
           const file = chunkFileName(table, chunk);
-          const facts = await writeJsonFile(join(dir, file), () => data);
+          const facts = await writeJsonFile(join(dir, file), data);
           files.push({ name: file, table, chunk, ...facts });
           writtenBytes += facts.bytes;
         }
@@ -136,7 +136,7 @@ export class CheckpointStore {
       await fsyncPath(dir);
       await beforeManifest();
       const body: ManifestBody = { format: FORMAT, storeId: this.storeId, seq: plan.seq, createdAt: now, rowsPerChunk, files };
-      const manifest = await writeJsonFile(join(dir, 'manifest.json'), () => ({ ...body, check: crc32(JSON.stringify(body)) }));
+      const manifest = await writeJsonFile(join(dir, 'manifest.json'), { ...body, check: crc32(JSON.stringify(body)) });
       await fsyncPath(dir);
       const bytes = files.reduce((sum, f) => sum + f.bytes, manifest.bytes);
       return { info: { name, format: FORMAT, seq: plan.seq, bytes, files, rowsPerChunk }, stats: { written, writtenBytes, reused: files.length - written } };

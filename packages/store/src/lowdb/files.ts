@@ -8,24 +8,66 @@ import { crc32 } from 'node:zlib';
 import { Low, type Adapter } from 'lowdb';
 import { DataFile } from 'lowdb/node';
 import { fsyncPath } from '../journal/segment-files.ts';
+import { pauseEvery, SLICE_MS } from '../domain/turns.ts';
 
 export interface FileFacts {
   bytes: number;
   crc: number;
 }
 
-/** Writes `data` (made when lowdb serialises it, in the same event-loop turn) with lowdb and makes the file durable. */
-export async function writeJsonFile(path: string, data: () => object): Promise<FileFacts> {
-  let facts: FileFacts = { bytes: 0, crc: 0 };
-  const stringify = (make: () => object) => {
-    const text = JSON.stringify(make());
-    facts = { bytes: Buffer.byteLength(text), crc: crc32(text) };
-    return text;
-  };
-  const db = new Low<() => object>(new DataFile<() => object>(path, { parse: JSON.parse, stringify }), data);
+/**
+ * Writes `data` with lowdb and makes the file durable. The JSON text is made in slices between event-loop turns (a
+ * chunk of long histories is MBs: ~50 ms at once), so `data` must not change until this resolves.
+ */
+export async function writeJsonFile(path: string, data: object): Promise<FileFacts> {
+  const { text, facts } = await stringifyInSlices(data);
+  const db = new Low<string>(new DataFile<string>(path, { parse: JSON.parse, stringify: (t) => t }), text);
   await db.write();
   await fsyncPath(path);
   return facts;
+}
+
+const ELEMENTS_PER_PART = 64;
+
+/**
+ * The JSON text of `data`, with the size and CRC-32 of its UTF-8, made a part at a time with a pause for the event
+ * loop every SLICE_MS. A plain object's non-empty array values are written one part of ELEMENTS_PER_PART elements to
+ * a line (`{"rows":[\n1,2,3,\n4,5\n],"texts":[]}`), so parseInSlices can read them back a few lines at a time;
+ * JSON.stringify never writes a line break of its own, so every one marks such a line. The rest, and anything but a
+ * plain object, is JSON.stringify's text.
+ */
+export async function stringifyInSlices(data: object): Promise<{ text: string; facts: FileFacts }> {
+  const parts: string[] = [];
+  let bytes = 0;
+  let crc = 0;
+  const put = (part: string) => {
+    parts.push(part);
+    bytes += Buffer.byteLength(part);
+    crc = crc32(part, crc);
+  };
+  if (Object.getPrototypeOf(data) !== Object.prototype || 'toJSON' in data) put(JSON.stringify(data));
+  else {
+    const pause = pauseEvery(SLICE_MS);
+    let first = true;
+    put('{');
+    for (const [key, value] of Object.entries(data)) {
+      const whole = Array.isArray(value) ? null : (JSON.stringify(value) as string | undefined);
+      if (whole === undefined) continue; // as JSON.stringify leaves out undefined and functions
+      put(`${first ? '' : ','}${JSON.stringify(key)}:`);
+      first = false;
+      if (whole !== null) put(whole);
+      else if ((value as unknown[]).length === 0) put('[]');
+      else {
+        for (let i = 0; i < (value as unknown[]).length; i += ELEMENTS_PER_PART) {
+          put(`${i === 0 ? '[' : ','}\n${JSON.stringify((value as unknown[]).slice(i, i + ELEMENTS_PER_PART)).slice(1, -1)}`);
+          await pause();
+        }
+        put('\n]');
+      }
+    }
+    put('}');
+  }
+  return { text: parts.join(''), facts: { bytes, crc } };
 }
 
 /**
@@ -44,13 +86,53 @@ class CheckedJsonFile<T> implements Adapter<T> {
     const file = await readFileBytes(this.path);
     if (file === null) return null;
     this.facts = file.facts;
-    return JSON.parse(file.data.toString('utf8')) as T;
+    return (await parseInSlices(file.data)) as T;
   }
 
   write(data: T): Promise<void> {
     return this.#writer.write(data);
   }
 }
+
+/**
+ * JSON.parse of a file's bytes, a few lines at a time with a pause for the event loop every SLICE_MS, for text that
+ * stringifyInSlices wrote: the lines between one that ends in `[` and one that starts with `]` are the elements of
+ * that array, the other lines joined are the rest (with those arrays empty). Text without a line break (older files)
+ * is parsed at once. Lines are decoded from the bytes one by one: a UTF-8 sequence never holds the byte of `\n`.
+ */
+export async function parseInSlices(bytes: Buffer): Promise<unknown> {
+  if (!bytes.includes(NEWLINE)) return JSON.parse(bytes.toString('utf8'));
+  const pause = pauseEvery(SLICE_MS);
+  let rest = '';
+  const arrays: { key: string; elements: unknown[] }[] = [];
+  let open: unknown[] | null = null;
+  for (let start = 0; start <= bytes.length; ) {
+    const end = bytes.indexOf(NEWLINE, start) >>> 0; // -1 (the last line) becomes 2^32 - 1
+    const line = bytes.toString('utf8', start, Math.min(end, bytes.length));
+    start = Math.min(end, bytes.length) + 1;
+    let text = line;
+    if (open !== null) {
+      if (!line.startsWith(']')) {
+        for (const element of JSON.parse(`[${line.endsWith(',') ? line.slice(0, -1) : line}]`) as unknown[]) open.push(element);
+        await pause();
+        continue;
+      }
+      text = line.slice(1); // the array was closed in `rest` when it opened
+      open = null;
+    }
+    rest += text;
+    const key = /("(?:[^"\\]|\\.)*"):\[$/.exec(text)?.[1];
+    if (key !== undefined) {
+      arrays.push({ key: JSON.parse(key) as string, elements: (open = []) });
+      rest += ']';
+    }
+  }
+  const data = JSON.parse(rest) as Record<string, unknown>;
+  for (const { key, elements } of arrays) Object.defineProperty(data, key, { value: elements, enumerable: true, writable: true, configurable: true });
+  return data;
+}
+
+const NEWLINE = 0x0a;
 
 /** A file's bytes, with their size and CRC-32; null when it does not exist. */
 export async function readFileBytes(path: string): Promise<{ data: Buffer; facts: FileFacts } | null> {

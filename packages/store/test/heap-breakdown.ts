@@ -1,9 +1,10 @@
 // What the store's heap holds per tweet, from a V8 heap snapshot, in a process of its own:
-//   node --expose-gc --import tsx packages/store/test/heap-breakdown.ts <dataDir>
+//   node --expose-gc --import tsx packages/store/test/heap-breakdown.ts <dataDir> [--totals]
 // Opens the data folder as a server does (on a copy: the folder's LOCK is taken), waits until the background reads
 // of details files are done, collects garbage, writes a heap snapshot to a temporary file and sums its nodes' own
 // sizes by what holds them: a tweet record's field (`.content`, `.likes`, ...), or the kind of node. A snapshot of a
 // 100k-tweet store is ~150 MB and this needs ~2 GB to read it back; per-tweet figures scale to 1M (docs/storage.md).
+// `--totals`: only the heap used, the memory outside it (Buffers) and RSS after the GC, with no snapshot (for 1M).
 import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +22,12 @@ const tweets = store.stats().tweets;
 // the details files are read one per event-loop turn after ready: a few seconds at 100k
 await new Promise((resolve) => setTimeout(resolve, Math.max(5_000, tweets / 20)));
 gc();
-const heapUsed = process.memoryUsage().heapUsed;
+const { heapUsed, external, rss } = process.memoryUsage();
+if (process.argv.includes('--totals')) {
+  const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MB`;
+  console.log(`${dataDir}: ${tweets.toLocaleString('en-US')} tweets, after GC: heap used ${mb(heapUsed)}, outside the heap ${mb(external)}, RSS ${mb(rss)}`);
+  process.exit(0);
+}
 const file = v8.writeHeapSnapshot(path.join(os.tmpdir(), `tweetstore-heap-${process.pid}.heapsnapshot`));
 
 interface Snapshot {

@@ -165,7 +165,7 @@ export class CheckpointCapture {
     const tweets: TweetRecord[] = [];
     const end = Math.min((k + 1) * this.#rows, this.#tweetCount);
     for (let ordinal = k * this.#rows; ordinal < end; ordinal++) {
-      tweets.push(this.#preserved.get(ordinal) ?? p.tweets.at(ordinal)!);
+      tweets.push(this.#preserved.get(ordinal) ?? p.tweets.read(ordinal)!);
       this.#preserved.delete(ordinal);
     }
     const files: ChunkFile[] = [];

@@ -152,36 +152,117 @@ export function decodeTweetIndex(c: TweetIndexColumns, ctx: DecodeContext): Twee
 }
 
 /**
- * Completes `tweets` (as decodeTweetIndex made them) from their details file; checks it all before changing any.
- * `userId`: as for decodeTweetIndex.
+ * A chunk's details as its details file holds them, kept in columns until each tweet is first asked for: texts as
+ * UTF-8 in one Buffer, numbers in typed arrays, likes as user ordinals. That is ~250 B per tweet, mostly outside the
+ * V8 heap, where filled-in records hold ~400 B and four more objects per tweet for the GC to trace (docs/storage.md).
+ * Everything is checked when it is made, before any tweet changes.
  */
-export function fillDetails(tweets: readonly TweetRecord[], d: TweetDetails, userId: (ordinal: number) => string | undefined): void {
-  const n = tweets.length;
-  const columns = [d.published, d.edited, d.edits, d.text, d.length, d.facts, d.views];
-  if (stringCount(d.hash) !== n || columns.some((column) => !Array.isArray(column) || column.length !== n)) throw new Error('details columns differ in length');
-  for (let i = 0; i < n; i++) {
-    const text = d.text[i]!;
-    if (typeof text === 'number' && !(text >= 0 && text < i)) throw new Error(`tweet ${tweets[i]!.id} refers to a missing text`);
+export class ColdDetails {
+  readonly #published: Float64Array;
+  readonly #edited: Float64Array;
+  readonly #numbers: Float64Array; // edits, weighted length, views: three per tweet
+  readonly #texts: TextColumn;
+  readonly #hash: Strings;
+  readonly #facts: TextColumn;
+  readonly #d: Pick<TweetDetails, 'media' | 'likes' | 'retweets' | 'velocity'>;
+  readonly #filled: Uint8Array;
+  #left: number;
+
+  /** `first`: the ordinal of the chunk's first tweet; `n`: how many tweets of it the file holds. `userId`: as for decodeTweetIndex. */
+  constructor(
+    d: TweetDetails,
+    private readonly first: number,
+    n: number,
+    private readonly userId: (ordinal: number) => string | undefined,
+  ) {
+    const columns = [d.published, d.edited, d.edits, d.text, d.length, d.facts, d.views];
+    if (stringCount(d.hash) !== n || columns.some((column) => !Array.isArray(column) || column.length !== n)) throw new Error('details columns differ in length');
+    for (let i = 0; i < n; i++) {
+      const text = d.text[i]!;
+      if (typeof text === 'number' && !(text >= 0 && text < i)) throw new Error(`tweet #${first + i} refers to a missing text`);
+    }
+    for (const users of [d.likes, d.retweets]) for (const ordinals of Object.values(users)) for (const o of ordinals) userOf(userId, o);
+    this.#published = Float64Array.from(d.published, (v) => v ?? NaN);
+    this.#edited = Float64Array.from(d.edited, (v) => v ?? NaN);
+    this.#numbers = new Float64Array(3 * n);
+    for (let i = 0; i < n; i++) this.#numbers.set([d.edits[i]!, d.length[i]!, d.views[i]!], 3 * i);
+    this.#texts = new TextColumn(d.text);
+    this.#hash = d.hash;
+    this.#facts = new TextColumn(d.facts);
+    this.#d = { media: d.media, likes: d.likes, retweets: d.retweets, velocity: d.velocity };
+    this.#filled = new Uint8Array(n);
+    this.#left = n;
   }
-  const users = (ordinals: number[] | undefined) => (ordinals ? new Set(ordinals.map((n) => userOf(userId, n))) : null);
-  const likes = tweets.map((_, i) => users(d.likes[i]));
-  const retweets = tweets.map((_, i) => users(d.retweets[i]));
-  for (let i = 0; i < n; i++) {
-    const t = tweets[i]!;
-    const text = d.text[i]!;
-    const published = d.published[i]!;
-    const edited = d.edited[i]!;
-    t.publishedAt = published === null ? null : t.createdAt + published;
-    t.editedAt = edited === null ? null : t.createdAt + edited;
-    t.editsSincePublish = d.edits[i]!;
-    t.content = typeof text === 'number' ? tweets[text]!.content : text;
-    t.contentHash = stringAt(d.hash, i);
-    t.weightedLength = d.length[i]!;
-    t.facts = d.facts[i]!;
-    t.mediaIds = d.media[i] ?? NO_MEDIA;
-    t.likes = likes[i]!;
-    t.retweets = retweets[i]!;
-    t.views = d.views[i]!;
-    t.velocity ??= d.velocity[i] ?? null;
+
+  /** Fills in `t`'s details unless they are already; true once every tweet of the chunk has them (then drop this). */
+  fill(t: TweetRecord): boolean {
+    const i = t.ordinal - this.first;
+    if (i >= this.#filled.length || this.#filled[i]) return this.#left === 0;
+    this.#filled[i] = 1;
+    this.#left--;
+    this.#write(t, i);
+    return this.#left === 0;
+  }
+
+  /** `t` with its details, as a copy when they are still here (t itself unchanged). */
+  withDetails(t: TweetRecord): TweetRecord {
+    const i = t.ordinal - this.first;
+    if (i >= this.#filled.length || this.#filled[i]) return t;
+    const copy = { ...t };
+    this.#write(copy, i);
+    return copy;
+  }
+
+  #write(t: TweetRecord, i: number): void {
+    const published = this.#published[i]!;
+    const edited = this.#edited[i]!;
+    const users = (ordinals: number[] | undefined) => (ordinals ? new Set(ordinals.map((o) => userOf(this.userId, o))) : null);
+    t.publishedAt = Number.isNaN(published) ? null : t.createdAt + published;
+    t.editedAt = Number.isNaN(edited) ? null : t.createdAt + edited;
+    t.editsSincePublish = this.#numbers[3 * i]!;
+    t.content = this.#texts.at(i);
+    t.contentHash = stringAt(this.#hash, i);
+    t.weightedLength = this.#numbers[3 * i + 1]!;
+    t.facts = this.#facts.at(i);
+    t.mediaIds = this.#d.media[i] ?? NO_MEDIA;
+    t.likes = users(this.#d.likes[i]);
+    t.retweets = users(this.#d.retweets[i]);
+    t.views = this.#numbers[3 * i + 2]!;
+    t.velocity ??= this.#d.velocity[i] ?? null;
+  }
+}
+
+/**
+ * Strings as UTF-8 in one Buffer (a number refers to an earlier string of the column, stored once). A string that is
+ * not well-formed UTF-16 (a lone surrogate) would not survive UTF-8, so it is kept as it is.
+ */
+class TextColumn {
+  readonly #bytes: Buffer;
+  readonly #bounds: Uint32Array; // start and end per string
+  readonly #odd = new Map<number, string>();
+
+  constructor(values: readonly (string | number)[]) {
+    let total = 0;
+    for (const v of values) if (typeof v === 'string') total += Buffer.byteLength(v);
+    this.#bytes = Buffer.allocUnsafeSlow(total);
+    this.#bounds = new Uint32Array(2 * values.length);
+    let at = 0;
+    for (const [i, v] of values.entries()) {
+      if (typeof v === 'number') {
+        this.#bounds.copyWithin(2 * i, 2 * v, 2 * v + 2);
+        const odd = this.#odd.get(v);
+        if (odd !== undefined) this.#odd.set(i, odd);
+      } else if (!v.isWellFormed()) {
+        this.#odd.set(i, v);
+      } else {
+        this.#bounds[2 * i] = at;
+        at += this.#bytes.write(v, at);
+        this.#bounds[2 * i + 1] = at;
+      }
+    }
+  }
+
+  at(i: number): string {
+    return this.#odd.get(i) ?? this.#bytes.toString('utf8', this.#bounds[2 * i], this.#bounds[2 * i + 1]);
   }
 }

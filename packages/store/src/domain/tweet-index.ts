@@ -5,8 +5,11 @@
 // - A checkpoint's details files (content, counters, likes: all a timeline does not need) are not read at start-up:
 //   a chunk's file is read and parsed when a tweet of it is first asked for, or before by the store in the background.
 //   Until then its tweets hold only the fields every tweet has from the start (records.ts says which).
+// - Once read, a chunk's details stay in columns (ColdDetails, mostly outside the V8 heap), and each tweet gets them
+//   when it is first asked for (get, at): most tweets of a large store are never asked for after a restart, and a
+//   million filled-in records kept ~400 MB more on the heap, and four more objects per tweet for the GC to trace.
 import type { CheckpointFileRef, TweetRecord } from './records.ts';
-import { fillDetails, type TweetDetails } from './tweet-columns.ts';
+import { ColdDetails, type TweetDetails } from './tweet-columns.ts';
 
 /** Reads a checkpoint file's bytes at once, checked against its size and CRC-32 (the one I/O the domain asks for). */
 export type ReadFileNow = (ref: CheckpointFileRef) => Uint8Array;
@@ -18,6 +21,8 @@ export class TweetIndex {
   readonly #others = new Map<string, TweetRecord>();
   /** Details files not parsed yet, by chunk. */
   readonly #pending = new Map<number, CheckpointFileRef>();
+  /** Details read but not yet given to every tweet of their chunk, by chunk. */
+  readonly #cold = new Map<number, ColdDetails>();
   #rows = 1;
   #read: ReadFileNow = () => {
     throw new Error('no details file to read');
@@ -38,16 +43,28 @@ export class TweetIndex {
     else this.#others.set(t.id, t);
   }
 
-  /** The tweet with every field (its details read if they were not yet). */
+  /** The tweet with every field (its details read and filled in if they were not yet). */
   get(id: string): TweetRecord | undefined {
     const t = this.peek(id);
-    if (t && this.#pending.size > 0) this.#readNow(t.ordinal);
+    if (t) this.#complete(t);
     return t;
   }
 
   at(ordinal: number): TweetRecord | undefined {
+    const t = this.#order[ordinal];
+    if (t) this.#complete(t);
+    return t;
+  }
+
+  /**
+   * The tweet with every field, for reading only: when its details are still in columns, a copy with them, and the
+   * tweet stays as it is (a checkpoint writes whole chunks: filling them all in would undo what the columns save).
+   */
+  read(ordinal: number): TweetRecord | undefined {
+    const t = this.#order[ordinal];
+    if (!t) return t;
     if (this.#pending.size > 0) this.#readNow(ordinal);
-    return this.#order[ordinal];
+    return this.#cold.get(ordinal - (ordinal % this.#rows))?.withDetails(t) ?? t;
   }
 
   has(id: string): boolean {
@@ -92,14 +109,21 @@ export class TweetIndex {
     return this.#pending.values().next().value;
   }
 
-  /** Completes the tweets of a details file from its bytes, unless that happened already. */
+  /** Takes in the details of a file's tweets from its bytes (checked whole first), unless that happened already. */
   fill(ref: CheckpointFileRef, bytes: Uint8Array): void {
     if (this.#pending.get(ref.first) !== ref) return;
     const details = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')) as TweetDetails;
-    // The tweets the file has (those created since are whole already); all is checked before anything changes.
+    // The tweets the file has (those created since are whole already).
     const n = Array.isArray(details.length) ? details.length.length : 0;
-    fillDetails(this.#order.slice(ref.first, ref.first + n), details, this.userId);
+    this.#cold.set(ref.first, new ColdDetails(details, ref.first, n, this.userId));
     this.#pending.delete(ref.first);
+  }
+
+  #complete(t: TweetRecord): void {
+    if (this.#pending.size > 0) this.#readNow(t.ordinal);
+    if (this.#cold.size === 0) return;
+    const chunk = t.ordinal - (t.ordinal % this.#rows);
+    if (this.#cold.get(chunk)?.fill(t)) this.#cold.delete(chunk);
   }
 
   #readNow(ordinal: number): void {

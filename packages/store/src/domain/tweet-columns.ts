@@ -185,7 +185,11 @@ export class ColdDetails {
     this.#published = Float64Array.from(d.published, (v) => v ?? NaN);
     this.#edited = Float64Array.from(d.edited, (v) => v ?? NaN);
     this.#numbers = new Float64Array(3 * n);
-    for (let i = 0; i < n; i++) this.#numbers.set([d.edits[i]!, d.length[i]!, d.views[i]!], 3 * i);
+    for (let i = 0; i < n; i++) {
+      this.#numbers[3 * i] = d.edits[i]!;
+      this.#numbers[3 * i + 1] = d.length[i]!;
+      this.#numbers[3 * i + 2] = d.views[i]!;
+    }
     this.#texts = new TextColumn(d.text);
     this.#hash = d.hash;
     this.#facts = new TextColumn(d.facts);

@@ -5,6 +5,7 @@
 // Only chunks that changed are written; an unchanged chunk's file is hard-linked from the previous checkpoint, so
 // each directory stays whole on its own (removing the older one removes nothing the newer one uses), but a file
 // shared by both is one copy on disk.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { link, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -118,7 +119,7 @@ export class CheckpointStore {
       const files: CheckpointFile[] = [];
       let writtenBytes = 0;
       for (const step of plan.steps) {
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
         for (const { table, chunk, data } of await step.take()) {
           const file = chunkFileName(table, chunk);
           const facts = await writeJsonFile(join(dir, file), data);

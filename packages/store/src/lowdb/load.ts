@@ -3,6 +3,7 @@
 // a failed write loads while reads are served). Details and history files are read later (details: tweet-index.ts,
 // history: histories.ts), but checked meanwhile in a worker thread, so a damaged one still makes the checkpoint
 // unusable here, as a damaged tweets file does.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { Projection } from '../domain/projection.ts';
 import type { CheckpointFileRef } from '../domain/records.ts';
@@ -46,7 +47,7 @@ export async function loadCheckpoint(checkpoints: CheckpointStore, name: string,
     } catch (error) {
       throw corrupt(`${f.name} does not hold together (${(error as Error).message})`, error);
     }
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
   const read = (ref: CheckpointFileRef) => checkpoints.readBytesNow(ref);
   for (const f of later) {

@@ -1,6 +1,7 @@
 // The embedded engine: commands are decided and applied to the in-memory projection synchronously (so the event
 // loop serialises them), then made durable by the journal; a command resolves, and subscribers hear of its event,
 // only once it is durable. Checkpoints are lowdb files; see ./checkpoints.ts and ./recovery.ts.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { InvalidInput, StorageUnavailable, type Engagement, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
 import type { StoreEvent } from '../events.ts';
 import { JournalError, openJournal, type Journal } from '../journal/index.ts';
@@ -109,7 +110,7 @@ export class LowdbTweetStore implements TweetStore {
 
   /** A restored projection builds its timelines once the store is open, a slice per event-loop turn; a page waits for them. */
   async #timelinesBuilt(): Promise<void> {
-    while (this.#p.buildTimelines(TIMELINES_PER_TURN)) await new Promise((resolve) => setImmediate(resolve));
+    while (this.#p.buildTimelines(TIMELINES_PER_TURN)) await nextTurn();
   }
 
   /**
@@ -181,7 +182,7 @@ export class LowdbTweetStore implements TweetStore {
   async #readDetails(): Promise<void> {
     try {
       for (;;) {
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
         const p = this.#p;
         const next = p.tweets.nextPending();
         if (next === undefined || this.#closing) return;
@@ -349,7 +350,7 @@ export class LowdbTweetStore implements TweetStore {
       const top = p.topByVelocity(n, now);
       if (top) return top;
       // a pass over every tweet engaged lately, in slices with a turn of the event loop between them
-      while (!p.ranking.scanSome(RANKING_SLICE, now)) await new Promise((resolve) => setImmediate(resolve));
+      while (!p.ranking.scanSome(RANKING_SLICE, now)) await nextTurn();
     }
   }
 
@@ -510,7 +511,7 @@ export class LowdbTweetStore implements TweetStore {
       // The stored versions move into the new history files, a chunk per turn.
       for (const step of capture.rebase(info.name, info.files)) {
         step();
-        await new Promise((resolve) => setImmediate(resolve));
+        await nextTurn();
       }
       if (this.#p === p) this.#base = info;
     }

@@ -116,7 +116,7 @@ function userOf(userId: (ordinal: number) => string | undefined, ordinal: number
   return id;
 }
 
-/** The chunk's tweets with the fields of the tweets file; the rest waits for fillDetails. Throws if the columns do not hold together. */
+/** The chunk's tweets with the fields of the tweets file; the rest waits for ColdDetails (filled in by the TweetIndex when a tweet is asked for). Throws if the columns do not hold together. */
 export function decodeTweetIndex(c: TweetIndexColumns, ctx: DecodeContext): TweetRecord[] {
   const n = stringCount(c.ids);
   const columns = [c.author, c.replyTo, c.created, c.versions];

@@ -1,11 +1,13 @@
-// A chunk's details, once read, stay in columns (ColdDetails) until a tweet is asked for: get and at fill the tweet
-// in, read gives a filled-in copy and leaves the tweet as it was (a checkpoint writing the chunk must not fill in
-// every tweet of it), and what comes out is exactly what went into the details file.
+// A restored chunk stays in columns until a tweet is asked for: its tweets file (ColdIndex) and, once read, its
+// details (ColdDetails). get and at make the tweet's record and fill it in; read gives a filled-in copy and leaves the
+// tweet as it was (a checkpoint writing the chunk must not make records for all of it); the indexes' questions
+// (author, timeline entry, ordinal) make no record; and what comes out is exactly what went into the files.
 import { describe, expect, it } from 'vitest';
 import { contentHash } from '../src/content-hash.ts';
 import { packFacts } from '../src/domain/facts.ts';
 import { NO_MEDIA, tweetRecord, type CheckpointFileRef, type TweetRecord } from '../src/domain/records.ts';
-import { decodeTweetIndex, encodeTweets } from '../src/domain/tweet-columns.ts';
+import type { TweetIndexColumns } from '../src/domain/tweet-columns.ts';
+import { encodeTweets } from '../src/domain/tweet-columns.ts';
 import { TweetIndex } from '../src/domain/tweet-index.ts';
 
 const users = ['u-ada', 'u-bob', 'u-cy'];
@@ -18,19 +20,22 @@ function tweet(ordinal: number, content: string, extra: Partial<TweetRecord> = {
 }
 
 /** The tweets as a checkpoint writes them, restored into a TweetIndex with their details file not read yet. */
-function restored(tweets: TweetRecord[], userId = (o: number) => users[o]) {
-  const { index, details } = encodeTweets(tweets, { tweetOrdinal: (id) => tweets.findIndex((t) => t.id === id), userOrdinal, hot: () => false });
+function restored(tweets: TweetRecord[], userId = (o: number) => users[o], history: CheckpointFileRef | null = null, hot = (_: TweetRecord) => false) {
+  const { index, details } = encodeTweets(tweets, { tweetOrdinal: (id) => tweets.findIndex((t) => t.id === id), userOrdinal, hot });
   const json = (x: object) => JSON.parse(JSON.stringify(x)) as never; // as the files hold them
   const tweetIndex = new TweetIndex(userId);
-  for (const t of decodeTweetIndex(json(index), { first: 0, history: null, userId: (o) => users[o], tweetId: (o) => tweets[o]?.id })) tweetIndex.add(t);
+  tweetIndex.restore(json(index), history, 8, users.length);
   const ref: CheckpointFileRef = { checkpoint: 'cp-1', file: 'details-00000.json', first: 0, bytes: 0, crc: 0 };
   let reads = 0;
-  tweetIndex.defer(ref, tweets.length, () => {
+  tweetIndex.defer(ref, 8, () => {
     reads++;
     return Buffer.from(JSON.stringify(details));
   });
-  return { tweetIndex, reads: () => reads };
+  return { tweetIndex, reads: () => reads, index: json(index) as TweetIndexColumns };
 }
+
+/** Whether the tweet has a record: read gives the record itself when it has one, else a new copy each time. */
+const hasRecord = (index: TweetIndex, ordinal: number) => index.read(ordinal) === index.read(ordinal);
 
 const strip = (t: TweetRecord) => ({ ...t, likes: t.likes && [...t.likes].sort(), retweets: t.retweets && [...t.retweets].sort() });
 
@@ -50,24 +55,72 @@ describe('details kept in columns', () => {
     for (const t of tweets) expect(strip(tweetIndex.get(t.id)!)).toEqual(strip(t));
   });
 
-  it('fills a tweet in when it is asked for with get or at, and read leaves it as it was', () => {
+  it('makes a record when a tweet is asked for with get or at, and read leaves the tweet as it was', () => {
     const { tweetIndex, reads } = restored(tweets);
     expect(tweetIndex.read(1)!.content).toBe(tweets[1]!.content);
     expect(reads()).toBe(1);
-    expect(tweetIndex.peekAt(1)).toMatchObject({ content: '', likes: null, views: 0 }); // still in the columns
+    expect(hasRecord(tweetIndex, 1)).toBe(false); // still in the columns
     const filled = tweetIndex.at(1)!;
-    expect(filled).toBe(tweetIndex.peekAt(1));
+    expect(hasRecord(tweetIndex, 1)).toBe(true);
+    expect(tweetIndex.get('t001')).toBe(filled);
     expect(strip(filled)).toEqual(strip(tweets[1]!));
-    expect(tweetIndex.read(1)).toBe(filled); // no copy once filled in
-    filled.views = 8; // a filled-in tweet is the one the store changes: never filled in again from the columns
+    filled.views = 8; // a record is the one the store changes: never made again from the columns
     expect(tweetIndex.get('t001')!.views).toBe(8);
-    expect(tweetIndex.peekAt(3)!.content).toBe('');
+    expect(tweetIndex.read(1)!.views).toBe(8);
+    expect(hasRecord(tweetIndex, 3)).toBe(false);
     expect(reads()).toBe(1);
+  });
+
+  it('answers the indexes from the columns, without making records', () => {
+    const replying = [...tweets, tweet(6, 'a reply', { replyToId: 't001', state: 'archived', velocity: { views: { value: 2, at }, replies: { value: 0.5, at: at + 1 } } })];
+    const { tweetIndex } = restored(replying, undefined, null, (t) => t.ordinal === 6); // a candidate's velocity is in the tweets file
+    expect(tweetIndex.size).toBe(7);
+    for (const t of replying) {
+      expect(tweetIndex.ordinalOf(t.id)).toBe(t.ordinal);
+      expect(tweetIndex.authorOf(t.id)).toBe(t.authorId);
+      expect(tweetIndex.entryAt(t.ordinal)).toEqual({ id: t.id, authorId: t.authorId, replyToId: t.replyToId, state: t.state });
+      expect(tweetIndex.stateAt(t.ordinal)).toBe(t.state);
+    }
+    expect(tweetIndex.velocityAt(6)).toEqual(replying[6]!.velocity);
+    expect(tweetIndex.velocityAt(5)).toBeNull(); // not a candidate: in the details file
+    expect(tweetIndex.ordinalOf('t999')).toBe(-1);
+    expect(tweetIndex.authorOf('t999')).toBeUndefined();
+    tweetIndex.addReplies(1, 2); // counted as a restore does
+    expect(replying.every((t) => !hasRecord(tweetIndex, t.ordinal))).toBe(true);
+    expect(tweetIndex.get('t001')!.replies).toBe(2);
+  });
+
+  it('moves a restored tweet to the history file a later checkpoint wrote, with or without a record', () => {
+    const edited = [tweet(0, 'v3', { versionCount: 3, storedVersions: 3 }), tweet(1, 'v2', { versionCount: 2, storedVersions: 2 }), tweet(2, 'once')];
+    const old: CheckpointFileRef = { checkpoint: 'cp-1', file: 'history-00000.json', first: 0, bytes: 0, crc: 0 };
+    const { tweetIndex } = restored(edited, undefined, old);
+    expect(tweetIndex.at(0)!.history).toBe(old);
+    const moved: CheckpointFileRef = { ...old, checkpoint: 'cp-2' };
+    expect(tweetIndex.historyMoved(0, moved)).toBe(tweetIndex.at(0)); // the caller moves a record's versions
+    expect(tweetIndex.historyMoved(1, moved)).toBeUndefined();
+    expect(tweetIndex.get('t001')!.history).toBe(moved);
+    expect(tweetIndex.get('t002')!.history).toBeNull(); // never edited: no history
   });
 
   it('refuses a details file that names a user it does not have, before any tweet changes', () => {
     const { tweetIndex } = restored([tweet(0, 'a'), tweet(1, 'b', { likes: new Set(['u-bob']) })], (o) => (o === 1 ? undefined : users[o]));
     expect(() => tweetIndex.get('t000')).toThrow('no user #1');
-    expect(tweetIndex.peekAt(0)!.content).toBe('');
+  });
+
+  it('refuses a tweets file that does not hold together, before any tweet is restored', () => {
+    const { index } = restored(tweets);
+    const bad = (change: (c: TweetIndexColumns) => void, why: string) => {
+      const c = structuredClone(index);
+      change(c);
+      const fresh = new TweetIndex((o) => users[o]);
+      expect(() => fresh.restore(c, null, 8, users.length)).toThrow(why);
+      expect(fresh.size).toBe(0);
+    };
+    bad((c) => (c.author[2] = 3), 'no user #3');
+    bad((c) => (c.replyTo[2] = 2), 'replies to a missing tweet');
+    bad((c) => (c.versions[2] = 2), 'versions but no history file');
+    bad((c) => (c.state = 'ppxppp'), 'has no state');
+    bad((c) => c.created.pop(), 'differ in length');
+    expect(() => new TweetIndex((o) => users[o]).restore(index, null, 4, users.length)).toThrow('more than 4 tweets');
   });
 });

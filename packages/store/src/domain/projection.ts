@@ -20,13 +20,17 @@ export class Projection {
   readonly sessions = new Map<string, SessionRecord>();
   readonly tweets = new TweetIndex((ordinal) => this.userOrder[ordinal]?.id);
   /** Complete once timelinesReady (a restored projection builds them after it opens: buildTimelines). */
-  readonly timelines = new Timelines((id) => this.tweets.peek(id)?.authorId);
+  readonly timelines = new Timelines((id) => this.tweets.authorOf(id));
   /** Tweets of a lower ordinal are in the timelines. */
   #timelined = 0;
   /** author + key -> tweet, in insertion (= time) order so expired keys are pruned from the front. */
   readonly idempotency = new Map<string, { tweetId: string; at: number }>();
   /** Tweets engaged recently, ranked for topByVelocity. */
-  readonly ranking = new VelocityRanking((t) => t.state === 'published');
+  readonly ranking = new VelocityRanking({
+    velocity: (ordinal) => this.tweets.velocityAt(ordinal),
+    eligible: (ordinal) => this.tweets.stateAt(ordinal) === 'published',
+    id: (ordinal) => this.tweets.idAt(ordinal)!,
+  });
   /** Tweets with views not yet journaled. */
   readonly pendingViews = new Set<string>();
   versionCount = 0;
@@ -64,7 +68,7 @@ export class Projection {
           id: e.tweetId,
           ordinal: this.tweets.size,
           authorId: this.#userId(e.authorId),
-          replyToId: e.replyToId === null ? null : (this.tweets.peek(e.replyToId)?.id ?? e.replyToId),
+          replyToId: e.replyToId === null ? null : (this.tweets.idOf(e.replyToId) ?? e.replyToId),
           state: e.state,
           createdAt: e.at,
           idempotencyKey: e.idempotencyKey,
@@ -78,7 +82,7 @@ export class Projection {
         this.addTweet(t);
         this.versionCount++;
         if (published) this.#replyPublished(t, e.at, true);
-        this.rememberIdempotencyKey(t);
+        if (t.idempotencyKey !== null) this.rememberIdempotencyKey(t.id, t.authorId, t.idempotencyKey, t.createdAt);
         return;
       }
       case 'TweetEdited':
@@ -172,21 +176,21 @@ export class Projection {
    */
   buildTimelines(count: number): boolean {
     for (let budget = count; budget > 0 && this.#timelined < this.tweets.size; this.#timelined++) {
-      budget -= this.timelines.add(this.tweets.peekAt(this.#timelined)!) ? 1 : count / 4;
+      budget -= this.timelines.add(this.tweets.entryAt(this.#timelined)!) ? 1 : count / 4;
     }
     return !this.timelinesReady;
   }
 
-  rememberIdempotencyKey(t: TweetRecord): void {
-    if (t.idempotencyKey === null) return;
-    const key = idempotencyKeyOf(t.authorId, t.idempotencyKey);
-    this.idempotency.delete(key); // re-inserted at the end: the map stays in time order
-    this.idempotency.set(key, { tweetId: t.id, at: t.createdAt });
+  /** Tweet `tweetId` was created by `authorId` with idempotency key `key` at `at`. */
+  rememberIdempotencyKey(tweetId: string, authorId: string, key: string, at: number): void {
+    const k = idempotencyKeyOf(authorId, key);
+    this.idempotency.delete(k); // re-inserted at the end: the map stays in time order
+    this.idempotency.set(k, { tweetId, at });
   }
 
   /** Makes `t` a topByVelocity candidate if it is still moving. */
   noteVelocity(t: TweetRecord, now: number): void {
-    if (this.isHot(t, now)) this.ranking.add(t);
+    if (this.isHot(t, now)) this.ranking.add(t.ordinal);
   }
 
   /** Views seen by this process: counted and bumped at once, journaled later as ViewsCounted. */
@@ -210,7 +214,7 @@ export class Projection {
     return entry && entry.at + IDEMPOTENCY_TTL_MS > now ? entry.tweetId : undefined;
   }
 
-  velocityScore(t: TweetRecord, now: number): number {
+  velocityScore(t: Pick<TweetRecord, 'velocity'>, now: number): number {
     let sum = 0;
     if (t.velocity === null) return 0;
     for (const kind of engagementKinds) sum += ratePerMinute(t.velocity[kind], now);
@@ -222,7 +226,7 @@ export class Projection {
    * (ranking.scanSome: the store runs it in slices).
    */
   topByVelocity(limit: number, now: number): { tweetId: string; score: number }[] | null {
-    const top = this.ranking.top(limit, now)?.map((t) => ({ tweetId: t.id, score: this.velocityScore(t, now) }));
+    const top = this.ranking.top(limit, now)?.map((o) => ({ tweetId: this.tweets.idAt(o)!, score: this.velocityScore({ velocity: this.tweets.velocityAt(o) }, now) }));
     // ranked by level, which orders as the scores do; sorted by score too, so rounding cannot swap two in the answer
     return top ? top.sort((a, b) => b.score - a.score || (a.tweetId < b.tweetId ? 1 : -1)) : null;
   }
@@ -251,7 +255,7 @@ export class Projection {
     if (timelined) this.timelines.remove(t);
     t.state = state;
     if (timelined) this.timelines.add(t);
-    if (state === 'published' && t.velocity !== null) this.ranking.add(t); // ranked again (it was dropped meanwhile)
+    if (state === 'published' && t.velocity !== null) this.ranking.add(t.ordinal); // ranked again (it was dropped meanwhile)
     then(t);
   }
 
@@ -267,7 +271,7 @@ export class Projection {
   #bump(t: TweetRecord, kind: EngagementKind, at: number, n: number): void {
     this.#touch(t);
     (t.velocity ??= {})[kind] = bumpRate(t.velocity[kind], at, n);
-    this.ranking.add(t);
+    this.ranking.add(t.ordinal);
   }
 }
 

@@ -86,9 +86,10 @@ export interface CheckpointFileRef {
 }
 
 /**
- * A tweet. Restored from a checkpoint, it may at first hold only the fields the indexes need (id, ordinal, authorId,
- * replyToId, state, createdAt, idempotencyKey, the version counts, velocity, replies); the projection's `tweets`
- * fills in the rest before it hands the tweet out (tweet-index.ts).
+ * A tweet. One restored from a checkpoint gets a record only when it is first asked for (until then it is in
+ * columns: tweet-index.ts); one made before its details file is read holds only the tweets file's fields (id,
+ * ordinal, authorId, replyToId, state, createdAt, idempotencyKey, the version counts, velocity, replies), and the
+ * projection's `tweets` fills in the rest before it hands the tweet out.
  */
 export interface TweetRecord {
   id: string;

@@ -6,7 +6,7 @@ import { versionRecords, type TextRow, type VersionRow } from './history-rows.ts
 import { ChangeSet, IDEMPOTENCY_TTL_MS, Projection } from './projection.ts';
 import { tweetRecord, type CheckpointFileRef, type TextFacts, type TweetRecord } from './records.ts';
 import type { SessionRow, UserRow } from './snapshot.ts';
-import { decodeTweetIndex, type TweetIndexColumns } from './tweet-columns.ts';
+import type { TweetIndexColumns } from './tweet-columns.ts';
 import type { ReadFileNow } from './tweet-index.ts';
 
 /** A tweet as checkpoints of formats 1 and 2 hold it: one object, with its whole history. */
@@ -55,19 +55,19 @@ export class ProjectionRestore {
     this.#p.checkpointFiles.set(ref.file, ref);
   }
 
-  /** A tweets file of format 3; `history`: the file of the chunk's histories. Its details file follows. */
-  tweetIndex(columns: TweetIndexColumns, history: CheckpointFileRef | null): void {
+  /** A tweets file of format 3 (chunks of `rows` tweets); `history`: the file of the chunk's histories. Its details file follows. */
+  tweetIndex(columns: TweetIndexColumns, history: CheckpointFileRef | null, rows: number): void {
     const p = this.#p;
-    const tweets = decodeTweetIndex(columns, {
-      first: p.tweets.size,
-      history,
-      userId: (ordinal) => p.userOrder[ordinal]?.id,
-      tweetId: (ordinal) => p.tweets.peekAt(ordinal)?.id,
-    });
-    for (const [i, t] of tweets.entries()) {
-      // Velocity in the tweets file is of the tweets that were candidates when it was written: no others can be now.
-      if (t.velocity !== null) p.ranking.add(t);
-      this.#add(t, p.tweets.peekAt(columns.replyTo[i]!));
+    const chunk = p.tweets.restore(columns, history, rows, p.userOrder.length);
+    for (let i = 0; i < chunk.n; i++) {
+      const ordinal = chunk.first + i;
+      // Velocity in the tweets file is of the tweets that were candidates when written: no others can be now.
+      if (chunk.hasVelocity(i)) p.ranking.add(ordinal);
+      p.versionCount += chunk.versions(i);
+      const key = chunk.key(i);
+      if (key && key.createdAt + IDEMPOTENCY_TTL_MS > this.#now) p.rememberIdempotencyKey(p.tweets.idAt(ordinal)!, p.userOrder[chunk.authorOrdinal(i)]!.id, key.key, key.createdAt);
+      const parent = chunk.replyToOrdinal(i);
+      if (parent >= 0 && chunk.state(i) === 'published') p.tweets.addReplies(parent, 1);
     }
   }
 
@@ -89,12 +89,12 @@ export class ProjectionRestore {
     const userId = (id: string) => p.users.get(id)?.id ?? id;
     for (const row of rows) {
       const versions = versionRecords(row.versions, textOf);
-      const parent = row.replyToId === null ? undefined : p.tweets.peek(row.replyToId);
+      const parent = row.replyToId === null ? -1 : p.tweets.ordinalOf(row.replyToId);
       const t = tweetRecord({
         id: row.id,
         ordinal: p.tweets.size,
         authorId: userId(row.authorId),
-        replyToId: row.replyToId === null ? null : (parent?.id ?? row.replyToId),
+        replyToId: row.replyToId === null ? null : (p.tweets.idAt(parent) ?? row.replyToId),
         state: row.state,
         createdAt: row.createdAt,
         idempotencyKey: row.idempotencyKey,
@@ -121,12 +121,12 @@ export class ProjectionRestore {
     return this.#p;
   }
 
-  /** `parent`: the tweet `t` replies to (replies: a field every tweet has). */
-  #add(t: TweetRecord, parent: TweetRecord | undefined): void {
+  /** `parent`: the ordinal of the tweet `t` replies to, or -1 (replies: a field every tweet has). */
+  #add(t: TweetRecord, parent: number): void {
     const p = this.#p;
     p.addTweet(t, true);
     p.versionCount += t.versionCount;
-    if (t.idempotencyKey !== null && t.createdAt + IDEMPOTENCY_TTL_MS > this.#now) p.rememberIdempotencyKey(t);
-    if (parent && t.state === 'published') parent.replies++;
+    if (t.idempotencyKey !== null && t.createdAt + IDEMPOTENCY_TTL_MS > this.#now) p.rememberIdempotencyKey(t.id, t.authorId, t.idempotencyKey, t.createdAt);
+    if (parent >= 0 && t.state === 'published') p.tweets.addReplies(parent, 1);
   }
 }

@@ -52,7 +52,7 @@ export class CheckpointCapture {
   readonly #preserved = new Map<number, TweetRecord>();
   readonly #rewrites: { users: boolean; sessions: boolean; tweets: Set<number>; history: Set<number> };
   /** Per history file written: its tweets with versions, and how many versions each had at `seq`. */
-  readonly #written = new Map<number, { tweets: TweetRecord[]; counts: number[] }>();
+  readonly #written = new Map<number, { ordinals: number[]; counts: number[] }>();
   readonly #encoding: EncodeContext;
 
   /** `base` says whether the checkpoint the projection's changes are counted from has a file; null: write all. */
@@ -63,7 +63,7 @@ export class CheckpointCapture {
     this.#tweetCount = p.tweets.size;
     const userOrdinals = new Map(p.userOrder.map((u, i) => [u.id, i]));
     this.#encoding = {
-      tweetOrdinal: (id) => p.tweets.peek(id)!.ordinal,
+      tweetOrdinal: (id) => p.tweets.ordinalOf(id),
       userOrdinal: (id) => userOrdinals.get(id)!,
       hot: (t) => p.isHot(t, now),
     };
@@ -81,7 +81,7 @@ export class CheckpointCapture {
       const k = Math.floor(ordinal / this.#rows);
       tweets.add(k);
       // Versions not yet in a history file: the chunk's history file grows.
-      if (p.tweets.at(ordinal)!.newVersions.length > 0) history.add(k);
+      if (p.tweets.hasNewVersions(ordinal)) history.add(k);
     }
     this.#rewrites = { users: base === null || changes.users, sessions: base === null || changes.sessions, tweets, history };
     if (this.#rewrites.users) {
@@ -136,7 +136,12 @@ export class CheckpointCapture {
       if (written) {
         const ref = { checkpoint, file: f.name, first: f.chunk! * this.#rows, bytes: f.bytes, crc: f.crc };
         refs.set(f.name, ref);
-        steps.push(() => written.tweets.forEach((t, i) => storeVersions(t, written.counts[i]!, ref)));
+        steps.push(() =>
+          written.ordinals.forEach((ordinal, i) => {
+            const t = p.tweets.historyMoved(ordinal, ref);
+            if (t) storeVersions(t, written.counts[i]!, ref);
+          }),
+        );
       }
     }
     p.checkpointFiles = refs;
@@ -176,7 +181,7 @@ export class CheckpointCapture {
     if (this.#rewrites.history.has(k)) {
       const atSeq: HistoryAtSeq[] = tweets.map(({ ordinal, versionCount, storedVersions, history, newVersions }) => ({ ordinal, versionCount, storedVersions, history, newVersions }));
       const edited = atSeq.filter((t) => t.versionCount > 1);
-      this.#written.set(k, { tweets: edited.map((t) => p.tweets.peekAt(t.ordinal)!), counts: edited.map((t) => t.versionCount) });
+      this.#written.set(k, { ordinals: edited.map((t) => t.ordinal), counts: edited.map((t) => t.versionCount) });
       files.push({ table: 'history', chunk: k, data: await historyChunk(atSeq, read) });
     }
     return files;

@@ -3,7 +3,7 @@
 // Columns of numbers and strings parse several times faster than an object per tweet (no keys, no small arrays).
 // Version histories are in a third file (history-rows.ts).
 import type { DecayedRate, TweetState } from '@tweetstore/core';
-import { NO_MEDIA, tweetRecord, type CheckpointFileRef, type EngagementKind, type TweetRecord } from './records.ts';
+import { engagementKinds, NO_MEDIA, tweetRecord, type CheckpointFileRef, type EngagementKind, type TweetRecord } from './records.ts';
 import { packStrings, stringAt, stringCount, type Strings } from './strings.ts';
 
 type Velocity = Partial<Record<EngagementKind, DecayedRate>>;
@@ -99,56 +99,130 @@ export function encodeTweets(tweets: readonly TweetRecord[], ctx: EncodeContext)
   return { index, details };
 }
 
-export interface DecodeContext {
-  /** Ordinal of the chunk's first tweet. */
-  first: number;
-  /** The file holding the chunk's version histories. */
-  history: CheckpointFileRef | null;
-  /** A user's id by ordinal (the users map's string: one string per user, however many tweets name it). */
-  userId(ordinal: number): string | undefined;
-  /** The id of an older tweet, by ordinal. */
-  tweetId(ordinal: number): string | undefined;
-}
-
 function userOf(userId: (ordinal: number) => string | undefined, ordinal: number): string {
   const id = userId(ordinal);
   if (id === undefined) throw new Error(`no user #${ordinal}`);
   return id;
 }
 
-/** The chunk's tweets with the fields of the tweets file; the rest waits for ColdDetails (filled in by the TweetIndex when a tweet is asked for). Throws if the columns do not hold together. */
-export function decodeTweetIndex(c: TweetIndexColumns, ctx: DecodeContext): TweetRecord[] {
-  const n = stringCount(c.ids);
-  const columns = [c.author, c.replyTo, c.created, c.versions];
-  if (typeof c.state !== 'string' || c.state.length !== n || columns.some((column) => !Array.isArray(column) || column.length !== n)) {
-    throw new Error('tweets columns differ in length');
+/**
+ * A chunk of a checkpoint's tweets file kept in columns: a tweet restored from it gets a record only when it is first
+ * asked for (tweet-index.ts). Typed arrays and one string of state letters, ~25 B per tweet outside the V8 heap but
+ * for the few keys and velocities, where a record with these fields took ~270 B and two more objects per tweet for
+ * the GC to trace (docs/storage.md). Checked whole when made, before any tweet is restored from it.
+ */
+export class ColdIndex {
+  /** How many tweets; their ordinals are `first` on. */
+  readonly n: number;
+  readonly #ids: Strings;
+  readonly #author: Uint32Array;
+  /** Ordinal of the tweet replied to, or -1. */
+  readonly #replyTo: Int32Array;
+  readonly #state: string;
+  readonly #created: Float64Array;
+  readonly #versions: Uint32Array;
+  /** Published replies to each tweet (not in the file: counted as the replies are restored). */
+  readonly replies: Uint32Array;
+  readonly #keys: Record<number, string>;
+  readonly #velocity: VelocityColumn;
+
+  /**
+   * `first`: the chunk's first ordinal; `history`: the file of the chunk's version histories (moved on when a later
+   * checkpoint writes them again); `users`: how many users there are (authors are named by ordinal).
+   */
+  constructor(
+    c: TweetIndexColumns,
+    readonly first: number,
+    public history: CheckpointFileRef | null,
+    users: number,
+  ) {
+    const n = stringCount(c.ids);
+    const columns = [c.author, c.replyTo, c.created, c.versions];
+    if (typeof c.state !== 'string' || c.state.length !== n || columns.some((column) => !Array.isArray(column) || column.length !== n)) {
+      throw new Error('tweets columns differ in length');
+    }
+    this.n = n;
+    this.#ids = c.ids;
+    this.#author = Uint32Array.from(c.author);
+    this.#replyTo = Int32Array.from(c.replyTo);
+    this.#created = new Float64Array(n);
+    this.#versions = Uint32Array.from(c.versions);
+    this.replies = new Uint32Array(n);
+    let createdAt = 0;
+    for (let i = 0; i < n; i++) {
+      const id = () => stringAt(c.ids, i);
+      const author = c.author[i]!;
+      if (!(this.#author[i] === author && author < users)) throw new Error(`no user #${author}`);
+      const replyTo = c.replyTo[i]!;
+      if (!(this.#replyTo[i] === replyTo && replyTo >= -1 && replyTo < first + i)) throw new Error(`tweet ${id()} replies to a missing tweet`);
+      if (LETTER_STATE[c.state[i]!] === undefined) throw new Error(`tweet ${id()} has no state`);
+      this.#created[i] = createdAt += c.created[i]!;
+      const versions = c.versions[i]!;
+      if (!(this.#versions[i] === versions && versions >= 1)) throw new Error(`tweet ${id()} has no versions`);
+      if (versions > 1 && history === null) throw new Error(`tweet ${id()} has ${versions} versions but no history file`);
+    }
+    this.#state = c.state;
+    this.#keys = c.keys;
+    this.#velocity = new VelocityColumn(c.velocity, n);
   }
-  const out: TweetRecord[] = [];
-  let createdAt = 0;
-  for (let i = 0; i < n; i++) {
-    const id = stringAt(c.ids, i);
-    createdAt += c.created[i]!;
-    const replyTo = c.replyTo[i]!;
-    const replyToId = replyTo < 0 ? null : ctx.tweetId(replyTo);
-    if (replyToId === undefined) throw new Error(`tweet ${id} replies to a missing tweet`);
-    const versions = c.versions[i]!;
-    if (versions > 1 && ctx.history === null) throw new Error(`tweet ${id} has ${versions} versions but no history file`);
-    out.push(
-      tweetRecord({
-        id,
-        ordinal: ctx.first + i,
-        authorId: userOf(ctx.userId, c.author[i]!),
-        replyToId,
-        state: LETTER_STATE[c.state[i]!]!,
-        createdAt,
-        idempotencyKey: c.keys[i] ?? null,
-        versionCount: versions,
-        history: versions > 1 ? ctx.history : null,
-        velocity: c.velocity[i] ?? null,
-      }),
-    );
+
+  /** The ids, in order. */
+  ids(): string[] {
+    return Array.from({ length: this.n }, (_, i) => stringAt(this.#ids, i));
   }
-  return out;
+
+  authorOrdinal(i: number): number {
+    return this.#author[i]!;
+  }
+
+  /** The ordinal of the tweet the `i`th replies to, or -1. */
+  replyToOrdinal(i: number): number {
+    return this.#replyTo[i]!;
+  }
+
+  state(i: number): TweetState {
+    return LETTER_STATE[this.#state[i]!]!;
+  }
+
+  versions(i: number): number {
+    return this.#versions[i]!;
+  }
+
+  /** Whether the tweet was a topByVelocity candidate when written (its velocity is here, not in the details file). */
+  hasVelocity(i: number): boolean {
+    return this.#velocity.has(i);
+  }
+
+  /** A candidate's velocity (see hasVelocity), or null: a new object each time. */
+  velocity(i: number): Velocity | null {
+    return this.#velocity.at(i);
+  }
+
+  /** Its idempotency key and creation time, if it has a key. */
+  key(i: number): { key: string; createdAt: number } | undefined {
+    const key = this.#keys[i];
+    return key === undefined ? undefined : { key, createdAt: this.#created[i]! };
+  }
+
+  /** The tweet with the fields of the tweets file; the rest waits for ColdDetails. `id`: a tweet's id by ordinal. */
+  record(i: number, id: (ordinal: number) => string, userId: (ordinal: number) => string | undefined): TweetRecord {
+    const versions = this.#versions[i]!;
+    const replyTo = this.#replyTo[i]!;
+    const t = tweetRecord({
+      id: id(this.first + i),
+      ordinal: this.first + i,
+      authorId: userOf(userId, this.#author[i]!),
+      replyToId: replyTo < 0 ? null : id(replyTo),
+      state: this.state(i),
+      createdAt: this.#created[i]!,
+      idempotencyKey: this.#keys[i] ?? null,
+      versionCount: versions,
+      history: versions > 1 ? this.history : null,
+      velocity: this.#velocity.at(i),
+    });
+    t.replies = this.replies[i]!;
+    return t;
+  }
 }
 
 /**
@@ -164,11 +238,14 @@ export class ColdDetails {
   readonly #texts: TextColumn;
   readonly #hash: Strings;
   readonly #facts: TextColumn;
-  readonly #d: Pick<TweetDetails, 'media' | 'likes' | 'retweets' | 'velocity'>;
+  readonly #media: Record<number, string[]>;
+  readonly #likes: UserLists;
+  readonly #retweets: UserLists;
+  readonly #velocity: VelocityColumn;
   readonly #filled: Uint8Array;
   #left: number;
 
-  /** `first`: the ordinal of the chunk's first tweet; `n`: how many tweets of it the file holds. `userId`: as for decodeTweetIndex. */
+  /** `first`: the ordinal of the chunk's first tweet; `n`: how many tweets of it the file holds. `userId`: a user's id by ordinal. */
   constructor(
     d: TweetDetails,
     private readonly first: number,
@@ -193,7 +270,10 @@ export class ColdDetails {
     this.#texts = new TextColumn(d.text);
     this.#hash = d.hash;
     this.#facts = new TextColumn(d.facts);
-    this.#d = { media: d.media, likes: d.likes, retweets: d.retweets, velocity: d.velocity };
+    this.#media = d.media;
+    this.#likes = new UserLists(d.likes, n);
+    this.#retweets = new UserLists(d.retweets, n);
+    this.#velocity = new VelocityColumn(d.velocity, n);
     this.#filled = new Uint8Array(n);
     this.#left = n;
   }
@@ -217,10 +297,17 @@ export class ColdDetails {
     return copy;
   }
 
+  /** Writes the details into `t`, a record made only to be read (the tweet keeps them here). */
+  writeInto(t: TweetRecord): TweetRecord {
+    const i = t.ordinal - this.first;
+    if (i < this.#filled.length && !this.#filled[i]) this.#write(t, i);
+    return t;
+  }
+
   #write(t: TweetRecord, i: number): void {
     const published = this.#published[i]!;
     const edited = this.#edited[i]!;
-    const users = (ordinals: number[] | undefined) => (ordinals ? new Set(ordinals.map((o) => userOf(this.userId, o))) : null);
+    const users = (ordinals: Uint32Array | undefined) => (ordinals ? new Set(Array.from(ordinals, (o) => userOf(this.userId, o))) : null);
     t.publishedAt = Number.isNaN(published) ? null : t.createdAt + published;
     t.editedAt = Number.isNaN(edited) ? null : t.createdAt + edited;
     t.editsSincePublish = this.#numbers[3 * i]!;
@@ -228,11 +315,77 @@ export class ColdDetails {
     t.contentHash = stringAt(this.#hash, i);
     t.weightedLength = this.#numbers[3 * i + 1]!;
     t.facts = this.#facts.at(i);
-    t.mediaIds = this.#d.media[i] ?? NO_MEDIA;
-    t.likes = users(this.#d.likes[i]);
-    t.retweets = users(this.#d.retweets[i]);
+    t.mediaIds = this.#media[i] ?? NO_MEDIA;
+    t.likes = users(this.#likes.at(i));
+    t.retweets = users(this.#retweets.at(i));
     t.views = this.#numbers[3 * i + 2]!;
-    t.velocity ??= this.#d.velocity[i] ?? null;
+    t.velocity ??= this.#velocity.at(i);
+  }
+}
+
+/** Lists of user ordinals by row (likes, retweets), in two typed arrays: one heap object per chunk, not one per list. */
+class UserLists {
+  readonly #start: Uint32Array;
+  readonly #users: Uint32Array;
+
+  constructor(lists: Record<number, number[]>, n: number) {
+    this.#start = new Uint32Array(n + 1);
+    const rows = Object.keys(lists).map(Number);
+    let total = 0;
+    for (const i of rows) {
+      if (!(Number.isInteger(i) && i >= 0 && i < n) || !Array.isArray(lists[i])) throw new Error(`no tweet #${i} for its users`);
+      this.#start[i + 1] = lists[i]!.length;
+      total += lists[i]!.length;
+    }
+    for (let i = 0; i < n; i++) this.#start[i + 1]! += this.#start[i]!;
+    this.#users = new Uint32Array(total);
+    for (const i of rows) this.#users.set(lists[i]!, this.#start[i]!);
+  }
+
+  /** The row's user ordinals, or undefined if it has none. */
+  at(i: number): Uint32Array | undefined {
+    const start = this.#start[i]!;
+    const end = this.#start[i + 1]!;
+    return end > start ? this.#users.subarray(start, end) : undefined;
+  }
+}
+
+/** Velocities by row as numbers, two per engagement kind (value and time; NaN: none): one object when asked for. */
+class VelocityColumn {
+  /** Row -> slot in #rates, or -1. */
+  readonly #slot: Int32Array;
+  readonly #rates: Float64Array;
+
+  constructor(velocity: Record<number, Velocity>, n: number) {
+    this.#slot = new Int32Array(n).fill(-1);
+    const rows = Object.keys(velocity).map(Number);
+    this.#rates = new Float64Array(2 * engagementKinds.length * rows.length).fill(NaN);
+    for (const [slot, i] of rows.entries()) {
+      if (!(Number.isInteger(i) && i >= 0 && i < n)) throw new Error(`no tweet #${i} for its velocity`);
+      this.#slot[i] = slot;
+      for (const [k, kind] of engagementKinds.entries()) {
+        const rate = velocity[i]![kind];
+        if (rate === undefined) continue;
+        if (typeof rate?.value !== 'number' || typeof rate.at !== 'number') throw new Error(`tweet #${i} has a bad ${kind} velocity`);
+        this.#rates[2 * (slot * engagementKinds.length + k)] = rate.value;
+        this.#rates[2 * (slot * engagementKinds.length + k) + 1] = rate.at;
+      }
+    }
+  }
+
+  has(i: number): boolean {
+    return this.#slot[i]! >= 0;
+  }
+
+  at(i: number): Velocity | null {
+    const slot = this.#slot[i]!;
+    if (slot < 0) return null;
+    const v: Velocity = {};
+    for (const [k, kind] of engagementKinds.entries()) {
+      const at = 2 * (slot * engagementKinds.length + k);
+      if (!Number.isNaN(this.#rates[at + 1]!)) v[kind] = { value: this.#rates[at]!, at: this.#rates[at + 1]! };
+    }
+    return v;
   }
 }
 

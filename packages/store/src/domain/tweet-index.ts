@@ -1,97 +1,195 @@
-// The tweets of the projection, by ordinal and by id. Two things keep a restart of a large store short:
+// The tweets of the projection, by ordinal and by id. Three things keep a large store small and its restart short:
 // - By id without a hash table: ids are ULIDs, so in creation order they nearly always ascend, and those are found by
-//   binary search over the tweets in order; only an id that does not ascend goes into a Map. (Filling a Map with a
+//   binary search over the ordinals in order; only an id that does not ascend goes into a Map. (Filling a Map with a
 //   million ids took ~1 s on this machine.)
+// - A tweet restored from a checkpoint has no record until it is first asked for: its chunk of the tweets file stays
+//   in columns (ColdIndex), and the indexes ask for the fields they need by ordinal (authorOf, entryAt, ...). Most
+//   tweets of a large store are never asked for after a restart; a record each kept ~270 B and two more objects per
+//   tweet on the V8 heap, and at 1M tweets the GC traced them all at every full collection.
 // - A checkpoint's details files (content, counters, likes: all a timeline does not need) are not read at start-up:
 //   a chunk's file is read and parsed when a tweet of it is first asked for, or before by the store in the background.
-//   Until then its tweets hold only the fields every tweet has from the start (records.ts says which).
-// - Once read, a chunk's details stay in columns (ColdDetails, mostly outside the V8 heap), and each tweet gets them
-//   when it is first asked for (get, at): most tweets of a large store are never asked for after a restart, and a
-//   million filled-in records kept ~400 MB more on the heap, and four more objects per tweet for the GC to trace.
+//   Once read, a chunk's details stay in columns too (ColdDetails, mostly outside the V8 heap). A record made before
+//   its details are read holds only the tweets file's fields (records.ts says which), and get and at fill it in.
+import type { TimelineEntry } from './timelines.ts';
 import type { CheckpointFileRef, TweetRecord } from './records.ts';
-import { ColdDetails, type TweetDetails } from './tweet-columns.ts';
+import { ColdDetails, ColdIndex, type TweetDetails, type TweetIndexColumns } from './tweet-columns.ts';
 
 /** Reads a checkpoint file's bytes at once, checked against its size and CRC-32 (the one I/O the domain asks for). */
 export type ReadFileNow = (ref: CheckpointFileRef) => Uint8Array;
 
 export class TweetIndex {
-  readonly #order: TweetRecord[] = [];
-  /** Tweets whose ids ascend with their ordinals. */
-  readonly #sorted: TweetRecord[] = [];
-  readonly #others = new Map<string, TweetRecord>();
+  /** Every tweet's id, by ordinal (the one string the timelines and the tweet's record share). */
+  readonly #ids: string[] = [];
+  /** Records by ordinal; none yet for a restored tweet not asked for (it is in #index). */
+  readonly #records: (TweetRecord | undefined)[] = [];
+  /** Ordinals of the tweets whose ids ascend with their ordinals. */
+  readonly #sorted: number[] = [];
+  readonly #others = new Map<string, number>();
+  /** The restored tweets' columns, by chunk (the first #restored ordinals, #rows per chunk). */
+  readonly #index: ColdIndex[] = [];
+  #restored = 0;
   /** Details files not parsed yet, by chunk. */
   readonly #pending = new Map<number, CheckpointFileRef>();
   /** Details read but not yet given to every tweet of their chunk, by chunk. */
   readonly #cold = new Map<number, ColdDetails>();
-  #rows = 1;
+  #rows = 0;
   #read: ReadFileNow = () => {
     throw new Error('no details file to read');
   };
+  readonly #id = (ordinal: number) => this.#ids[ordinal]!;
 
   /** `userId`: a user's id by ordinal (see tweet-columns.ts). */
   constructor(private readonly userId: (ordinal: number) => string | undefined) {}
 
   get size(): number {
-    return this.#order.length;
+    return this.#ids.length;
   }
 
+  /** A new tweet (or one restored whole, from a checkpoint of an older format). */
   add(t: TweetRecord): void {
-    if (t.ordinal !== this.#order.length) throw new Error(`tweet ${t.id} has ordinal ${t.ordinal}, expected ${this.#order.length}`);
-    this.#order.push(t);
-    const last = this.#sorted.at(-1);
-    if (last === undefined || last.id < t.id) this.#sorted.push(t);
-    else this.#others.set(t.id, t);
+    if (t.ordinal !== this.size) throw new Error(`tweet ${t.id} has ordinal ${t.ordinal}, expected ${this.size}`);
+    this.#records[t.ordinal] = t;
+    this.#addId(t.id);
   }
 
-  /** The tweet with every field (its details read and filled in if they were not yet). */
+  /**
+   * A chunk of a checkpoint's tweets file, kept in columns (`rows` tweets per chunk; only the last may have fewer).
+   * Restored chunks come first, before any tweet added otherwise. `users`: how many users there are.
+   */
+  restore(columns: TweetIndexColumns, history: CheckpointFileRef | null, rows: number, users: number): ColdIndex {
+    const first = this.size;
+    if (first !== this.#restored || first % rows !== 0 || (this.#rows !== 0 && rows !== this.#rows)) throw new Error(`tweets file at #${first} is not a chunk of ${rows}`);
+    const chunk = new ColdIndex(columns, first, history, users);
+    if (chunk.n > rows) throw new Error(`tweets file at #${first} has more than ${rows} tweets`);
+    this.#rows = rows;
+    this.#index.push(chunk);
+    for (const id of chunk.ids()) this.#addId(id);
+    this.#restored += chunk.n;
+    return chunk;
+  }
+
+  /** The tweet with every field (its record made, and its details read and filled in, if they were not yet). */
   get(id: string): TweetRecord | undefined {
-    const t = this.peek(id);
-    if (t) this.#complete(t);
-    return t;
+    const ordinal = this.ordinalOf(id);
+    return ordinal < 0 ? undefined : this.at(ordinal);
   }
 
   at(ordinal: number): TweetRecord | undefined {
-    const t = this.#order[ordinal];
+    const t = this.#record(ordinal);
     if (t) this.#complete(t);
     return t;
   }
 
   /**
-   * The tweet with every field, for reading only: when its details are still in columns, a copy with them, and the
-   * tweet stays as it is (a checkpoint writes whole chunks: filling them all in would undo what the columns save).
+   * The tweet with every field, for reading only: a tweet without a record, or whose details are still in columns,
+   * is given as a copy, and stays as it is (a checkpoint writes whole chunks: making records for them all would
+   * undo what the columns save).
    */
   read(ordinal: number): TweetRecord | undefined {
-    const t = this.#order[ordinal];
-    if (!t) return t;
+    if (!(ordinal >= 0 && ordinal < this.size)) return undefined;
     if (this.#pending.size > 0) this.#readNow(ordinal);
-    return this.#cold.get(ordinal - (ordinal % this.#rows))?.withDetails(t) ?? t;
+    const details = this.#cold.get(ordinal - (ordinal % this.#rows));
+    const t = this.#records[ordinal];
+    if (t) return details?.withDetails(t) ?? t;
+    const copy = this.#coldRecord(ordinal);
+    return details ? details.writeInto(copy) : copy;
+  }
+
+  /** read, by id. */
+  readById(id: string): TweetRecord | undefined {
+    return this.read(this.ordinalOf(id));
   }
 
   has(id: string): boolean {
-    return this.peek(id) !== undefined;
+    return this.ordinalOf(id) >= 0;
   }
 
-  /** The tweet, perhaps with only the fields every tweet has from the start. */
-  peek(id: string): TweetRecord | undefined {
+  /** The tweet's ordinal, or -1. */
+  ordinalOf(id: string): number {
     const sorted = this.#sorted;
+    const ids = this.#ids;
     let lo = 0;
     let hi = sorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (sorted[mid]!.id < id) lo = mid + 1;
+      if (ids[sorted[mid]!]! < id) lo = mid + 1;
       else hi = mid;
     }
     const found = sorted[lo];
-    return found !== undefined && found.id === id ? found : this.#others.get(id);
+    return found !== undefined && ids[found] === id ? found : (this.#others.get(id) ?? -1);
   }
 
-  peekAt(ordinal: number): TweetRecord | undefined {
-    return this.#order[ordinal];
+  /** The id as the index holds it (one string per tweet, however often it is named), or undefined. */
+  idOf(id: string): string | undefined {
+    const ordinal = this.ordinalOf(id);
+    return ordinal < 0 ? undefined : this.#ids[ordinal];
+  }
+
+  idAt(ordinal: number): string | undefined {
+    return this.#ids[ordinal];
+  }
+
+  authorOf(id: string): string | undefined {
+    const ordinal = this.ordinalOf(id);
+    if (ordinal < 0) return undefined;
+    const t = this.#records[ordinal];
+    if (t) return t.authorId;
+    const [chunk, i] = this.#cell(ordinal);
+    return this.userId(chunk.authorOrdinal(i));
+  }
+
+  /** The tweet's velocity, without making its record (a restored tweet's from its tweets file: a candidate's). */
+  velocityAt(ordinal: number): TweetRecord['velocity'] {
+    const t = this.#records[ordinal];
+    if (t || ordinal >= this.#restored) return t?.velocity ?? null;
+    const [chunk, i] = this.#cell(ordinal);
+    return chunk.velocity(i);
+  }
+
+  stateAt(ordinal: number): TweetRecord['state'] | undefined {
+    const t = this.#records[ordinal];
+    if (t || ordinal >= this.#restored) return t?.state;
+    const [chunk, i] = this.#cell(ordinal);
+    return chunk.state(i);
+  }
+
+  /** What the timelines need of a tweet, without making its record. */
+  entryAt(ordinal: number): TimelineEntry | undefined {
+    const t = this.#records[ordinal];
+    if (t || ordinal >= this.#restored) return t;
+    const [chunk, i] = this.#cell(ordinal);
+    const replyTo = chunk.replyToOrdinal(i);
+    return { id: this.#ids[ordinal]!, authorId: this.userId(chunk.authorOrdinal(i))!, replyToId: replyTo < 0 ? null : this.#ids[replyTo]!, state: chunk.state(i) };
+  }
+
+  /** Whether the tweet has versions not yet stored in a history file. */
+  hasNewVersions(ordinal: number): boolean {
+    return (this.#records[ordinal]?.newVersions.length ?? 0) > 0;
+  }
+
+  /** Adds `n` published replies to the tweet, as restored: without making its record. */
+  addReplies(ordinal: number, n: number): void {
+    const t = this.#records[ordinal];
+    if (t) t.replies += n;
+    else {
+      const [chunk, i] = this.#cell(ordinal);
+      chunk.replies[i]! += n;
+    }
+  }
+
+  /**
+   * The tweet's versions up to its `count`th are in `ref`'s file now: its record, if it has one, for the caller to
+   * move them; a tweet without a record reads its history from there from now on (as the rest of its chunk does).
+   */
+  historyMoved(ordinal: number, ref: CheckpointFileRef): TweetRecord | undefined {
+    const t = this.#records[ordinal];
+    if (t === undefined && ordinal < this.#restored) this.#cell(ordinal)[0].history = ref;
+    return t;
   }
 
   /** The details file of the `rows` tweets from `ref.first` on (added already), to read when first needed. */
   defer(ref: CheckpointFileRef, rows: number, read: ReadFileNow): void {
-    if (ref.first % rows !== 0 || (this.#pending.size > 0 && rows !== this.#rows)) throw new Error(`details file ${ref.file} is not a chunk of ${rows}`);
+    if (ref.first % rows !== 0 || (this.#rows !== 0 && rows !== this.#rows)) throw new Error(`details file ${ref.file} is not a chunk of ${rows}`);
     this.#pending.set(ref.first, ref);
     this.#rows = rows;
     this.#read = read;
@@ -100,8 +198,8 @@ export class TweetIndex {
   /** The details file the tweet's fields are still in (not read yet), or undefined. */
   pendingFor(id: string): CheckpointFileRef | undefined {
     if (this.#pending.size === 0) return undefined;
-    const t = this.peek(id);
-    return t && this.#pending.get(t.ordinal - (t.ordinal % this.#rows));
+    const ordinal = this.ordinalOf(id);
+    return ordinal < 0 ? undefined : this.#pending.get(ordinal - (ordinal % this.#rows));
   }
 
   /** A details file not read yet (the oldest), or undefined. */
@@ -117,6 +215,33 @@ export class TweetIndex {
     const n = Array.isArray(details.length) ? details.length.length : 0;
     this.#cold.set(ref.first, new ColdDetails(details, ref.first, n, this.userId));
     this.#pending.delete(ref.first);
+  }
+
+  #addId(id: string): void {
+    const ordinal = this.#ids.length;
+    const sorted = this.#sorted;
+    const last = sorted.length === 0 ? undefined : this.#ids[sorted[sorted.length - 1]!];
+    this.#ids.push(id);
+    if (last === undefined || last < id) sorted.push(ordinal);
+    else this.#others.set(id, ordinal);
+  }
+
+  /** The chunk of a restored tweet and its row in it. */
+  #cell(ordinal: number): [ColdIndex, number] {
+    const chunk = this.#index[Math.floor(ordinal / this.#rows)]!;
+    return [chunk, ordinal - chunk.first];
+  }
+
+  /** The tweet's record, made from its chunk's columns if it has none yet (and kept: the store may change it). */
+  #record(ordinal: number): TweetRecord | undefined {
+    const t = this.#records[ordinal];
+    if (t || !(ordinal >= 0 && ordinal < this.#restored)) return t;
+    return (this.#records[ordinal] = this.#coldRecord(ordinal));
+  }
+
+  #coldRecord(ordinal: number): TweetRecord {
+    const [chunk, i] = this.#cell(ordinal);
+    return chunk.record(i, this.#id, this.userId);
   }
 
   #complete(t: TweetRecord): void {

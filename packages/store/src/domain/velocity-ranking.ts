@@ -10,20 +10,28 @@
 import { addToLevel, levelOfRate } from '@tweetstore/core';
 import { engagementKinds, type TweetRecord } from './records.ts';
 
+/** What the ranking reads of a tweet, by ordinal (a tweet restored and not asked for since has no record). */
+export interface RankedTweets {
+  velocity(ordinal: number): TweetRecord['velocity'];
+  /** Whether the tweet may be ranked now (published); one that becomes eligible again is add()ed anew. */
+  eligible(ordinal: number): boolean;
+  id(ordinal: number): string;
+}
+
 /** How many of the highest levels are kept ranked: topByVelocity answers up to this many. */
 export const RANKED = 100;
 /** Below this many events per minute a tweet is no longer a candidate. */
 export const HOT_MIN_RATE = 1e-3;
 
 interface Ranked {
-  t: TweetRecord;
+  ordinal: number;
+  id: string;
   level: number;
 }
 
-const byLevel = (a: Ranked, b: Ranked) => b.level - a.level || (a.t.id < b.t.id ? 1 : -1);
+const byLevel = (a: Ranked, b: Ranked) => b.level - a.level || (a.id < b.id ? 1 : -1);
 
-export function levelOf(t: TweetRecord): number {
-  const v = t.velocity;
+export function levelOf(v: TweetRecord['velocity']): number {
   if (v === null) return -Infinity;
   let level = -Infinity;
   for (const kind of engagementKinds) level = addToLevel(level, v[kind]);
@@ -31,16 +39,15 @@ export function levelOf(t: TweetRecord): number {
 }
 
 export class VelocityRanking {
-  /** `eligible`: whether a tweet may be ranked now (published); one that becomes eligible again is add()ed anew. */
-  constructor(private readonly eligible: (t: TweetRecord) => boolean) {}
+  constructor(private readonly tweets: RankedTweets) {}
 
-  /** Tweets engaged lately (some may have gone cold since; a scan drops those). */
-  readonly #candidates = new Set<TweetRecord>();
+  /** Tweets engaged lately, by ordinal (some may have gone cold since; a scan drops those). */
+  readonly #candidates = new Set<number>();
   /** The RANKED highest levels among the candidates, highest first; null until a scan has found them. */
   #top: Ranked[] | null = null;
   /** Engaged since the last merge: their levels rose. */
-  readonly #engaged = new Set<TweetRecord>();
-  #scan: { next: Iterator<TweetRecord>; found: Ranked[]; floor: number } | null = null;
+  readonly #engaged = new Set<number>();
+  #scan: { next: Iterator<number>; found: Ranked[]; floor: number } | null = null;
   #candidatesAtScan = 0;
 
   get candidates(): number {
@@ -48,10 +55,10 @@ export class VelocityRanking {
   }
 
   /** A tweet with velocity: restored, just engaged, or eligible again. */
-  add(t: TweetRecord): void {
-    this.#candidates.add(t);
+  add(ordinal: number): void {
+    this.#candidates.add(ordinal);
     // before the first scan there is nothing to merge into: the scan reads every candidate
-    if (this.#top !== null || this.#scan !== null) this.#engaged.add(t);
+    if (this.#top !== null || this.#scan !== null) this.#engaged.add(ordinal);
   }
 
   /** Whether top() needs a scan first (see scanSome). */
@@ -77,11 +84,11 @@ export class VelocityRanking {
         this.#scan = null;
         return true;
       }
-      const t = step.value;
-      const level = levelOf(t);
-      if (level < scan.floor) this.#candidates.delete(t);
-      else if (this.eligible(t)) {
-        scan.found.push({ t, level });
+      const ordinal = step.value;
+      const level = levelOf(this.tweets.velocity(ordinal));
+      if (level < scan.floor) this.#candidates.delete(ordinal);
+      else if (this.tweets.eligible(ordinal)) {
+        scan.found.push({ ordinal, id: this.tweets.id(ordinal), level });
         // keep the pass's memory small: cut back to the highest RANKED now and then
         if (scan.found.length >= 4 * RANKED) scan.found = scan.found.sort(byLevel).slice(0, RANKED);
       }
@@ -93,16 +100,16 @@ export class VelocityRanking {
    * The highest-ranked eligible tweets still hot at `now`, at most `limit` (≤ RANKED), highest first; null when a
    * scan is needed first (the ranking cannot tell which candidate comes next).
    */
-  top(limit: number, now: number): TweetRecord[] | null {
+  top(limit: number, now: number): number[] | null {
     if (limit > RANKED) throw new RangeError(`at most ${RANKED} tweets are ranked, asked for ${limit}`);
     if (limit <= 0) return [];
     if (this.#top === null || this.#scan !== null || this.needsScan()) return null;
     if (this.#engaged.size > 0) this.#merge();
     const floor = levelOfRate(HOT_MIN_RATE, now);
-    const found: TweetRecord[] = [];
-    for (const { t, level } of this.#top) {
+    const found: number[] = [];
+    for (const { ordinal, level } of this.#top) {
       if (level < floor) return found; // the rest, ranked or not, are colder still
-      if (this.eligible(t) && found.push(t) === limit) return found;
+      if (this.tweets.eligible(ordinal) && found.push(ordinal) === limit) return found;
     }
     // every candidate is ranked, or the next one down is unknown: only a scan can tell
     return this.#top.length < RANKED ? found : null;
@@ -111,16 +118,16 @@ export class VelocityRanking {
   #merge(): void {
     const top = this.#top!;
     const lowest = top.length < RANKED ? -Infinity : top.at(-1)!.level;
-    const risen = new Map<TweetRecord, number>();
-    for (const t of this.#engaged) {
-      if (!this.eligible(t)) continue;
-      const level = levelOf(t);
-      if (level >= lowest) risen.set(t, level);
+    const risen = new Map<number, number>();
+    for (const ordinal of this.#engaged) {
+      if (!this.tweets.eligible(ordinal)) continue;
+      const level = levelOf(this.tweets.velocity(ordinal));
+      if (level >= lowest) risen.set(ordinal, level);
     }
     this.#engaged.clear();
     if (risen.size === 0) return;
-    const merged = top.filter((r) => !risen.has(r.t));
-    for (const [t, level] of risen) merged.push({ t, level });
+    const merged = top.filter((r) => !risen.has(r.ordinal));
+    for (const [ordinal, level] of risen) merged.push({ ordinal, id: this.tweets.id(ordinal), level });
     this.#top = merged.sort(byLevel).slice(0, RANKED);
   }
 }

@@ -73,7 +73,7 @@ function add(restore: ProjectionRestore, info: CheckpointInfo, f: CheckpointFile
     case 'tweets':
       if (info.format < 3) return restore.tweetRows(rows as TweetRow[], (data as { texts?: TextRow[] }).texts);
       if (f.chunk! * info.rowsPerChunk!.tweets !== restore.tweetCount) throw new Error(`chunk ${f.chunk} does not start at tweet #${restore.tweetCount}`);
-      return restore.tweetIndex(data as TweetIndexColumns, histories.get(f.chunk!) ?? null);
+      return restore.tweetIndex(data as TweetIndexColumns, histories.get(f.chunk!) ?? null, info.rowsPerChunk!.tweets);
     default:
       throw new Error(`${f.table} files are read later`);
   }

@@ -97,6 +97,8 @@ export interface StoreStats {
   checkpointBytes: number;
   /** The oldest seq after which events(...) can still answer (retention). */
   oldestRetainedSeq: number;
+  /** Embedded store: tweets held in columns, without a record on the heap (restored or checkpointed, not changed since). */
+  tweetsInColumns?: number;
 }
 
 /** 'gone': the store no longer holds every event after the asked seq (or never had them). */

@@ -83,6 +83,43 @@ describe('lowdb engine: restart', () => {
     expect(store.stats()).toMatchObject({ users, tweets, versions, sessions, headSeq });
   });
 
+  it('puts the chunks each checkpoint wrote back into columns, and answers as a replay of its journal does', async () => {
+    const dataDir = await tempDir();
+    // a checkpoint after every event: each one folds its chunks back while the next writes come in
+    let store = await stores.open(base(dataDir, { checkpointEveryEvents: 1, checkpointIntervalMs: 10, viewsFlushMs: 1 }));
+    const { author, fan, tweets } = await nineTweets(store);
+    const settled = async () => {
+      await vi.waitFor(() => expect(store.stats().checkpointSeq).toBe(store.headSeq()));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // the view's ViewsCounted, and its checkpoint
+      await vi.waitFor(() => expect(store.stats().checkpointSeq).toBe(store.headSeq()));
+    };
+    await settled();
+    expect(store.stats().tweetsInColumns).toBe(9); // no tweet has a record left
+    const folded = await everything(store, author, fan);
+    // writes to tweets in columns: each makes the tweet's record again, from the columns
+    await store.engage({ id: tweets[0]!.id, userId: fan.id, action: 'like' });
+    await store.editTweet({ id: tweets[3]!.id, actorId: author.id, text: parseContent('tweet 3, once more') });
+    await store.revertTweet({ id: tweets[3]!.id, actorId: author.id, toVersion: 1 });
+    await store.transitionTweet({ id: tweets[8]!.id, actorId: author.id, to: 'publish' });
+    await post(store, fan, 'a second reply', { replyToId: tweets[1]!.id });
+    await store.engage({ id: tweets[5]!.id, userId: author.id, action: 'view' });
+    await store.engage({ id: tweets[1]!.id, userId: fan.id, action: 'unlike' });
+    await settled();
+    expect(store.stats().tweetsInColumns).toBe(10);
+    const expected = await everything(store, author, fan);
+    expect(expected).not.toEqual(folded);
+    await stores.close(store);
+    // the truth: the same journal replayed without any checkpoint
+    const replayed = await tempDir();
+    await cp(dataDir, replayed, { recursive: true });
+    await rm(join(replayed, 'checkpoints'), { recursive: true });
+    const fromJournal = await stores.open(base(replayed));
+    expect(fromJournal.stats().checkpointSeq).toBe(0);
+    expect(await everything(fromJournal, author, fan)).toEqual(expected);
+    store = await stores.open(base(dataDir));
+    expect(await everything(store, author, fan)).toEqual(expected);
+  });
+
   it('writes the tweets a restart has not filled in yet whole into the next checkpoint', async () => {
     const dataDir = await tempDir();
     let store = await stores.open(base(dataDir));

@@ -59,7 +59,7 @@ export function decideCreate(ctx: DecideContext, cmd: CreateTweet): DraftOf<'Twe
   const mediaIds = checkedMedia(cmd.mediaIds ?? []);
   const replyToId = cmd.replyToId ?? null;
   if (replyToId !== null) {
-    const parent = p.tweets.get(replyToId);
+    const parent = p.tweets.readById(replyToId);
     if (!parent || (parent.state !== 'published' && parent.authorId !== cmd.authorId)) throw new NotFound('tweet', replyToId);
     if (parent.state !== 'published') {
       throw new PreconditionFailed(`cannot reply to your own ${parent.state} tweet`, { reason: 'parent_not_published', state: parent.state });
@@ -134,8 +134,9 @@ export function decideEngage({ p }: DecideContext, cmd: Engage): EventDraft | nu
   }
 }
 
+/** The tweet, to decide on or show: a copy if it is in columns (a record is made only when an event changes it). */
 export function existing(p: Projection, id: string): TweetRecord {
-  const t = p.tweets.get(id);
+  const t = p.tweets.readById(id);
   if (!t) throw new NotFound('tweet', id);
   return t;
 }

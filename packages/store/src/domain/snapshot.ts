@@ -5,7 +5,8 @@
 import { ChangeSet, type Projection } from './projection.ts';
 import { historyChunk, type HistoryAtSeq, type HistoryFile } from './history-rows.ts';
 import { NO_VERSIONS, type CheckpointFileRef, type TweetRecord } from './records.ts';
-import { encodeTweets, type EncodeContext } from './tweet-columns.ts';
+import { encodeTweets, type EncodeContext, type TweetIndexColumns } from './tweet-columns.ts';
+import type { ReadFileNow } from './tweet-index.ts';
 
 export interface UserRow {
   id: string;
@@ -53,6 +54,8 @@ export class CheckpointCapture {
   readonly #rewrites: { users: boolean; sessions: boolean; tweets: Set<number>; history: Set<number> };
   /** Per history file written: its tweets with versions, and how many versions each had at `seq`. */
   readonly #written = new Map<number, { ordinals: number[]; counts: number[] }>();
+  /** Per tweets file written: its columns and each tweet's published replies at `seq`, to go back to columns. */
+  readonly #folds = new Map<number, { index: TweetIndexColumns; replies: Uint32Array }>();
   readonly #encoding: EncodeContext;
 
   /** `base` says whether the checkpoint the projection's changes are counted from has a file; null: write all. */
@@ -117,25 +120,28 @@ export class CheckpointCapture {
 
   /**
    * Once the checkpoint named `checkpoint` is durable with `files`: the files read after start-up (details not read
-   * yet, stored versions) are read from there from now on. Returns the steps that move the versions its history
-   * files now hold out of memory, each bounded work for one event-loop turn; until a chunk's step ran, its tweets keep
-   * reading the base's file (which stays until the next checkpoint).
+   * yet, stored versions) are read from there from now on. Returns the steps, each bounded work for one event-loop
+   * turn, that move the versions its history files now hold out of memory and then put the chunks it wrote back into
+   * columns (their records go, but for tweets changed since: TweetIndex.fold), their details to be read from `read`
+   * when first needed. Until a chunk's step ran, its tweets keep reading the base's file (which stays until the next
+   * checkpoint).
    */
-  rebase(checkpoint: string, files: readonly { name: string; table: TableName; chunk?: number; bytes: number; crc: number }[]): (() => void)[] {
+  rebase(checkpoint: string, files: readonly { name: string; table: TableName; chunk?: number; bytes: number; crc: number }[], read: ReadFileNow): (() => void)[] {
     const p = this.#p;
     const refs = new Map<string, CheckpointFileRef>();
     const steps: (() => void)[] = [];
+    const histories = new Map<number, CheckpointFileRef>();
+    const details = new Map<number, CheckpointFileRef>();
     for (const f of files) {
       if (f.table !== 'details' && f.table !== 'history') continue;
-      const linked = this.reuses(f.table, f.chunk!) ? p.checkpointFiles.get(f.name) : undefined;
-      if (linked) {
-        linked.checkpoint = checkpoint; // the same file, now (also) in this checkpoint
-        refs.set(f.name, linked);
-      }
-      const written = f.table === 'history' ? this.#written.get(f.chunk!) : undefined;
+      const k = f.chunk!;
+      const linked = this.reuses(f.table, k) ? p.checkpointFiles.get(f.name) : undefined;
+      const ref = linked ?? { checkpoint, file: f.name, first: k * this.#rows, bytes: f.bytes, crc: f.crc };
+      ref.checkpoint = checkpoint; // a linked file: the same file, now (also) in this checkpoint
+      refs.set(f.name, ref);
+      (f.table === 'history' ? histories : details).set(k, ref);
+      const written = f.table === 'history' ? this.#written.get(k) : undefined;
       if (written) {
-        const ref = { checkpoint, file: f.name, first: f.chunk! * this.#rows, bytes: f.bytes, crc: f.crc };
-        refs.set(f.name, ref);
         steps.push(() =>
           written.ordinals.forEach((ordinal, i) => {
             const t = p.tweets.historyMoved(ordinal, ref);
@@ -145,6 +151,13 @@ export class CheckpointCapture {
       }
     }
     p.checkpointFiles = refs;
+    const shape = { rows: this.#rows, users: p.userOrder.length };
+    const keep = (ordinal: number) => p.changes.tweets.has(ordinal) || p.pendingViews.has(p.tweets.idAt(ordinal)!);
+    for (const [k, { index, replies }] of [...this.#folds].sort(([a], [b]) => a - b)) {
+      const ref = details.get(k);
+      if (ref) steps.push(() => void p.tweets.fold(index, replies, histories.get(k) ?? null, ref, read, shape, keep));
+    }
+    this.#folds.clear();
     return steps;
   }
 
@@ -177,6 +190,7 @@ export class CheckpointCapture {
     if (this.#rewrites.tweets.has(k)) {
       const { index, details } = encodeTweets(tweets, this.#encoding);
       files.push({ table: 'tweets', chunk: k, data: index }, { table: 'details', chunk: k, data: details });
+      this.#folds.set(k, { index, replies: Uint32Array.from(tweets, (t) => t.replies) });
     }
     if (this.#rewrites.history.has(k)) {
       const atSeq: HistoryAtSeq[] = tweets.map(({ ordinal, versionCount, storedVersions, history, newVersions }) => ({ ordinal, versionCount, storedVersions, history, newVersions }));

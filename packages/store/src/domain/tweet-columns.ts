@@ -168,7 +168,11 @@ export class ColdIndex {
 
   /** The ids, in order. */
   ids(): string[] {
-    return Array.from({ length: this.n }, (_, i) => stringAt(this.#ids, i));
+    return Array.from({ length: this.n }, (_, i) => this.id(i));
+  }
+
+  id(i: number): string {
+    return stringAt(this.#ids, i);
   }
 
   authorOrdinal(i: number): number {
@@ -226,10 +230,10 @@ export class ColdIndex {
 }
 
 /**
- * A chunk's details as its details file holds them, kept in columns until each tweet is first asked for: texts as
- * UTF-8 in one Buffer, numbers in typed arrays, likes as user ordinals. That is ~250 B per tweet, mostly outside the
- * V8 heap, where filled-in records hold ~400 B and four more objects per tweet for the GC to trace (docs/storage.md).
- * Everything is checked when it is made, before any tweet changes.
+ * A chunk's details as its details file holds them, kept in columns for the tweets without a record: texts as UTF-8
+ * in one Buffer, numbers in typed arrays, likes as user ordinals, velocities as numbers. That is ~250 B per tweet,
+ * mostly outside the V8 heap, where filled-in records held ~400 B and four more objects per tweet for the GC to trace
+ * (docs/storage.md). Everything is checked when it is made, before any tweet changes.
  */
 export class ColdDetails {
   readonly #published: Float64Array;
@@ -242,8 +246,7 @@ export class ColdDetails {
   readonly #likes: UserLists;
   readonly #retweets: UserLists;
   readonly #velocity: VelocityColumn;
-  readonly #filled: Uint8Array;
-  #left: number;
+  readonly #n: number;
 
   /** `first`: the ordinal of the chunk's first tweet; `n`: how many tweets of it the file holds. `userId`: a user's id by ordinal. */
   constructor(
@@ -274,33 +277,13 @@ export class ColdDetails {
     this.#likes = new UserLists(d.likes, n);
     this.#retweets = new UserLists(d.retweets, n);
     this.#velocity = new VelocityColumn(d.velocity, n);
-    this.#filled = new Uint8Array(n);
-    this.#left = n;
+    this.#n = n;
   }
 
-  /** Fills in `t`'s details unless they are already; true once every tweet of the chunk has them (then drop this). */
-  fill(t: TweetRecord): boolean {
-    const i = t.ordinal - this.first;
-    if (i >= this.#filled.length || this.#filled[i]) return this.#left === 0;
-    this.#filled[i] = 1;
-    this.#left--;
-    this.#write(t, i);
-    return this.#left === 0;
-  }
-
-  /** `t` with its details, as a copy when they are still here (t itself unchanged). */
-  withDetails(t: TweetRecord): TweetRecord {
-    const i = t.ordinal - this.first;
-    if (i >= this.#filled.length || this.#filled[i]) return t;
-    const copy = { ...t };
-    this.#write(copy, i);
-    return copy;
-  }
-
-  /** Writes the details into `t`, a record made only to be read (the tweet keeps them here). */
+  /** Writes the details into `t`, a record just made from the chunk's tweets file. */
   writeInto(t: TweetRecord): TweetRecord {
     const i = t.ordinal - this.first;
-    if (i < this.#filled.length && !this.#filled[i]) this.#write(t, i);
+    if (i < this.#n) this.#write(t, i);
     return t;
   }
 

@@ -28,6 +28,7 @@ export class TweetIndex {
   /** The restored tweets' columns, by chunk (the first #restored ordinals, #rows per chunk). */
   readonly #index: ColdIndex[] = [];
   #restored = 0;
+  #recordCount = 0;
   /** Details files not parsed yet, by chunk. */
   readonly #pending = new Map<number, CheckpointFileRef>();
   /** Details read but not yet given to every tweet of their chunk, by chunk. */
@@ -45,10 +46,16 @@ export class TweetIndex {
     return this.#ids.length;
   }
 
+  /** How many tweets have a record (the rest are in columns). */
+  get records(): number {
+    return this.#recordCount;
+  }
+
   /** A new tweet (or one restored whole, from a checkpoint of an older format). */
   add(t: TweetRecord): void {
     if (t.ordinal !== this.size) throw new Error(`tweet ${t.id} has ordinal ${t.ordinal}, expected ${this.size}`);
     this.#records[t.ordinal] = t;
+    this.#recordCount++;
     this.#addId(t.id);
   }
 
@@ -68,31 +75,23 @@ export class TweetIndex {
     return chunk;
   }
 
-  /** The tweet with every field (its record made, and its details read and filled in, if they were not yet). */
+  /** The tweet's record, made if it had none (its details file read now if it was not yet). */
   get(id: string): TweetRecord | undefined {
     const ordinal = this.ordinalOf(id);
     return ordinal < 0 ? undefined : this.at(ordinal);
   }
 
   at(ordinal: number): TweetRecord | undefined {
-    const t = this.#record(ordinal);
-    if (t) this.#complete(t);
-    return t;
+    return this.#record(ordinal);
   }
 
   /**
-   * The tweet with every field, for reading only: a tweet without a record, or whose details are still in columns,
-   * is given as a copy, and stays as it is (a checkpoint writes whole chunks: making records for them all would
-   * undo what the columns save).
+   * The tweet with every field, for reading only: a tweet without a record is given as a copy made from the columns,
+   * and stays there (a checkpoint writes whole chunks: making records for them all would undo what the columns save).
    */
   read(ordinal: number): TweetRecord | undefined {
     if (!(ordinal >= 0 && ordinal < this.size)) return undefined;
-    if (this.#pending.size > 0) this.#readNow(ordinal);
-    const details = this.#cold.get(ordinal - (ordinal % this.#rows));
-    const t = this.#records[ordinal];
-    if (t) return details?.withDetails(t) ?? t;
-    const copy = this.#coldRecord(ordinal);
-    return details ? details.writeInto(copy) : copy;
+    return this.#records[ordinal] ?? this.#coldRecord(ordinal);
   }
 
   /** read, by id. */
@@ -187,6 +186,36 @@ export class TweetIndex {
     return t;
   }
 
+  /**
+   * The chunk of `columns.ids` tweets from `details.first` on goes back to columns, as a checkpoint just wrote its
+   * tweets file (`columns`, with each tweet's published replies then) and its details file (`details`, read when
+   * first needed, with `read`). The records of its tweets go, but for those `keep` names (changed since: their
+   * records are newer than the files). Only a chunk next to or among those in columns, and of their size; false if
+   * the chunk is not such a one (it keeps its records).
+   */
+  fold(columns: TweetIndexColumns, replies: ArrayLike<number>, history: CheckpointFileRef | null, details: CheckpointFileRef, read: ReadFileNow, shape: { rows: number; users: number }, keep: (ordinal: number) => boolean): boolean {
+    const { first } = details;
+    const { rows } = shape;
+    if (first % rows !== 0 || first > this.#restored || (this.#rows !== 0 && rows !== this.#rows)) return false;
+    const chunk = new ColdIndex(columns, first, history, shape.users);
+    if (chunk.n > rows || first + chunk.n > this.size || chunk.n !== replies.length || (chunk.n > 0 && chunk.id(0) !== this.#ids[first])) {
+      throw new Error(`tweets file at #${first} is not of the tweets there`);
+    }
+    chunk.replies.set(replies);
+    this.#rows = rows;
+    this.#read = read;
+    this.#index[first / rows] = chunk;
+    this.#restored = Math.max(this.#restored, first + chunk.n);
+    this.#cold.delete(first);
+    this.#pending.set(first, details);
+    for (let ordinal = first; ordinal < first + chunk.n; ordinal++) {
+      if (this.#records[ordinal] === undefined || keep(ordinal)) continue;
+      this.#records[ordinal] = undefined;
+      this.#recordCount--;
+    }
+    return true;
+  }
+
   /** The details file of the `rows` tweets from `ref.first` on (added already), to read when first needed. */
   defer(ref: CheckpointFileRef, rows: number, read: ReadFileNow): void {
     if (ref.first % rows !== 0 || (this.#rows !== 0 && rows !== this.#rows)) throw new Error(`details file ${ref.file} is not a chunk of ${rows}`);
@@ -236,19 +265,19 @@ export class TweetIndex {
   #record(ordinal: number): TweetRecord | undefined {
     const t = this.#records[ordinal];
     if (t || !(ordinal >= 0 && ordinal < this.#restored)) return t;
-    return (this.#records[ordinal] = this.#coldRecord(ordinal));
+    const made = this.#coldRecord(ordinal);
+    this.#records[ordinal] = made;
+    this.#recordCount++;
+    return made;
   }
 
+  /** A record of a tweet in columns, with its details (their file read now if it was not yet). */
   #coldRecord(ordinal: number): TweetRecord {
     const [chunk, i] = this.#cell(ordinal);
-    return chunk.record(i, this.#id, this.userId);
-  }
-
-  #complete(t: TweetRecord): void {
-    if (this.#pending.size > 0) this.#readNow(t.ordinal);
-    if (this.#cold.size === 0) return;
-    const chunk = t.ordinal - (t.ordinal % this.#rows);
-    if (this.#cold.get(chunk)?.fill(t)) this.#cold.delete(chunk);
+    const t = chunk.record(i, this.#id, this.userId);
+    if (this.#pending.size > 0) this.#readNow(ordinal);
+    this.#cold.get(chunk.first)?.writeInto(t);
+    return t;
   }
 
   #readNow(ordinal: number): void {

@@ -260,9 +260,9 @@ export class LowdbTweetStore implements TweetStore {
     if ('existing' in decided) {
       // The first request may still wait for its fsync: answer only once it is durable.
       await this.#settled();
-      return this.#view(this.#p.tweets.get(decided.existing)!, cmd.authorId);
+      return this.#view(this.#p.tweets.readById(decided.existing)!, cmd.authorId);
     }
-    return this.#commit(decided, ctx.now, () => this.#view(this.#p.tweets.get(decided.tweetId)!, cmd.authorId, ctx.now));
+    return this.#commit(decided, ctx.now, () => this.#view(this.#p.tweets.readById(decided.tweetId)!, cmd.authorId, ctx.now));
   }
 
   async getTweet(id: string, viewerId: string | null): Promise<Tweet | null> {
@@ -323,7 +323,7 @@ export class LowdbTweetStore implements TweetStore {
   async #engage(cmd: Engage): Promise<Engagement> {
     const ctx = this.#writeContext();
     const decided = decideEngage(ctx, cmd);
-    const engagement = () => engagementView(this.#p.tweets.get(cmd.id)!, cmd.userId, this.o.clock.now());
+    const engagement = () => engagementView(this.#p.tweets.readById(cmd.id)!, cmd.userId, this.o.clock.now());
     if (decided === 'view') {
       this.#p.countViews(cmd.id, 1, ctx.now);
       this.#viewsTimer ??= setTimeout(() => void this.#flushViews(), this.o.viewsFlushMs).unref();
@@ -398,6 +398,7 @@ export class LowdbTweetStore implements TweetStore {
       journalBytes: this.#journal.bytes(),
       checkpointBytes: (this.#checkpoint?.bytes ?? 0) + (this.#previousCheckpoint?.bytes ?? 0),
       oldestRetainedSeq: Math.min(this.ring.firstSeq() ?? head + 1, this.#journal.firstSeq()) - 1,
+      tweetsInColumns: p.tweets.size - p.tweets.records,
     };
   }
 
@@ -443,9 +444,9 @@ export class LowdbTweetStore implements TweetStore {
   }
 
   async #changeTweet(id: string, viewerId: string, now: number, draft: EventDraft | null): Promise<Tweet> {
-    if (draft) return this.#commit(draft, now, () => this.#view(this.#p.tweets.get(id)!, viewerId, now));
+    if (draft) return this.#commit(draft, now, () => this.#view(this.#p.tweets.readById(id)!, viewerId, now));
     await this.#settled();
-    return this.#view(this.#p.tweets.get(id)!, viewerId);
+    return this.#view(this.#p.tweets.readById(id)!, viewerId);
   }
 
   #view(t: TweetRecord, viewerId: string | null, now = this.o.clock.now()): Tweet {
@@ -508,8 +509,8 @@ export class LowdbTweetStore implements TweetStore {
     }
     const { info, stats } = written;
     if (this.#p === p) {
-      // The stored versions move into the new history files, a chunk per turn.
-      for (const step of capture.rebase(info.name, info.files)) {
+      // The stored versions move into the new history files, and the chunks written go back to columns, a chunk per turn.
+      for (const step of capture.rebase(info.name, info.files, (ref) => this.checkpoints.readBytesNow(ref))) {
         step();
         await nextTurn();
       }

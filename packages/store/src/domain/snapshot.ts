@@ -5,7 +5,7 @@
 import { ChangeSet, type Projection } from './projection.ts';
 import { historyChunk, type HistoryAtSeq, type HistoryFile } from './history-rows.ts';
 import { NO_VERSIONS, type CheckpointFileRef, type TweetRecord } from './records.ts';
-import { encodeTweets, type EncodeContext, type TweetIndexColumns } from './tweet-columns.ts';
+import { ColdIndex, encodeTweets, type EncodeContext } from './tweet-columns.ts';
 import type { ReadFileNow } from './tweet-index.ts';
 
 export interface UserRow {
@@ -55,7 +55,7 @@ export class CheckpointCapture {
   /** Per history file written: its tweets with versions, and how many versions each had at `seq`. */
   readonly #written = new Map<number, { ordinals: number[]; counts: number[] }>();
   /** Per tweets file written: its columns and each tweet's published replies at `seq`, to go back to columns. */
-  readonly #folds = new Map<number, { index: TweetIndexColumns; replies: Uint32Array }>();
+  readonly #folds = new Map<number, ColdIndex>();
   readonly #encoding: EncodeContext;
 
   /** `base` says whether the checkpoint the projection's changes are counted from has a file; null: write all. */
@@ -151,11 +151,10 @@ export class CheckpointCapture {
       }
     }
     p.checkpointFiles = refs;
-    const shape = { rows: this.#rows, users: p.userOrder.length };
     const keep = (ordinal: number) => p.changes.tweets.has(ordinal) || p.pendingViews.has(p.tweets.idAt(ordinal)!);
-    for (const [k, { index, replies }] of [...this.#folds].sort(([a], [b]) => a - b)) {
+    for (const [k, chunk] of [...this.#folds].sort(([a], [b]) => a - b)) {
       const ref = details.get(k);
-      if (ref) steps.push(() => void p.tweets.fold(index, replies, histories.get(k) ?? null, ref, read, shape, keep));
+      if (ref) steps.push(() => void p.tweets.fold(chunk.withHistory(histories.get(k) ?? null), ref, read, this.#rows, keep));
     }
     this.#folds.clear();
     return steps;
@@ -190,7 +189,10 @@ export class CheckpointCapture {
     if (this.#rewrites.tweets.has(k)) {
       const { index, details } = encodeTweets(tweets, this.#encoding);
       files.push({ table: 'tweets', chunk: k, data: index }, { table: 'details', chunk: k, data: details });
-      this.#folds.set(k, { index, replies: Uint32Array.from(tweets, (t) => t.replies) });
+      // kept as typed arrays (outside the heap) until the checkpoint is durable; its history file is known then
+      const chunk = new ColdIndex(index, k * this.#rows, undefined, p.userOrder.length);
+      chunk.replies.set(tweets.map((t) => t.replies));
+      this.#folds.set(k, chunk);
     }
     if (this.#rewrites.history.has(k)) {
       const atSeq: HistoryAtSeq[] = tweets.map(({ ordinal, versionCount, storedVersions, history, newVersions }) => ({ ordinal, versionCount, storedVersions, history, newVersions }));

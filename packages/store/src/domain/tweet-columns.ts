@@ -105,6 +105,11 @@ function userOf(userId: (ordinal: number) => string | undefined, ordinal: number
   return id;
 }
 
+/** The ids of a tweets file's chunk, in order. */
+export function idsOf(c: TweetIndexColumns): string[] {
+  return Array.from({ length: stringCount(c.ids) }, (_, i) => stringAt(c.ids, i));
+}
+
 /**
  * A chunk of a checkpoint's tweets file kept in columns: a tweet restored from it gets a record only when it is first
  * asked for (tweet-index.ts). Typed arrays and one string of state letters, ~25 B per tweet outside the V8 heap but
@@ -114,7 +119,8 @@ function userOf(userId: (ordinal: number) => string | undefined, ordinal: number
 export class ColdIndex {
   /** How many tweets; their ordinals are `first` on. */
   readonly n: number;
-  readonly #ids: Strings;
+  /** The first tweet's id (the ids themselves are the TweetIndex's). */
+  readonly firstId: string | undefined;
   readonly #author: Uint32Array;
   /** Ordinal of the tweet replied to, or -1. */
   readonly #replyTo: Int32Array;
@@ -128,12 +134,13 @@ export class ColdIndex {
 
   /**
    * `first`: the chunk's first ordinal; `history`: the file of the chunk's version histories (moved on when a later
-   * checkpoint writes them again); `users`: how many users there are (authors are named by ordinal).
+   * checkpoint writes them again), or undefined if it is not known yet (then set it with withHistory); `users`: how
+   * many users there are (authors are named by ordinal).
    */
   constructor(
     c: TweetIndexColumns,
     readonly first: number,
-    public history: CheckpointFileRef | null,
+    history: CheckpointFileRef | null | undefined,
     users: number,
   ) {
     const n = stringCount(c.ids);
@@ -142,7 +149,7 @@ export class ColdIndex {
       throw new Error('tweets columns differ in length');
     }
     this.n = n;
-    this.#ids = c.ids;
+    this.firstId = n > 0 ? stringAt(c.ids, 0) : undefined;
     this.#author = Uint32Array.from(c.author);
     this.#replyTo = Int32Array.from(c.replyTo);
     this.#created = new Float64Array(n);
@@ -159,20 +166,27 @@ export class ColdIndex {
       this.#created[i] = createdAt += c.created[i]!;
       const versions = c.versions[i]!;
       if (!(this.#versions[i] === versions && versions >= 1)) throw new Error(`tweet ${id()} has no versions`);
-      if (versions > 1 && history === null) throw new Error(`tweet ${id()} has ${versions} versions but no history file`);
     }
+    if (history !== undefined) this.withHistory(history);
     this.#state = c.state;
     this.#keys = c.keys;
     this.#velocity = new VelocityColumn(c.velocity, n);
   }
 
-  /** The ids, in order. */
-  ids(): string[] {
-    return Array.from({ length: this.n }, (_, i) => this.id(i));
+  #history: CheckpointFileRef | null = null;
+
+  get history(): CheckpointFileRef | null {
+    return this.#history;
   }
 
-  id(i: number): string {
-    return stringAt(this.#ids, i);
+  /** The file of the chunk's version histories: needed if a tweet of it has more than one version. */
+  withHistory(history: CheckpointFileRef | null): this {
+    if (history === null) {
+      const i = this.#versions.findIndex((v) => v > 1);
+      if (i >= 0) throw new Error(`tweet #${this.first + i} has ${this.#versions[i]} versions but no history file`);
+    }
+    this.#history = history;
+    return this;
   }
 
   authorOrdinal(i: number): number {
@@ -221,7 +235,7 @@ export class ColdIndex {
       createdAt: this.#created[i]!,
       idempotencyKey: this.#keys[i] ?? null,
       versionCount: versions,
-      history: versions > 1 ? this.history : null,
+      history: versions > 1 ? this.#history : null,
       velocity: this.#velocity.at(i),
     });
     t.replies = this.replies[i]!;

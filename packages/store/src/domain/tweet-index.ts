@@ -12,7 +12,7 @@
 //   its details are read holds only the tweets file's fields (records.ts says which), and get and at fill it in.
 import type { TimelineEntry } from './timelines.ts';
 import type { CheckpointFileRef, TweetRecord } from './records.ts';
-import { ColdDetails, ColdIndex, type TweetDetails, type TweetIndexColumns } from './tweet-columns.ts';
+import { ColdDetails, ColdIndex, idsOf, type TweetDetails, type TweetIndexColumns } from './tweet-columns.ts';
 
 /** Reads a checkpoint file's bytes at once, checked against its size and CRC-32 (the one I/O the domain asks for). */
 export type ReadFileNow = (ref: CheckpointFileRef) => Uint8Array;
@@ -70,7 +70,7 @@ export class TweetIndex {
     if (chunk.n > rows) throw new Error(`tweets file at #${first} has more than ${rows} tweets`);
     this.#rows = rows;
     this.#index.push(chunk);
-    for (const id of chunk.ids()) this.#addId(id);
+    for (const id of idsOf(columns)) this.#addId(id);
     this.#restored += chunk.n;
     return chunk;
   }
@@ -182,26 +182,22 @@ export class TweetIndex {
    */
   historyMoved(ordinal: number, ref: CheckpointFileRef): TweetRecord | undefined {
     const t = this.#records[ordinal];
-    if (t === undefined && ordinal < this.#restored) this.#cell(ordinal)[0].history = ref;
+    if (t === undefined && ordinal < this.#restored) this.#cell(ordinal)[0].withHistory(ref);
     return t;
   }
 
   /**
-   * The chunk of `columns.ids` tweets from `details.first` on goes back to columns, as a checkpoint just wrote its
-   * tweets file (`columns`, with each tweet's published replies then) and its details file (`details`, read when
-   * first needed, with `read`). The records of its tweets go, but for those `keep` names (changed since: their
-   * records are newer than the files). Only a chunk next to or among those in columns, and of their size; false if
-   * the chunk is not such a one (it keeps its records).
+   * A chunk goes back to columns, as a checkpoint just wrote its tweets file (`chunk`, with each tweet's published
+   * replies then) and its details file (`details`, read when first needed, with `read`). The records of its tweets go,
+   * but for those `keep` names (changed since: their records are newer than the files). Only a chunk next to or among
+   * those in columns, and of their size (`rows`); false if the chunk is not such a one (it keeps its records).
    */
-  fold(columns: TweetIndexColumns, replies: ArrayLike<number>, history: CheckpointFileRef | null, details: CheckpointFileRef, read: ReadFileNow, shape: { rows: number; users: number }, keep: (ordinal: number) => boolean): boolean {
-    const { first } = details;
-    const { rows } = shape;
+  fold(chunk: ColdIndex, details: CheckpointFileRef, read: ReadFileNow, rows: number, keep: (ordinal: number) => boolean): boolean {
+    const { first } = chunk;
     if (first % rows !== 0 || first > this.#restored || (this.#rows !== 0 && rows !== this.#rows)) return false;
-    const chunk = new ColdIndex(columns, first, history, shape.users);
-    if (chunk.n > rows || first + chunk.n > this.size || chunk.n !== replies.length || (chunk.n > 0 && chunk.id(0) !== this.#ids[first])) {
+    if (chunk.n > rows || first + chunk.n > this.size || details.first !== first || chunk.firstId !== this.#ids[first]) {
       throw new Error(`tweets file at #${first} is not of the tweets there`);
     }
-    chunk.replies.set(replies);
     this.#rows = rows;
     this.#read = read;
     this.#index[first / rows] = chunk;

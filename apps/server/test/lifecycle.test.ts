@@ -155,7 +155,7 @@ describe('shutdown and configuration', () => {
 
   it('refuses a bad configuration value with a message that names it', () => {
     const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-    for (const [name, value] of [['PORT', 'eighty'], ['TWEETSTORE_MAX_EDITS', '-1'], ['LOG_LEVEL', 'loud'], ['TWEETSTORE_EDIT_WINDOW_MINUTES', '1.5']] as const) {
+    for (const [name, value] of [['PORT', 'eighty'], ['TWEETSTORE_MAX_EDITS', '-1'], ['LOG_LEVEL', 'loud'], ['TWEETSTORE_EDIT_WINDOW_MINUTES', '1.5'], ['TWEETSTORE_HEAP_GROWTH_PERCENT', '2000']] as const) {
       const run = spawnSync(process.execPath, ['--import', 'tsx', main], { env: { ...process.env, [name]: value }, encoding: 'utf8', timeout: 30_000 });
       expect(run.status, `${name}=${value}`).toBe(2);
       expect(run.stderr).toContain(name);

@@ -20,10 +20,10 @@ function tweet(ordinal: number, content: string, extra: Partial<TweetRecord> = {
 }
 
 /** The tweets as a checkpoint writes them, restored into a TweetIndex with their details file not read yet. */
-function restored(tweets: TweetRecord[], userId = (o: number) => users[o], history: CheckpointFileRef | null = null, hot = (_: TweetRecord) => false) {
+function restored(tweets: TweetRecord[], userId = (o: number) => users[o], history: CheckpointFileRef | null = null, hot = (_: TweetRecord) => false, readCopies?: number) {
   const { index, details } = encodeTweets(tweets, { tweetOrdinal: (id) => tweets.findIndex((t) => t.id === id), userOrdinal, hot });
   const json = (x: object) => JSON.parse(JSON.stringify(x)) as never; // as the files hold them
-  const tweetIndex = new TweetIndex(userId);
+  const tweetIndex = new TweetIndex(userId, readCopies);
   tweetIndex.restore(json(index), history, 8, users.length);
   const ref: CheckpointFileRef = { checkpoint: 'cp-1', file: 'details-00000.json', first: 0, bytes: 0, crc: 0 };
   let reads = 0;
@@ -34,8 +34,8 @@ function restored(tweets: TweetRecord[], userId = (o: number) => users[o], histo
   return { tweetIndex, reads: () => reads, index: json(index) as TweetIndexColumns };
 }
 
-/** Whether the tweet has a record: read gives the record itself when it has one, else a new copy each time. */
-const hasRecord = (index: TweetIndex, ordinal: number) => index.read(ordinal) === index.read(ordinal);
+/** Whether the tweet has a record: read gives the record itself when it has one, else (not kept) a new copy each time. */
+const hasRecord = (index: TweetIndex, ordinal: number) => index.read(ordinal, false) === index.read(ordinal, false);
 
 const strip = (t: TweetRecord) => ({ ...t, likes: t.likes && [...t.likes].sort(), retweets: t.retweets && [...t.retweets].sort() });
 
@@ -68,6 +68,31 @@ describe('details kept in columns', () => {
     expect(tweetIndex.get('t001')!.views).toBe(8);
     expect(tweetIndex.read(1)!.views).toBe(8);
     expect(hasRecord(tweetIndex, 3)).toBe(false);
+    expect(reads()).toBe(1);
+  });
+
+  it('keeps the copies it reads, up to a limit, until the tweet gets a record or its chunk changes', () => {
+    const edited = [tweet(0, 'v2', { versionCount: 2, storedVersions: 2 }), ...tweets.slice(1)];
+    const old: CheckpointFileRef = { checkpoint: 'cp-1', file: 'history-00000.json', first: 0, bytes: 0, crc: 0 };
+    const { tweetIndex, reads } = restored(edited, undefined, old, undefined, 2);
+    const copy = tweetIndex.read(1)!;
+    expect(tweetIndex.read(1)).toBe(copy); // decoded once
+    expect(hasRecord(tweetIndex, 1)).toBe(false);
+    const again = tweetIndex.read(1)!;
+    expect(again).not.toBe(copy); // hasRecord's reads (not kept) took it out
+    expect(tweetIndex.at(1)).toBe(again); // the copy becomes the record
+    expect(tweetIndex.read(1)).toBe(again);
+    const before = tweetIndex.read(0)!;
+    expect(before.history).toBe(old);
+    const moved: CheckpointFileRef = { ...old, checkpoint: 'cp-2' };
+    tweetIndex.historyMoved(0, moved);
+    expect(tweetIndex.read(0)!.history).toBe(moved); // not the copy read before the move
+    const [two, three] = [tweetIndex.read(2), tweetIndex.read(3)];
+    expect(tweetIndex.read(3)).toBe(three);
+    expect(tweetIndex.read(2)).toBe(two); // two copies kept: 2 and 3
+    tweetIndex.read(4); // 3 was read least recently: it goes
+    expect(tweetIndex.read(2)).toBe(two);
+    expect(tweetIndex.read(3)).not.toBe(three);
     expect(reads()).toBe(1);
   });
 

@@ -5,8 +5,7 @@
 import { ChangeSet, type Projection } from './projection.ts';
 import { historyChunk, type HistoryAtSeq, type HistoryFile } from './history-rows.ts';
 import { NO_VERSIONS, type CheckpointFileRef, type TweetRecord } from './records.ts';
-import { ColdIndex, encodeTweets, type EncodeContext } from './tweet-columns.ts';
-import type { ReadFileNow } from './tweet-index.ts';
+import { ColdDetails, ColdIndex, encodeTweets, type EncodeContext } from './tweet-columns.ts';
 
 export interface UserRow {
   id: string;
@@ -55,7 +54,7 @@ export class CheckpointCapture {
   /** Per history file written: its tweets with versions, and how many versions each had at `seq`. */
   readonly #written = new Map<number, { ordinals: number[]; counts: number[] }>();
   /** Per tweets file written: its columns and each tweet's published replies at `seq`, to go back to columns. */
-  readonly #folds = new Map<number, ColdIndex>();
+  readonly #folds = new Map<number, { index: ColdIndex; details: ColdDetails }>();
   readonly #encoding: EncodeContext;
 
   /** `base` says whether the checkpoint the projection's changes are counted from has a file; null: write all. */
@@ -122,11 +121,11 @@ export class CheckpointCapture {
    * Once the checkpoint named `checkpoint` is durable with `files`: the files read after start-up (details not read
    * yet, stored versions) are read from there from now on. Returns the steps, each bounded work for one event-loop
    * turn, that move the versions its history files now hold out of memory and then put the chunks it wrote back into
-   * columns (their records go, but for tweets changed since: TweetIndex.fold), their details to be read from `read`
-   * when first needed. Until a chunk's step ran, its tweets keep reading the base's file (which stays until the next
+   * columns, with the details it wrote (their records go, but for tweets changed since: TweetIndex.fold). Until a
+   * chunk's step ran, its tweets keep reading the base's file (which stays until the next
    * checkpoint).
    */
-  rebase(checkpoint: string, files: readonly { name: string; table: TableName; chunk?: number; bytes: number; crc: number }[], read: ReadFileNow): (() => void)[] {
+  rebase(checkpoint: string, files: readonly { name: string; table: TableName; chunk?: number; bytes: number; crc: number }[]): (() => void)[] {
     const p = this.#p;
     const refs = new Map<string, CheckpointFileRef>();
     const steps: (() => void)[] = [];
@@ -153,8 +152,7 @@ export class CheckpointCapture {
     p.checkpointFiles = refs;
     const keep = (ordinal: number) => p.changes.tweets.has(ordinal) || p.pendingViews.has(p.tweets.idAt(ordinal)!);
     for (const [k, chunk] of [...this.#folds].sort(([a], [b]) => a - b)) {
-      const ref = details.get(k);
-      if (ref) steps.push(() => void p.tweets.fold(chunk.withHistory(histories.get(k) ?? null), ref, read, this.#rows, keep));
+      if (details.has(k)) steps.push(() => void p.tweets.fold(chunk.index.withHistory(histories.get(k) ?? null), chunk.details, this.#rows, keep));
     }
     this.#folds.clear();
     return steps;
@@ -182,17 +180,18 @@ export class CheckpointCapture {
     const tweets: TweetRecord[] = [];
     const end = Math.min((k + 1) * this.#rows, this.#tweetCount);
     for (let ordinal = k * this.#rows; ordinal < end; ordinal++) {
-      tweets.push(this.#preserved.get(ordinal) ?? p.tweets.read(ordinal)!);
+      tweets.push(this.#preserved.get(ordinal) ?? p.tweets.read(ordinal, false)!); // not kept: a checkpoint reads whole chunks
       this.#preserved.delete(ordinal);
     }
     const files: ChunkFile[] = [];
     if (this.#rewrites.tweets.has(k)) {
       const { index, details } = encodeTweets(tweets, this.#encoding);
       files.push({ table: 'tweets', chunk: k, data: index }, { table: 'details', chunk: k, data: details });
-      // kept as typed arrays (outside the heap) until the checkpoint is durable; its history file is known then
-      const chunk = new ColdIndex(index, k * this.#rows, undefined, p.userOrder.length);
-      chunk.replies.set(tweets.map((t) => t.replies));
-      this.#folds.set(k, chunk);
+      // kept in columns (mostly outside the heap) until the checkpoint is durable; its history file is known then
+      const users = p.userOrder.length;
+      const cold = new ColdIndex(index, k * this.#rows, undefined, users);
+      cold.replies.set(tweets.map((t) => t.replies));
+      this.#folds.set(k, { index: cold, details: new ColdDetails(details, k * this.#rows, tweets.length, (o) => (o < users ? p.userOrder[o]!.id : undefined)) });
     }
     if (this.#rewrites.history.has(k)) {
       const atSeq: HistoryAtSeq[] = tweets.map(({ ordinal, versionCount, storedVersions, history, newVersions }) => ({ ordinal, versionCount, storedVersions, history, newVersions }));

@@ -265,7 +265,7 @@ export class ColdDetails {
   /** `first`: the ordinal of the chunk's first tweet; `n`: how many tweets of it the file holds. `userId`: a user's id by ordinal. */
   constructor(
     d: TweetDetails,
-    private readonly first: number,
+    readonly first: number,
     n: number,
     private readonly userId: (ordinal: number) => string | undefined,
   ) {

@@ -17,6 +17,9 @@ import { ColdDetails, ColdIndex, idsOf, type TweetDetails, type TweetIndexColumn
 /** Reads a checkpoint file's bytes at once, checked against its size and CRC-32 (the one I/O the domain asks for). */
 export type ReadFileNow = (ref: CheckpointFileRef) => Uint8Array;
 
+/** How many copies of tweets in columns read() keeps, most recently read first (~0.6 KB each). */
+export const READ_COPIES = 32_768;
+
 export class TweetIndex {
   /** Every tweet's id, by ordinal (the one string the timelines and the tweet's record share). */
   readonly #ids: string[] = [];
@@ -25,6 +28,12 @@ export class TweetIndex {
   /** Ordinals of the tweets whose ids ascend with their ordinals. */
   readonly #sorted: number[] = [];
   readonly #others = new Map<string, number>();
+  /**
+   * Copies made by read() of tweets without a record, by ordinal, least recently read first. A copy is dropped when
+   * its tweet gets a record (it becomes the record) or its chunk changes in columns (fold, historyMoved): no copy
+   * can be older than the tweet.
+   */
+  readonly #copies = new Map<number, TweetRecord>();
   /** The restored tweets' columns, by chunk (the first #restored ordinals, #rows per chunk). */
   readonly #index: ColdIndex[] = [];
   #restored = 0;
@@ -39,8 +48,11 @@ export class TweetIndex {
   };
   readonly #id = (ordinal: number) => this.#ids[ordinal]!;
 
-  /** `userId`: a user's id by ordinal (see tweet-columns.ts). */
-  constructor(private readonly userId: (ordinal: number) => string | undefined) {}
+  /** `userId`: a user's id by ordinal (see tweet-columns.ts); `readCopies`: how many copies read() keeps. */
+  constructor(
+    private readonly userId: (ordinal: number) => string | undefined,
+    private readonly readCopies = READ_COPIES,
+  ) {}
 
   get size(): number {
     return this.#ids.length;
@@ -88,10 +100,20 @@ export class TweetIndex {
   /**
    * The tweet with every field, for reading only: a tweet without a record is given as a copy made from the columns,
    * and stays there (a checkpoint writes whole chunks: making records for them all would undo what the columns save).
+   * The last `readCopies` copies are kept (unless not `remember`ed), so a tweet read often is decoded once.
    */
-  read(ordinal: number): TweetRecord | undefined {
+  read(ordinal: number, remember = true): TweetRecord | undefined {
     if (!(ordinal >= 0 && ordinal < this.size)) return undefined;
-    return this.#records[ordinal] ?? this.#coldRecord(ordinal);
+    const t = this.#records[ordinal];
+    if (t) return t;
+    const copies = this.#copies;
+    let copy = copies.get(ordinal);
+    if (copy) copies.delete(ordinal); // set again below: the most recently read go last
+    else copy = this.#coldRecord(ordinal);
+    if (!remember) return copy;
+    copies.set(ordinal, copy);
+    if (copies.size > this.readCopies) copies.delete(copies.keys().next().value!);
+    return copy;
   }
 
   /** read, by id. */
@@ -182,29 +204,32 @@ export class TweetIndex {
    */
   historyMoved(ordinal: number, ref: CheckpointFileRef): TweetRecord | undefined {
     const t = this.#records[ordinal];
-    if (t === undefined && ordinal < this.#restored) this.#cell(ordinal)[0].withHistory(ref);
+    if (t === undefined && ordinal < this.#restored) {
+      this.#cell(ordinal)[0].withHistory(ref);
+      this.#copies.delete(ordinal);
+    }
     return t;
   }
 
   /**
    * A chunk goes back to columns, as a checkpoint just wrote its tweets file (`chunk`, with each tweet's published
-   * replies then) and its details file (`details`, read when first needed, with `read`). The records of its tweets go,
-   * but for those `keep` names (changed since: their records are newer than the files). Only a chunk next to or among
-   * those in columns, and of their size (`rows`); false if the chunk is not such a one (it keeps its records).
+   * replies then) and its details file (`details`). The records of its tweets go, but for those `keep` names (changed
+   * since: their records are newer than the files). Only a chunk next to or among those in columns, and of their size
+   * (`rows`); false if the chunk is not such a one (it keeps its records).
    */
-  fold(chunk: ColdIndex, details: CheckpointFileRef, read: ReadFileNow, rows: number, keep: (ordinal: number) => boolean): boolean {
+  fold(chunk: ColdIndex, details: ColdDetails, rows: number, keep: (ordinal: number) => boolean): boolean {
     const { first } = chunk;
     if (first % rows !== 0 || first > this.#restored || (this.#rows !== 0 && rows !== this.#rows)) return false;
     if (chunk.n > rows || first + chunk.n > this.size || details.first !== first || chunk.firstId !== this.#ids[first]) {
       throw new Error(`tweets file at #${first} is not of the tweets there`);
     }
     this.#rows = rows;
-    this.#read = read;
     this.#index[first / rows] = chunk;
     this.#restored = Math.max(this.#restored, first + chunk.n);
-    this.#cold.delete(first);
-    this.#pending.set(first, details);
+    this.#pending.delete(first);
+    this.#cold.set(first, details);
     for (let ordinal = first; ordinal < first + chunk.n; ordinal++) {
+      this.#copies.delete(ordinal);
       if (this.#records[ordinal] === undefined || keep(ordinal)) continue;
       this.#records[ordinal] = undefined;
       this.#recordCount--;
@@ -261,7 +286,9 @@ export class TweetIndex {
   #record(ordinal: number): TweetRecord | undefined {
     const t = this.#records[ordinal];
     if (t || !(ordinal >= 0 && ordinal < this.#restored)) return t;
-    const made = this.#coldRecord(ordinal);
+    const copy = this.#copies.get(ordinal);
+    if (copy) this.#copies.delete(ordinal);
+    const made = copy ?? this.#coldRecord(ordinal);
     this.#records[ordinal] = made;
     this.#recordCount++;
     return made;

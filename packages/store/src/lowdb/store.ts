@@ -510,7 +510,7 @@ export class LowdbTweetStore implements TweetStore {
     const { info, stats } = written;
     if (this.#p === p) {
       // The stored versions move into the new history files, and the chunks written go back to columns, a chunk per turn.
-      for (const step of capture.rebase(info.name, info.files, (ref) => this.checkpoints.readBytesNow(ref))) {
+      for (const step of capture.rebase(info.name, info.files)) {
         step();
         await nextTurn();
       }

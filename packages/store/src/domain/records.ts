@@ -86,10 +86,8 @@ export interface CheckpointFileRef {
 }
 
 /**
- * A tweet. One restored from a checkpoint gets a record only when it is first asked for (until then it is in
- * columns: tweet-index.ts); one made before its details file is read holds only the tweets file's fields (id,
- * ordinal, authorId, replyToId, state, createdAt, idempotencyKey, the version counts, velocity, replies), and the
- * projection's `tweets` fills in the rest before it hands the tweet out.
+ * A tweet. One in columns (restored from a checkpoint, or written by one since it last changed) has no record: reads
+ * get a copy, and a write makes its record, whole (tweet-index.ts).
  */
 export interface TweetRecord {
   id: string;

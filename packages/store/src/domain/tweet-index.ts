@@ -2,14 +2,14 @@
 // - By id without a hash table: ids are ULIDs, so in creation order they nearly always ascend, and those are found by
 //   binary search over the ordinals in order; only an id that does not ascend goes into a Map. (Filling a Map with a
 //   million ids took ~1 s on this machine.)
-// - A tweet restored from a checkpoint has no record until it is first asked for: its chunk of the tweets file stays
-//   in columns (ColdIndex), and the indexes ask for the fields they need by ordinal (authorOf, entryAt, ...). Most
-//   tweets of a large store are never asked for after a restart; a record each kept ~270 B and two more objects per
-//   tweet on the V8 heap, and at 1M tweets the GC traced them all at every full collection.
+// - A tweet in columns (restored from a checkpoint, or unchanged since a checkpoint wrote its chunk: fold) has no
+//   record until a write changes it: its chunk of the tweets file is in typed arrays (ColdIndex), the indexes ask
+//   for the fields they need by ordinal (authorOf, entryAt, ...), and reads get a copy (read). A record each kept
+//   ~270 B and two more objects per tweet on the V8 heap, and at 1M tweets the GC traced them all at every full GC.
 // - A checkpoint's details files (content, counters, likes: all a timeline does not need) are not read at start-up:
 //   a chunk's file is read and parsed when a tweet of it is first asked for, or before by the store in the background.
-//   Once read, a chunk's details stay in columns too (ColdDetails, mostly outside the V8 heap). A record made before
-//   its details are read holds only the tweets file's fields (records.ts says which), and get and at fill it in.
+//   Once read, a chunk's details stay in columns too (ColdDetails, mostly outside the V8 heap). A record is made whole:
+//   its chunk's details file is read at once if it was not yet.
 import type { TimelineEntry } from './timelines.ts';
 import type { CheckpointFileRef, TweetRecord } from './records.ts';
 import { ColdDetails, ColdIndex, idsOf, type TweetDetails, type TweetIndexColumns } from './tweet-columns.ts';
@@ -40,7 +40,7 @@ export class TweetIndex {
   #recordCount = 0;
   /** Details files not parsed yet, by chunk. */
   readonly #pending = new Map<number, CheckpointFileRef>();
-  /** Details read but not yet given to every tweet of their chunk, by chunk. */
+  /** Details in columns, by chunk (read from a details file, or the ones a checkpoint wrote: fold). */
   readonly #cold = new Map<number, ColdDetails>();
   #rows = 0;
   #read: ReadFileNow = () => {

@@ -18,7 +18,7 @@ export class Projection {
   readonly userOrder: UserRecord[] = [];
   readonly userIdsByName = new Map<string, string>();
   readonly sessions = new Map<string, SessionRecord>();
-  readonly tweets = new TweetIndex((ordinal) => this.userOrder[ordinal]?.id);
+  readonly tweets = new TweetIndex((ordinal) => this.userIdAt(ordinal));
   /** Complete once timelinesReady (a restored projection builds them after it opens: buildTimelines). */
   readonly timelines = new Timelines((id) => this.tweets.authorOf(id));
   /** Tweets of a lower ordinal are in the timelines. */
@@ -139,6 +139,11 @@ export class Projection {
         return;
       }
     }
+  }
+
+  /** A user's id by ordinal (registration order), as the users map holds it. */
+  userIdAt(ordinal: number): string | undefined {
+    return this.userOrder[ordinal]?.id;
   }
 
   addUser(u: UserRecord): void {

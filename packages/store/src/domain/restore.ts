@@ -65,7 +65,7 @@ export class ProjectionRestore {
       if (chunk.hasVelocity(i)) p.ranking.add(ordinal);
       p.versionCount += chunk.versions(i);
       const key = chunk.key(i);
-      if (key && key.createdAt + IDEMPOTENCY_TTL_MS > this.#now) p.rememberIdempotencyKey(p.tweets.idAt(ordinal)!, p.userOrder[chunk.authorOrdinal(i)]!.id, key.key, key.createdAt);
+      if (key && key.createdAt + IDEMPOTENCY_TTL_MS > this.#now) p.rememberIdempotencyKey(p.tweets.idAt(ordinal)!, p.userIdAt(chunk.authorOrdinal(i))!, key.key, key.createdAt);
       const parent = chunk.replyToOrdinal(i);
       if (parent >= 0 && chunk.state(i) === 'published') p.tweets.addReplies(parent, 1);
     }

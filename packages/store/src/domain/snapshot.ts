@@ -53,7 +53,7 @@ export class CheckpointCapture {
   readonly #rewrites: { users: boolean; sessions: boolean; tweets: Set<number>; history: Set<number> };
   /** Per history file written: its tweets with versions, and how many versions each had at `seq`. */
   readonly #written = new Map<number, { ordinals: number[]; counts: number[] }>();
-  /** Per tweets file written: its columns and each tweet's published replies at `seq`, to go back to columns. */
+  /** Per tweets file written: the chunk in columns as written (with each tweet's published replies at `seq`), to fold back. */
   readonly #folds = new Map<number, { index: ColdIndex; details: ColdDetails }>();
   readonly #encoding: EncodeContext;
 
@@ -122,8 +122,7 @@ export class CheckpointCapture {
    * yet, stored versions) are read from there from now on. Returns the steps, each bounded work for one event-loop
    * turn, that move the versions its history files now hold out of memory and then put the chunks it wrote back into
    * columns, with the details it wrote (their records go, but for tweets changed since: TweetIndex.fold). Until a
-   * chunk's step ran, its tweets keep reading the base's file (which stays until the next
-   * checkpoint).
+   * chunk's step ran, its tweets keep reading the base's file (which stays until the next checkpoint).
    */
   rebase(checkpoint: string, files: readonly { name: string; table: TableName; chunk?: number; bytes: number; crc: number }[]): (() => void)[] {
     const p = this.#p;
@@ -188,10 +187,9 @@ export class CheckpointCapture {
       const { index, details } = encodeTweets(tweets, this.#encoding);
       files.push({ table: 'tweets', chunk: k, data: index }, { table: 'details', chunk: k, data: details });
       // kept in columns (mostly outside the heap) until the checkpoint is durable; its history file is known then
-      const users = p.userOrder.length;
-      const cold = new ColdIndex(index, k * this.#rows, undefined, users);
+      const cold = new ColdIndex(index, k * this.#rows, undefined, p.userOrder.length);
       cold.replies.set(tweets.map((t) => t.replies));
-      this.#folds.set(k, { index: cold, details: new ColdDetails(details, k * this.#rows, tweets.length, (o) => (o < users ? p.userOrder[o]!.id : undefined)) });
+      this.#folds.set(k, { index: cold, details: new ColdDetails(details, k * this.#rows, tweets.length, (o) => p.userIdAt(o)) });
     }
     if (this.#rewrites.history.has(k)) {
       const atSeq: HistoryAtSeq[] = tweets.map(({ ordinal, versionCount, storedVersions, history, newVersions }) => ({ ordinal, versionCount, storedVersions, history, newVersions }));

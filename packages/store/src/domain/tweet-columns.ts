@@ -111,8 +111,8 @@ export function idsOf(c: TweetIndexColumns): string[] {
 }
 
 /**
- * A chunk of a checkpoint's tweets file kept in columns: a tweet restored from it gets a record only when it is first
- * asked for (tweet-index.ts). Typed arrays and one string of state letters, ~25 B per tweet outside the V8 heap but
+ * A chunk of a checkpoint's tweets file kept in columns: a tweet in it gets a record only when a write changes it
+ * (tweet-index.ts). Typed arrays and one string of state letters, ~25 B per tweet outside the V8 heap but
  * for the few keys and velocities, where a record with these fields took ~270 B and two more objects per tweet for
  * the GC to trace (docs/storage.md). Checked whole when made, before any tweet is restored from it.
  */
@@ -294,14 +294,10 @@ export class ColdDetails {
     this.#n = n;
   }
 
-  /** Writes the details into `t`, a record just made from the chunk's tweets file. */
+  /** Writes the details into `t`, a record just made from the chunk's tweets file (one created since: unchanged). */
   writeInto(t: TweetRecord): TweetRecord {
     const i = t.ordinal - this.first;
-    if (i < this.#n) this.#write(t, i);
-    return t;
-  }
-
-  #write(t: TweetRecord, i: number): void {
+    if (i >= this.#n) return t;
     const published = this.#published[i]!;
     const edited = this.#edited[i]!;
     const users = (ordinals: Uint32Array | undefined) => (ordinals ? new Set(Array.from(ordinals, (o) => userOf(this.userId, o))) : null);
@@ -317,6 +313,7 @@ export class ColdDetails {
     t.retweets = users(this.#retweets.at(i));
     t.views = this.#numbers[3 * i + 2]!;
     t.velocity ??= this.#velocity.at(i);
+    return t;
   }
 }
 

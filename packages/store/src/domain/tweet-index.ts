@@ -93,8 +93,16 @@ export class TweetIndex {
     return ordinal < 0 ? undefined : this.at(ordinal);
   }
 
+  /** The tweet's record, made from its chunk's columns if it has none yet (and kept: the store may change it). */
   at(ordinal: number): TweetRecord | undefined {
-    return this.#record(ordinal);
+    const t = this.#records[ordinal];
+    if (t || !(ordinal >= 0 && ordinal < this.#restored)) return t;
+    const copy = this.#copies.get(ordinal);
+    if (copy) this.#copies.delete(ordinal);
+    const made = copy ?? this.#coldRecord(ordinal);
+    this.#records[ordinal] = made;
+    this.#recordCount++;
+    return made;
   }
 
   /**
@@ -280,18 +288,6 @@ export class TweetIndex {
   #cell(ordinal: number): [ColdIndex, number] {
     const chunk = this.#index[Math.floor(ordinal / this.#rows)]!;
     return [chunk, ordinal - chunk.first];
-  }
-
-  /** The tweet's record, made from its chunk's columns if it has none yet (and kept: the store may change it). */
-  #record(ordinal: number): TweetRecord | undefined {
-    const t = this.#records[ordinal];
-    if (t || !(ordinal >= 0 && ordinal < this.#restored)) return t;
-    const copy = this.#copies.get(ordinal);
-    if (copy) this.#copies.delete(ordinal);
-    const made = copy ?? this.#coldRecord(ordinal);
-    this.#records[ordinal] = made;
-    this.#recordCount++;
-    return made;
   }
 
   /** A record of a tweet in columns, with its details (their file read now if it was not yet). */

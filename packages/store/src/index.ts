@@ -6,3 +6,5 @@ export { openLowdbStore } from './lowdb/open.ts';
 export type { LowdbStoreOptions, StoreLogger } from './lowdb/options.ts';
 export { seedStore, SEED_PASSWORD, type SeedOptions, type SeedPhase, type SeedSummary } from './seed/seed.ts';
 export { compactStore, storeSizes, type StoreSizes } from './lowdb/compact.ts';
+export * from './blobs/port.ts';
+export { openDiskBlobStore, type DiskBlobStoreOptions } from './blobs/disk.ts';

@@ -43,6 +43,8 @@ export interface Media {
   height?: number;
   alt?: string;
   variants: MediaVariant[];
+  /** ThumbHash (base64) of an image: a blurred preview the web client paints while the image loads */
+  placeholder?: string;
 }
 
 export interface EditControls {

@@ -46,7 +46,32 @@ export type StoreEvent = Base &
     | { type: 'TweetPublished' | 'TweetArchived' | 'TweetRestored'; tweetId: string; authorId: string }
     | { type: 'Liked' | 'Unliked' | 'Retweeted' | 'Unretweeted'; tweetId: string; userId: string }
     | { type: 'ViewsCounted'; tweetId: string; n: number }
+    | ({ type: 'MediaUploaded'; mediaId: string; userId: string; alt: string } & MediaFacts)
+    | { type: 'MediaAltSet'; mediaId: string; userId: string; alt: string }
+    | { type: 'MediaRemoved'; mediaId: string }
   );
+
+/** A stored file of a media object: `original` first, then its variants. */
+export interface MediaFile {
+  name: string;
+  mime: string;
+  bytes: number;
+  width: number | null;
+  height: number | null;
+}
+
+/** What processing found out about an upload (the same for every uploader of the same bytes). */
+export interface MediaFacts {
+  kind: 'image' | 'video';
+  /** the upload's type, sniffed from its bytes */
+  mime: string;
+  /** size of the upload */
+  bytes: number;
+  width: number | null;
+  height: number | null;
+  files: MediaFile[];
+  placeholder: string | null;
+}
 
 export type StoreEventType = StoreEvent['type'];
 

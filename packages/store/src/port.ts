@@ -2,8 +2,8 @@
 // and passes the contract suite in ./contract. Methods throw DomainError subclasses from @tweetstore/core
 // (NotFound, VersionConflict, PreconditionFailed, UsernameTaken, StorageUnavailable, InvalidInput).
 // Authorisation (who may edit/see what) is the API's job; the store trusts `actorId`/`viewerId`.
-import type { EngageAction, Engagement, ParsedContent, Tweet, TweetVersion, User } from '@tweetstore/core';
-import type { StoreEvent } from './events.ts';
+import type { EngageAction, Engagement, Media, ParsedContent, Tweet, TweetVersion, User } from '@tweetstore/core';
+import type { MediaFacts, StoreEvent } from './events.ts';
 
 export interface RegisterUser {
   username: string;
@@ -79,6 +79,15 @@ export interface Engage {
   action: EngageAction;
 }
 
+export interface RecordMedia extends MediaFacts {
+  /** sha256 hex of the uploaded bytes */
+  id: string;
+  /** the uploader; several users may upload the same bytes, each an owner with their own alt text */
+  userId: string;
+  /** null: keep what this uploader said before (none for a first upload) */
+  alt: string | null;
+}
+
 export interface VelocityEntry {
   tweetId: string;
   /** Sum of the decayed per-minute rates of all kinds. */
@@ -91,6 +100,8 @@ export interface StoreStats {
   tweets: number;
   versions: number;
   sessions: number;
+  /** Uploaded media objects (attached or not). */
+  media?: number;
   headSeq: number;
   checkpointSeq: number;
   journalBytes: number;
@@ -133,6 +144,23 @@ export interface TweetStore {
   getEngagement(id: string, viewerId: string | null): Promise<Engagement>;
   /** The published tweets engaged fastest now, at most `limit` (and at most 100), fastest first. */
   topByVelocity(limit: number): Promise<VelocityEntry[]>;
+
+  /**
+   * Records an upload whose files are already stored. Idempotent: the same bytes uploaded again by the same user
+   * change nothing but, when given, the alt text. Returns the media as the uploader sees it.
+   */
+  recordMedia(cmd: RecordMedia): Promise<Media>;
+  /** null for an unknown (or removed) id. `viewerId`: whose alt text to show (an uploader's own), if any. */
+  getMedia(id: string, viewerId: string | null): Promise<Media | null>;
+  /** Whether the user uploaded it (who may attach it and describe it). */
+  ownsMedia(id: string, userId: string): boolean;
+  /** Sets the uploader's alt text; NotFound when the user is not an uploader of it. */
+  setMediaAlt(id: string, userId: string, alt: string): Promise<Media>;
+  /**
+   * Removes media no tweet version carries that nobody uploaded since `uploadedBefore` (epoch ms), at most `limit`,
+   * oldest first, and returns their ids (whose files the caller then deletes). Attached media are never removed.
+   */
+  sweepMedia(uploadedBefore: number, limit: number): Promise<string[]>;
 
   /** seq of the newest durable event (0 when none). */
   headSeq(): number;

@@ -151,7 +151,7 @@ describe('lowdb engine: incremental checkpoints', () => {
     const { projection } = await loadCheckpoint(checkpoints, `cp-${String(checkpointSeq).padStart(16, '0')}`, clock.now());
     const replayed = new Projection();
     for (const event of (await store.eventsAfter(0, checkpointSeq)) as StoreEvent[]) replayed.apply(event);
-    const chunkRows: ChunkRows = { users: rows, sessions: rows, texts: rows, tweets: rows };
+    const chunkRows: ChunkRows = { users: rows, sessions: rows, media: rows, texts: rows, tweets: rows };
     const histories = new HistoryFiles(checkpoints);
     expect(await rowsOf(projection, chunkRows, histories)).toEqual(await rowsOf(replayed, chunkRows, histories));
 

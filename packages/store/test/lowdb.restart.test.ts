@@ -12,6 +12,7 @@ import { DEFAULT_EDIT_POLICY, manualClock, parseContent, type User } from '@twee
 import type { LowdbStoreOptions, TweetStore } from '@tweetstore/store';
 import { JournalCorruptError } from '../src/journal/index.ts';
 import { authoring, logCapture, openedStores, tempDirs } from './support.ts';
+import { uploadOf } from '../src/contract/context.ts';
 
 const stores = openedStores();
 const tempDir = tempDirs('tweetstore-restart-');
@@ -43,7 +44,8 @@ async function nineTweets(store: TweetStore) {
   const t = [];
   for (let i = 0; i < 7; i++) t.push(await post(store, author, `tweet ${i} #n${i} @${fan.username} 😀 日本語 https://example.com/${i}`));
   t.push(await post(store, fan, 'a reply', { replyToId: t[1]!.id }));
-  t.push(await post(store, author, 'a draft', { draft: true, mediaIds: ['m'.repeat(64)] }));
+  const picture = await store.recordMedia(uploadOf(author.id, 'a picture', 'what it shows'));
+  t.push(await post(store, author, 'a draft', { draft: true, mediaIds: [picture.id] }));
   for (let v = 0; v < 4; v++) await store.editTweet({ id: t[3]!.id, actorId: author.id, text: parseContent(`tweet 3, take ${v}`) });
   await store.revertTweet({ id: t[3]!.id, actorId: author.id, toVersion: 2 });
   await store.engage({ id: t[1]!.id, userId: fan.id, action: 'like' });
@@ -74,7 +76,7 @@ describe('lowdb engine: restart', () => {
     const dataDir = await tempDir();
     let store = await stores.open(base(dataDir, { viewsFlushMs: 1 }));
     const { author, fan } = await nineTweets(store);
-    await vi.waitFor(() => expect(store.headSeq()).toBe(20)); // the view is journaled
+    await vi.waitFor(() => expect(store.headSeq()).toBe(21)); // the view is journaled (and the upload before it)
     const expected = await everything(store, author, fan);
     const { users, tweets, versions, sessions, headSeq } = store.stats();
     await stores.close(store);

@@ -1,7 +1,7 @@
 // The harness an engine hands to the contract, and the per-test context the contract's blocks share.
 import { afterEach, beforeEach } from 'vitest';
-import { parseContent, type EditPolicy, type manualClock, type Tweet, type User } from '@tweetstore/core';
-import type { CreateTweet, TweetStore } from '../port.ts';
+import { parseContent, sha256Hex, type EditPolicy, type manualClock, type Tweet, type User } from '@tweetstore/core';
+import type { CreateTweet, RecordMedia, TweetStore } from '../port.ts';
 
 export type ManualClock = ReturnType<typeof manualClock>;
 
@@ -35,6 +35,27 @@ export interface ContractContext {
   post(authorId: string, content: string, extra?: Omit<CreateTweet, 'authorId' | 'text'>): Promise<Tweet>;
   /** core's parseContent, as the API hands text to the store */
   text: typeof parseContent;
+  /** Records an upload of `name`'s bytes by the user (as the API does once its files are stored); returns its id. */
+  upload(userId: string, name: string, alt?: string | null): Promise<string>;
+}
+
+/** The facts the API's processing would give a 640×480 JPEG: an original and a thumbnail. */
+export function uploadOf(userId: string, name: string, alt: string | null = null): RecordMedia {
+  return {
+    id: sha256Hex(name),
+    userId,
+    alt,
+    kind: 'image',
+    mime: 'image/jpeg',
+    bytes: 40_000 + name.length,
+    width: 640,
+    height: 480,
+    files: [
+      { name: 'original', mime: 'image/jpeg', bytes: 38_000, width: 640, height: 480 },
+      { name: 'thumb', mime: 'image/webp', bytes: 3_000, width: 160, height: 120 },
+    ],
+    placeholder: 'HBkSHYSIeHiPiHh8eJd4eTN0EEQG',
+  };
 }
 
 export function useContractContext(factory: StoreHarnessFactory): ContractContext {
@@ -74,6 +95,9 @@ export function useContractContext(factory: StoreHarnessFactory): ContractContex
       return ready().store.createTweet({ authorId, text: parseContent(content), ...extra });
     },
     text: parseContent,
+    async upload(userId, name, alt = null) {
+      return (await ready().store.recordMedia(uploadOf(userId, name, alt))).id;
+    },
   };
 }
 

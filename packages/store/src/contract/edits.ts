@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { contentHash, NotFound, parseContent, PreconditionFailed, VersionConflict } from '@tweetstore/core';
 import { UNKNOWN_ID, type ContractContext } from './context.ts';
 
-const MEDIA_ID = 'a'.repeat(64);
 
 export function editsContract(ctx: ContractContext): void {
   const edit = (id: string, actorId: string, content: string, extra: { expectedVersion?: number; mediaIds?: string[] } = {}) =>
@@ -43,7 +42,8 @@ export function editsContract(ctx: ContractContext): void {
     it('counts a change of media alone as an edit', async () => {
       const author = await ctx.user();
       const t = await ctx.post(author.id, 'with a picture soon');
-      const edited = await edit(t.id, author.id, 'with a picture soon', { mediaIds: [MEDIA_ID] });
+      const picture = await ctx.upload(author.id, 'a picture');
+      const edited = await edit(t.id, author.id, 'with a picture soon', { mediaIds: [picture] });
       expect(edited.version).toBe(2);
       expect(edited.contentHash).toBe(t.contentHash);
       expect((await edit(t.id, author.id, 'with a picture soon')).version).toBe(2); // media kept when not given

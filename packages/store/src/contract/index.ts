@@ -7,10 +7,11 @@ import { editsContract } from './edits.ts';
 import { engagementContract } from './engagement.ts';
 import { eventsContract } from './events.ts';
 import { historyPropertyContract } from './history-property.ts';
+import { mediaContract } from './media.ts';
 import { tweetsContract } from './tweets.ts';
 import { usersContract } from './users.ts';
 
-export { CONTRACT_EDIT_POLICY, type ManualClock, type StoreHarness, type StoreHarnessFactory, type StoreHarnessOptions } from './context.ts';
+export { CONTRACT_EDIT_POLICY, uploadOf, type ManualClock, type StoreHarness, type StoreHarnessFactory, type StoreHarnessOptions } from './context.ts';
 
 /**
  * Registers the contract's describe/it blocks. `factory` builds a fresh, empty store per test on the clock and
@@ -26,5 +27,6 @@ export function describeTweetStoreContract(engineName: string, factory: StoreHar
     eventsContract(ctx);
     durabilityContract(ctx);
     historyPropertyContract(ctx);
+    mediaContract(ctx);
   });
 }

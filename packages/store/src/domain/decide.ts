@@ -16,6 +16,7 @@ import {
 import { contentHash } from '../content-hash.ts';
 import type { StoreEvent } from '../events.ts';
 import type { CreateTweet, Engage, EditTweet, RegisterUser, RevertTweet, Session, TransitionTweet } from '../port.ts';
+import { checkAttachable } from './media.ts';
 import type { Projection } from './projection.ts';
 import type { TextFacts, TweetRecord, VersionRecord } from './records.ts';
 
@@ -56,7 +57,7 @@ export function decideCreate(ctx: DecideContext, cmd: CreateTweet): DraftOf<'Twe
   const existing = key === null ? undefined : p.idempotentTweet(cmd.authorId, key, now);
   if (existing !== undefined) return { existing };
   assertText(cmd.text);
-  const mediaIds = checkedMedia(cmd.mediaIds ?? []);
+  const mediaIds = checkedMedia(p, cmd.authorId, cmd.mediaIds ?? []);
   const replyToId = cmd.replyToId ?? null;
   if (replyToId !== null) {
     const parent = p.tweets.readById(replyToId);
@@ -82,7 +83,7 @@ export function decideCreate(ctx: DecideContext, cmd: CreateTweet): DraftOf<'Twe
 export function decideEdit(ctx: DecideContext, cmd: EditTweet): EventDraft | null {
   const t = editable(ctx.p, cmd.id, cmd.expectedVersion);
   assertText(cmd.text);
-  const mediaIds = checkedMedia(cmd.mediaIds ?? t.mediaIds);
+  const mediaIds = checkedMedia(ctx.p, t.authorId, cmd.mediaIds ?? t.mediaIds);
   return newVersion(ctx, t, 'TweetEdited', cmd.text, mediaIds);
 }
 
@@ -188,8 +189,9 @@ function assertText(text: ParsedContent): void {
   }
 }
 
-function checkedMedia(ids: readonly string[]): string[] {
+function checkedMedia(p: Projection, authorId: string, ids: readonly string[]): string[] {
   if (ids.length > MAX_MEDIA) throw new InvalidInput(`at most ${MAX_MEDIA} media per tweet`, { count: ids.length });
+  checkAttachable(p, authorId, ids);
   return [...ids];
 }
 

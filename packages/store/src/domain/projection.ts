@@ -4,6 +4,7 @@ import type { StoreEvent } from '../events.ts';
 import { packFacts } from './facts.ts';
 import { engagementKinds, NO_MEDIA, NO_VERSIONS, tweetRecord, type CheckpointFileRef, type EngagementKind, type SessionRecord, type TweetRecord, type UserRecord } from './records.ts';
 import { firstVersion, nextContent, unedited } from './versions.ts';
+import { applyMedia, attach, type MediaRecord } from './media.ts';
 import { Timelines } from './timelines.ts';
 import { TweetIndex } from './tweet-index.ts';
 import { HOT_MIN_RATE, VelocityRanking } from './velocity-ranking.ts';
@@ -18,6 +19,8 @@ export class Projection {
   readonly userOrder: UserRecord[] = [];
   readonly userIdsByName = new Map<string, string>();
   readonly sessions = new Map<string, SessionRecord>();
+  /** Uploaded media by id (see media.ts). */
+  readonly media = new Map<string, MediaRecord>();
   readonly tweets = new TweetIndex((ordinal) => this.userIdAt(ordinal));
   /** Complete once timelinesReady (a restored projection builds them after it opens: buildTimelines). */
   readonly timelines = new Timelines((id) => this.tweets.authorOf(id));
@@ -62,12 +65,17 @@ export class Projection {
         this.changes.sessions = true;
         this.sessions.delete(e.tokenHash);
         return;
+      case 'MediaUploaded':
+      case 'MediaAltSet':
+      case 'MediaRemoved':
+        applyMedia(this, e);
+        return;
       case 'TweetCreated': {
         const published = e.state === 'published';
         const t = tweetRecord({
           id: e.tweetId,
           ordinal: this.tweets.size,
-          authorId: this.#userId(e.authorId),
+          authorId: this.userIdOf(e.authorId),
           replyToId: e.replyToId === null ? null : (this.tweets.idOf(e.replyToId) ?? e.replyToId),
           state: e.state,
           createdAt: e.at,
@@ -79,6 +87,7 @@ export class Projection {
         t.publishedAt = published ? e.at : null;
         Object.assign(t, { content: e.content, contentHash: e.contentHash, weightedLength: e.weightedLength, facts: packFacts(e) });
         t.mediaIds = e.mediaIds.length === 0 ? NO_MEDIA : e.mediaIds;
+        attach(this, t.mediaIds);
         this.addTweet(t);
         this.versionCount++;
         if (published) this.#replyPublished(t, e.at, true);
@@ -90,6 +99,7 @@ export class Projection {
         const t = this.#tweet(e.tweetId);
         const content = nextContent(t.content, e.body);
         const mediaIds = e.mediaIds.length === 0 ? NO_MEDIA : e.mediaIds;
+        attach(this, mediaIds);
         // Version 1 was the tweet itself; now that the tweet changes it needs a record of its own.
         if (unedited(t)) t.newVersions = [firstVersion(t)];
         else if (t.newVersions === NO_VERSIONS) t.newVersions = [];
@@ -118,7 +128,7 @@ export class Projection {
       case 'Retweeted': {
         const t = this.#tweet(e.tweetId);
         const kind = e.type === 'Liked' ? 'likes' : 'retweets';
-        (t[kind] ??= new Set()).add(this.#userId(e.userId));
+        (t[kind] ??= new Set()).add(this.userIdOf(e.userId));
         this.#bump(t, kind, e.at, 1);
         return;
       }
@@ -237,7 +247,7 @@ export class Projection {
   }
 
   /** The user's id as the users map holds it: one string for all the tweets and engagements that name the user. */
-  #userId(id: string): string {
+  userIdOf(id: string): string {
     return this.users.get(id)?.id ?? id;
   }
 
@@ -284,9 +294,10 @@ export function idempotencyKeyOf(authorId: string, key: string): string {
   return `${authorId}\u0000${key}`;
 }
 
-/** Changed since the last checkpoint: tweets by ordinal; users and sessions as whole tables (they are small). */
+/** Changed since the last checkpoint: tweets by ordinal; users, sessions and media as whole tables (they are small). */
 export class ChangeSet {
   readonly tweets = new Set<number>();
   users = false;
   sessions = false;
+  media = false;
 }

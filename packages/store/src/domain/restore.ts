@@ -3,6 +3,7 @@
 // creation order, so a reply's parent is always there before it.
 import { packFacts } from './facts.ts';
 import { versionRecords, type TextRow, type VersionRow } from './history-rows.ts';
+import { mediaRecord, type MediaRow } from './media.ts';
 import { ChangeSet, IDEMPOTENCY_TTL_MS, Projection } from './projection.ts';
 import { tweetRecord, type CheckpointFileRef, type TextFacts, type TweetRecord } from './records.ts';
 import type { SessionRow, UserRow } from './snapshot.ts';
@@ -43,6 +44,10 @@ export class ProjectionRestore {
 
   sessions(rows: readonly SessionRow[]): void {
     for (const [hash, userId, expiresAt] of rows) if (expiresAt > this.#now) this.#p.sessions.set(hash, { userId, expiresAt });
+  }
+
+  media(rows: readonly MediaRow[]): void {
+    for (const row of rows) this.#p.media.set(row.id, mediaRecord(row));
   }
 
   /** Format 1's texts table. */

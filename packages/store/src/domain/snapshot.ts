@@ -1,7 +1,8 @@
 // A checkpoint's content: the projection at one seq in tables, each cut into chunks so no one file holds the whole
-// store: users, sessions, and per chunk of tweets (by ordinal) a tweets and a details file (their current state, as
+// store: users, sessions, media, and per chunk of tweets (by ordinal) a tweets and a details file (their current state, as
 // columns: tweet-columns.ts) and a history file (their version histories: history-rows.ts). Capture runs a chunk at a time while events go on; what it takes shares
 // no mutable state with the projection, so it can be serialised later. Indexes are derived again on restore.
+import { mediaRow } from './media.ts';
 import { ChangeSet, type Projection } from './projection.ts';
 import { historyChunk, type HistoryAtSeq, type HistoryFile } from './history-rows.ts';
 import { NO_VERSIONS, type CheckpointFileRef, type TweetRecord } from './records.ts';
@@ -17,8 +18,8 @@ export interface UserRow {
 export type SessionRow = [tokenHash: string, userId: string, expiresAt: number];
 
 /** `texts` only in format 1 (since then each file holds the texts it needs); `details` and `history` since format 3. */
-export type TableName = 'users' | 'sessions' | 'texts' | 'tweets' | 'details' | 'history';
-export const tableNames: readonly TableName[] = ['users', 'sessions', 'texts', 'tweets', 'details', 'history'];
+export type TableName = 'users' | 'sessions' | 'media' | 'texts' | 'tweets' | 'details' | 'history';
+export const tableNames: readonly TableName[] = ['users', 'sessions', 'media', 'texts', 'tweets', 'details', 'history'];
 /** Rows per file; a details and a history file cover the tweets of the tweets file of the same chunk number. */
 export type ChunkRows = Record<Exclude<TableName, 'details' | 'history'>, number>;
 
@@ -50,7 +51,7 @@ export class CheckpointCapture {
   readonly #tweetCount: number;
   readonly #pending = new Set<number>();
   readonly #preserved = new Map<number, TweetRecord>();
-  readonly #rewrites: { users: boolean; sessions: boolean; tweets: Set<number>; history: Set<number> };
+  readonly #rewrites: { users: boolean; sessions: boolean; media: boolean; tweets: Set<number>; history: Set<number> };
   /** Per history file written: its tweets with versions, and how many versions each had at `seq`. */
   readonly #written = new Map<number, { ordinals: number[]; counts: number[] }>();
   /** Per tweets file written: the chunk in columns as written (with each tweet's published replies at `seq`), to fold back. */
@@ -85,7 +86,7 @@ export class CheckpointCapture {
       // Versions not yet in a history file: the chunk's history file grows.
       if (p.tweets.hasNewVersions(ordinal)) history.add(k);
     }
-    this.#rewrites = { users: base === null || changes.users, sessions: base === null || changes.sessions, tweets, history };
+    this.#rewrites = { users: base === null || changes.users, sessions: base === null || changes.sessions, media: base === null || changes.media, tweets, history };
     if (this.#rewrites.users) {
       const users = [...p.users.values()].map((u) => ({ ...u }));
       this.#plan('users', chunk(users, rowsPerChunk.users));
@@ -95,6 +96,7 @@ export class CheckpointCapture {
       for (const [hash, s] of p.sessions) if (s.expiresAt > now) sessions.push([hash, s.userId, s.expiresAt]);
       this.#plan('sessions', chunk(sessions, rowsPerChunk.sessions));
     }
+    if (this.#rewrites.media) this.#plan('media', chunk([...p.media.values()].map(mediaRow), rowsPerChunk.media));
     for (const k of [...new Set([...tweets, ...history])].sort((a, b) => a - b)) {
       this.#pending.add(k);
       this.steps.push({ take: () => this.#takeTweets(k, read) });
@@ -157,7 +159,7 @@ export class CheckpointCapture {
     return steps;
   }
 
-  #plan(table: 'users' | 'sessions', chunks: unknown[][]): void {
+  #plan(table: 'users' | 'sessions' | 'media', chunks: unknown[][]): void {
     for (const [k, rows] of chunks.entries()) this.steps.push({ take: async () => [{ table, chunk: k, data: { rows } }] });
   }
 

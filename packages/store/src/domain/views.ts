@@ -1,6 +1,7 @@
 // What the port returns: the public objects of API.md, built from projection records for one viewer at one time.
 import { editControls, rebuildAll, ratePerMinute, type EditPolicy, type Engagement, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
 import { unpackFacts } from './facts.ts';
+import { mediaListView } from './media.ts';
 import type { Projection } from './projection.ts';
 import type { TweetRecord, UserRecord, VersionRecord } from './records.ts';
 
@@ -40,7 +41,7 @@ export function tweetView(p: Projection, t: TweetRecord, viewerId: string | null
     contentHash: t.contentHash,
     weightedLength: t.weightedLength,
     ...unpackFacts(t.facts),
-    media: [],
+    media: t.mediaIds.length === 0 ? [] : mediaListView(p, t.mediaIds, t.authorId),
     replyToId: t.replyToId,
     state: t.state,
     version: t.versionCount,
@@ -51,7 +52,14 @@ export function tweetView(p: Projection, t: TweetRecord, viewerId: string | null
   };
 }
 
-export function versionsView(versions: readonly VersionRecord[]): TweetVersion[] {
+export function versionsView(p: Projection, authorId: string, versions: readonly VersionRecord[]): TweetVersion[] {
   const texts = rebuildAll(versions.map((v) => v.body));
-  return versions.map((v, i) => ({ version: i + 1, content: texts[i]!, contentHash: v.contentHash, media: [], createdAt: new Date(v.at), kind: v.kind }));
+  return versions.map((v, i) => ({
+    version: i + 1,
+    content: texts[i]!,
+    contentHash: v.contentHash,
+    media: v.mediaIds.length === 0 ? [] : mediaListView(p, v.mediaIds, authorId),
+    createdAt: new Date(v.at),
+    kind: v.kind,
+  }));
 }

@@ -9,6 +9,7 @@ import type { Projection } from '../domain/projection.ts';
 import type { CheckpointFileRef } from '../domain/records.ts';
 import { ProjectionRestore, type TweetRow } from '../domain/restore.ts';
 import type { TextRow } from '../domain/history-rows.ts';
+import type { MediaRow } from '../domain/media.ts';
 import type { SessionRow, UserRow } from '../domain/snapshot.ts';
 import type { TweetIndexColumns } from '../domain/tweet-columns.ts';
 import { CheckpointUnusable, type CheckpointFile, type CheckpointInfo, type CheckpointStore } from './checkpoints.ts';
@@ -68,6 +69,8 @@ function add(restore: ProjectionRestore, info: CheckpointInfo, f: CheckpointFile
       return restore.users(rows as UserRow[]);
     case 'sessions':
       return restore.sessions(rows as SessionRow[]);
+    case 'media':
+      return restore.media(rows as MediaRow[]);
     case 'texts':
       return restore.texts(rows as TextRow[]);
     case 'tweets':

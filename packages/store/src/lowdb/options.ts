@@ -74,6 +74,7 @@ export function resolveOptions(o: LowdbStoreOptions, defaultIds: () => IdFactory
     rowsPerFile: {
       users: positive('checkpointRowsPerFile', rows, 50_000),
       sessions: positive('checkpointRowsPerFile', rows, 50_000),
+      media: positive('checkpointRowsPerFile', rows, 20_000),
       texts: positive('checkpointRowsPerFile', rows, 50_000),
       tweets: positive('checkpointRowsPerFile', rows, 500),
     },

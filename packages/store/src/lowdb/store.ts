@@ -2,7 +2,7 @@
 // loop serialises them), then made durable by the journal; a command resolves, and subscribers hear of its event,
 // only once it is durable. Checkpoints are lowdb files; see ./checkpoints.ts and ./recovery.ts.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { InvalidInput, StorageUnavailable, type Engagement, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
+import { InvalidInput, NotFound, StorageUnavailable, type Engagement, type Media, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
 import type { StoreEvent } from '../events.ts';
 import { JournalError, openJournal, type Journal } from '../journal/index.ts';
 import type {
@@ -12,6 +12,7 @@ import type {
   Engage,
   EventsAfter,
   ListTweets,
+  RecordMedia,
   RegisterUser,
   RevertTweet,
   Session,
@@ -35,6 +36,7 @@ import {
   type EventDraft,
 } from '../domain/decide.ts';
 import type { EventRing } from '../domain/event-ring.ts';
+import { decideAlt, decideUpload, mediaView, sweepable } from '../domain/media.ts';
 import type { Projection } from '../domain/projection.ts';
 import type { CheckpointFileRef, TweetRecord } from '../domain/records.ts';
 import { CheckpointCapture } from '../domain/snapshot.ts';
@@ -248,6 +250,48 @@ export class LowdbTweetStore implements TweetStore {
     await (draft ? this.#commit(draft, ctx.now, () => undefined) : this.#settled());
   }
 
+  // --- media -----------------------------------------------------------------------------------------------------
+
+  async recordMedia(cmd: RecordMedia): Promise<Media> {
+    const ctx = this.#writeContext();
+    if (!this.#p.users.has(cmd.userId)) throw new NotFound('user', cmd.userId);
+    const { id, ...rest } = cmd;
+    const draft = decideUpload(ctx, { ...rest, mediaId: id });
+    const answer = () => mediaView(this.#p.media.get(id)!, cmd.userId);
+    if (draft) return this.#commit(draft, ctx.now, answer);
+    await this.#settled();
+    return answer();
+  }
+
+  async getMedia(id: string, viewerId: string | null): Promise<Media | null> {
+    const m = this.#p.media.get(id);
+    return m ? mediaView(m, viewerId) : null;
+  }
+
+  ownsMedia(id: string, userId: string): boolean {
+    return this.#p.media.get(id)?.owners.has(userId) ?? false;
+  }
+
+  async setMediaAlt(id: string, userId: string, alt: string): Promise<Media> {
+    const ctx = this.#writeContext();
+    const draft = decideAlt(ctx, id, userId, alt);
+    const answer = () => mediaView(this.#p.media.get(id)!, userId);
+    if (draft) return this.#commit(draft, ctx.now, answer);
+    await this.#settled();
+    return answer();
+  }
+
+  async sweepMedia(uploadedBefore: number, limit: number): Promise<string[]> {
+    const ids = sweepable(this.#p, uploadedBefore).slice(0, limit);
+    const removed: Promise<void>[] = [];
+    for (const mediaId of ids) {
+      const ctx = this.#writeContext();
+      removed.push(this.#commit({ type: 'MediaRemoved', mediaId }, ctx.now, () => undefined));
+    }
+    await Promise.all(removed);
+    return ids;
+  }
+
   // --- tweets -----------------------------------------------------------------------------------------------------
 
   createTweet(cmd: CreateTweet): Promise<Tweet> {
@@ -313,7 +357,8 @@ export class LowdbTweetStore implements TweetStore {
   async listVersions(id: string): Promise<TweetVersion[]> {
     const reading = this.#detailsRead(id);
     if (reading) await reading;
-    return versionsView(await this.#histories.versions(existing(this.#p, id)));
+    const t = existing(this.#p, id);
+    return versionsView(this.#p, t.authorId, await this.#histories.versions(t));
   }
 
   engage(cmd: Engage): Promise<Engagement> {
@@ -393,6 +438,7 @@ export class LowdbTweetStore implements TweetStore {
       tweets: p.tweets.size,
       versions: p.versionCount,
       sessions: p.sessions.size,
+      media: p.media.size,
       headSeq: head,
       checkpointSeq: this.#checkpoint?.seq ?? 0,
       journalBytes: this.#journal.bytes(),

@@ -1,0 +1,156 @@
+// Media in the projection: one record per media id (the sha256 of the upload), shared by everyone who uploaded the
+// same bytes, each with their own alt text. Attaching it to any version of any tweet marks it attached for good
+// (history shows it), and only unattached uploads are ever removed.
+import { InvalidInput, NotFound, type Media } from '@tweetstore/core';
+import type { MediaFacts } from '../events.ts';
+import type { DecideContext, EventDraft } from './decide.ts';
+import type { Projection } from './projection.ts';
+
+export const MAX_ALT_LENGTH = 1000;
+
+export interface MediaRecord extends MediaFacts {
+  id: string;
+  /** the last upload's time: a sweep removes an unattached upload only a full day after anyone last uploaded it */
+  uploadedAt: number;
+  /** uploader id -> their alt text ('' for none), in upload order */
+  owners: Map<string, string>;
+  attached: boolean;
+}
+
+/** A checkpoint's row of the media table. */
+export interface MediaRow extends MediaFacts {
+  id: string;
+  uploadedAt: number;
+  owners: [userId: string, alt: string][];
+  attached: boolean;
+}
+
+export function mediaRow(m: MediaRecord): MediaRow {
+  const { owners, ...rest } = m;
+  return { ...rest, files: m.files.map((f) => ({ ...f })), owners: [...owners] };
+}
+
+export function mediaRecord(row: MediaRow): MediaRecord {
+  return { ...row, owners: new Map(row.owners) };
+}
+
+export interface UploadMedia extends MediaFacts {
+  mediaId: string;
+  userId: string;
+  /** null: keep what this uploader said before (none for a first upload) */
+  alt: string | null;
+}
+
+function checkedAlt(alt: string): string {
+  const normalized = alt.normalize('NFC').trim();
+  if ([...normalized].length > MAX_ALT_LENGTH) throw new InvalidInput(`alt text is at most ${MAX_ALT_LENGTH} characters`, { field: 'alt' });
+  return normalized;
+}
+
+/** A first upload by this user records it (and, for bytes someone else uploaded, makes them an owner too). */
+export function decideUpload({ p }: DecideContext, cmd: UploadMedia): EventDraft | null {
+  const alt = cmd.alt === null ? null : checkedAlt(cmd.alt);
+  const m = p.media.get(cmd.mediaId);
+  const mine = m?.owners.get(cmd.userId);
+  if (mine !== undefined) return alt === null || alt === mine ? null : { type: 'MediaAltSet', mediaId: cmd.mediaId, userId: cmd.userId, alt };
+  const { mediaId, userId, kind, mime, bytes, width, height, files, placeholder } = cmd;
+  return { type: 'MediaUploaded', mediaId, userId, alt: alt ?? '', kind, mime, bytes, width, height, files, placeholder };
+}
+
+/** Only an uploader may say what their media shows; to anyone else it does not exist. */
+export function decideAlt({ p }: DecideContext, mediaId: string, userId: string, alt: string): EventDraft | null {
+  const m = p.media.get(mediaId);
+  const mine = m?.owners.get(userId);
+  if (mine === undefined) throw new NotFound('media', mediaId);
+  const next = checkedAlt(alt);
+  return next === mine ? null : { type: 'MediaAltSet', mediaId, userId, alt: next };
+}
+
+/** Media a tweet may carry: each one the author uploaded (someone else's upload answers as unknown). */
+export function checkAttachable(p: Projection, authorId: string, ids: readonly string[]): void {
+  if (new Set(ids).size !== ids.length) throw new InvalidInput('the same media is attached twice', { field: 'mediaIds' });
+  for (const id of ids) {
+    if (!p.media.get(id)?.owners.has(authorId)) {
+      throw new InvalidInput(`unknown media id ${id}: upload it with media.upload first`, { field: 'mediaIds', mediaId: id });
+    }
+  }
+}
+
+/** Unattached media nobody uploaded since `before`, oldest upload first. */
+export function sweepable(p: Projection, before: number): string[] {
+  return [...p.media.values()]
+    .filter((m) => !m.attached && m.uploadedAt < before)
+    .sort((a, b) => a.uploadedAt - b.uploadedAt)
+    .map((m) => m.id);
+}
+
+export function applyMedia(p: Projection, e: Extract<import('../events.ts').StoreEvent, { type: 'MediaUploaded' | 'MediaAltSet' | 'MediaRemoved' }>): void {
+  p.changes.media = true;
+  switch (e.type) {
+    case 'MediaUploaded': {
+      const existing = p.media.get(e.mediaId);
+      if (existing) {
+        existing.owners.set(p.userIdOf(e.userId), e.alt);
+        existing.uploadedAt = e.at;
+        return;
+      }
+      const { mediaId, userId, alt, type, seq, at, ...facts } = e;
+      p.media.set(mediaId, { id: mediaId, ...facts, uploadedAt: at, owners: new Map([[p.userIdOf(userId), alt]]), attached: false });
+      return;
+    }
+    case 'MediaAltSet':
+      p.media.get(e.mediaId)?.owners.set(p.userIdOf(e.userId), e.alt);
+      return;
+    case 'MediaRemoved':
+      p.media.delete(e.mediaId);
+      return;
+  }
+}
+
+/** Marks media attached once a tweet's version carries them. */
+export function attach(p: Projection, ids: readonly string[]): void {
+  for (const id of ids) {
+    const m = p.media.get(id);
+    if (m && !m.attached) {
+      m.attached = true;
+      p.changes.media = true;
+    }
+  }
+}
+
+export function mediaUrl(id: string, file?: string): string {
+  return file ? `/media/${id}/${file}` : `/media/${id}`;
+}
+
+/** The public object of API.md, with the alt text `altOf` said (a tweet's: its author's). */
+export function mediaView(m: MediaRecord, altOf: string | null): Media {
+  const alt = altOf === null ? '' : (m.owners.get(altOf) ?? '');
+  const view: Media = {
+    id: m.id,
+    kind: m.kind,
+    mime: m.mime,
+    bytes: m.bytes,
+    variants: m.files.map((f) => ({
+      name: f.name,
+      url: mediaUrl(m.id, f.name),
+      mime: f.mime,
+      ...(f.width === null ? {} : { width: f.width }),
+      ...(f.height === null ? {} : { height: f.height }),
+    })),
+  };
+  if (m.width !== null) view.width = m.width;
+  if (m.height !== null) view.height = m.height;
+  if (alt) view.alt = alt;
+  if (m.placeholder !== null) view.placeholder = m.placeholder;
+  return view;
+}
+
+/** The media of a tweet or version, as its author described them. */
+export function mediaListView(p: Projection, ids: readonly string[], authorId: string): Media[] {
+  const out: Media[] = [];
+  for (const id of ids) {
+    const m = p.media.get(id);
+    if (m) out.push(mediaView(m, authorId));
+  }
+  return out;
+}

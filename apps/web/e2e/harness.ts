@@ -6,15 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { expect, test as base } from 'vitest';
 import { startServerProcess, tempDataDir, type ServerProcess } from '../../server/test/harness.ts';
+import { launchChromium } from '../../../scripts/chromium.ts';
 import { watchLiveStreams, type LiveStreams } from './live-streams.ts';
 
-/** Debian's Chromium (scripts/ensure-chromium.sh installs it); Playwright's own download is not available here. */
-const CHROMIUM = '/usr/bin/chromium';
-// Background networking would try to reach Google and fail noisily on a closed network.
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const SCREENSHOTS = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
 const WEB_BUILD = fileURLToPath(new URL('../dist/index.html', import.meta.url));
 /** Longest a single browser action or expectation may wait, well inside the 60 s test timeout. */
@@ -130,8 +127,7 @@ export const test = base
     return server;
   })
   .extend('browser', { scope: 'file' }, async ({}, { onCleanup }): Promise<Browser> => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run scripts/ensure-chromium.sh (as root)`);
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const browser = await launchChromium();
     onCleanup(() => browser.close());
     return browser;
   })

@@ -3,3 +3,4 @@
 export * from './refused.ts';
 export * from './sniff.ts';
 export * from './image.ts';
+export * from './video.ts';

@@ -36,6 +36,9 @@ const envSchema = z.object({
   TWEETSTORE_WEB_DIR: z.string().trim().min(1, 'TWEETSTORE_WEB_DIR must not be empty').optional(),
   TWEETSTORE_COOKIE_SECURE: bool('TWEETSTORE_COOKIE_SECURE').default(false),
   TWEETSTORE_HEAP_GROWTH_PERCENT: int('TWEETSTORE_HEAP_GROWTH_PERCENT', 0, 1_000).default(50),
+  TWEETSTORE_MEDIA_MAX_IMAGE_MB: int('TWEETSTORE_MEDIA_MAX_IMAGE_MB', 1, 1024).default(16),
+  TWEETSTORE_MEDIA_MAX_VIDEO_MB: int('TWEETSTORE_MEDIA_MAX_VIDEO_MB', 1, 4096).default(100),
+  TWEETSTORE_MEDIA_SWEEP_MINUTES: int('TWEETSTORE_MEDIA_SWEEP_MINUTES', 1, 10_080).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   }).default('info'),
@@ -58,6 +61,10 @@ export interface ServerConfig {
    * to 4x when the process allocates fast: at 1M tweets that took RSS to ~2 GB for a live heap of ~450 MB).
    */
   heapGrowthPercent: number;
+  /** Largest upload of each kind, in bytes. */
+  mediaLimits: { imageBytes: number; videoBytes: number };
+  /** How often unattached uploads older than a day are removed. */
+  mediaSweepIntervalMs: number;
   /** The built web client (apps/web/dist unless TWEETSTORE_WEB_DIR says otherwise). */
   webDir: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -94,6 +101,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     shutdownTimeoutMs: e.TWEETSTORE_SHUTDOWN_TIMEOUT_MS,
     cookieSecure: e.TWEETSTORE_COOKIE_SECURE,
     heapGrowthPercent: e.TWEETSTORE_HEAP_GROWTH_PERCENT,
+    mediaLimits: { imageBytes: e.TWEETSTORE_MEDIA_MAX_IMAGE_MB * 1024 * 1024, videoBytes: e.TWEETSTORE_MEDIA_MAX_VIDEO_MB * 1024 * 1024 },
+    mediaSweepIntervalMs: e.TWEETSTORE_MEDIA_SWEEP_MINUTES * 60_000,
     webDir: e.TWEETSTORE_WEB_DIR ? path.resolve(cwd, e.TWEETSTORE_WEB_DIR) : fileURLToPath(new URL('../../web/dist', import.meta.url)),
     logLevel: e.LOG_LEVEL,
   };

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { appRouter, createContext, createLoginLimiter, createTelemetry, encodeMessage, type ApiDeps } from '@tweetstore/api';
 import { systemClock, type Clock } from '@tweetstore/core';
-import { openLowdbStore, type TweetStore } from '@tweetstore/store';
+import { openDiskBlobStore, openLowdbStore, type TweetStore } from '@tweetstore/store';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler, jsonEncoder } from '@trpc/server/adapters/ws';
 import type { Logger } from 'pino';
@@ -13,6 +13,7 @@ import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
 import type { ServerConfig } from './config.ts';
 import { requestToken, sessionCookieWriter } from './cookies.ts';
+import { createMediaHandler, isMediaPath, sweepMedia } from './media.ts';
 
 export const VERSION = '0.1.0';
 
@@ -37,10 +38,13 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     checkpointEveryEvents: config.checkpointEveryEvents,
     logger: log.child({ component: 'store' }),
   });
+  const blobs = await openDiskBlobStore({ root: path.join(config.dataDir, 'media') });
   let wss: WebSocketServer | undefined;
   const telemetry = createTelemetry({ store, clock, webSockets: () => wss?.clients.size ?? 0 });
   const deps: ApiDeps = {
     store,
+    blobs,
+    mediaLimits: config.mediaLimits,
     clock,
     telemetry,
     loginLimiter: createLoginLimiter({ failuresPerUser: config.loginMaxFailures, failuresPerAddress: config.loginMaxFailures * 5, windowMs: 15 * 60_000 }),
@@ -51,14 +55,19 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     else log.debug({ code: error.code, path, msg: error.message }, 'client error');
   };
 
-  const trpcHandler = createHTTPHandler({
-    router: appRouter,
-    basePath: '/trpc/',
-    maxBodySize: config.maxBodyBytes,
-    createContext: ({ req, res }) =>
-      createContext(deps, { token: requestToken(req), cookies: sessionCookieWriter(res, config.cookieSecure), clientAddress: req.socket.remoteAddress ?? null }),
-    onError,
-  });
+  const httpHandler = (maxBodySize: number) =>
+    createHTTPHandler({
+      router: appRouter,
+      basePath: '/trpc/',
+      maxBodySize,
+      createContext: ({ req, res }) =>
+        createContext(deps, { token: requestToken(req), cookies: sessionCookieWriter(res, config.cookieSecure), clientAddress: req.socket.remoteAddress ?? null }),
+      onError,
+    });
+  const trpcHandler = httpHandler(config.maxBodyBytes);
+  // Uploads alone may be large: the biggest file allowed plus room for the form's other parts and boundaries.
+  const uploadHandler = httpHandler(Math.max(config.mediaLimits.imageBytes, config.mediaLimits.videoBytes) + 64 * 1024);
+  const serveMedia = createMediaHandler(store, blobs, log);
 
   // The built web client: hashed assets are immutable, index.html is revalidated, unknown paths get the app
   // (client-side routes), and .br/.gz files written at build time are sent to browsers that accept them.
@@ -91,9 +100,16 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     const pathname = url.split('?', 1)[0]!;
     if (pathname.startsWith('/trpc/')) {
       if (!ready) return sendJson(res, 503, { error: 'shutting down' });
-      return trpcHandler(req, res);
+      return (pathname === '/trpc/media.upload' ? uploadHandler : trpcHandler)(req, res);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
+    if (isMediaPath(pathname)) {
+      return void serveMedia(req, res, pathname).catch((err: unknown) => {
+        log.error({ err, pathname }, 'media request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        else res.destroy();
+      });
+    }
     switch (pathname) {
       case '/healthz':
         return sendJson(res, 200, { ok: true });
@@ -153,6 +169,14 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
   });
   ready = true;
   const { port } = server.address() as AddressInfo;
+
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    sweeping = sweepMedia(store, blobs, clock.now(), log).catch((err: unknown) => log.warn({ err }, 'media sweep failed'));
+  };
+  sweep();
+  const sweeper = setInterval(sweep, config.mediaSweepIntervalMs);
+  sweeper.unref();
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
   let shuttingDown: Promise<void> | undefined;
@@ -174,7 +198,10 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
       for (const client of wss!.clients) client.close(1012, 'server restarting');
       await new Promise<void>((resolve) => wss!.close(() => resolve()));
       telemetry.close();
+      clearInterval(sweeper);
+      await sweeping;
       await store.close();
+      await blobs.close();
       log.info('stopped: journal flushed and checkpoint written');
     })();
     return shuttingDown;

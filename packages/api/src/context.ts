@@ -1,6 +1,7 @@
 // Inner context (what tests pass to createCaller) and the outer context the server builds per request/connection.
 import type { Clock, User } from '@tweetstore/core';
-import type { TweetStore } from '@tweetstore/store';
+import type { MediaLimits } from '@tweetstore/media';
+import type { BlobStore, TweetStore } from '@tweetstore/store';
 import type { LoginLimiter } from './auth/limits.ts';
 import type { Telemetry } from './telemetry.ts';
 import type { WireSocket } from './wire.ts';
@@ -19,6 +20,9 @@ export const defaultApiConfig: ApiConfig = { sessionTtlMs: 30 * 24 * 3_600_000, 
 /** Long-lived parts, built once in the composition root (apps/server) and shared by every call. */
 export interface ApiDeps {
   store: TweetStore;
+  /** Where uploaded media's files live; their metadata is in `store`. */
+  blobs: BlobStore;
+  mediaLimits: MediaLimits;
   clock: Clock;
   config: ApiConfig;
   telemetry: Telemetry;

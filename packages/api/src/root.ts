@@ -1,4 +1,5 @@
 import { authRouter } from './routers/auth.ts';
+import { mediaRouter } from './routers/media.ts';
 import { systemRouter } from './routers/system.ts';
 import { tweetRouter } from './routers/tweet.ts';
 import { userRouter } from './routers/user.ts';
@@ -7,6 +8,7 @@ import { createCallerFactory, router } from './trpc.ts';
 export const appRouter = router({
   auth: authRouter,
   tweet: tweetRouter,
+  media: mediaRouter,
   user: userRouter,
   system: systemRouter,
 });

@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { manualClock, type EditPolicy } from '@tweetstore/core';
-import { openLowdbStore, type TweetStore } from '@tweetstore/store';
+import { DEFAULT_MEDIA_LIMITS } from '@tweetstore/media';
+import { openDiskBlobStore, openLowdbStore, type TweetStore } from '@tweetstore/store';
 import { createCaller, createContext, createLoginLimiter, createTelemetry, defaultApiConfig, type ApiDeps } from '../src/index.ts';
 
 export interface TestApi {
@@ -22,7 +23,8 @@ export async function openTestApi(policy: EditPolicy = { windowMs: 3_600_000, ma
   const clock = manualClock(Date.UTC(2026, 10, 21, 12));
   const store = await openLowdbStore({ dataDir: dir, clock, policy, viewsFlushMs: 20 });
   const telemetry = createTelemetry({ store, clock });
-  const deps: ApiDeps = { store, clock, telemetry, loginLimiter: createLoginLimiter({ failuresPerUser: 3, failuresPerAddress: 5, windowMs: 60_000 }), config: { ...defaultApiConfig, statsIntervalMs: 50 } };
+  const blobs = await openDiskBlobStore({ root: path.join(dir, 'media') });
+  const deps: ApiDeps = { store, blobs, mediaLimits: DEFAULT_MEDIA_LIMITS, clock, telemetry, loginLimiter: createLoginLimiter({ failuresPerUser: 3, failuresPerAddress: 5, windowMs: 60_000 }), config: { ...defaultApiConfig, statsIntervalMs: 50 } };
   const as = (token: string | null, signal?: AbortSignal, clientAddress?: string) => createCaller(createContext(deps, { token, clientAddress }), { signal });
   return {
     deps,

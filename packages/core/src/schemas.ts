@@ -27,6 +27,12 @@ export const displayNameSchema = z
 /** Time-ordered ids (ULID, Crockford base32). */
 export const idSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'not a valid id');
 export const mediaIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a media id is the sha256 hex of its bytes');
+/** Alt text of a media object, counted in code points after NFC and trimming. */
+export const MAX_ALT_LENGTH = 1000;
+export const altSchema = z
+  .string()
+  .transform((s) => s.normalize('NFC').trim())
+  .refine((s) => [...s].length <= MAX_ALT_LENGTH, `alt text is at most ${MAX_ALT_LENGTH} characters`);
 export const versionNumberSchema = z.number().int().min(1).max(1_000_000);
 
 /** Tweet text: NFC-normalised, then 1..280 by twitter-text v3 weighted length. Output: the parsed content. */

@@ -4,3 +4,4 @@ export * from './refused.ts';
 export * from './sniff.ts';
 export * from './image.ts';
 export * from './video.ts';
+export * from './upload.ts';

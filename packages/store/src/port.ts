@@ -150,6 +150,11 @@ export interface TweetStore {
    * change nothing but, when given, the alt text. Returns the media as the uploader sees it.
    */
   recordMedia(cmd: RecordMedia): Promise<Media>;
+  /**
+   * Records the user as an uploader of media already stored (the same bytes uploaded before, by anyone), with their
+   * alt text when given; null when no such media is stored, so the caller processes the upload and records it.
+   */
+  claimMedia(id: string, userId: string, alt: string | null): Promise<Media | null>;
   /** null for an unknown (or removed) id. `viewerId`: whose alt text to show (an uploader's own), if any. */
   getMedia(id: string, viewerId: string | null): Promise<Media | null>;
   /** Whether the user uploaded it (who may attach it and describe it). */

@@ -19,6 +19,11 @@ export async function resolveSession(ctx: Pick<Context, 'store'>, token: string)
 }
 
 /** Open a session for a user and hand the token to the caller (and the browser's cookie, over HTTP). */
+/** The signed-in caller's id, or null for an anonymous one (or an expired session). */
+export async function viewerIdOf(ctx: Pick<Context, 'store' | 'token'>): Promise<string | null> {
+  return ctx.token ? ((await resolveSession(ctx, ctx.token))?.id ?? null) : null;
+}
+
 export async function startSession(ctx: Context, user: User): Promise<{ user: User; token: string }> {
   const token = newSessionToken();
   const expiresAt = new Date(ctx.clock.now() + ctx.config.sessionTtlMs);

@@ -13,7 +13,7 @@ import {
 } from '@tweetstore/core';
 import { tweetChangeTypes, type StoreEvent } from '@tweetstore/store';
 import { tracked, TRPCError } from '@trpc/server';
-import { resolveSession } from '../auth/sessions.ts';
+import { viewerIdOf } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { durableEvents, eventId } from '../streams.ts';
@@ -31,21 +31,10 @@ export type TweetChangeType = (typeof tweetChangeTypes)[keyof typeof tweetChange
 export type TweetChange = { type: TweetChangeType; tweet: Tweet } | { type: 'reset' };
 export type EngagementChange = { type: 'engagement'; id: string; engagement: Engagement } | { type: 'reset' };
 
-/** Media arrive with media.upload (a later capability); until then no media id can be known. */
-function assertMediaKnown(mediaIds: string[] | undefined): void {
-  if (mediaIds?.length) {
-    throw new TRPCError({ code: 'BAD_REQUEST', message: `unknown media id ${mediaIds[0]}: upload it with media.upload first` });
-  }
-}
-
 /** A subscription without lastEventId starts where the stream is when it is made, before any await, so events
  * that land while it is being set up are back-filled rather than missed. */
 function startingNow(ctx: Context): string {
   return eventId(ctx.store.storeId, ctx.store.headSeq());
-}
-
-async function viewerOf(ctx: Context): Promise<string | null> {
-  return ctx.token ? ((await resolveSession(ctx, ctx.token))?.id ?? null) : null;
 }
 
 /** What a tweet event looks like to one subscriber, or null when it must not see it. */
@@ -114,14 +103,13 @@ async function engagementTarget(ctx: Context, event: StoreEvent): Promise<string
 
 export const tweetRouter = router({
   create: authedProcedure.input(createTweetInput).mutation(async ({ ctx, input }) => {
-    assertMediaKnown(input.mediaIds);
     return ctx.store.createTweet({
       authorId: ctx.user.id,
       text: input.content,
       replyToId: input.replyToId ?? null,
       draft: input.draft ?? false,
       idempotencyKey: input.idempotencyKey ?? null,
-      mediaIds: [],
+      mediaIds: input.mediaIds ?? [],
     });
   }),
 
@@ -130,7 +118,7 @@ export const tweetRouter = router({
   list: publicProcedure.input(listTweetsInput).query(async ({ ctx, input }) => {
     const beforeId = input.cursor ? decodeCursor(input.cursor) : undefined;
     const page = await ctx.store.listTweets({
-      viewerId: await viewerOf(ctx),
+      viewerId: await viewerIdOf(ctx),
       beforeId,
       limit: input.limit,
       authorId: input.authorId,
@@ -141,7 +129,6 @@ export const tweetRouter = router({
   }),
 
   edit: ownTweetProcedure.input(editTweetInput).mutation(async ({ ctx, input }) => {
-    assertMediaKnown(input.mediaIds);
     return ctx.store.editTweet({
       id: input.id,
       actorId: ctx.user.id,
@@ -179,7 +166,7 @@ export const tweetRouter = router({
   onChange: publicProcedure.input(onChangeInput).subscription(async function* ({ ctx, input, signal }) {
     const lane = claimLane(ctx.socket, signal); // first, before any await: see DirectLane
     const from = input.lastEventId ?? startingNow(ctx);
-    const viewerId = await viewerOf(ctx);
+    const viewerId = await viewerIdOf(ctx);
     const done = ctx.telemetry.openSubscription();
     try {
       for await (const item of durableEvents(ctx.store, from, signal)) {
@@ -200,7 +187,7 @@ export const tweetRouter = router({
   onEngagement: publicProcedure.input(onEngagementInput).subscription(async function* ({ ctx, input, signal }) {
     const lane = claimLane(ctx.socket, signal); // first, before any await: see DirectLane
     const from = input.lastEventId ?? startingNow(ctx);
-    const viewerId = await viewerOf(ctx);
+    const viewerId = await viewerIdOf(ctx);
     const ids = new Set(input.ids);
     const done = ctx.telemetry.openSubscription();
     try {

@@ -38,6 +38,19 @@ export function mediaContract(ctx: ContractContext): void {
       expect(await ctx.store.getMedia(uploadOf(ada.id, 'never uploaded').id, null)).toBeNull();
     });
 
+    it('claims stored media for another uploader without its facts, and nothing unknown', async () => {
+      const ada = await ctx.user();
+      const cy = await ctx.user();
+      const id = await ctx.upload(ada.id, 'shared', 'from ada');
+      expect(await ctx.store.claimMedia(uploadOf(ada.id, 'unknown').id, cy.id, null)).toBeNull();
+      const claimed = await ctx.store.claimMedia(id, cy.id, 'from cy');
+      expect(claimed).toEqual({ ...(await ctx.store.getMedia(id, null)), alt: 'from cy' });
+      expect(ctx.store.ownsMedia(id, cy.id)).toBe(true);
+      const head = ctx.store.headSeq();
+      expect((await ctx.store.claimMedia(id, cy.id, null))?.alt).toBe('from cy');
+      expect(ctx.store.headSeq()).toBe(head);
+    });
+
     it('lets only an uploader change their alt text, and refuses one too long', async () => {
       const ada = await ctx.user();
       const eve = await ctx.user();

@@ -1,12 +1,10 @@
 // Media in the projection: one record per media id (the sha256 of the upload), shared by everyone who uploaded the
 // same bytes, each with their own alt text. Attaching it to any version of any tweet marks it attached for good
 // (history shows it), and only unattached uploads are ever removed.
-import { InvalidInput, NotFound, type Media } from '@tweetstore/core';
+import { InvalidInput, MAX_ALT_LENGTH, NotFound, type Media } from '@tweetstore/core';
 import type { MediaFacts } from '../events.ts';
 import type { DecideContext, EventDraft } from './decide.ts';
 import type { Projection } from './projection.ts';
-
-export const MAX_ALT_LENGTH = 1000;
 
 export interface MediaRecord extends MediaFacts {
   id: string;

@@ -263,6 +263,13 @@ export class LowdbTweetStore implements TweetStore {
     return answer();
   }
 
+  async claimMedia(id: string, userId: string, alt: string | null): Promise<Media | null> {
+    const m = this.#p.media.get(id);
+    if (!m) return null;
+    const { owners, attached, uploadedAt, id: _, ...facts } = m;
+    return this.recordMedia({ ...facts, id, userId, alt });
+  }
+
   async getMedia(id: string, viewerId: string | null): Promise<Media | null> {
     const m = this.#p.media.get(id);
     return m ? mediaView(m, viewerId) : null;

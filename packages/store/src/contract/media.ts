@@ -61,7 +61,7 @@ export function mediaContract(ctx: ContractContext): void {
       expect((await ctx.store.getMedia(id, ada.id))?.alt).toBe('a cat on a mat');
     });
 
-    it('attaches only media the author uploaded, at most 4 and each once', async () => {
+    it('attaches only media the author uploaded: at most 4 images or one video, each once', async () => {
       const ada = await ctx.user();
       const eve = await ctx.user();
       const mine = await Promise.all(['a', 'b', 'c', 'd', 'e'].map((n) => ctx.upload(ada.id, n)));
@@ -74,6 +74,9 @@ export function mediaContract(ctx: ContractContext): void {
       expect(ctx.store.headSeq()).toBe(head);
       const t = await ctx.post(ada.id, 'four pictures', { mediaIds: mine.slice(0, 4) });
       expect(t.media.map((m) => m.id)).toEqual(mine.slice(0, 4));
+      const clip = (await ctx.store.recordMedia({ ...uploadOf(ada.id, 'a clip'), kind: 'video', mime: 'video/mp4' })).id;
+      await expect(ctx.post(ada.id, 'a clip and a picture', { mediaIds: [mine[4]!, clip] })).rejects.toBeInstanceOf(InvalidInput);
+      expect((await ctx.post(ada.id, 'a clip', { mediaIds: [clip] })).media[0]).toMatchObject({ kind: 'video' });
     });
 
     it('shows each version with the media it carried, described by the author', async () => {

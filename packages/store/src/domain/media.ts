@@ -64,13 +64,18 @@ export function decideAlt({ p }: DecideContext, mediaId: string, userId: string,
   return next === mine ? null : { type: 'MediaAltSet', mediaId, userId, alt: next };
 }
 
-/** Media a tweet may carry: each one the author uploaded (someone else's upload answers as unknown). */
+/**
+ * Media a tweet may carry: up to 4 images or one video, each one the author uploaded (someone else's upload answers
+ * as unknown).
+ */
 export function checkAttachable(p: Projection, authorId: string, ids: readonly string[]): void {
   if (new Set(ids).size !== ids.length) throw new InvalidInput('the same media is attached twice', { field: 'mediaIds' });
   for (const id of ids) {
-    if (!p.media.get(id)?.owners.has(authorId)) {
+    const m = p.media.get(id);
+    if (!m?.owners.has(authorId)) {
       throw new InvalidInput(`unknown media id ${id}: upload it with media.upload first`, { field: 'mediaIds', mediaId: id });
     }
+    if (m.kind === 'video' && ids.length > 1) throw new InvalidInput('a video must be the only media of a tweet', { field: 'mediaIds', mediaId: id });
   }
 }
 

@@ -3,6 +3,7 @@
 import { createLinks } from '@tweetstore/client/links';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createContext, Fragment, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { progressFetch } from './media/uploadProgress.ts';
 import { trpc } from './trpc.ts';
 
 export interface Clients {
@@ -26,7 +27,7 @@ export function createQueryClient(): QueryClient {
 
 /** The browser's clients: tRPC over this page's origin (HTTP batch + WebSocket). */
 export function createBrowserClients(): Clients {
-  const { links, socket } = createLinks({ url: window.location.origin });
+  const { links, socket } = createLinks({ url: window.location.origin, uploadFetch: progressFetch });
   return { queryClient: createQueryClient(), trpcClient: trpc.createClient({ links }), close: () => void socket.close() };
 }
 

@@ -11,3 +11,4 @@ export type Tweet = RouterOutputs['tweet']['get'];
 export type Engagement = Tweet['engagement'];
 export type User = Tweet['author'];
 export type Stats = RouterOutputs['system']['stats'];
+export type Media = Tweet['media'][number];

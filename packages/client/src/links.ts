@@ -15,6 +15,8 @@ export interface LinkOptions {
   WebSocket?: typeof globalThis.WebSocket;
   /** Keep the socket closed until a call needs it, and close it when idle (short-lived scripts). */
   lazySocket?: boolean;
+  /** The fetch that sends non-JSON input (uploads); a browser passes one that reports upload progress. */
+  uploadFetch?: typeof globalThis.fetch;
 }
 
 export function createLinks(options: LinkOptions) {
@@ -35,7 +37,7 @@ export function createLinks(options: LinkOptions) {
   };
   const http: TRPCLink<AppRouter> = splitLink({
     condition: (op) => isNonJsonSerializable(op.input),
-    true: httpLink({ url: `${base}/trpc`, transformer: superjson, headers }),
+    true: httpLink({ url: `${base}/trpc`, transformer: superjson, headers, fetch: options.uploadFetch }),
     // Batched queries travel in the URL: split a batch before it nears Node's 16 KB header limit (HTTP 431).
     false: httpBatchLink({ url: `${base}/trpc`, transformer: superjson, headers, maxURLLength: 8_000 }),
   });

@@ -2,8 +2,10 @@ import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'rea
 import { storeTweet } from '../tweet/cache.ts';
 import { trpc, type Tweet } from '../trpc.ts';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { Attachments } from './Attachments.tsx';
 import { CharacterCounter } from './CharacterCounter.tsx';
 import { newIdempotencyKey } from './idempotency.ts';
+import { ACCEPT, useAttachments } from './useAttachments.ts';
 import { isOverLimit, useWeightedLength } from './useWeightedLength.ts';
 import './compose.css';
 
@@ -11,12 +13,14 @@ interface Attempt {
   key: string;
   content: string;
   draft: boolean;
+  mediaIds: string;
 }
 
 /**
- * Write a post or, with `replyToId`, a reply. Each submission carries an idempotency key that is kept until it
- * succeeds, so a double click, or a retry after an error, creates the tweet once; changing the text or the kind of
- * submission (post or draft) makes it a new request with a new key.
+ * Write a post or, with `replyToId`, a reply, with up to 4 images or a video (uploaded as soon as they are picked).
+ * Each submission carries an idempotency key that is kept until it succeeds, so a double click, or a retry after an
+ * error, creates the tweet once; changing the text, the media or the kind of submission (post or draft) makes it a
+ * new request with a new key.
  */
 export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted?: (tweet: Tweet) => void }) {
   const id = useId();
@@ -26,25 +30,40 @@ export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted
   const attempt = useRef<Attempt | null>(null);
   const submitting = useRef(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
   const weighed = useWeightedLength(text);
   const create = trpc.tweet.create.useMutation();
+  const attachments = useAttachments();
+  const [altError, setAltError] = useState<unknown>(null);
   const over = isOverLimit(weighed);
   const blank = text.trim().length === 0;
   const reply = replyToId !== undefined;
+  const blocked = blank || over || attachments.uploading || attachments.failed;
 
-  const submit = (draft: boolean) => {
-    if (submitting.current || blank || over) return;
-    if (!attempt.current || attempt.current.content !== text || attempt.current.draft !== draft) {
-      attempt.current = { key: newIdempotencyKey(), content: text, draft };
-    }
+  const submit = async (draft: boolean) => {
+    if (submitting.current || blocked) return;
     submitting.current = true;
     setAnnouncement('');
+    setAltError(null);
+    let mediaIds: string[];
+    try {
+      mediaIds = await attachments.mediaIdsForPost();
+    } catch (error) {
+      setAltError(error);
+      submitting.current = false;
+      return;
+    }
+    const media = mediaIds.join(',');
+    if (!attempt.current || attempt.current.content !== text || attempt.current.draft !== draft || attempt.current.mediaIds !== media) {
+      attempt.current = { key: newIdempotencyKey(), content: text, draft, mediaIds: media };
+    }
     create.mutate(
-      { content: text, replyToId, draft: draft || undefined, idempotencyKey: attempt.current.key },
+      { content: text, replyToId, draft: draft || undefined, idempotencyKey: attempt.current.key, mediaIds: mediaIds.length ? mediaIds : undefined },
       {
         onSuccess: (tweet) => {
           attempt.current = null;
           setText('');
+          attachments.clear();
           storeTweet(utils, tweet, { insert: true });
           if (replyToId) void utils.tweet.get.invalidate({ id: replyToId });
           setAnnouncement(draft ? 'Draft saved' : reply ? 'Reply sent' : 'Post sent');
@@ -59,12 +78,12 @@ export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    submit(false);
+    void submit(false);
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) {
       event.preventDefault();
-      submit(false);
+      void submit(false);
     }
   };
 
@@ -82,18 +101,40 @@ export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
       />
-      {create.error && <ErrorMessage error={create.error} />}
+      <Attachments items={attachments.items} onAlt={attachments.setAlt} onRemove={attachments.remove} />
+      {attachments.notice && (
+        <p className="error" role="alert">
+          {attachments.notice}
+        </p>
+      )}
+      {(create.error ?? altError) ? <ErrorMessage error={create.error ?? altError} /> : null}
       <div className="composer-bar">
+        <input
+          ref={fileInput}
+          type="file"
+          className="composer-file"
+          accept={ACCEPT}
+          multiple
+          aria-label="Add images or a video"
+          onChange={(e) => {
+            if (e.target.files) attachments.add(e.target.files);
+            e.target.value = '';
+          }}
+        />
+        <button type="button" className="button subtle" onClick={() => fileInput.current?.click()} disabled={attachments.items.length >= 4 || attachments.items.some((a) => a.kind === 'video')}>
+          Add media
+        </button>
+        <span className="grow" />
         <span className="visually-hidden" aria-live="polite">
           {announcement}
         </span>
         <CharacterCounter weighed={weighed} id={`${id}-count`} />
         {!reply && (
-          <button type="button" className="button subtle" disabled={blank || over || create.isPending} onClick={() => submit(true)}>
+          <button type="button" className="button subtle" disabled={blocked || create.isPending} onClick={() => void submit(true)}>
             Save draft
           </button>
         )}
-        <button type="submit" className="button primary" disabled={blank || over || create.isPending} aria-busy={create.isPending}>
+        <button type="submit" className="button primary" disabled={blocked || create.isPending} aria-busy={create.isPending}>
           {reply ? 'Reply' : 'Post'}
         </button>
       </div>

@@ -1,4 +1,5 @@
 import './history.css';
+import { MediaGrid } from '../media/MediaGrid.tsx';
 import type { RouterOutputs } from '../trpc.ts';
 import { RelativeTime } from '../ui/RelativeTime.tsx';
 
@@ -22,18 +23,22 @@ export function VersionList({ versions, canRevert, reverting, revertError, onRev
   const current = versions.at(-1)?.version;
   return (
     <ol className="version-list">
-      {versions.map((v) => {
+      {versions.map((v, i) => {
         const isCurrent = v.version === current;
+        const mediaOf = (version: TweetVersion) => version.media.map((m) => m.id).join();
+        const mediaChanged = i > 0 && mediaOf(v) !== mediaOf(versions[i - 1]!);
         return (
           <li key={v.version} aria-label={`Version ${v.version}`} aria-current={isCurrent ? 'true' : undefined} className="version">
             <div className="version-head">
               <strong>Version {v.version}</strong>
               {isCurrent && <span className="badge">Current</span>}
+              {mediaChanged && <span className="badge">{v.media.length ? 'Media changed' : 'Media removed'}</span>}
               <span className="muted">
                 {kindLabel[v.kind]} <RelativeTime date={v.createdAt} />
               </span>
             </div>
             <p className="version-content">{v.content}</p>
+            <MediaGrid media={v.media} compact />
             <div className="version-actions">
               {v.version > 1 && (
                 <button type="button" className="button subtle" onClick={() => onShowChanges(v.version)}>

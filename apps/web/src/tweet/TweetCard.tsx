@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useRef, useState, type ComponentProps, type MouseEvent, type Ref } from 'react';
 import { Link, useLocation } from 'wouter';
+import { MediaGrid } from '../media/MediaGrid.tsx';
 import { useSession } from '../session.ts';
 import { trpc, type Tweet } from '../trpc.ts';
 import { errorText } from '../ui/ErrorMessage.tsx';
@@ -111,6 +112,7 @@ export function TweetCard({ tweet: seed, seedUpdatedAt, showReplyContext = true,
           </Link>
         )}
         {editing ? <TweetEditor tweet={tweet} onClose={closeEditor} /> : <TweetText tweet={tweet} />}
+        <MediaGrid media={tweet.media} />
         <div className="tweet-actions">
           {published && (
             <>

@@ -1,0 +1,34 @@
+// What the composer will post with the text: previews with upload progress, alt text for images, and removal.
+import type { Attachment } from './useAttachments.ts';
+
+export function Attachments({ items, onAlt, onRemove }: { items: Attachment[]; onAlt: (key: string, alt: string) => void; onRemove: (key: string) => void }) {
+  if (items.length === 0) return null;
+  return (
+    <ul className="attachments" aria-label="Attached media">
+      {items.map((a) => (
+        <li key={a.key} className="attachment" data-state={a.error ? 'failed' : a.media ? 'uploaded' : 'uploading'}>
+          {a.kind === 'image' ? <img src={a.preview} alt="" /> : <video src={a.preview} muted playsInline preload="metadata" />}
+          <div className="attachment-info">
+            <span className="attachment-name">{a.name}</span>
+            {!a.media && !a.error && (
+              <progress max={1} value={a.progress} aria-label={`Uploading ${a.name}`}>
+                {Math.round(a.progress * 100)}%
+              </progress>
+            )}
+            {a.error && (
+              <span className="attachment-error" role="alert">
+                {a.error}
+              </span>
+            )}
+            {a.kind === 'image' && !a.error && (
+              <input type="text" className="attachment-alt" placeholder="Describe this image (alt text)" aria-label={`Alt text for ${a.name}`} maxLength={1000} value={a.alt} onChange={(e) => onAlt(a.key, e.target.value)} />
+            )}
+          </div>
+          <button type="button" className="button subtle small" onClick={() => onRemove(a.key)} aria-label={`Remove ${a.name}`}>
+            {a.media || a.error ? 'Remove' : 'Cancel'}
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}

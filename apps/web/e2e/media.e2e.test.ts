@@ -78,3 +78,30 @@ test('posts a video that plays, and refuses a second attachment with it', async 
   });
   await eventually(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), 'the video plays').toBeGreaterThan(0);
 });
+
+test('an edit can change a post’s media, and the history shows each version with its own', async ({ web }) => {
+  const ada = await web.visitor('ada');
+  const { page } = ada;
+  await ada.signUp(uniqueName('ada'));
+  const composer = page.getByRole('form', { name: 'Write a post' });
+  await composer.getByLabel('Add images or a video').setInputFiles({ name: 'wall.jpg', mimeType: 'image/jpeg', buffer: await jpegWithGps() });
+  await eventually(() => composer.getByRole('listitem').first().getAttribute('data-state'), 'uploaded').toBe('uploaded');
+  const id = await ada.post(`Before ${uniqueName('e')}`);
+  const card = ada.tweet(id);
+  // an image without alt text is decoration to a screen reader (alt=""): its tile is the button that opens it
+  const tile = card.getByRole('button', { name: 'View image', exact: true });
+  await tile.waitFor();
+
+  await card.getByRole('button', { name: 'Edit', exact: true }).click();
+  await card.getByRole('button', { name: 'Remove image' }).click();
+  await card.getByRole('button', { name: 'Save', exact: true }).click();
+  await card.getByRole('link', { name: 'Edited' }).waitFor();
+  expect(await tile.count(), 'the image left the post').toBe(0);
+
+  await card.getByRole('link', { name: 'Edited' }).click();
+  const first = page.getByRole('listitem', { name: 'Version 1' });
+  const second = page.getByRole('listitem', { name: 'Version 2' });
+  await first.getByRole('button', { name: 'View image', exact: true }).waitFor();
+  await second.getByText('Media removed').waitFor();
+  expect(await second.getByRole('button', { name: 'View image', exact: true }).count()).toBe(0);
+});

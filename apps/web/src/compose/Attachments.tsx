@@ -1,5 +1,35 @@
-// What the composer will post with the text: previews with upload progress, alt text for images, and removal.
-import type { Attachment } from './useAttachments.ts';
+// What the composer (or the editor) will post with the text: previews with upload progress, alt text for images,
+// removal; and the button that adds more.
+import { useRef } from 'react';
+import { ACCEPT, type Attachment } from './useAttachments.ts';
+
+export function AddMediaButton({ items, onAdd, small = false }: { items: Attachment[]; onAdd: (files: FileList) => void; small?: boolean }) {
+  const input = useRef<HTMLInputElement>(null);
+  return (
+    <>
+      <input
+        ref={input}
+        type="file"
+        className="composer-file"
+        accept={ACCEPT}
+        multiple
+        aria-label="Add images or a video"
+        onChange={(e) => {
+          if (e.target.files) onAdd(e.target.files);
+          e.target.value = '';
+        }}
+      />
+      <button
+        type="button"
+        className={`button subtle${small ? ' small' : ''}`}
+        onClick={() => input.current?.click()}
+        disabled={items.length >= 4 || items.some((a) => a.kind === 'video')}
+      >
+        Add media
+      </button>
+    </>
+  );
+}
 
 export function Attachments({ items, onAlt, onRemove }: { items: Attachment[]; onAlt: (key: string, alt: string) => void; onRemove: (key: string) => void }) {
   if (items.length === 0) return null;

@@ -2,10 +2,10 @@ import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'rea
 import { storeTweet } from '../tweet/cache.ts';
 import { trpc, type Tweet } from '../trpc.ts';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
-import { Attachments } from './Attachments.tsx';
+import { AddMediaButton, Attachments } from './Attachments.tsx';
 import { CharacterCounter } from './CharacterCounter.tsx';
 import { newIdempotencyKey } from './idempotency.ts';
-import { ACCEPT, useAttachments } from './useAttachments.ts';
+import { useAttachments } from './useAttachments.ts';
 import { isOverLimit, useWeightedLength } from './useWeightedLength.ts';
 import './compose.css';
 
@@ -30,7 +30,6 @@ export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted
   const attempt = useRef<Attempt | null>(null);
   const submitting = useRef(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
   const weighed = useWeightedLength(text);
   const create = trpc.tweet.create.useMutation();
   const attachments = useAttachments();
@@ -109,21 +108,7 @@ export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted
       )}
       {(create.error ?? altError) ? <ErrorMessage error={create.error ?? altError} /> : null}
       <div className="composer-bar">
-        <input
-          ref={fileInput}
-          type="file"
-          className="composer-file"
-          accept={ACCEPT}
-          multiple
-          aria-label="Add images or a video"
-          onChange={(e) => {
-            if (e.target.files) attachments.add(e.target.files);
-            e.target.value = '';
-          }}
-        />
-        <button type="button" className="button subtle" onClick={() => fileInput.current?.click()} disabled={attachments.items.length >= 4 || attachments.items.some((a) => a.kind === 'video')}>
-          Add media
-        </button>
+        <AddMediaButton items={attachments.items} onAdd={attachments.add} />
         <span className="grow" />
         <span className="visually-hidden" aria-live="polite">
           {announcement}

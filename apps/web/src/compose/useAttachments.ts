@@ -24,9 +24,17 @@ export interface Attachment {
 
 let counter = 0;
 
-export function useAttachments() {
+/** What a post already carries, as attachments (editing keeps, reorders or removes them). */
+function attached(media: Media): Attachment {
+  const thumb = media.variants.find((v) => v.name === (media.kind === 'video' ? 'original' : 'thumb')) ?? media.variants[0];
+  return { key: `a${++counter}`, name: media.alt || (media.kind === 'video' ? 'video' : 'image'), kind: media.kind, preview: thumb?.url ?? '', progress: 1, alt: media.alt ?? '', media, error: null };
+}
+
+const revoke = (a: Attachment) => a.preview.startsWith('blob:') && URL.revokeObjectURL(a.preview);
+
+export function useAttachments(initial: readonly Media[] = []) {
   const utils = trpc.useUtils();
-  const [items, setItems] = useState<Attachment[]>([]);
+  const [items, setItems] = useState<Attachment[]>(() => initial.map(attached));
   const [notice, setNotice] = useState<string | null>(null);
   const aborts = useRef(new Map<string, AbortController>());
   const latest = useRef(items);
@@ -87,13 +95,13 @@ export function useAttachments() {
     aborts.current.get(key)?.abort();
     setItems((list) => {
       const gone = list.find((a) => a.key === key);
-      if (gone) URL.revokeObjectURL(gone.preview);
+      if (gone) revoke(gone);
       return list.filter((a) => a.key !== key);
     });
   }, []);
 
   const clear = useCallback(() => {
-    for (const a of latest.current) URL.revokeObjectURL(a.preview);
+    for (const a of latest.current) revoke(a);
     setItems([]);
     setNotice(null);
   }, []);
@@ -101,7 +109,7 @@ export function useAttachments() {
   useEffect(
     () => () => {
       for (const abort of aborts.current.values()) abort.abort();
-      for (const a of latest.current) URL.revokeObjectURL(a.preview);
+      for (const a of latest.current) revoke(a);
     },
     [],
   );

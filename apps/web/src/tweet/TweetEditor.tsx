@@ -1,5 +1,7 @@
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { AddMediaButton, Attachments } from '../compose/Attachments.tsx';
 import { CharacterCounter } from '../compose/CharacterCounter.tsx';
+import { useAttachments } from '../compose/useAttachments.ts';
 import { isOverLimit, useWeightedLength } from '../compose/useWeightedLength.ts';
 import { trpc, type Tweet } from '../trpc.ts';
 import { ErrorMessage, errorCode, errorText } from '../ui/ErrorMessage.tsx';
@@ -20,6 +22,9 @@ export function TweetEditor({ tweet, onClose }: { tweet: Tweet; onClose: () => v
   const [latest, setLatest] = useState<Tweet | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const weighed = useWeightedLength(text);
+  const attachments = useAttachments(tweet.media);
+  const [altError, setAltError] = useState<unknown>(null);
+  const blocked = !text.trim() || isOverLimit(weighed) || attachments.uploading || attachments.failed;
   const edit = trpc.tweet.edit.useMutation({
     onSuccess: (saved) => {
       storeTweet(utils, saved);
@@ -40,18 +45,26 @@ export function TweetEditor({ tweet, onClose }: { tweet: Tweet; onClose: () => v
       setLoadError(error);
     }
   };
-  const save = (event?: FormEvent) => {
+  const save = async (event?: FormEvent) => {
     event?.preventDefault();
-    if (edit.isPending || !text.trim() || isOverLimit(weighed)) return;
-    edit.mutate({ id: tweet.id, content: text, expectedVersion: baseVersion });
+    if (edit.isPending || blocked) return;
+    setAltError(null);
+    let mediaIds: string[];
+    try {
+      mediaIds = await attachments.mediaIdsForPost();
+    } catch (error) {
+      setAltError(error);
+      return;
+    }
+    edit.mutate({ id: tweet.id, content: text, mediaIds, expectedVersion: baseVersion });
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') onClose();
-    if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) save();
+    if (event.key === 'Enter' && (event.metaKey || event.ctrlKey)) void save();
   };
 
   return (
-    <form className="tweet-editor" onSubmit={save}>
+    <form className="tweet-editor" onSubmit={(e) => void save(e)}>
       <textarea
         aria-label="Edit post text"
         aria-describedby={`${id}-count ${id}-allowance`}
@@ -63,7 +76,15 @@ export function TweetEditor({ tweet, onClose }: { tweet: Tweet; onClose: () => v
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
       />
+      <Attachments items={attachments.items} onAlt={attachments.setAlt} onRemove={attachments.remove} />
+      {attachments.notice && (
+        <p className="error" role="alert">
+          {attachments.notice}
+        </p>
+      )}
+      {altError ? <ErrorMessage error={altError} /> : null}
       <div className="tweet-editor-bar">
+        <AddMediaButton items={attachments.items} onAdd={attachments.add} small />
         <CharacterCounter weighed={weighed} id={`${id}-count`} />
         <span id={`${id}-allowance`} className="muted small">
           {editAllowanceText(tweet, now)}
@@ -72,7 +93,7 @@ export function TweetEditor({ tweet, onClose }: { tweet: Tweet; onClose: () => v
         <button type="button" className="button subtle small" onClick={onClose}>
           Cancel
         </button>
-        <button type="submit" className="button primary small" disabled={edit.isPending || !text.trim() || isOverLimit(weighed)} aria-busy={edit.isPending}>
+        <button type="submit" className="button primary small" disabled={edit.isPending || blocked} aria-busy={edit.isPending}>
           Save
         </button>
       </div>

@@ -33,7 +33,6 @@ export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted
   const weighed = useWeightedLength(text);
   const create = trpc.tweet.create.useMutation();
   const attachments = useAttachments();
-  const [altError, setAltError] = useState<unknown>(null);
   const over = isOverLimit(weighed);
   const blank = text.trim().length === 0;
   const reply = replyToId !== undefined;
@@ -43,12 +42,8 @@ export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted
     if (submitting.current || blocked) return;
     submitting.current = true;
     setAnnouncement('');
-    setAltError(null);
-    let mediaIds: string[];
-    try {
-      mediaIds = await attachments.mediaIdsForPost();
-    } catch (error) {
-      setAltError(error);
+    const mediaIds = await attachments.mediaIdsForPost();
+    if (!mediaIds) {
       submitting.current = false;
       return;
     }
@@ -106,7 +101,7 @@ export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted
           {attachments.notice}
         </p>
       )}
-      {(create.error ?? altError) ? <ErrorMessage error={create.error ?? altError} /> : null}
+      {(create.error ?? attachments.saveError) ? <ErrorMessage error={create.error ?? attachments.saveError} /> : null}
       <div className="composer-bar">
         <AddMediaButton items={attachments.items} onAdd={attachments.add} />
         <span className="grow" />

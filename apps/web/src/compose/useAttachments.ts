@@ -114,16 +114,23 @@ export function useAttachments(initial: readonly Media[] = []) {
     [],
   );
 
-  /** The media ids to post, once every alt text typed here is saved on its media. */
-  const mediaIdsForPost = useCallback(async (): Promise<string[]> => {
+  /** The media ids to post, once every alt text typed here is saved on its media; null (and saveError) if one fails. */
+  const [saveError, setSaveError] = useState<unknown>(null);
+  const mediaIdsForPost = useCallback(async (): Promise<string[] | null> => {
     const ready = latest.current;
-    await Promise.all(
-      ready.filter((a) => a.media && a.alt.trim() !== (a.media.alt ?? '')).map((a) => utils.client.media.setAlt.mutate({ id: a.media!.id, alt: a.alt })),
-    );
+    setSaveError(null);
+    try {
+      await Promise.all(
+        ready.filter((a) => a.media && a.alt.trim() !== (a.media.alt ?? '')).map((a) => utils.client.media.setAlt.mutate({ id: a.media!.id, alt: a.alt })),
+      );
+    } catch (error) {
+      setSaveError(error);
+      return null;
+    }
     return ready.map((a) => a.media!.id);
   }, [utils]);
 
   const uploading = items.some((a) => !a.media && !a.error);
   const failed = items.some((a) => a.error);
-  return { items, notice, add, remove, clear, setAlt: (key: string, alt: string) => update(key, { alt }), uploading, failed, mediaIdsForPost };
+  return { items, notice, saveError, add, remove, clear, setAlt: (key: string, alt: string) => update(key, { alt }), uploading, failed, mediaIdsForPost };
 }

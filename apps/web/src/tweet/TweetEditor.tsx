@@ -23,7 +23,6 @@ export function TweetEditor({ tweet, onClose }: { tweet: Tweet; onClose: () => v
   const [loadError, setLoadError] = useState<unknown>(null);
   const weighed = useWeightedLength(text);
   const attachments = useAttachments(tweet.media);
-  const [altError, setAltError] = useState<unknown>(null);
   const blocked = !text.trim() || isOverLimit(weighed) || attachments.uploading || attachments.failed;
   const edit = trpc.tweet.edit.useMutation({
     onSuccess: (saved) => {
@@ -48,15 +47,8 @@ export function TweetEditor({ tweet, onClose }: { tweet: Tweet; onClose: () => v
   const save = async (event?: FormEvent) => {
     event?.preventDefault();
     if (edit.isPending || blocked) return;
-    setAltError(null);
-    let mediaIds: string[];
-    try {
-      mediaIds = await attachments.mediaIdsForPost();
-    } catch (error) {
-      setAltError(error);
-      return;
-    }
-    edit.mutate({ id: tweet.id, content: text, mediaIds, expectedVersion: baseVersion });
+    const mediaIds = await attachments.mediaIdsForPost();
+    if (mediaIds) edit.mutate({ id: tweet.id, content: text, mediaIds, expectedVersion: baseVersion });
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') onClose();
@@ -82,7 +74,7 @@ export function TweetEditor({ tweet, onClose }: { tweet: Tweet; onClose: () => v
           {attachments.notice}
         </p>
       )}
-      {altError ? <ErrorMessage error={altError} /> : null}
+      {attachments.saveError ? <ErrorMessage error={attachments.saveError} /> : null}
       <div className="tweet-editor-bar">
         <AddMediaButton items={attachments.items} onAdd={attachments.add} small />
         <CharacterCounter weighed={weighed} id={`${id}-count`} />

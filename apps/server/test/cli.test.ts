@@ -1,8 +1,10 @@
 // The `tweetstore` CLI against a live server, as a user would run it.
 import { spawn, spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jpegWithGps } from '../../../packages/media/test/fixtures.ts';
 import { startServerProcess, tempDataDir, type ServerProcess } from './harness.ts';
 
 const bin = fileURLToPath(new URL('../../../packages/client/bin/tweetstore.mjs', import.meta.url));
@@ -43,6 +45,27 @@ describe('tweetstore CLI', () => {
     expect(cli('revert', posted.id, '1').out).toContain('v3');
     expect(cli('list').out).toContain(posted.id);
     expect(cli('stats').out).toMatch(/store: \d+ tweets/);
+  });
+
+  it('uploads media and posts with it, by file or by id', async () => {
+    const dir = path.dirname(sessionFile);
+    const photo = path.join(dir, 'wall.jpg');
+    await writeFile(photo, await jpegWithGps());
+    const uploaded = cli('upload', photo, '--alt', 'a red wall');
+    expect(uploaded.code, uploaded.err).toBe(0);
+    const id = /^([0-9a-f]{64})\s+image\/jpeg/.exec(uploaded.out)?.[1];
+    expect(id, uploaded.out).toBeDefined();
+    expect(uploaded.out).toContain(`/media/${id}/thumb`);
+    const byId = cli('post', 'the wall again', '--media', id!);
+    expect(byId.out).toContain(`[image] ${id}  "a red wall"`);
+    const byFile = JSON.parse(cli('post', 'the wall, by file', '--media', photo, '--json').out) as { id: string; media: { id: string }[] };
+    expect(byFile.media.map((m) => m.id)).toEqual([id]);
+    expect(cli('edit', byFile.id, 'the wall, by file', '--no-media').out).toContain('edited, v2');
+    const notMedia = path.join(dir, 'notes.txt');
+    await writeFile(notMedia, 'just text, named as anything');
+    const refused = cli('upload', notMedia);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('BAD_REQUEST');
   });
 
   it('tails live events until Ctrl-C', async () => {

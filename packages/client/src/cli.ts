@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isTRPCClientError } from '@trpc/client';
 import { closeClient, createClient, type TweetstoreClient } from './client.ts';
-import { formatDiff, formatStats, formatTweet, formatVersion } from './format.ts';
+import { formatDiff, formatMedia, formatStats, formatTweet, formatVersion } from './format.ts';
 
 const HELP = `tweetstore — command-line client for a tweetstore server
 
@@ -14,10 +14,12 @@ usage: tweetstore <command> [args] [--url URL] [--json]
   register <username> [--password P] [--display-name N]   create an account and sign in
   login <username> [--password P]                         sign in (session saved for later commands)
   logout | whoami
-  post <text> [--reply-to ID] [--draft] [--key IDEMPOTENCY_KEY]
+  post <text> [--media FILE|ID]... [--reply-to ID] [--draft] [--key IDEMPOTENCY_KEY]
+                                                          up to 4 images or one video: files are uploaded first
+  upload <file> [--alt TEXT]                              upload an image or video; prints its media id
   get <id>
   list [--author USER_ID] [--replies-to ID] [--limit N] [--cursor C] [--archived]
-  edit <id> <text> [--expected-version N]
+  edit <id> <text> [--media FILE|ID]... [--no-media] [--expected-version N]
   history <id>                                            every version, oldest first
   diff <id> <from> <to>
   revert <id> <version> [--expected-version N]
@@ -57,6 +59,9 @@ const { values: flags, positionals } = parseArgs({
     edits: { type: 'string' },
     users: { type: 'string' },
     seed: { type: 'string' },
+    media: { type: 'string', multiple: true },
+    'no-media': { type: 'boolean', default: false },
+    alt: { type: 'string' },
   },
 });
 
@@ -96,6 +101,31 @@ function int(value: string | undefined, name: string): number | undefined {
 
 class UsageError extends Error {}
 
+const MEDIA_ID = /^[0-9a-f]{64}$/;
+
+/** A file's bytes as the upload form (the server sniffs the type from the bytes, not the name). */
+async function uploadFile(api: TweetstoreClient, file: string, alt?: string) {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const form = new FormData();
+  form.set('file', new Blob([new Uint8Array(bytes)]), path.basename(file));
+  if (alt !== undefined) form.set('alt', alt);
+  return api.media.upload.mutate(form);
+}
+
+/** --media values: media ids as they are, files uploaded (in order); undefined when none were given. */
+async function mediaIds(api: TweetstoreClient): Promise<string[] | undefined> {
+  if (flags['no-media']) return [];
+  if (!flags.media) return undefined;
+  const ids: string[] = [];
+  for (const m of flags.media) ids.push(MEDIA_ID.test(m) ? m : (await uploadFile(api, m)).id);
+  return ids;
+}
+
 function password(): string {
   const p = flags.password ?? process.env.TWEETSTORE_PASSWORD;
   if (!p) throw new UsageError('give the password with --password or TWEETSTORE_PASSWORD');
@@ -132,8 +162,19 @@ async function run(api: TweetstoreClient, command: string): Promise<void> {
       return print(me, me ? `@${me.username} (${me.id})` : 'not signed in');
     }
     case 'post': {
-      const t = await api.tweet.create.mutate({ content: need(1, 'text'), replyToId: flags['reply-to'], draft: flags.draft || undefined, idempotencyKey: flags.key });
+      const content = need(1, 'text');
+      const t = await api.tweet.create.mutate({
+        content,
+        mediaIds: await mediaIds(api),
+        replyToId: flags['reply-to'],
+        draft: flags.draft || undefined,
+        idempotencyKey: flags.key,
+      });
       return print(t, formatTweet(t));
+    }
+    case 'upload': {
+      const m = await uploadFile(api, need(1, 'file'), flags.alt);
+      return print(m, formatMedia(m));
     }
     case 'get': {
       const t = await api.tweet.get.query({ id: need(1, 'id') });
@@ -151,7 +192,8 @@ async function run(api: TweetstoreClient, command: string): Promise<void> {
       return print(page, page.items.length ? text : 'no tweets');
     }
     case 'edit': {
-      const t = await api.tweet.edit.mutate({ id: need(1, 'id'), content: need(2, 'text'), expectedVersion: int(flags['expected-version'], '--expected-version') });
+      const [id, content] = [need(1, 'id'), need(2, 'text')];
+      const t = await api.tweet.edit.mutate({ id, content, mediaIds: await mediaIds(api), expectedVersion: int(flags['expected-version'], '--expected-version') });
       return print(t, formatTweet(t));
     }
     case 'history': {

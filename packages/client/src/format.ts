@@ -1,6 +1,6 @@
 // Plain-text rendering for the CLI.
 import type { Stats } from '@tweetstore/api';
-import type { DiffOp, Tweet, TweetVersion } from '@tweetstore/core';
+import type { DiffOp, Media, Tweet, TweetVersion } from '@tweetstore/core';
 
 export function formatTweet(t: Tweet): string {
   const e = t.engagement;
@@ -10,8 +10,14 @@ export function formatTweet(t: Tweet): string {
   return [
     `${t.id}  @${t.author.username}  ${t.createdAt.toISOString()}${flags ? `  (${flags})` : ''}`,
     `  ${t.content.replaceAll('\n', '\n  ')}`,
+    ...t.media.map((m) => `  [${m.kind}] ${m.id}${m.alt ? `  "${m.alt}"` : ''}`),
     `  ♥ ${e.likes}  ⟲ ${e.retweets}  ↩ ${e.replies}  👁 ${e.views}   velocity/min: likes ${e.velocity.likes.toFixed(2)} retweets ${e.velocity.retweets.toFixed(2)}`,
   ].join('\n');
+}
+
+export function formatMedia(m: Media): string {
+  const size = m.width && m.height ? `  ${m.width}×${m.height}` : '';
+  return [`${m.id}  ${m.mime}  ${m.bytes} bytes${size}${m.alt ? `  "${m.alt}"` : ''}`, ...m.variants.map((v) => `  ${v.name.padEnd(8)} ${v.url}`)].join('\n');
 }
 
 export function formatVersion(v: TweetVersion): string {

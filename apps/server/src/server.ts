@@ -30,6 +30,13 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
+/** PAYLOAD_TOO_LARGE as tRPC's HTTP adapter answers it (superjson envelope), so clients read it as a TRPCClientError. */
+function refuseTooLarge(res: http.ServerResponse, limit: number) {
+  const message = `the upload is larger than the largest allowed (${Math.floor(limit / 1024 / 1024)} MiB)`;
+  res.setHeader('connection', 'close');
+  sendJson(res, 413, { error: { json: { message, code: -32013, data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413, path: 'media.upload' } } } });
+}
+
 export async function startServer(config: ServerConfig, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   const store = await openLowdbStore({
     dataDir: config.dataDir,
@@ -66,7 +73,8 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     });
   const trpcHandler = httpHandler(config.maxBodyBytes);
   // Uploads alone may be large: the biggest file allowed plus room for the form's other parts and boundaries.
-  const uploadHandler = httpHandler(Math.max(config.mediaLimits.imageBytes, config.mediaLimits.videoBytes) + 64 * 1024);
+  const uploadLimit = Math.max(config.mediaLimits.imageBytes, config.mediaLimits.videoBytes) + 64 * 1024;
+  const uploadHandler = httpHandler(uploadLimit);
   const serveMedia = createMediaHandler(store, blobs, log);
 
   // The built web client: hashed assets are immutable, index.html is revalidated, unknown paths get the app
@@ -100,7 +108,10 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     const pathname = url.split('?', 1)[0]!;
     if (pathname.startsWith('/trpc/')) {
       if (!ready) return sendJson(res, 503, { error: 'shutting down' });
-      return (pathname === '/trpc/media.upload' ? uploadHandler : trpcHandler)(req, res);
+      if (pathname !== '/trpc/media.upload') return trpcHandler(req, res);
+      // refused before a byte is read when the client says how large it is (else the adapter stops at the limit)
+      if (Number(req.headers['content-length']) > uploadLimit) return refuseTooLarge(res, uploadLimit);
+      return uploadHandler(req, res);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
     if (isMediaPath(pathname)) {

@@ -22,13 +22,14 @@ describe('media over HTTP', () => {
   let remove: () => Promise<void>;
   let api: TweetstoreClient;
   let videos: Recorded;
+  let token: string;
 
   beforeAll(async () => {
     const data = await tempDataDir();
     remove = data.remove;
     [server, videos] = await Promise.all([startServerProcess(data.dir, { TWEETSTORE_MEDIA_MAX_IMAGE_MB: '1' }), recordVideos()]);
     const anon = createClient({ url: server.url });
-    const { token } = await anon.auth.register.mutate({ username: 'photographer', password: 'media-password-1' });
+    ({ token } = await anon.auth.register.mutate({ username: 'photographer', password: 'media-password-1' }));
     api = createClient({ url: server.url, token });
   }, 60_000);
   afterAll(async () => {
@@ -112,5 +113,31 @@ describe('media over HTTP', () => {
     const code = (e: unknown) => (isTRPCClientError(e) ? (e.data as { code?: string }).code : String(e));
     await expect(api.media.upload.mutate(form(big, 'big.png', 'image/png')).catch(code)).resolves.toBe('PAYLOAD_TOO_LARGE');
     await expect(api.media.upload.mutate(form(new TextEncoder().encode('#!/bin/sh\necho hi\n'), 'cat.jpg', 'image/jpeg')).catch(code)).resolves.toBe('BAD_REQUEST');
+    // as a browser sees it: a typed error with a message, and never the server's stack
+    const res = await fetch(`${server.url}/trpc/media.upload`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form(new TextEncoder().encode('%PDF-1.7'), 'a.png', 'image/png'),
+    });
+    const body = await res.text();
+    expect(res.status).toBe(400);
+    expect(body).toContain('unsupported media type: application/pdf');
+    expect(body).not.toContain('stack');
+  });
+
+  it('refuses an upload that declares more than the largest allowed before reading it', async () => {
+    const { hostname, port } = new URL(server.url);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request({ hostname, port, method: 'POST', path: '/trpc/media.upload', headers: { authorization: `Bearer ${token}`, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(500 * 1024 * 1024) } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+      req.on('error', reject);
+      req.write('--x\r\n'); // and nothing more: the answer must not wait for the 500 MB
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).error.json.data.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(answer.body).toContain('larger than the largest allowed (100 MiB)');
   });
 });

@@ -22,10 +22,12 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const issues = validationIssues(cause);
+    // tRPC adds the server's stack trace in development mode (NODE_ENV unset, as with `npm start`): never sent
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
       data: {
-        ...shape.data,
+        ...data,
         // Field issues for invalid input: [{path, message}]
         issues,
         // Machine-readable facts of a domain error (e.g. expectedVersion/actualVersion of a CONFLICT).

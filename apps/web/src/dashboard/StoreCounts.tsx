@@ -9,6 +9,7 @@ export function StoreCounts({ store }: { store: Stats['store'] | undefined }) {
     ['Tweets', store?.tweets.toString()],
     ['Users', store?.users.toString()],
     ['Versions', store?.versions.toString()],
+    ['Media', store?.media?.toString()],
     ['Head seq', store?.headSeq.toString()],
     ['Journal', store && formatBytes(store.journalBytes)],
     ['Checkpoint', store && formatBytes(store.checkpointBytes)],

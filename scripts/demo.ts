@@ -1,5 +1,6 @@
 // Drives a live server through every procedure of the API with the typed client and prints what happened.
 import { closeClient, createClient, isTRPCClientError, type TweetChange } from '@tweetstore/client';
+import sharp from 'sharp';
 
 const url = process.env.TWEETSTORE_URL ?? 'http://127.0.0.1:3000';
 const stamp = Date.now().toString(36).slice(-5);
@@ -84,6 +85,27 @@ const page = await b.tweet.list.query({ authorId: alice.user.id, limit: 1 });
 const page2 = await b.tweet.list.query({ authorId: alice.user.id, limit: 1, cursor: page.nextCursor });
 say('tweet.list', `page 1: ${page.items[0]?.id}, page 2: ${page2.items[0]?.id}`);
 await expectError('tweet.create over 280', a.tweet.create.mutate({ content: '🐦'.repeat(141) }));
+
+// Media: an image made here (with EXIF that must not survive), uploaded as FormData, posted, served.
+const photo = await sharp({ create: { width: 640, height: 360, channels: 3, background: { r: 30, g: 144, b: 255 } } })
+  .jpeg()
+  .withExif({ IFD0: { Make: 'DemoCam' } })
+  .toBuffer();
+const form = (bytes: Uint8Array, name: string, alt?: string) => {
+  const f = new FormData();
+  f.set('file', new Blob([new Uint8Array(bytes)]), name);
+  if (alt) f.set('alt', alt);
+  return f;
+};
+const media = await a.media.upload.mutate(form(photo, 'sky.jpg', 'a clear blue sky'));
+say('media.upload', `${media.id.slice(0, 16)}… ${media.mime} ${media.width}×${media.height}, variants ${media.variants.map((v) => v.name).join(', ')}`);
+say('media.upload again', `same id: ${(await a.media.upload.mutate(form(photo, 'copy.jpg'))).id === media.id}`);
+await expectError('media.upload of a text file named .jpg', a.media.upload.mutate(form(new TextEncoder().encode('not an image'), 'fake.jpg')));
+const withMedia = await a.tweet.create.mutate({ content: 'The sky today #demo', mediaIds: [media.id] });
+const served = await fetch(`${url}${withMedia.media[0]!.variants.find((v) => v.name === 'medium')!.url}`);
+say('GET /media/<id>/medium', `${served.status} ${served.headers.get('content-type')}, ${(await served.arrayBuffer()).byteLength} bytes, ${served.headers.get('cache-control')}`);
+say('media.setAlt', `"${(await a.media.setAlt.mutate({ id: media.id, alt: 'a clear blue sky over the city' })).alt}"`);
+await expectError('media.setAlt by someone else', b.media.setAlt.mutate({ id: media.id, alt: 'mine' }));
 
 // Views are journaled once a second; give the last ViewsCounted time to stream.
 await new Promise((r) => setTimeout(r, 1500));

@@ -57,6 +57,37 @@ async function encode(image: Sharp, name: string, mime: string): Promise<Process
   return { name, mime, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height };
 }
 
+const WEBP = { quality: 80, effort: 2 } as const; // effort 2: ~half the time of the default 4, ~4% larger
+
+/**
+ * A still image is decoded and turned upright once, to the largest variant's box, and every variant and the
+ * placeholder are made from those pixels (a 12-megapixel JPEG: ~0.5 s of CPU in all, against ~1.9 s decoding it for
+ * each output).
+ */
+async function stillVariants(bytes: Uint8Array): Promise<{ files: ProcessedFile[]; placeholder: string }> {
+  const box = Math.max(...IMAGE_VARIANTS.map((v) => v.box));
+  const { data, info } = await open(bytes, false).resize(box, box, { fit: 'inside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
+  const pixels = () => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+  const files = Promise.all(
+    IMAGE_VARIANTS.map((v) => encode(pixels().resize(v.box, v.box, { fit: 'inside', withoutEnlargement: true }).webp(WEBP), v.name, 'image/webp')),
+  );
+  const small = await pixels().resize(100, 100, { fit: 'inside' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { files: await files, placeholder: thumbHash(small) };
+}
+
+/** Animated GIF or WebP: each variant keeps every frame. */
+async function animatedVariants(bytes: Uint8Array): Promise<{ files: ProcessedFile[]; placeholder: string }> {
+  const files = await Promise.all(
+    IMAGE_VARIANTS.map((v) => encode(open(bytes, true).resize(v.box, v.box, { fit: 'inside', withoutEnlargement: true }).webp(WEBP), v.name, 'image/webp')),
+  );
+  const small = await open(bytes, false).resize(100, 100, { fit: 'inside' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { files, placeholder: thumbHash(small) };
+}
+
+function thumbHash(small: { data: Buffer; info: { width: number; height: number } }): string {
+  return Buffer.from(rgbaToThumbHash(small.info.width, small.info.height, small.data)).toString('base64');
+}
+
 export async function processImage(bytes: Uint8Array, mime: string): Promise<ProcessedImage> {
   const format = FORMAT_OF[mime];
   if (!format) throw new MediaRefused('unsupported_type', `not an image type we process: ${mime}`);
@@ -68,15 +99,10 @@ export async function processImage(bytes: Uint8Array, mime: string): Promise<Pro
   }
   const animated = (meta.pages ?? 1) > 1;
   try {
-    const original = await encode(open(bytes, animated).toFormat(format, format === 'jpeg' ? { quality: 90, mozjpeg: true } : {}), 'original', mime);
-    const variants = await Promise.all(
-      IMAGE_VARIANTS.map((v) =>
-        encode(open(bytes, animated).resize(v.box, v.box, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 80 }), v.name, 'image/webp'),
-      ),
-    );
-    const small = await open(bytes, false).resize(100, 100, { fit: 'inside' }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    const placeholder = Buffer.from(rgbaToThumbHash(small.info.width, small.info.height, small.data)).toString('base64');
-    return { width: original.width, height: original.height, files: [original, ...variants], placeholder };
+    // libjpeg-turbo, not mozjpeg: mozjpeg took ~1.1 s for 12 megapixels against ~0.14 s, for a few percent of size
+    const original = encode(open(bytes, animated).toFormat(format, format === 'jpeg' ? { quality: 90 } : {}), 'original', mime);
+    const [full, { files, placeholder }] = await Promise.all([original, animated ? animatedVariants(bytes) : stillVariants(bytes)]);
+    return { width: full.width, height: full.height, files: [full, ...files], placeholder };
   } catch (cause) {
     if (cause instanceof MediaRefused) throw cause;
     throw new MediaRefused('corrupt', `the image is damaged or truncated: ${(cause as Error).message}`);

@@ -14,6 +14,7 @@ import { WebSocketServer } from 'ws';
 import type { ServerConfig } from './config.ts';
 import { requestToken, sessionCookieWriter } from './cookies.ts';
 import { createMediaHandler, isMediaPath, sweepMedia } from './media.ts';
+import { createUploadHandler } from './upload.ts';
 
 export const VERSION = '0.1.0';
 
@@ -30,12 +31,6 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-/** PAYLOAD_TOO_LARGE as tRPC's HTTP adapter answers it (superjson envelope), so clients read it as a TRPCClientError. */
-function refuseTooLarge(res: http.ServerResponse, limit: number) {
-  const message = `the upload is larger than the largest allowed (${Math.floor(limit / 1024 / 1024)} MiB)`;
-  res.setHeader('connection', 'close');
-  sendJson(res, 413, { error: { json: { message, code: -32013, data: { code: 'PAYLOAD_TOO_LARGE', httpStatus: 413, path: 'media.upload' } } } });
-}
 
 export async function startServer(config: ServerConfig, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   const store = await openLowdbStore({
@@ -62,19 +57,17 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     else log.debug({ code: error.code, path, msg: error.message }, 'client error');
   };
 
-  const httpHandler = (maxBodySize: number) =>
-    createHTTPHandler({
-      router: appRouter,
-      basePath: '/trpc/',
-      maxBodySize,
-      createContext: ({ req, res }) =>
-        createContext(deps, { token: requestToken(req), cookies: sessionCookieWriter(res, config.cookieSecure), clientAddress: req.socket.remoteAddress ?? null }),
-      onError,
-    });
-  const trpcHandler = httpHandler(config.maxBodyBytes);
-  // Uploads alone may be large: the biggest file allowed plus room for the form's other parts and boundaries.
-  const uploadLimit = Math.max(config.mediaLimits.imageBytes, config.mediaLimits.videoBytes) + 64 * 1024;
-  const uploadHandler = httpHandler(uploadLimit);
+  const httpContext = (req: http.IncomingMessage, res: http.ServerResponse) =>
+    createContext(deps, { token: requestToken(req), cookies: sessionCookieWriter(res, config.cookieSecure), clientAddress: req.socket.remoteAddress ?? null });
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: config.maxBodyBytes,
+    createContext: ({ req, res }) => httpContext(req, res),
+    onError,
+  });
+  // Uploads alone may be large, and are read as they arrive (upload.ts).
+  const uploadHandler = createUploadHandler({ limit: Math.max(config.mediaLimits.imageBytes, config.mediaLimits.videoBytes), createContext: httpContext, onError });
   const serveMedia = createMediaHandler(store, blobs, log);
 
   // The built web client: hashed assets are immutable, index.html is revalidated, unknown paths get the app
@@ -108,10 +101,13 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     const pathname = url.split('?', 1)[0]!;
     if (pathname.startsWith('/trpc/')) {
       if (!ready) return sendJson(res, 503, { error: 'shutting down' });
-      if (pathname !== '/trpc/media.upload') return trpcHandler(req, res);
-      // refused before a byte is read when the client says how large it is (else the adapter stops at the limit)
-      if (Number(req.headers['content-length']) > uploadLimit) return refuseTooLarge(res, uploadLimit);
-      return uploadHandler(req, res);
+      if (pathname === '/trpc/media.upload' && req.method === 'POST') {
+        return void uploadHandler(req, res).catch((err: unknown) => {
+          log.error({ err }, 'upload failed');
+          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        });
+      }
+      return trpcHandler(req, res);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
     if (isMediaPath(pathname)) {

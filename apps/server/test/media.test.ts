@@ -125,6 +125,40 @@ describe('media over HTTP', () => {
     expect(body).not.toContain('stack');
   });
 
+  it('answers uploads sent in chunks, and refuses one without a file, one not multipart, and one signed out', async () => {
+    const { hostname, port } = new URL(server.url);
+    const post = (headers: Record<string, string>, body: Buffer) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request({ hostname, port, method: 'POST', path: '/trpc/media.upload', headers }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+        });
+        req.on('error', reject);
+        // in two writes without a content-length: chunked transfer encoding
+        req.write(body.subarray(0, 100));
+        req.end(body.subarray(100));
+      });
+    const multipart = async (f: FormData) => {
+      const r = new Request('http://x/', { method: 'POST', body: f });
+      return { type: r.headers.get('content-type')!, body: Buffer.from(await r.arrayBuffer()) };
+    };
+    const photo = await multipart(form(await jpegWithGps(), 'wall.jpg', 'image/jpeg', 'sent in chunks'));
+    const ok = await post({ authorization: `Bearer ${token}`, 'content-type': photo.type }, photo.body);
+    expect(ok.status, ok.body).toBe(200);
+    expect(JSON.parse(ok.body).result.data.json).toMatchObject({ kind: 'image', alt: 'sent in chunks' });
+
+    const onlyAlt = new FormData();
+    onlyAlt.set('alt', 'no file here');
+    const noFile = await multipart(onlyAlt);
+    const refusedNoFile = await post({ authorization: `Bearer ${token}`, 'content-type': noFile.type }, noFile.body);
+    expect([refusedNoFile.status, JSON.parse(refusedNoFile.body).error.json.data.code]).toEqual([400, 'BAD_REQUEST']);
+    const json = await post({ authorization: `Bearer ${token}`, 'content-type': 'application/json' }, Buffer.from('{"json":{}}'));
+    expect([json.status, JSON.parse(json.body).error.json.data.code]).toEqual([400, 'BAD_REQUEST']);
+    const signedOut = await post({ 'content-type': photo.type }, photo.body);
+    expect([signedOut.status, JSON.parse(signedOut.body).error.json.data.code]).toEqual([401, 'UNAUTHORIZED']);
+  });
+
   it('refuses an upload that declares more than the largest allowed before reading it', async () => {
     const { hostname, port } = new URL(server.url);
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {

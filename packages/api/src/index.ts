@@ -7,3 +7,5 @@ export type { TweetChange, EngagementChange, TweetChangeType } from './routers/t
 export { hashSessionToken } from './auth/sessions.ts';
 
 export { encodeMessage } from './wire.ts';
+export { ReceivedUpload } from './routers/media.ts';
+export { signedInUser } from './trpc.ts';

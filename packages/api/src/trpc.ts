@@ -67,15 +67,21 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => observe(ctx, 
 
 export const publicProcedure = t.procedure.use(observed);
 
+/** The caller's user, or UNAUTHORIZED. (Also asked by the upload endpoint before it reads a body.) */
+export async function signedInUser(ctx: Pick<Context, 'store' | 'token'>): Promise<User> {
+  const user = ctx.token ? await resolveSession(ctx, ctx.token) : null;
+  if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first: no valid session token' });
+  return user;
+}
+
 /** Signed-in callers only; narrows ctx.user. The session is checked on every call, so a logout or expiry also
  * ends a long-lived WebSocket's rights at once. One middleware with `observed`'s work: each tRPC middleware
  * level copies the call's options and context (~5-10 µs a level, measured with createCaller). */
 export const authedProcedure = t.procedure.use(async ({ ctx, path, type, next }) => {
   const started = performance.now();
-  let user: User | null;
+  let user: User;
   try {
-    user = ctx.token ? await resolveSession(ctx, ctx.token) : null;
-    if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'sign in first: no valid session token' });
+    user = await signedInUser(ctx);
   } catch (cause) {
     // refused before the call ran: counted here, since `observe` below sees only calls that ran
     const error = toTRPCError(getTRPCErrorFromUnknown(cause)) as TRPCError;

@@ -9,22 +9,40 @@ import { viewerIdOf } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { authedProcedure, publicProcedure, router } from '../trpc.ts';
 
-/** FormData `{file, alt?}`: one file part, and an optional alt text part. */
-const uploadInput = z.instanceof(FormData, { message: 'send the upload as FormData with a "file" part' }).transform((form, check) => {
-  const file = form.get('file');
-  if (!(file instanceof Blob)) {
-    check.addIssue({ code: 'custom', path: ['file'], message: 'a "file" part with the bytes is required' });
-    return z.NEVER;
-  }
-  const alt = form.get('alt');
-  if (alt === null) return { file, alt: null };
+/**
+ * An upload whose bytes the server's HTTP layer has already read (streaming, off the multipart parser that would
+ * hold the event loop ~1-2 ms per MB) and hashed as they arrived. No client can send one: it is a class instance,
+ * which neither JSON nor FormData can carry.
+ */
+export class ReceivedUpload {
+  constructor(
+    readonly bytes: Uint8Array,
+    /** sha256 hex of `bytes` */
+    readonly id: string,
+    readonly alt: string | null,
+  ) {}
+}
+
+function checkedAlt(alt: unknown, check: z.RefinementCtx): string | null {
+  if (alt === null) return null;
   const parsed = altSchema.safeParse(alt);
-  if (!parsed.success) {
-    check.addIssue({ code: 'custom', path: ['alt'], message: typeof alt === 'string' ? parsed.error.issues[0]!.message : 'alt must be text' });
-    return z.NEVER;
-  }
-  return { file, alt: parsed.data };
-});
+  if (parsed.success) return parsed.data;
+  check.addIssue({ code: 'custom', path: ['alt'], message: typeof alt === 'string' ? parsed.error.issues[0]!.message : 'alt must be text' });
+  return z.NEVER;
+}
+
+/** FormData `{file, alt?}` (one file part, an optional alt text part), or an upload the HTTP layer received. */
+const uploadInput = z.union([
+  z.instanceof(ReceivedUpload).transform((upload, check) => ({ upload, alt: checkedAlt(upload.alt, check) })),
+  z.instanceof(FormData, { message: 'send the upload as FormData with a "file" part' }).transform((form, check) => {
+    const file = form.get('file');
+    if (!(file instanceof Blob)) {
+      check.addIssue({ code: 'custom', path: ['file'], message: 'a "file" part with the bytes is required' });
+      return z.NEVER;
+    }
+    return { upload: file, alt: checkedAlt(form.get('alt'), check) };
+  }),
+]);
 
 function refused(error: unknown): never {
   if (error instanceof MediaRefused) {
@@ -33,11 +51,18 @@ function refused(error: unknown): never {
   throw error;
 }
 
-async function upload(ctx: Context & { user: { id: string } }, file: Blob, alt: string | null) {
-  const head = new Uint8Array(await file.slice(0, 4100).arrayBuffer());
-  const sniffed = await admit(head, file.size, ctx.mediaLimits).catch(refused);
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const id = await mediaIdOf(bytes);
+async function upload(ctx: Context & { user: { id: string } }, source: ReceivedUpload | Blob, alt: string | null) {
+  let bytes: Uint8Array;
+  let id: string;
+  if (source instanceof ReceivedUpload) {
+    ({ bytes, id } = source);
+  } else {
+    // refused on its first bytes before the rest is read
+    await admit(new Uint8Array(await source.slice(0, 4100).arrayBuffer()), source.size, ctx.mediaLimits).catch(refused);
+    bytes = new Uint8Array(await source.arrayBuffer());
+    id = await mediaIdOf(bytes);
+  }
+  const sniffed = await admit(bytes.subarray(0, 4100), bytes.length, ctx.mediaLimits).catch(refused);
   const claimed = await ctx.store.claimMedia(id, ctx.user.id, alt);
   if (claimed) return claimed;
   const prepared = await prepareUpload(bytes, sniffed, id).catch(refused);
@@ -53,7 +78,7 @@ async function upload(ctx: Context & { user: { id: string } }, file: Blob, alt: 
 
 export const mediaRouter = router({
   /** `FormData{file, alt?}` -> Media. JPEG, PNG, WebP and GIF images (processed), MP4 and WebM video (checked). */
-  upload: authedProcedure.input(uploadInput).mutation(({ ctx, input }) => upload(ctx, input.file, input.alt)),
+  upload: authedProcedure.input(uploadInput).mutation(({ ctx, input }) => upload(ctx, input.upload, input.alt)),
 
   /** Media by id; the caller's own alt text when they uploaded it. */
   get: publicProcedure.input(z.object({ id: mediaIdSchema })).query(async ({ ctx, input }) => {

@@ -3,6 +3,7 @@
 // `nosniff`, immutable caching under a strong ETag (the bytes of a key never change), and byte ranges for video.
 import type http from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import type { KeyedLock } from '@tweetstore/media';
 import type { BlobStore, TweetStore } from '@tweetstore/store';
 import type { Logger } from 'pino';
 import parseRange from 'range-parser';
@@ -83,20 +84,25 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * that no record names (an upload whose process died after writing its files, before recording it). Returns how
  * many media objects went.
  */
-export async function sweepMedia(store: TweetStore, blobs: BlobStore, now: number, log: Logger): Promise<number> {
+export async function sweepMedia(store: TweetStore, blobs: BlobStore, locks: KeyedLock, now: number, log: Logger): Promise<number> {
+  // files go only while no record names them, checked under the id's lock: an upload of the same bytes since
+  // (which writes its files, then records them, under that lock) keeps them
+  const removeUnrecorded = (id: string) =>
+    locks.run(id, async () => {
+      if (await store.getMedia(id, null)) return false;
+      await blobs.remove(id);
+      return true;
+    });
   let removed = 0;
   for (;;) {
     const ids = await store.sweepMedia(now - DAY_MS, 100);
-    for (const id of ids) await blobs.remove(id);
+    for (const id of ids) await removeUnrecorded(id);
     removed += ids.length;
     if (ids.length < 100) break;
   }
   let orphans = 0;
   for await (const { mediaId, writtenAt } of blobs.list()) {
-    if (writtenAt < now - DAY_MS && !(await store.getMedia(mediaId, null))) {
-      await blobs.remove(mediaId);
-      orphans++;
-    }
+    if (writtenAt < now - DAY_MS && (await removeUnrecorded(mediaId))) orphans++;
   }
   if (removed + orphans > 0) log.info({ removed, orphans }, 'removed unattached media older than a day');
   return removed + orphans;

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { appRouter, createContext, createLoginLimiter, createTelemetry, encodeMessage, type ApiDeps } from '@tweetstore/api';
 import { systemClock, type Clock } from '@tweetstore/core';
+import { KeyedLock } from '@tweetstore/media';
 import { openDiskBlobStore, openLowdbStore, type TweetStore } from '@tweetstore/store';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler, jsonEncoder } from '@trpc/server/adapters/ws';
@@ -47,6 +48,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     store,
     blobs,
     mediaLimits: config.mediaLimits,
+    mediaLocks: new KeyedLock(),
     clock,
     telemetry,
     loginLimiter: createLoginLimiter({ failuresPerUser: config.loginMaxFailures, failuresPerAddress: config.loginMaxFailures * 5, windowMs: 15 * 60_000 }),
@@ -179,7 +181,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
 
   let sweeping: Promise<unknown> = Promise.resolve();
   const sweep = () => {
-    sweeping = sweepMedia(store, blobs, clock.now(), log).catch((err: unknown) => log.warn({ err }, 'media sweep failed'));
+    sweeping = sweepMedia(store, blobs, deps.mediaLocks, clock.now(), log).catch((err: unknown) => log.warn({ err }, 'media sweep failed'));
   };
   sweep();
   const sweeper = setInterval(sweep, config.mediaSweepIntervalMs);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { appRouter, createCaller, createContext, createLoginLimiter, createTelemetry, defaultApiConfig, type ApiDeps } from '@tweetstore/api';
 import { systemClock } from '@tweetstore/core';
-import { DEFAULT_MEDIA_LIMITS } from '@tweetstore/media';
+import { DEFAULT_MEDIA_LIMITS, KeyedLock } from '@tweetstore/media';
 import { openDiskBlobStore, openLowdbStore, type TweetStore } from '@tweetstore/store';
 import { TRPCClientError, unstable_localLink, type TRPCLink } from '@trpc/client';
 import type { AppRouter } from '@tweetstore/api';
@@ -34,7 +34,7 @@ export async function openApi(): Promise<ApiHarness> {
   const store = await openLowdbStore({ dataDir: dir, clock: systemClock, policy: { windowMs: 3_600_000, maxEdits: 5 }, viewsFlushMs: 20 });
   const telemetry = createTelemetry({ store, clock: systemClock });
   const blobs = await openDiskBlobStore({ root: path.join(dir, 'media') });
-  const deps: ApiDeps = { store, blobs, mediaLimits: DEFAULT_MEDIA_LIMITS, clock: systemClock, telemetry, loginLimiter: createLoginLimiter(), config: { ...defaultApiConfig, statsIntervalMs: 100 } };
+  const deps: ApiDeps = { store, blobs, mediaLimits: DEFAULT_MEDIA_LIMITS, mediaLocks: new KeyedLock(), clock: systemClock, telemetry, loginLimiter: createLoginLimiter(), config: { ...defaultApiConfig, statsIntervalMs: 100 } };
   const failing = new Set<string>();
   const cleanups: (() => void)[] = [];
 

@@ -1,6 +1,6 @@
 // Inner context (what tests pass to createCaller) and the outer context the server builds per request/connection.
 import type { Clock, User } from '@tweetstore/core';
-import type { MediaLimits } from '@tweetstore/media';
+import type { KeyedLock, MediaLimits } from '@tweetstore/media';
 import type { BlobStore, TweetStore } from '@tweetstore/store';
 import type { LoginLimiter } from './auth/limits.ts';
 import type { Telemetry } from './telemetry.ts';
@@ -23,6 +23,8 @@ export interface ApiDeps {
   /** Where uploaded media's files live; their metadata is in `store`. */
   blobs: BlobStore;
   mediaLimits: MediaLimits;
+  /** Per media id: writing an upload's files and recording it, or sweeping them, one at a time. */
+  mediaLocks: KeyedLock;
   clock: Clock;
   config: ApiConfig;
   telemetry: Telemetry;

@@ -5,3 +5,4 @@ export * from './sniff.ts';
 export * from './image.ts';
 export * from './video.ts';
 export * from './upload.ts';
+export * from './keyed-lock.ts';

@@ -63,16 +63,19 @@ async function upload(ctx: Context & { user: { id: string } }, source: ReceivedU
     id = await mediaIdOf(bytes);
   }
   const sniffed = await admit(bytes.subarray(0, 4100), bytes.length, ctx.mediaLimits).catch(refused);
-  const claimed = await ctx.store.claimMedia(id, ctx.user.id, alt);
-  if (claimed) return claimed;
-  const prepared = await prepareUpload(bytes, sniffed, id).catch(refused);
-  for (const f of prepared.files) await ctx.blobs.put({ mediaId: id, name: f.name }, f.data);
-  const { files, ...facts } = prepared;
-  return ctx.store.recordMedia({
-    ...facts,
-    userId: ctx.user.id,
-    alt,
-    files: files.map(({ name, mime, data, width, height }) => ({ name, mime, bytes: data.length, width, height })),
+  // under the id's lock, so a sweep cannot remove these files between their writing and their record
+  return ctx.mediaLocks.run(id, async () => {
+    const claimed = await ctx.store.claimMedia(id, ctx.user.id, alt);
+    if (claimed) return claimed;
+    const prepared = await prepareUpload(bytes, sniffed, id).catch(refused);
+    for (const f of prepared.files) await ctx.blobs.put({ mediaId: id, name: f.name }, f.data);
+    const { files, ...facts } = prepared;
+    return ctx.store.recordMedia({
+      ...facts,
+      userId: ctx.user.id,
+      alt,
+      files: files.map(({ name, mime, data, width, height }) => ({ name, mime, bytes: data.length, width, height })),
+    });
   });
 }
 

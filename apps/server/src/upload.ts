@@ -75,15 +75,20 @@ export function createUploadHandler(options: UploadHandlerOptions) {
     res.on('close', () => abort.abort());
     let status = 200;
     let body: unknown;
+    const started = performance.now();
+    let ran = false;
     try {
       // nobody is read 100 MB of before being told to sign in (the procedure asks again, as every call does)
       await signedInUser(ctx);
       const received = await receive(req, options.limit);
+      ran = true;
       const data: unknown = await callTRPCProcedure({ router: appRouter, path: PATH, type: 'mutation', ctx, getRawInput: async () => received, signal: abort.signal, batchIndex: 0 });
       body = transformTRPCResponse(config, { result: { data } });
     } catch (cause) {
       const error = getTRPCErrorFromUnknown(cause);
       options.onError({ error, path: PATH });
+      // the procedure counts the calls it ran; these never reached it
+      if (!ran) ctx.telemetry.recordCall(PATH, 'mutation', performance.now() - started, error.code);
       status = getHTTPStatusCodeFromError(error);
       body = transformTRPCResponse(config, { error: getTRPCErrorShape({ config, error, type: 'mutation', path: PATH, input: undefined, ctx }) });
       // what is left of a refused body is not read: the connection closes after the answer

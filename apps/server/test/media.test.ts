@@ -157,6 +157,9 @@ describe('media over HTTP', () => {
     expect([json.status, JSON.parse(json.body).error.json.data.code]).toEqual([400, 'BAD_REQUEST']);
     const signedOut = await post({ 'content-type': photo.type }, photo.body);
     expect([signedOut.status, JSON.parse(signedOut.body).error.json.data.code]).toEqual([401, 'UNAUTHORIZED']);
+    // refused before the procedure ran, and still counted
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/tweetstore_calls_total\{[^}]*path="media\.upload"[^}]*code="UNAUTHORIZED"[^}]*\} 1/);
   });
 
   it('refuses an upload that declares more than the largest allowed before reading it', async () => {

@@ -1,8 +1,8 @@
 // media.upload through the router (createCaller), on a real store and blob folder with real image files: the id is
 // the bytes' sha256, the same file is stored once, bad and oversized uploads are refused and store nothing, and a
 // tweet carries only media its author uploaded.
-import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sha256Hex } from '@tweetstore/core';
 import { bigJpeg, jpegWithGps, png } from '../../media/test/fixtures.ts';
 import { codeOf, openTestApi, type TestApi } from './setup.ts';
 
@@ -18,7 +18,6 @@ const form = (bytes: Uint8Array, filename = 'photo.jpg', type = 'image/jpeg', al
   if (alt !== undefined) f.set('alt', alt);
   return f;
 };
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 async function storedIds(): Promise<string[]> {
   const ids: string[] = [];
@@ -31,7 +30,7 @@ describe('media.upload', () => {
     const ada = await t.user('ada');
     const bytes = await jpegWithGps();
     const media = await ada.api.media.upload(form(bytes, 'holiday.jpg', 'image/jpeg', 'a red wall'));
-    expect(media).toMatchObject({ id: sha256(bytes), kind: 'image', mime: 'image/jpeg', bytes: bytes.length, width: 32, height: 64, alt: 'a red wall' });
+    expect(media).toMatchObject({ id: sha256Hex(bytes), kind: 'image', mime: 'image/jpeg', bytes: bytes.length, width: 32, height: 64, alt: 'a red wall' });
     expect(media.variants.map((v) => [v.name, v.mime])).toEqual([
       ['original', 'image/jpeg'],
       ['thumb', 'image/webp'],

@@ -26,7 +26,9 @@ export const displayNameSchema = z
 
 /** Time-ordered ids (ULID, Crockford base32). */
 export const idSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'not a valid id');
-export const mediaIdSchema = z.string().regex(/^[0-9a-f]{64}$/, 'a media id is the sha256 hex of its bytes');
+/** A media id: the sha256 hex of the uploaded bytes. */
+export const MEDIA_ID = /^[0-9a-f]{64}$/;
+export const mediaIdSchema = z.string().regex(MEDIA_ID, 'a media id is the sha256 hex of its bytes');
 /** Alt text of a media object, counted in code points after NFC and trimming. */
 export const MAX_ALT_LENGTH = 1000;
 export const altSchema = z

@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
-import { describeBlobStoreContract, mediaIdOf } from '../src/blobs/contract.ts';
+import { sha256Hex } from '@tweetstore/core';
+import { describeBlobStoreContract } from '../src/blobs/contract.ts';
 import { openDiskBlobStore } from '../src/blobs/disk.ts';
 
 const packageRoot = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -89,7 +90,7 @@ it('shows only whole objects after SIGKILLs mid-write, and leaves no temp file o
   for (const prefix of await readdir(root)) for (const id of await readdir(join(root, prefix))) names.push(...(await readdir(join(root, prefix, id))));
   expect(names.filter((n) => n !== 'original'), 'temp files left').toEqual([]);
   // every acknowledged object is there whole, and so is any object written but not yet acknowledged
-  const byId = new Map(Array.from({ length: next + 1 }, (_, i) => [mediaIdOf(new TextEncoder().encode(String(i))), i]));
+  const byId = new Map(Array.from({ length: next + 1 }, (_, i) => [sha256Hex(String(i)), i]));
   let found = 0;
   for await (const { mediaId } of blobs.list()) {
     const i = byId.get(mediaId);
@@ -98,7 +99,7 @@ it('shows only whole objects after SIGKILLs mid-write, and leaves no temp file o
     expect(Buffer.compare(bytes, objectOf(i!)), `object ${i} is not whole`).toBe(0);
     found++;
   }
-  for (const i of acked) expect(await blobs.stat({ mediaId: mediaIdOf(new TextEncoder().encode(String(i))), name: 'original' })).not.toBeNull();
+  for (const i of acked) expect(await blobs.stat({ mediaId: sha256Hex(String(i)), name: 'original' })).not.toBeNull();
   expect(found).toBeGreaterThanOrEqual(acked.size);
   await blobs.close();
 });

@@ -2,7 +2,7 @@
 // The id is the sha256 of the bytes, so the same file uploaded twice is one stored object; the files are written to
 // the blob store before the upload is journaled, so a recorded upload always has its files.
 import { altSchema, mediaIdSchema } from '@tweetstore/core';
-import { admit, MediaRefused, mediaIdOf, prepareUpload } from '@tweetstore/media';
+import { admit, MediaRefused, mediaIdOf, prepareUpload, type Sniffed } from '@tweetstore/media';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { viewerIdOf } from '../auth/sessions.ts';
@@ -54,21 +54,22 @@ function refused(error: unknown): never {
 async function upload(ctx: Context & { user: { id: string } }, source: ReceivedUpload | Blob, alt: string | null) {
   let bytes: Uint8Array;
   let id: string;
+  let sniffed: Sniffed;
   if (source instanceof ReceivedUpload) {
     ({ bytes, id } = source);
+    sniffed = await admit(bytes.subarray(0, 4100), bytes.length, ctx.mediaLimits).catch(refused);
   } else {
     // refused on its first bytes before the rest is read
-    await admit(new Uint8Array(await source.slice(0, 4100).arrayBuffer()), source.size, ctx.mediaLimits).catch(refused);
+    sniffed = await admit(new Uint8Array(await source.slice(0, 4100).arrayBuffer()), source.size, ctx.mediaLimits).catch(refused);
     bytes = new Uint8Array(await source.arrayBuffer());
     id = await mediaIdOf(bytes);
   }
-  const sniffed = await admit(bytes.subarray(0, 4100), bytes.length, ctx.mediaLimits).catch(refused);
   // under the id's lock, so a sweep cannot remove these files between their writing and their record
   return ctx.mediaLocks.run(id, async () => {
     const claimed = await ctx.store.claimMedia(id, ctx.user.id, alt);
     if (claimed) return claimed;
     const prepared = await prepareUpload(bytes, sniffed, id).catch(refused);
-    for (const f of prepared.files) await ctx.blobs.put({ mediaId: id, name: f.name }, f.data);
+    await Promise.all(prepared.files.map((f) => ctx.blobs.put({ mediaId: id, name: f.name }, f.data)));
     const { files, ...facts } = prepared;
     return ctx.store.recordMedia({
       ...facts,

@@ -1,7 +1,7 @@
 // The media blob contract: one suite, run against every BlobStore engine through its factory.
-import { createHash } from 'node:crypto';
 import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sha256Hex } from '@tweetstore/core';
 import { InvalidBlobKey, type BlobStore } from './port.ts';
 
 export interface BlobHarness {
@@ -13,9 +13,6 @@ export interface BlobHarness {
 }
 
 export type BlobHarnessFactory = () => Promise<BlobHarness>;
-
-/** A media id for test bytes, as the API makes it. */
-export const mediaIdOf = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 const bytesOf = (text: string, times = 1) => new Uint8Array(Buffer.from(text.repeat(times)));
 
@@ -35,7 +32,7 @@ export function describeBlobStoreContract(engineName: string, factory: BlobHarne
     afterEach(() => harness.cleanup());
 
     const original = bytesOf('the original bytes of an upload. ', 1000);
-    const id = mediaIdOf(original);
+    const id = sha256Hex(original);
 
     it('reads back exactly the bytes it stored, and states their size', async () => {
       await blobs.put({ mediaId: id, name: 'original' }, original);
@@ -49,7 +46,7 @@ export function describeBlobStoreContract(engineName: string, factory: BlobHarne
       await blobs.put({ mediaId: id, name: 'original' }, original);
       expect(await blobs.stat({ mediaId: id, name: 'large' })).toBeNull();
       expect(await blobs.read({ mediaId: id, name: 'large' })).toBeNull();
-      const other = mediaIdOf(bytesOf('never stored'));
+      const other = sha256Hex(bytesOf('never stored'));
       expect(await blobs.stat({ mediaId: other, name: 'original' })).toBeNull();
       expect(await blobs.read({ mediaId: other, name: 'original' })).toBeNull();
     });
@@ -81,7 +78,7 @@ export function describeBlobStoreContract(engineName: string, factory: BlobHarne
 
     it('lists the media ids it holds, and removes every object of one', async () => {
       const other = bytesOf('another upload');
-      const otherId = mediaIdOf(other);
+      const otherId = sha256Hex(other);
       const before = Date.now();
       await blobs.put({ mediaId: id, name: 'original' }, original);
       await blobs.put({ mediaId: id, name: 'thumb' }, bytesOf('t'));

@@ -6,7 +6,8 @@ import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fsyncPath } from '../journal/segment-files.ts';
-import { checkBlobKey, checkMediaId, MEDIA_ID, type BlobKey, type BlobStat, type BlobStore, type ByteRange } from './port.ts';
+import { MEDIA_ID } from '@tweetstore/core';
+import { checkBlobKey, checkMediaId, type BlobKey, type BlobStat, type BlobStore, type ByteRange } from './port.ts';
 
 const TEMP = /^\..*\.tmp$/;
 
@@ -89,21 +90,17 @@ export async function openDiskBlobStore(options: DiskBlobStoreOptions): Promise<
     },
 
     async *list() {
-      for (const prefix of await readdir(root)) {
-        if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
-        for (const mediaId of await readdir(join(root, prefix)).catch(() => [] as string[])) {
-          if (!MEDIA_ID.test(mediaId) || !mediaId.startsWith(prefix)) continue;
-          let writtenAt = 0;
-          let any = false;
-          for (const name of await readdir(join(root, prefix, mediaId)).catch(() => [] as string[])) {
-            if (TEMP.test(name)) continue;
-            const s = await stat(join(root, prefix, mediaId, name)).catch(() => null);
-            if (!s?.isFile()) continue;
-            any = true;
-            writtenAt = Math.max(writtenAt, s.mtimeMs);
-          }
-          if (any) yield { mediaId, writtenAt };
+      for await (const { mediaId, folder, names } of mediaFolders(root)) {
+        let writtenAt = 0;
+        let any = false;
+        for (const name of names) {
+          if (TEMP.test(name)) continue;
+          const s = await stat(join(folder, name)).catch(() => null);
+          if (!s?.isFile()) continue;
+          any = true;
+          writtenAt = Math.max(writtenAt, s.mtimeMs);
         }
+        if (any) yield { mediaId, writtenAt };
       }
     },
 
@@ -111,14 +108,21 @@ export async function openDiskBlobStore(options: DiskBlobStoreOptions): Promise<
   };
 }
 
+/** Each media id's folder under `root` (`<2 hex>/<id>`), with the names in it. */
+async function* mediaFolders(root: string): AsyncGenerator<{ mediaId: string; folder: string; names: string[] }> {
+  for (const prefix of await readdir(root)) {
+    if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+    for (const mediaId of await readdir(join(root, prefix)).catch(() => [] as string[])) {
+      if (!MEDIA_ID.test(mediaId) || !mediaId.startsWith(prefix)) continue;
+      const folder = join(root, prefix, mediaId);
+      yield { mediaId, folder, names: await readdir(folder).catch(() => [] as string[]) };
+    }
+  }
+}
+
 /** Temp files of writes that never finished (the process died between open and rename). */
 async function removeTempFiles(root: string): Promise<void> {
-  for (const prefix of await readdir(root)) {
-    for (const mediaId of await readdir(join(root, prefix)).catch(() => [] as string[])) {
-      const folder = join(root, prefix, mediaId);
-      for (const name of await readdir(folder).catch(() => [] as string[])) {
-        if (TEMP.test(name)) await unlink(join(folder, name)).catch(() => {});
-      }
-    }
+  for await (const { folder, names } of mediaFolders(root)) {
+    for (const name of names) if (TEMP.test(name)) await unlink(join(folder, name)).catch(() => {});
   }
 }

@@ -3,10 +3,10 @@
 // only bytes. Engines: the local disk now (disk.ts); an S3-compatible one comes with scale-out. Every engine passes
 // the contract in ./contract.ts.
 import type { Readable } from 'node:stream';
+import { MEDIA_ID } from '@tweetstore/core';
 
 /** `original`, `thumb`, `medium`, `large`, ...: lower-case letters, digits and dashes, at most 32. */
 export const BLOB_NAME = /^[a-z][a-z0-9-]{0,31}$/;
-export const MEDIA_ID = /^[0-9a-f]{64}$/;
 
 export interface BlobKey {
   mediaId: string;

@@ -1,7 +1,7 @@
 // Media in the projection: one record per media id (the sha256 of the upload), shared by everyone who uploaded the
 // same bytes, each with their own alt text. Attaching it to any version of any tweet marks it attached for good
 // (history shows it), and only unattached uploads are ever removed.
-import { InvalidInput, MAX_ALT_LENGTH, NotFound, type Media } from '@tweetstore/core';
+import { altSchema, InvalidInput, NotFound, type Media } from '@tweetstore/core';
 import type { MediaFacts } from '../events.ts';
 import type { DecideContext, EventDraft } from './decide.ts';
 import type { Projection } from './projection.ts';
@@ -40,9 +40,9 @@ export interface UploadMedia extends MediaFacts {
 }
 
 function checkedAlt(alt: string): string {
-  const normalized = alt.normalize('NFC').trim();
-  if ([...normalized].length > MAX_ALT_LENGTH) throw new InvalidInput(`alt text is at most ${MAX_ALT_LENGTH} characters`, { field: 'alt' });
-  return normalized;
+  const parsed = altSchema.safeParse(alt);
+  if (!parsed.success) throw new InvalidInput(parsed.error.issues[0]!.message, { field: 'alt' });
+  return parsed.data;
 }
 
 /** A first upload by this user records it (and, for bytes someone else uploaded, makes them an owner too). */
@@ -121,10 +121,6 @@ export function attach(p: Projection, ids: readonly string[]): void {
   }
 }
 
-export function mediaUrl(id: string, file?: string): string {
-  return file ? `/media/${id}/${file}` : `/media/${id}`;
-}
-
 /** The public object of API.md, with the alt text `altOf` said (a tweet's: its author's). */
 export function mediaView(m: MediaRecord, altOf: string | null): Media {
   const alt = altOf === null ? '' : (m.owners.get(altOf) ?? '');
@@ -135,7 +131,7 @@ export function mediaView(m: MediaRecord, altOf: string | null): Media {
     bytes: m.bytes,
     variants: m.files.map((f) => ({
       name: f.name,
-      url: mediaUrl(m.id, f.name),
+      url: `/media/${m.id}/${f.name}`,
       mime: f.mime,
       ...(f.width === null ? {} : { width: f.width }),
       ...(f.height === null ? {} : { height: f.height }),

@@ -2,6 +2,8 @@
 // message that names the variable.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultLimits, type LimitsConfig, type RateRule } from '@tweetstore/api';
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 
 const int = (name: string, min: number, max: number) =>
@@ -20,6 +22,32 @@ const bool = (name: string) =>
     .refine((v) => ['1', '0', 'true', 'false', 'yes', 'no'].includes(v), `${name} must be true or false`)
     .transform((v) => ['1', 'true', 'yes'].includes(v));
 
+const UNITS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** "N/T": at most N in any window of length T, T a whole number of s, m, h or d (e.g. 300/5m). */
+const rate = (name: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+\s*\/\s*\d+\s*[smhd]$/, `${name} must look like 300/5m: at most 300 in any 5 minutes (units s, m, h, d)`)
+    .transform((text): RateRule => {
+      const [points, window] = text.split('/').map((p) => p.trim()) as [string, string];
+      return { points: Number(points), windowMs: Number(window.slice(0, -1)) * UNITS[window.at(-1) as keyof typeof UNITS] };
+    })
+    .refine((r) => r.points >= 1 && r.points <= 1e9 && r.windowMs >= 1_000 && r.windowMs <= 20 * UNITS.d, `${name} must allow 1 to 10^9 in a window of 1 s to 20 d`);
+
+/** Comma-separated addresses or CIDRs, checked by proxy-addr itself. */
+const trustedProxies = z
+  .string()
+  .trim()
+  .transform((text) => text.split(',').map((p) => p.trim()).filter(Boolean))
+  .superRefine((list, check) => {
+    try {
+      proxyAddr.compile(list);
+    } catch (error) {
+      check.addIssue({ code: 'custom', message: `TWEETSTORE_TRUSTED_PROXIES: ${(error as Error).message} (give addresses or CIDRs, comma-separated)` });
+    }
+  });
+
 /** Every variable the server reads, with its default. The README's configuration table lists the same. */
 const envSchema = z.object({
   PORT: int('PORT', 0, 65_535).optional(),
@@ -30,7 +58,21 @@ const envSchema = z.object({
   TWEETSTORE_MAX_EDITS: int('TWEETSTORE_MAX_EDITS', 0, 1_000_000).default(5),
   TWEETSTORE_SESSION_TTL_HOURS: int('TWEETSTORE_SESSION_TTL_HOURS', 1, 24 * 365).default(24 * 30),
   TWEETSTORE_MAX_BODY_BYTES: int('TWEETSTORE_MAX_BODY_BYTES', 1024, 256 * 1024 * 1024).default(1024 * 1024),
-  TWEETSTORE_LOGIN_MAX_FAILURES: int('TWEETSTORE_LOGIN_MAX_FAILURES', 1, 1_000_000).default(10),
+  /** Older name of TWEETSTORE_LIMIT_LOGIN_FAILURES's N (per 15 minutes). */
+  TWEETSTORE_LOGIN_MAX_FAILURES: int('TWEETSTORE_LOGIN_MAX_FAILURES', 1, 1_000_000).optional(),
+  TWEETSTORE_RATE_LIMITS: z.enum(['on', 'off'], { error: 'TWEETSTORE_RATE_LIMITS must be on or off' }).default('on'),
+  TWEETSTORE_LIMIT_CALLS: rate('TWEETSTORE_LIMIT_CALLS').default(defaultLimits.calls),
+  TWEETSTORE_LIMIT_WRITES: rate('TWEETSTORE_LIMIT_WRITES').default(defaultLimits.writes),
+  TWEETSTORE_LIMIT_ENGAGE: rate('TWEETSTORE_LIMIT_ENGAGE').default(defaultLimits.engage),
+  TWEETSTORE_LIMIT_UPLOADS: rate('TWEETSTORE_LIMIT_UPLOADS').default(defaultLimits.uploads),
+  TWEETSTORE_LIMIT_UPLOADS_AT_ONCE: int('TWEETSTORE_LIMIT_UPLOADS_AT_ONCE', 1, 1_000).default(defaultLimits.uploadsAtOnce),
+  TWEETSTORE_LIMIT_REGISTER: rate('TWEETSTORE_LIMIT_REGISTER').default(defaultLimits.register),
+  TWEETSTORE_LIMIT_LOGIN_FAILURES: rate('TWEETSTORE_LIMIT_LOGIN_FAILURES').optional(),
+  TWEETSTORE_VIEW_ONCE_MINUTES: int('TWEETSTORE_VIEW_ONCE_MINUTES', 1, 10_080).default(defaultLimits.viewWindowMs / 60_000),
+  TWEETSTORE_MAX_BATCH: int('TWEETSTORE_MAX_BATCH', 1, 1_000).default(50),
+  TWEETSTORE_MAX_SUBSCRIPTIONS: int('TWEETSTORE_MAX_SUBSCRIPTIONS', 1, 100_000).default(100),
+  TWEETSTORE_MAX_SOCKET_BACKLOG_MB: int('TWEETSTORE_MAX_SOCKET_BACKLOG_MB', 1, 1_024).default(8),
+  TWEETSTORE_TRUSTED_PROXIES: trustedProxies.default([]),
   TWEETSTORE_CHECKPOINT_EVERY: int('TWEETSTORE_CHECKPOINT_EVERY', 1, 100_000_000).default(10_000),
   TWEETSTORE_SHUTDOWN_TIMEOUT_MS: int('TWEETSTORE_SHUTDOWN_TIMEOUT_MS', 0, 600_000).default(10_000),
   TWEETSTORE_WEB_DIR: z.string().trim().min(1, 'TWEETSTORE_WEB_DIR must not be empty').optional(),
@@ -52,8 +94,16 @@ export interface ServerConfig {
   sessionTtlMs: number;
   maxBodyBytes: number;
   checkpointEveryEvents: number;
-  /** Failed logins per username per 15 minutes (per client address: 5x this) before TOO_MANY_REQUESTS. */
-  loginMaxFailures: number;
+  /** API.md's "Limits" (rate limits, per-account uploads at once, views once per viewer). */
+  limits: LimitsConfig;
+  /** Calls one HTTP batch (or WebSocket message) may carry; more: the whole batch is refused. */
+  maxBatch: number;
+  /** Subscriptions one WebSocket may hold at once. */
+  maxSubscriptions: number;
+  /** A WebSocket whose unsent output passes this is closed (its client resumes with lastEventId). */
+  maxSocketBacklogBytes: number;
+  /** Load balancers whose X-Forwarded-For names the client (addresses or CIDRs); none by default. */
+  trustedProxies: string[];
   shutdownTimeoutMs: number;
   cookieSecure: boolean;
   /**
@@ -97,7 +147,23 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     sessionTtlMs: e.TWEETSTORE_SESSION_TTL_HOURS * 3_600_000,
     maxBodyBytes: e.TWEETSTORE_MAX_BODY_BYTES,
     checkpointEveryEvents: e.TWEETSTORE_CHECKPOINT_EVERY,
-    loginMaxFailures: e.TWEETSTORE_LOGIN_MAX_FAILURES,
+    limits: {
+      enabled: e.TWEETSTORE_RATE_LIMITS === 'on',
+      calls: e.TWEETSTORE_LIMIT_CALLS,
+      writes: e.TWEETSTORE_LIMIT_WRITES,
+      engage: e.TWEETSTORE_LIMIT_ENGAGE,
+      uploads: e.TWEETSTORE_LIMIT_UPLOADS,
+      uploadsAtOnce: e.TWEETSTORE_LIMIT_UPLOADS_AT_ONCE,
+      register: e.TWEETSTORE_LIMIT_REGISTER,
+      loginFailures:
+        e.TWEETSTORE_LIMIT_LOGIN_FAILURES ??
+        (e.TWEETSTORE_LOGIN_MAX_FAILURES === undefined ? defaultLimits.loginFailures : { points: e.TWEETSTORE_LOGIN_MAX_FAILURES, windowMs: 15 * 60_000 }),
+      viewWindowMs: e.TWEETSTORE_VIEW_ONCE_MINUTES * 60_000,
+    },
+    maxBatch: e.TWEETSTORE_MAX_BATCH,
+    maxSubscriptions: e.TWEETSTORE_MAX_SUBSCRIPTIONS,
+    maxSocketBacklogBytes: e.TWEETSTORE_MAX_SOCKET_BACKLOG_MB * 1024 * 1024,
+    trustedProxies: e.TWEETSTORE_TRUSTED_PROXIES,
     shutdownTimeoutMs: e.TWEETSTORE_SHUTDOWN_TIMEOUT_MS,
     cookieSecure: e.TWEETSTORE_COOKIE_SECURE,
     heapGrowthPercent: e.TWEETSTORE_HEAP_GROWTH_PERCENT,

@@ -3,10 +3,17 @@ import type { SessionCookieWriter } from '@tweetstore/api';
 
 export const SESSION_COOKIE = 'tweetstore_session';
 
+/** A cookie's value; one that is not valid percent-encoding is no cookie (a client sent it: never a 500). */
 export function readCookie(req: IncomingMessage, name: string): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return null;
+      }
+    }
   }
   return null;
 }

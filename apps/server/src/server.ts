@@ -3,19 +3,23 @@ import http from 'node:http';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { appRouter, createContext, createLoginLimiter, createTelemetry, encodeMessage, type ApiDeps } from '@tweetstore/api';
+import { appRouter, createContext, createLimits, createTelemetry, memoryLimiterStore, type ApiDeps } from '@tweetstore/api';
 import { systemClock, type Clock } from '@tweetstore/core';
 import { KeyedLock } from '@tweetstore/media';
 import { openDiskBlobStore, openLowdbStore, type TweetStore } from '@tweetstore/store';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { applyWSSHandler, jsonEncoder } from '@trpc/server/adapters/ws';
+import { TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
+import { clientAddressOf } from './client-address.ts';
 import type { ServerConfig } from './config.ts';
 import { requestToken, sessionCookieWriter } from './cookies.ts';
+import { readJsonBody } from './json-body.ts';
 import { createMediaHandler, isMediaPath, sweepMedia } from './media.ts';
+import { retryAfterHeader, sendError } from './trpc-errors.ts';
 import { createUploadHandler } from './upload.ts';
+import { broadcastReconnect, guardedConnectionHandler } from './ws-guard.ts';
 
 export const VERSION = '0.1.0';
 
@@ -51,7 +55,8 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     mediaLocks: new KeyedLock(),
     clock,
     telemetry,
-    loginLimiter: createLoginLimiter({ failuresPerUser: config.loginMaxFailures, failuresPerAddress: config.loginMaxFailures * 5, windowMs: 15 * 60_000 }),
+    // one process: its own memory holds the counts (the scale-out shares them through Redis)
+    limits: createLimits(memoryLimiterStore(), config.limits),
     config: { sessionTtlMs: config.sessionTtlMs, version: VERSION, statsIntervalMs: 1000 },
   };
   const onError = ({ error, path }: { error: { code: string; message: string; cause?: unknown }; path?: string }) => {
@@ -59,15 +64,36 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     else log.debug({ code: error.code, path, msg: error.message }, 'client error');
   };
 
+  const addressOf = clientAddressOf(config.trustedProxies);
   const httpContext = (req: http.IncomingMessage, res: http.ServerResponse) =>
-    createContext(deps, { token: requestToken(req), cookies: sessionCookieWriter(res, config.cookieSecure), clientAddress: req.socket.remoteAddress ?? null });
+    createContext(deps, { token: requestToken(req), cookies: sessionCookieWriter(res, config.cookieSecure), clientAddress: addressOf(req) });
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: config.maxBodyBytes,
+    maxBatchSize: config.maxBatch,
     createContext: ({ req, res }) => httpContext(req, res),
+    responseMeta: ({ errors }) => ({ headers: retryAfterHeader(errors) }),
     onError,
   });
+  /** A tRPC call over HTTP: its path and body checked before tRPC parses them (json-body.ts). */
+  const serveCall = async (req: http.IncomingMessage, res: http.ServerResponse, pathname: string) => {
+    try {
+      decodeURIComponent(pathname);
+    } catch {
+      return sendError(res, new TRPCError({ code: 'BAD_REQUEST', message: 'the procedure path is not valid percent-encoding' }));
+    }
+    if (req.method === 'POST') {
+      try {
+        (req as http.IncomingMessage & { body?: string }).body = await readJsonBody(req, config.maxBodyBytes);
+      } catch (cause) {
+        const error = cause instanceof TRPCError ? cause : new TRPCError({ code: 'BAD_REQUEST', message: 'the request body could not be read', cause });
+        if (!req.complete) res.setHeader('connection', 'close');
+        return sendError(res, error);
+      }
+    }
+    return trpcHandler(req, res);
+  };
   // Uploads alone may be large, and are read as they arrive (upload.ts).
   const uploadHandler = createUploadHandler({ limit: Math.max(config.mediaLimits.imageBytes, config.mediaLimits.videoBytes), createContext: httpContext, onError });
   const serveMedia = createMediaHandler(store, blobs, log);
@@ -109,7 +135,10 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
           if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
         });
       }
-      return trpcHandler(req, res);
+      return void serveCall(req, res, pathname).catch((err: unknown) => {
+        log.error({ err }, 'call failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
     if (isMediaPath(pathname)) {
@@ -144,22 +173,24 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
   server.keepAliveTimeout = 5_000;
 
   wss = new WebSocketServer({ noServer: true, maxPayload: config.maxBodyBytes });
-  const wsHandler = applyWSSHandler({
-    wss,
-    router: appRouter,
-    // JSON as tRPC's default encoder writes it, but an event's text is made once for all its subscribers
-    experimental_encoder: { encode: encodeMessage, decode: jsonEncoder.decode },
-    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
-    createContext: ({ req, res, info }) => {
-      const fromParams = info.connectionParams?.token;
-      return createContext(deps, {
-        token: typeof fromParams === 'string' && fromParams ? fromParams : requestToken(req),
-        clientAddress: req.socket.remoteAddress ?? null,
-        socket: res,
-      });
+  const onConnection = guardedConnectionHandler(
+    {
+      wss,
+      router: appRouter,
+      keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 5_000 },
+      createContext: ({ req, res, info }) => {
+        const fromParams = info.connectionParams?.token;
+        return createContext(deps, {
+          token: typeof fromParams === 'string' && fromParams ? fromParams : requestToken(req),
+          clientAddress: addressOf(req),
+          socket: res,
+        });
+      },
+      onError,
     },
-    onError,
-  });
+    { maxBatch: config.maxBatch, maxSubscriptions: config.maxSubscriptions, maxBacklogBytes: config.maxSocketBacklogBytes, log: log.child({ component: 'ws' }) },
+  );
+  wss.on('connection', onConnection);
   server.on('upgrade', (req, socket, head) => {
     const pathname = (req.url ?? '/').split('?', 1)[0];
     if (!ready || pathname !== '/trpc') {
@@ -196,7 +227,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
       server.close();
       server.closeIdleConnections();
       // Clients reconnect (to another instance, or to this one after a restart) and resume with lastEventId.
-      wsHandler.broadcastReconnectNotification();
+      broadcastReconnect(wss!.clients);
       if (inFlight > 0) {
         await Promise.race([
           new Promise<void>((resolve) => (drained = resolve)),

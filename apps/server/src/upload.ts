@@ -5,10 +5,10 @@
 // received bytes. The answer is written as the adapter writes it, so clients cannot tell the difference.
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
-import { appRouter, ReceivedUpload, signedInUser, type Context } from '@tweetstore/api';
-import { callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShape, transformTRPCResponse, TRPCError } from '@trpc/server';
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { admitUpload, appRouter, ReceivedUpload, type Context } from '@tweetstore/api';
+import { callTRPCProcedure, getTRPCErrorFromUnknown, transformTRPCResponse, TRPCError } from '@trpc/server';
 import busboy from 'busboy';
+import { sendError } from './trpc-errors.ts';
 
 const PATH = 'media.upload';
 
@@ -33,8 +33,8 @@ function receive(req: http.IncomingMessage, limit: number): Promise<ReceivedUplo
     } catch {
       return reject(new TRPCError({ code: 'BAD_REQUEST', message: 'send the upload as multipart/form-data with a "file" part' }));
     }
-    // the file is at most the body: room for it all at once when the client says how large the body is
-    const whole = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : null;
+    // Memory follows the bytes received, never the bytes declared: twenty clients declaring 100 MiB each and then
+    // sending slowly once took 2 GB before a byte arrived, when room for the declared size was made up front.
     const chunks: Buffer[] = [];
     const hash = createHash('sha256');
     let size = 0;
@@ -46,8 +46,7 @@ function receive(req: http.IncomingMessage, limit: number): Promise<ReceivedUplo
       file = true;
       stream.on('data', (chunk: Buffer) => {
         hash.update(chunk);
-        if (whole) whole.set(chunk, size);
-        else chunks.push(chunk);
+        chunks.push(chunk);
         size += chunk.length;
       });
       stream.on('limit', () => (truncated = true));
@@ -59,7 +58,8 @@ function receive(req: http.IncomingMessage, limit: number): Promise<ReceivedUplo
     parser.on('close', () => {
       if (truncated) return reject(tooLarge(limit));
       if (!file) return reject(new TRPCError({ code: 'BAD_REQUEST', message: 'a "file" part with the bytes is required' }));
-      const bytes = whole ? whole.subarray(0, size) : Buffer.concat(chunks, size);
+      const bytes = Buffer.concat(chunks, size);
+      chunks.length = 0;
       resolve(new ReceivedUpload(bytes, hash.digest('hex'), alt));
     });
     req.on('aborted', () => reject(new TRPCError({ code: 'CLIENT_CLOSED_REQUEST', message: 'the client went away' })));
@@ -73,27 +73,34 @@ export function createUploadHandler(options: UploadHandlerOptions) {
     const ctx = options.createContext(req, res);
     const abort = new AbortController();
     res.on('close', () => abort.abort());
-    let status = 200;
-    let body: unknown;
     const started = performance.now();
     let ran = false;
+    let release: (() => void) | undefined;
     try {
-      // nobody is read 100 MB of before being told to sign in (the procedure asks again, as every call does)
-      await signedInUser(ctx);
+      // signed in, within the account's limits and with a place among its uploads in flight, before a byte is read
+      release = await admitUpload(ctx);
       const received = await receive(req, options.limit);
       ran = true;
-      const data: unknown = await callTRPCProcedure({ router: appRouter, path: PATH, type: 'mutation', ctx, getRawInput: async () => received, signal: abort.signal, batchIndex: 0 });
-      body = transformTRPCResponse(config, { result: { data } });
+      const data: unknown = await callTRPCProcedure({
+        router: appRouter,
+        path: PATH,
+        type: 'mutation',
+        ctx: { ...ctx, admitted: true },
+        getRawInput: async () => received,
+        signal: abort.signal,
+        batchIndex: 0,
+      });
+      if (!res.headersSent) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(transformTRPCResponse(config, { result: { data } })));
     } catch (cause) {
       const error = getTRPCErrorFromUnknown(cause);
       options.onError({ error, path: PATH });
       // the procedure counts the calls it ran; these never reached it
       if (!ran) ctx.telemetry.recordCall(PATH, 'mutation', performance.now() - started, error.code);
-      status = getHTTPStatusCodeFromError(error);
-      body = transformTRPCResponse(config, { error: getTRPCErrorShape({ config, error, type: 'mutation', path: PATH, input: undefined, ctx }) });
       // what is left of a refused body is not read: the connection closes after the answer
       if (!req.complete) res.setHeader('connection', 'close');
+      sendError(res, error, PATH, 'mutation');
+    } finally {
+      release?.();
     }
-    if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
 }

@@ -23,9 +23,22 @@ export async function tempDataDir(): Promise<{ dir: string; remove(): Promise<vo
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * Limits stay on (their code runs in every test), but far above what one test sends: every simulated user of a test
+ * comes from 127.0.0.1, and some tests write thousands of times as one account. Tests of the limits set their own.
+ */
+export const ROOMY_LIMITS = {
+  TWEETSTORE_LIMIT_CALLS: '1000000/5m',
+  TWEETSTORE_LIMIT_REGISTER: '100000/1h',
+  TWEETSTORE_LIMIT_WRITES: '1000000/5m',
+  TWEETSTORE_LIMIT_ENGAGE: '1000000/5m',
+  TWEETSTORE_LIMIT_UPLOADS: '100000/5m',
+  TWEETSTORE_LIMIT_UPLOADS_AT_ONCE: '100',
+};
+
 export function startServerProcess(dataDir: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', main], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', TWEETSTORE_DATA_DIR: dataDir, ...env },
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', TWEETSTORE_DATA_DIR: dataDir, ...ROOMY_LIMITS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -2,7 +2,7 @@
 import type { Clock, User } from '@tweetstore/core';
 import type { KeyedLock, MediaLimits } from '@tweetstore/media';
 import type { BlobStore, TweetStore } from '@tweetstore/store';
-import type { LoginLimiter } from './auth/limits.ts';
+import type { Limits } from './limits/limits.ts';
 import type { Telemetry } from './telemetry.ts';
 import type { WireSocket } from './wire.ts';
 
@@ -28,7 +28,8 @@ export interface ApiDeps {
   clock: Clock;
   config: ApiConfig;
   telemetry: Telemetry;
-  loginLimiter: LoginLimiter;
+  /** API.md's limits, on the backing store the composition root chose. */
+  limits: Limits;
 }
 
 /** How a transport lets a procedure set or clear the browser's session cookie (HTTP only; WebSocket has none). */
@@ -45,6 +46,8 @@ export interface Context extends ApiDeps {
   clientAddress: string | null;
   /** The WebSocket the connection is served on (subscriptions write their events to it: DirectLane); else null. */
   socket: WireSocket | null;
+  /** The transport has already charged this call's limits (an upload is admitted before its body is read). */
+  admitted: boolean;
 }
 
 export interface RequestInfo {
@@ -52,10 +55,11 @@ export interface RequestInfo {
   cookies?: SessionCookieWriter | null;
   clientAddress?: string | null;
   socket?: WireSocket | null;
+  admitted?: boolean;
 }
 
 export function createContext(deps: ApiDeps, request: RequestInfo = {}): Context {
-  return { ...deps, token: request.token ?? null, cookies: request.cookies ?? null, clientAddress: request.clientAddress ?? null, socket: request.socket ?? null };
+  return { ...deps, token: request.token ?? null, cookies: request.cookies ?? null, clientAddress: request.clientAddress ?? null, socket: request.socket ?? null, admitted: request.admitted ?? false };
 }
 
 export interface AuthedContext extends Context {

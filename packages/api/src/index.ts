@@ -1,11 +1,14 @@
 export { appRouter, createCaller, type AppRouter } from './root.ts';
 export { createContext, defaultApiConfig, type ApiConfig, type ApiDeps, type Context, type RequestInfo, type SessionCookieWriter } from './context.ts';
-export { createLoginLimiter, defaultLoginLimits, TooManyRequests, type LoginLimiter, type LoginLimitOptions } from './auth/limits.ts';
+export { createLimits, defaultLimits, rateLimited, type Limits, type LimitsConfig, type RateLimitName } from './limits/limits.ts';
+export { memoryLimiterStore } from './limits/memory.ts';
+export { TooManyRequests } from './limits/too-many-requests.ts';
+export type { Gate, LimiterStore, Once, RateLimiter, RateRule, Verdict } from './limits/port.ts';
 export { createTelemetry, type Stats, type Telemetry, type ProcedureStats, type TopTweet } from './telemetry.ts';
 export { eventId, parseEventId } from './streams.ts';
 export type { TweetChange, EngagementChange, TweetChangeType } from './routers/tweet.ts';
 export { hashSessionToken } from './auth/sessions.ts';
 
 export { encodeMessage } from './wire.ts';
-export { ReceivedUpload } from './routers/media.ts';
+export { admitUpload, ReceivedUpload } from './routers/media.ts';
 export { signedInUser } from './trpc.ts';

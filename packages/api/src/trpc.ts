@@ -5,7 +5,13 @@ import { z } from 'zod';
 import type { AuthedContext, Context } from './context.ts';
 import { toTRPCError } from './errors.ts';
 import { resolveSession } from './auth/sessions.ts';
+import type { RateLimitName } from './limits/limits.ts';
 import { transformer } from './wire.ts';
+
+/** What a procedure declares about itself: the rate limit it counts against, besides every call's. */
+export interface ProcedureMeta {
+  limit?: Exclude<RateLimitName, 'calls'>;
+}
 
 /** Field issues of a failed input validation (a Standard Schema error, which is what zod 4 raises through tRPC). */
 function validationIssues(cause: unknown): { path: string[]; message: string }[] | undefined {
@@ -16,7 +22,9 @@ function validationIssues(cause: unknown): { path: string[]; message: string }[]
   }));
 }
 
-const t = initTRPC.context<Context>().create({
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
+  // Subscriptions are served over WebSocket only (where each socket's subscriptions and backlog are bounded).
+  sse: { enabled: false },
   // superjson on the wire; the output side is our faster writer of the same format (wire.ts)
   transformer,
   errorFormatter({ shape, error }) {
@@ -62,8 +70,32 @@ function observe<R extends { ok: boolean }>(ctx: Context, path: string, type: st
   return result;
 }
 
-/** Times every call for telemetry and turns domain errors into their tRPC codes. */
-const observed = t.middleware(async ({ ctx, path, type, next }) => observe(ctx, path, type, performance.now(), await next()));
+/** Refusals before a call runs (signed out, over a limit) are counted here, since `observe` sees only calls that ran. */
+async function beforeCall<T>(ctx: Context, path: string, type: string, started: number, admit: () => Promise<T>): Promise<T> {
+  try {
+    return await admit();
+  } catch (cause) {
+    const error = toTRPCError(getTRPCErrorFromUnknown(cause)) as TRPCError;
+    ctx.telemetry.recordCall(path, type, performance.now() - started, error.code);
+    throw error;
+  }
+}
+
+/** API.md's per-address limit on every call (in-process callers have no address). */
+function chargeCall(ctx: Context): Promise<void> | undefined {
+  return ctx.clientAddress === null ? undefined : ctx.limits.charge('calls', ctx.clientAddress);
+}
+
+/** Times every call for telemetry, applies its limits, and turns domain errors into their tRPC codes. */
+const observed = t.middleware(async ({ ctx, path, type, meta, next }) => {
+  const started = performance.now();
+  if (!ctx.admitted) await beforeCall(ctx, path, type, started, async () => {
+    await chargeCall(ctx);
+    // the only limit of an anonymous procedure: sign-ups, per address
+    if (meta?.limit === 'register' && ctx.clientAddress !== null) await ctx.limits.charge('register', ctx.clientAddress);
+  });
+  return observe(ctx, path, type, started, await next());
+});
 
 export const publicProcedure = t.procedure.use(observed);
 
@@ -77,17 +109,14 @@ export async function signedInUser(ctx: Pick<Context, 'store' | 'token'>): Promi
 /** Signed-in callers only; narrows ctx.user. The session is checked on every call, so a logout or expiry also
  * ends a long-lived WebSocket's rights at once. One middleware with `observed`'s work: each tRPC middleware
  * level copies the call's options and context (~5-10 µs a level, measured with createCaller). */
-export const authedProcedure = t.procedure.use(async ({ ctx, path, type, next }) => {
+export const authedProcedure = t.procedure.use(async ({ ctx, path, type, meta, next }) => {
   const started = performance.now();
-  let user: User;
-  try {
-    user = await signedInUser(ctx);
-  } catch (cause) {
-    // refused before the call ran: counted here, since `observe` below sees only calls that ran
-    const error = toTRPCError(getTRPCErrorFromUnknown(cause)) as TRPCError;
-    ctx.telemetry.recordCall(path, type, performance.now() - started, error.code);
-    throw error;
-  }
+  const user = await beforeCall(ctx, path, type, started, async () => {
+    if (!ctx.admitted) await chargeCall(ctx);
+    const user = await signedInUser(ctx);
+    if (meta?.limit && !ctx.admitted) await ctx.limits.charge(meta.limit, user.id);
+    return user;
+  });
   return observe(ctx, path, type, started, await next({ ctx: { user, token: ctx.token! } satisfies Pick<AuthedContext, 'user' | 'token'> }));
 });
 

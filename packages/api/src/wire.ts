@@ -11,6 +11,7 @@
 // superjson as before; inputs are still parsed by superjson.
 import { randomUUID } from 'node:crypto';
 import superjson from 'superjson';
+import { inputTransformer } from './input.ts';
 
 type Annotations = string[] | { [path: string]: unknown } | undefined;
 type JsonObject = Record<string, unknown>;
@@ -334,6 +335,6 @@ function serialize(value: unknown): SuperJSONResult {
 
 /** tRPC's combined transformer: superjson in, `serializeOutput` out (deserialising output stays superjson's). */
 export const transformer = {
-  input: superjson,
+  input: inputTransformer,
   output: { serialize: serializeOutput, deserialize: (data: unknown) => superjson.deserialize(data as Parameters<typeof superjson.deserialize>[0]) },
 };

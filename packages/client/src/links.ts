@@ -38,8 +38,9 @@ export function createLinks(options: LinkOptions) {
   const http: TRPCLink<AppRouter> = splitLink({
     condition: (op) => isNonJsonSerializable(op.input),
     true: httpLink({ url: `${base}/trpc`, transformer: superjson, headers, fetch: options.uploadFetch }),
-    // Batched queries travel in the URL: split a batch before it nears Node's 16 KB header limit (HTTP 431).
-    false: httpBatchLink({ url: `${base}/trpc`, transformer: superjson, headers, maxURLLength: 8_000 }),
+    // Batched queries travel in the URL: split a batch before it nears Node's 16 KB header limit (HTTP 431), and
+    // before it carries more calls than the server takes in one batch (API.md Limits: 50).
+    false: httpBatchLink({ url: `${base}/trpc`, transformer: superjson, headers, maxURLLength: 8_000, maxItems: 50 }),
   });
   const links: TRPCLink<AppRouter>[] = [
     splitLink({

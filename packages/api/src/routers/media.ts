@@ -7,7 +7,8 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { viewerIdOf } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
-import { authedProcedure, publicProcedure, router } from '../trpc.ts';
+import { toTRPCError } from '../errors.ts';
+import { authedProcedure, publicProcedure, router, signedInUser } from '../trpc.ts';
 
 /**
  * An upload whose bytes the server's HTTP layer has already read (streaming, off the multipart parser that would
@@ -80,9 +81,36 @@ async function upload(ctx: Context & { user: { id: string } }, source: ReceivedU
   });
 }
 
+/**
+ * An upload's limits (API.md: per account per window, and at most a few at once), taken before its body is read: the
+ * HTTP layer admits an upload, then receives it, then runs media.upload with `admitted` set. Returns the release of
+ * its place among the account's uploads in flight.
+ */
+export async function admitUpload(ctx: Context): Promise<() => void> {
+  try {
+    if (ctx.clientAddress !== null) await ctx.limits.charge('calls', ctx.clientAddress);
+    const user = await signedInUser(ctx);
+    await ctx.limits.charge('uploads', user.id);
+    return await ctx.limits.enterUpload(user.id);
+  } catch (error) {
+    throw toTRPCError(error);
+  }
+}
+
 export const mediaRouter = router({
   /** `FormData{file, alt?}` -> Media. JPEG, PNG, WebP and GIF images (processed), MP4 and WebM video (checked). */
-  upload: authedProcedure.input(uploadInput).mutation(({ ctx, input }) => upload(ctx, input.upload, input.alt)),
+  upload: authedProcedure
+    .meta({ limit: 'uploads' })
+    .input(uploadInput)
+    .mutation(async ({ ctx, input }) => {
+      // admitted uploads hold their place already (the HTTP layer's, until the answer is sent)
+      const release = ctx.admitted ? null : await ctx.limits.enterUpload(ctx.user.id);
+      try {
+        return await upload(ctx, input.upload, input.alt);
+      } finally {
+        release?.();
+      }
+    }),
 
   /** Media by id; the caller's own alt text when they uploaded it. */
   get: publicProcedure.input(z.object({ id: mediaIdSchema })).query(async ({ ctx, input }) => {

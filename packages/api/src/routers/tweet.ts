@@ -101,8 +101,11 @@ async function engagementTarget(ctx: Context, event: StoreEvent): Promise<string
   }
 }
 
+/** Writes count against API.md's per-account write limit. */
+const WRITE = { limit: 'writes' } as const;
+
 export const tweetRouter = router({
-  create: authedProcedure.input(createTweetInput).mutation(async ({ ctx, input }) => {
+  create: authedProcedure.meta(WRITE).input(createTweetInput).mutation(async ({ ctx, input }) => {
     return ctx.store.createTweet({
       authorId: ctx.user.id,
       text: input.content,
@@ -128,7 +131,7 @@ export const tweetRouter = router({
     return { items: page.items, nextCursor: page.nextBeforeId ? encodeCursor(page.nextBeforeId) : null };
   }),
 
-  edit: ownTweetProcedure.input(editTweetInput).mutation(async ({ ctx, input }) => {
+  edit: ownTweetProcedure.meta(WRITE).input(editTweetInput).mutation(async ({ ctx, input }) => {
     return ctx.store.editTweet({
       id: input.id,
       actorId: ctx.user.id,
@@ -151,17 +154,23 @@ export const tweetRouter = router({
     return { from: input.from, to: input.to, ops: diffTexts(from.content, to.content) };
   }),
 
-  revert: ownTweetProcedure.input(revertTweetInput).mutation(({ ctx, input }) =>
+  revert: ownTweetProcedure.meta(WRITE).input(revertTweetInput).mutation(({ ctx, input }) =>
     ctx.store.revertTweet({ id: input.id, actorId: ctx.user.id, toVersion: input.toVersion, expectedVersion: input.expectedVersion }),
   ),
 
-  publish: ownTweetProcedure.mutation(({ ctx }) => ctx.store.transitionTweet({ id: ctx.tweet.id, actorId: ctx.user.id, to: 'publish' })),
-  archive: ownTweetProcedure.mutation(({ ctx }) => ctx.store.transitionTweet({ id: ctx.tweet.id, actorId: ctx.user.id, to: 'archive' })),
-  restore: ownTweetProcedure.mutation(({ ctx }) => ctx.store.transitionTweet({ id: ctx.tweet.id, actorId: ctx.user.id, to: 'restore' })),
+  publish: ownTweetProcedure.meta(WRITE).mutation(({ ctx }) => ctx.store.transitionTweet({ id: ctx.tweet.id, actorId: ctx.user.id, to: 'publish' })),
+  archive: ownTweetProcedure.meta(WRITE).mutation(({ ctx }) => ctx.store.transitionTweet({ id: ctx.tweet.id, actorId: ctx.user.id, to: 'archive' })),
+  restore: ownTweetProcedure.meta(WRITE).mutation(({ ctx }) => ctx.store.transitionTweet({ id: ctx.tweet.id, actorId: ctx.user.id, to: 'restore' })),
 
-  engage: signedInTweetProcedure.input(engageInput).mutation(({ ctx, input }) =>
-    ctx.store.engage({ id: ctx.tweet.id, userId: ctx.user.id, action: input.action }),
-  ),
+  engage: signedInTweetProcedure
+    .meta({ limit: 'engage' })
+    .input(engageInput)
+    .mutation(async ({ ctx, input }) =>
+      // a view counts once per viewer per tweet a while (API.md Limits): a repeat answers as the view did
+      input.action === 'view' && !(await ctx.limits.viewCounts(ctx.user.id, ctx.tweet.id))
+        ? ctx.store.getEngagement(ctx.tweet.id, ctx.user.id)
+        : ctx.store.engage({ id: ctx.tweet.id, userId: ctx.user.id, action: input.action }),
+    ),
 
   onChange: publicProcedure.input(onChangeInput).subscription(async function* ({ ctx, input, signal }) {
     const lane = claimLane(ctx.socket, signal); // first, before any await: see DirectLane

@@ -44,7 +44,13 @@ export type StoreEvent = Base &
         mediaIds: string[];
       })
     | { type: 'TweetPublished' | 'TweetArchived' | 'TweetRestored'; tweetId: string; authorId: string }
-    | { type: 'Liked' | 'Unliked' | 'Retweeted' | 'Unretweeted'; tweetId: string; userId: string }
+    | {
+        type: 'Liked' | 'Unliked' | 'Retweeted' | 'Unretweeted';
+        tweetId: string;
+        userId: string;
+        /** false: a like or retweet its user had taken back before, which velocity does not count again. */
+        velocity?: false;
+      }
     | { type: 'ViewsCounted'; tweetId: string; n: number }
     | ({ type: 'MediaUploaded'; mediaId: string; userId: string; alt: string } & MediaFacts)
     | { type: 'MediaAltSet'; mediaId: string; userId: string; alt: string }

@@ -90,6 +90,27 @@ export function engagementContract(ctx: ContractContext): void {
       expect(later.velocity.likes).toBeGreaterThanOrEqual(0);
     });
 
+    it('counts each user once per tweet and kind: like, unlike and like again is one like, however often', async () => {
+      const [author, churner, fan, other] = [await ctx.user(), await ctx.user(), await ctx.user(), await ctx.user()];
+      const churned = await ctx.post(author.id, 'churned');
+      const liked = await ctx.post(author.id, 'liked once each by three');
+      for (let i = 0; i < 50; i++) {
+        await engage(churned.id, churner.id, 'like');
+        await engage(churned.id, churner.id, 'unlike');
+        await engage(churned.id, churner.id, 'retweet');
+        await engage(churned.id, churner.id, 'unretweet');
+      }
+      await engage(liked.id, churner.id, 'like');
+      await engage(liked.id, fan.id, 'like');
+      await engage(liked.id, other.id, 'like');
+      const churn = await ctx.store.getEngagement(churned.id, null);
+      const real = await ctx.store.getEngagement(liked.id, null);
+      expect(churn).toMatchObject({ likes: 0, retweets: 0 });
+      expect(churn.velocity.likes).toBeCloseTo(real.velocity.likes / 3, 10);
+      expect(churn.velocity.retweets).toBeCloseTo(churn.velocity.likes, 10);
+      expect((await ctx.store.topByVelocity(10)).map((e) => e.tweetId)).toEqual([liked.id, churned.id]);
+    });
+
     it('ranks tweets by summed velocity, with the limit, leaving unengaged tweets out', async () => {
       const [author, ...fans] = await Promise.all([ctx.user(), ctx.user(), ctx.user(), ctx.user()]);
       const hot = await ctx.post(author!.id, 'hot');

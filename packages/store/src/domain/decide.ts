@@ -17,7 +17,7 @@ import { contentHash } from '../content-hash.ts';
 import type { StoreEvent } from '../events.ts';
 import type { CreateTweet, Engage, EditTweet, RegisterUser, RevertTweet, Session, TransitionTweet } from '../port.ts';
 import { checkAttachable } from './media.ts';
-import type { Projection } from './projection.ts';
+import { takenBackKey, type Projection } from './projection.ts';
 import type { TextFacts, TweetRecord, VersionRecord } from './records.ts';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -121,13 +121,15 @@ export function decideEngage({ p }: DecideContext, cmd: Engage): EventDraft | nu
   const liked = t.likes?.has(cmd.userId) ?? false;
   const retweeted = t.retweets?.has(cmd.userId) ?? false;
   const edge = { tweetId: t.id, userId: cmd.userId };
+  // velocity counts a user once per tweet and kind: a like taken back and given again adds nothing to it
+  const again = (kind: 'likes' | 'retweets') => (p.takenBack.has(takenBackKey(t.id, cmd.userId, kind)) ? { velocity: false as const } : {});
   switch (cmd.action) {
     case 'like':
-      return liked ? null : { type: 'Liked', ...edge };
+      return liked ? null : { type: 'Liked', ...edge, ...again('likes') };
     case 'unlike':
       return liked ? { type: 'Unliked', ...edge } : null;
     case 'retweet':
-      return retweeted ? null : { type: 'Retweeted', ...edge };
+      return retweeted ? null : { type: 'Retweeted', ...edge, ...again('retweets') };
     case 'unretweet':
       return retweeted ? { type: 'Unretweeted', ...edge } : null;
     case 'view':

@@ -36,6 +36,12 @@ export class Projection {
   });
   /** Tweets with views not yet journaled. */
   readonly pendingViews = new Set<string>();
+  /**
+   * "tweet user kind" of every like and retweet taken back since this process started: velocity counts each user once
+   * per tweet and kind, so like/unlike/like again is one like's worth (decided when an event is made and recorded in
+   * it, so a replay counts the same; after a restart one more re-like may count).
+   */
+  readonly takenBack = new Set<string>();
   versionCount = 0;
   /** The details and history files of the newest checkpoint that are read after start-up, by file name. */
   checkpointFiles = new Map<string, CheckpointFileRef>();
@@ -129,14 +135,16 @@ export class Projection {
         const t = this.#tweet(e.tweetId);
         const kind = e.type === 'Liked' ? 'likes' : 'retweets';
         (t[kind] ??= new Set()).add(this.userIdOf(e.userId));
-        this.#bump(t, kind, e.at, 1);
+        if (e.velocity !== false) this.#bump(t, kind, e.at, 1);
         return;
       }
       case 'Unliked':
         this.#tweet(e.tweetId).likes?.delete(e.userId);
+        this.takenBack.add(takenBackKey(e.tweetId, e.userId, 'likes'));
         return;
       case 'Unretweeted':
         this.#tweet(e.tweetId).retweets?.delete(e.userId);
+        this.takenBack.add(takenBackKey(e.tweetId, e.userId, 'retweets'));
         return;
       case 'ViewsCounted': {
         const t = this.#tweet(e.tweetId);
@@ -288,6 +296,10 @@ export class Projection {
     (t.velocity ??= {})[kind] = bumpRate(t.velocity[kind], at, n);
     this.ranking.add(t.ordinal);
   }
+}
+
+export function takenBackKey(tweetId: string, userId: string, kind: 'likes' | 'retweets'): string {
+  return `${tweetId} ${userId} ${kind}`;
 }
 
 export function idempotencyKeyOf(authorId: string, key: string): string {

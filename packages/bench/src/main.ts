@@ -372,6 +372,8 @@ function tweetstoreStage(size: number): Stage {
         LOG_LEVEL: 'warn',
         TWEETSTORE_EDIT_WINDOW_MINUTES: '0',
         TWEETSTORE_MAX_EDITS: '0',
+        // the load comes from one address and a few accounts at thousands of calls a second: far past API.md's limits
+        TWEETSTORE_RATE_LIMITS: 'off',
       });
       note.startToListeningMs = Math.round(server.startMs);
       reportWarnings(server, note, 'at start');
@@ -702,6 +704,7 @@ async function main() {
     `machine: ${info.cpu}, ${info.cores} cores, ${info.memGiB} GiB, ${info.os}, Node ${info.node}; commit ${info.commit}`,
     `rows: ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s measured; open-loop and fan-out rows: ${openWarmupMs / 1000} s warm-up at their own rate first; json-server/naive lowdb writes: no warm-up, ${SLOW_MIN_MS / 1000} s`,
     `      each server its own process, load from one separate generator process (fan-out subscribers: ${FANOUT.processes} more), 127.0.0.1`,
+    `      tweetstore runs with TWEETSTORE_RATE_LIMITS=off: one address and a few accounts send far more than API.md's limits allow`,
     `load: cN = closed loop, N HTTP connections (autocannon); SxK = closed loop, S WebSockets x K calls in flight (tRPC WS JSON-RPC);`,
     `      open R/s = fixed arrival rate, latency from the scheduled time ((ac) = autocannon overallRate, bursty per second);`,
     `      N subs, R/s = fan-out: N WebSockets subscribed to tweet.onChange while creates arrive at R/s for ${FANOUT_STEP_MS / 1000} s; ops/s = deliveries/s,`,

@@ -17,7 +17,7 @@ import type { ServerConfig } from './config.ts';
 import { requestToken, sessionCookieWriter } from './cookies.ts';
 import { readJsonBody } from './json-body.ts';
 import { createMediaHandler, isMediaPath, sweepMedia } from './media.ts';
-import { retryAfterHeader, sendError } from './trpc-errors.ts';
+import { errorResponse, retryAfterHeader, sendError } from './trpc-errors.ts';
 import { createUploadHandler } from './upload.ts';
 import { broadcastReconnect, guardedConnectionHandler } from './ws-guard.ts';
 
@@ -65,6 +65,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
   };
 
   const addressOf = clientAddressOf(config.trustedProxies);
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
   const httpContext = (req: http.IncomingMessage, res: http.ServerResponse) =>
     createContext(deps, { token: requestToken(req), cookies: sessionCookieWriter(res, config.cookieSecure), clientAddress: addressOf(req) });
   const trpcHandler = createHTTPHandler({
@@ -78,11 +79,15 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
   });
   /** A tRPC call over HTTP: its path and body checked before tRPC parses them (json-body.ts). */
   const serveCall = async (req: http.IncomingMessage, res: http.ServerResponse, pathname: string) => {
+    let paths: string[];
     try {
-      decodeURIComponent(pathname);
+      paths = decodeURIComponent(pathname.slice('/trpc/'.length)).split(',');
     } catch {
       return sendError(res, new TRPCError({ code: 'BAD_REQUEST', message: 'the procedure path is not valid percent-encoding' }));
     }
+    // subscriptions are served over WebSocket only (tRPC would answer a 200 event stream carrying the error)
+    const subscription = paths.find((p) => Object.hasOwn(procedures, p) && procedures[p]!._def.type === 'subscription');
+    if (subscription) return sendError(res, new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message: `${subscription} is a subscription: subscribe over WebSocket at /trpc` }), subscription, 'subscription');
     if (req.method === 'POST') {
       try {
         (req as http.IncomingMessage & { body?: string }).body = await readJsonBody(req, config.maxBodyBytes);
@@ -171,6 +176,15 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     }
   });
   server.keepAliveTimeout = 5_000;
+  // Requests Node's parser refuses (headers over 16 KB, which a long GET batch reaches, or malformed HTTP) get a
+  // typed answer too, not a bare status line.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return void socket.destroy();
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const message = tooLarge ? 'the request headers are over 16 KB (a GET carries its input in the URL: send a smaller batch, or POST)' : 'malformed HTTP request';
+    const body = JSON.stringify(errorResponse(new TRPCError({ code: 'BAD_REQUEST', message })));
+    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
 
   wss = new WebSocketServer({ noServer: true, maxPayload: config.maxBodyBytes });
   const onConnection = guardedConnectionHandler(

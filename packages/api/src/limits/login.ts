@@ -20,10 +20,12 @@ export interface LoginAttempt {
 export interface LoginGuard {
   /** Counts an attempt, or throws TooManyRequests. `trusted`: the request carries a valid session of this user. */
   attempt(username: string, address: string | null, trusted: boolean): Promise<LoginAttempt>;
+  /** The user signed up from this address: it is known to them, as after a sign-in. */
+  signedUp(username: string, address: string | null): Promise<void>;
 }
 
 export function loginGuard(store: LimiterStore, rule: RateRule, enabled: boolean): LoginGuard {
-  if (!enabled) return { attempt: async () => ({ succeeded: async () => {} }) };
+  if (!enabled) return { attempt: async () => ({ succeeded: async () => {} }), signedUp: async () => {} };
   const byUser = store.rate('login-user', rule);
   const byUserAddress = store.rate('login-user-address', rule);
   const byAddress = store.rate('login-address', { points: rule.points * 5, windowMs: rule.windowMs });
@@ -31,10 +33,15 @@ export function loginGuard(store: LimiterStore, rule: RateRule, enabled: boolean
   const refuse = (retryAfterMs: number): never => {
     throw new TooManyRequests(retryAfterMs, 'failed sign-ins');
   };
+  const remember = async (pair: string | null) => {
+    if (pair !== null) await known.take(pair);
+  };
+  const pairOf = (username: string, address: string | null) => (address === null ? null : `${username.toLowerCase()}\u0000${address}`);
   return {
+    signedUp: (username, address) => remember(pairOf(username, address)),
     async attempt(username, address, trusted) {
       const user = username.toLowerCase();
-      const pair = address === null ? null : `${user}\u0000${address}`;
+      const pair = pairOf(username, address);
       const taken: [RateLimiter, string][] = [];
       const giveBack = () => Promise.all(taken.map(([limiter, key]) => limiter.giveBack(key)));
       const take = async (limiter: RateLimiter, key: string) => {
@@ -58,7 +65,7 @@ export function loginGuard(store: LimiterStore, rule: RateRule, enabled: boolean
       return {
         async succeeded() {
           await giveBack();
-          if (pair !== null) await known.take(pair);
+          await remember(pair);
         },
       };
     },

@@ -11,6 +11,7 @@ export const authRouter = router({
       displayName: input.displayName ?? input.username,
       passwordHash: await hashPassword(input.password),
     });
+    await ctx.limits.login.signedUp(user.username, ctx.clientAddress);
     return startSession(ctx, user);
   }),
 

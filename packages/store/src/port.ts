@@ -1,7 +1,8 @@
 // The store port: the one interface the API depends on, in domain words. Every engine implements it
 // and passes the contract suite in ./contract. Methods throw DomainError subclasses from @tweetstore/core
 // (NotFound, VersionConflict, PreconditionFailed, UsernameTaken, StorageUnavailable, InvalidInput).
-// Authorisation (who may edit/see what) is the API's job; the store trusts `actorId`/`viewerId`.
+// Authorisation (who may edit what) is the API's job; the store trusts `actorId`/`viewerId`. What a viewer may see
+// follows one engine-neutral rule set (domain/visibility.ts), which reads given a `viewerId` apply.
 import type { EngageAction, Engagement, Media, ParsedContent, Tweet, TweetVersion, User } from '@tweetstore/core';
 import type { MediaFacts, StoreEvent } from './events.ts';
 
@@ -137,10 +138,14 @@ export interface TweetStore {
   editTweet(cmd: EditTweet): Promise<Tweet>;
   revertTweet(cmd: RevertTweet): Promise<Tweet>;
   transitionTweet(cmd: TransitionTweet): Promise<Tweet>;
-  /** Oldest first, every version's full content. Throws NotFound for an unknown id. */
-  listVersions(id: string): Promise<TweetVersion[]>;
+  /**
+   * Oldest first, each with its full content: the versions the viewer may see (its author every one, anyone else a
+   * published tweet's versions from the one it was published at), numbered as they are. Throws NotFound for an
+   * unknown id and for a tweet the viewer may not see.
+   */
+  listVersions(id: string, viewerId: string | null): Promise<TweetVersion[]>;
   engage(cmd: Engage): Promise<Engagement>;
-  /** Throws NotFound for an unknown id. */
+  /** Throws NotFound for an unknown id and for a tweet the viewer may not see. */
   getEngagement(id: string, viewerId: string | null): Promise<Engagement>;
   /** The published tweets engaged fastest now, at most `limit` (and at most 100), fastest first. */
   topByVelocity(limit: number): Promise<VelocityEntry[]>;

@@ -8,6 +8,7 @@ import {
   onChangeInput,
   onEngagementInput,
   revertTweetInput,
+  NotFound,
   type Engagement,
   type Tweet,
 } from '@tweetstore/core';
@@ -81,6 +82,11 @@ function sharedChange(ctx: Context, event: StoreEvent & { tweetId: string; autho
   return change;
 }
 
+function hidden(error: unknown): null {
+  if (error instanceof NotFound) return null;
+  throw error;
+}
+
 /** The tweet whose engagement an event changes: the target of a like/retweet/view, or the parent of a reply. */
 async function engagementTarget(ctx: Context, event: StoreEvent): Promise<string | null> {
   switch (event.type) {
@@ -138,15 +144,16 @@ export const tweetRouter = router({
     });
   }),
 
-  versions: visibleTweetProcedure.query(async ({ ctx }) => ({ items: await ctx.store.listVersions(ctx.tweet.id) })),
+  versions: visibleTweetProcedure.query(async ({ ctx }) => ({ items: await ctx.store.listVersions(ctx.tweet.id, ctx.viewer?.id ?? null) })),
 
   diff: visibleTweetProcedure.input(diffInput).query(async ({ ctx, input }) => {
-    const versions = await ctx.store.listVersions(ctx.tweet.id);
-    const from = versions[input.from - 1];
-    const to = versions[input.to - 1];
+    // only versions the caller may see: any other answers as one that does not exist
+    const versions = await ctx.store.listVersions(ctx.tweet.id, ctx.viewer?.id ?? null);
+    const from = versions.find((v) => v.version === input.from);
+    const to = versions.find((v) => v.version === input.to);
     if (!from || !to) {
       const missing = from ? input.to : input.from;
-      throw new TRPCError({ code: 'NOT_FOUND', message: `tweet ${ctx.tweet.id} has no version ${missing} (it has ${versions.length})` });
+      throw new TRPCError({ code: 'NOT_FOUND', message: `tweet ${ctx.tweet.id} has no version ${missing}` });
     }
     return { from: input.from, to: input.to, ops: diffTexts(from.content, to.content) };
   }),
@@ -198,7 +205,9 @@ export const tweetRouter = router({
         }
         const target = await engagementTarget(ctx, item.event);
         if (!target || !ids.has(target)) continue;
-        const engagement = await ctx.store.getEngagement(target, viewerId);
+        // a tweet the viewer may not see (an archived one: anyone's but its author's) has no engagement for them
+        const engagement = await ctx.store.getEngagement(target, viewerId).catch(hidden);
+        if (!engagement) continue;
         const id = eventId(ctx.store.storeId, item.event.seq);
         const change: EngagementChange = { type: 'engagement', id: target, engagement };
         if (!lane?.send(id, change)) yield tracked(id, change);

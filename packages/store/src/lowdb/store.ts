@@ -41,7 +41,9 @@ import type { Projection } from '../domain/projection.ts';
 import type { CheckpointFileRef, TweetRecord } from '../domain/records.ts';
 import { CheckpointCapture } from '../domain/snapshot.ts';
 import { RANKED } from '../domain/velocity-ranking.ts';
-import { engagementView, tweetView, userView, versionsView, visibleTo } from '../domain/views.ts';
+import { publishedVersion } from '../domain/versions.ts';
+import { engagementView, tweetView, userView, versionsView } from '../domain/views.ts';
+import { firstVisibleVersion, visibleTo } from '../domain/visibility.ts';
 import { FORMAT, type CheckpointInfo, type CheckpointStore } from './checkpoints.ts';
 import { HistoryFiles } from './histories.ts';
 import type { DataDirLock } from './lock.ts';
@@ -361,11 +363,15 @@ export class LowdbTweetStore implements TweetStore {
     });
   }
 
-  async listVersions(id: string): Promise<TweetVersion[]> {
+  async listVersions(id: string, viewerId: string | null): Promise<TweetVersion[]> {
     const reading = this.#detailsRead(id);
     if (reading) await reading;
+    const versions = await this.#histories.versions(existing(this.#p, id));
+    // who may see which is decided on the tweet as it is once its history is read
     const t = existing(this.#p, id);
-    return versionsView(this.#p, t.authorId, await this.#histories.versions(t));
+    const from = firstVisibleVersion({ authorId: t.authorId, state: t.state, publishedVersion: publishedVersion(t) }, viewerId);
+    if (from === null) throw new NotFound('tweet', id);
+    return versionsView(this.#p, t.authorId, versions, from);
   }
 
   engage(cmd: Engage): Promise<Engagement> {
@@ -391,7 +397,9 @@ export class LowdbTweetStore implements TweetStore {
   async getEngagement(id: string, viewerId: string | null): Promise<Engagement> {
     const reading = this.#detailsRead(id);
     if (reading) await reading;
-    return engagementView(existing(this.#p, id), viewerId, this.o.clock.now());
+    const t = existing(this.#p, id);
+    if (!visibleTo(t, viewerId)) throw new NotFound('tweet', id);
+    return engagementView(t, viewerId, this.o.clock.now());
   }
 
   async topByVelocity(limit: number): Promise<VelocityEntry[]> {

@@ -4,7 +4,7 @@ export { createLoginLimiter, defaultLoginLimits, TooManyRequests, type LoginLimi
 export { createTelemetry, type Stats, type Telemetry, type ProcedureStats, type TopTweet } from './telemetry.ts';
 export { eventId, parseEventId } from './streams.ts';
 export type { TweetChange, EngagementChange, TweetChangeType } from './routers/tweet.ts';
-export { hashSessionToken } from './auth/sessions.ts';
+export { hashSessionToken, viewerIdOf } from './auth/sessions.ts';
 
 export { encodeMessage } from './wire.ts';
 export { ReceivedUpload } from './routers/media.ts';

@@ -4,6 +4,7 @@
 // Authorisation (who may edit what) is the API's job; the store trusts `actorId`/`viewerId`. What a viewer may see
 // follows one engine-neutral rule set (domain/visibility.ts), which reads given a `viewerId` apply.
 import type { EngageAction, Engagement, Media, ParsedContent, Tweet, TweetVersion, User } from '@tweetstore/core';
+import type { MediaAccess } from './domain/visibility.ts';
 import type { MediaFacts, StoreEvent } from './events.ts';
 
 export interface RegisterUser {
@@ -160,8 +161,16 @@ export interface TweetStore {
    * alt text when given; null when no such media is stored, so the caller processes the upload and records it.
    */
   claimMedia(id: string, userId: string, alt: string | null): Promise<Media | null>;
-  /** null for an unknown (or removed) id. `viewerId`: whose alt text to show (an uploader's own), if any. */
+  /**
+   * null for an unknown (or removed) id, whoever may fetch it (ask mediaAccess). `viewerId`: whose alt text to show
+   * (an uploader's own), if any.
+   */
   getMedia(id: string, viewerId: string | null): Promise<Media | null>;
+  /**
+   * 'public' while a version anyone may see (of a published tweet, from the version it was published at) carries it;
+   * else 'uploader' when the viewer uploaded it; else null, as for an unknown id.
+   */
+  mediaAccess(id: string, viewerId: string | null): Promise<MediaAccess>;
   /** Whether the user uploaded it (who may attach it and describe it). */
   ownsMedia(id: string, userId: string): boolean;
   /** Sets the uploader's alt text; NotFound when the user is not an uploader of it. */

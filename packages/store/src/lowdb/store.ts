@@ -36,14 +36,14 @@ import {
   type EventDraft,
 } from '../domain/decide.ts';
 import type { EventRing } from '../domain/event-ring.ts';
-import { decideAlt, decideUpload, mediaView, sweepable } from '../domain/media.ts';
+import { accessOf, decideAlt, decideUpload, mediaView, sweepable } from '../domain/media.ts';
 import type { Projection } from '../domain/projection.ts';
 import type { CheckpointFileRef, TweetRecord } from '../domain/records.ts';
 import { CheckpointCapture } from '../domain/snapshot.ts';
 import { RANKED } from '../domain/velocity-ranking.ts';
 import { publishedVersion } from '../domain/versions.ts';
 import { engagementView, tweetView, userView, versionsView } from '../domain/views.ts';
-import { firstVisibleVersion, visibleTo } from '../domain/visibility.ts';
+import { firstVisibleVersion, visibleTo, type MediaAccess } from '../domain/visibility.ts';
 import { FORMAT, type CheckpointInfo, type CheckpointStore } from './checkpoints.ts';
 import { HistoryFiles } from './histories.ts';
 import type { DataDirLock } from './lock.ts';
@@ -268,13 +268,17 @@ export class LowdbTweetStore implements TweetStore {
   async claimMedia(id: string, userId: string, alt: string | null): Promise<Media | null> {
     const m = this.#p.media.get(id);
     if (!m) return null;
-    const { owners, attached, uploadedAt, id: _, ...facts } = m;
+    const { owners, attached, uploadedAt, shownBy, publicIn, id: _, ...facts } = m;
     return this.recordMedia({ ...facts, id, userId, alt });
   }
 
   async getMedia(id: string, viewerId: string | null): Promise<Media | null> {
     const m = this.#p.media.get(id);
     return m ? mediaView(m, viewerId) : null;
+  }
+
+  async mediaAccess(id: string, viewerId: string | null): Promise<MediaAccess> {
+    return accessOf(this.#p.media.get(id), viewerId);
   }
 
   ownsMedia(id: string, userId: string): boolean {

@@ -3,7 +3,7 @@ import http from 'node:http';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { appRouter, createContext, createLoginLimiter, createTelemetry, encodeMessage, viewerIdOf, type ApiDeps } from '@tweetstore/api';
+import { appRouter, createContext, createLoginLimiter, createTelemetry, encodeMessage, SharedChanges, viewerIdOf, type ApiDeps } from '@tweetstore/api';
 import { systemClock, type Clock } from '@tweetstore/core';
 import { KeyedLock } from '@tweetstore/media';
 import { openDiskBlobStore, openLowdbStore, type TweetStore } from '@tweetstore/store';
@@ -53,6 +53,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     telemetry,
     loginLimiter: createLoginLimiter({ failuresPerUser: config.loginMaxFailures, failuresPerAddress: config.loginMaxFailures * 5, windowMs: 15 * 60_000 }),
     config: { sessionTtlMs: config.sessionTtlMs, version: VERSION, statsIntervalMs: 1000 },
+    sharedChanges: new SharedChanges(store),
   };
   const onError = ({ error, path }: { error: { code: string; message: string; cause?: unknown }; path?: string }) => {
     if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'procedure failed');

@@ -128,7 +128,7 @@ describe('a live server over HTTP and WebSocket', () => {
     const changeStart = startSignal();
     const sub = watcher.api.tweet.onChange.subscribe(
       { authorId: poster.user.id },
-      { onStarted: changeStart.onStarted, onData: ({ id, data }) => changes.push({ id, type: data.type, content: data.type === 'reset' ? undefined : data.tweet.content }) },
+      { onStarted: changeStart.onStarted, onData: ({ id, data }) => changes.push({ id, type: data.type, content: data.type === 'reset' ? undefined : data.tweet?.content }) },
     );
     await changeStart.started;
     const tweet = await poster.api.tweet.create.mutate({ content: 'live one' });

@@ -3,6 +3,7 @@ import type { Clock, User } from '@tweetstore/core';
 import type { KeyedLock, MediaLimits } from '@tweetstore/media';
 import type { BlobStore, TweetStore } from '@tweetstore/store';
 import type { LoginLimiter } from './auth/limits.ts';
+import type { SharedChanges } from './shared-changes.ts';
 import type { Telemetry } from './telemetry.ts';
 import type { WireSocket } from './wire.ts';
 
@@ -29,6 +30,8 @@ export interface ApiDeps {
   config: ApiConfig;
   telemetry: Telemetry;
   loginLimiter: LoginLimiter;
+  /** tweet.onChange's views shared by every subscriber but the author: `new SharedChanges(store)`. */
+  sharedChanges: SharedChanges;
 }
 
 /** How a transport lets a procedure set or clear the browser's session cookie (HTTP only; WebSocket has none). */

@@ -3,7 +3,8 @@ export { createContext, defaultApiConfig, type ApiConfig, type ApiDeps, type Con
 export { createLoginLimiter, defaultLoginLimits, TooManyRequests, type LoginLimiter, type LoginLimitOptions } from './auth/limits.ts';
 export { createTelemetry, type Stats, type Telemetry, type ProcedureStats, type TopTweet } from './telemetry.ts';
 export { eventId, parseEventId } from './streams.ts';
-export type { TweetChange, EngagementChange, TweetChangeType } from './routers/tweet.ts';
+export type { EngagementChange } from './routers/tweet.ts';
+export { SharedChanges, type TweetChange, type TweetChangeType } from './shared-changes.ts';
 export { hashSessionToken, viewerIdOf } from './auth/sessions.ts';
 
 export { encodeMessage } from './wire.ts';

@@ -28,7 +28,7 @@ export function HistoryPage({ id }: { id: string }) {
   // Edits made elsewhere (another tab, the CLI) show up here without a reload.
   trpc.tweet.onChange.useSubscription(tweet.data ? { authorId: tweet.data.author.id } : skipToken, {
     onData: ({ data: change }) => {
-      if (change.type === 'reset' || change.tweet.id === id) {
+      if (change.type === 'reset' || change.id === id) {
         void utils.tweet.versions.invalidate({ id });
         void utils.tweet.get.invalidate({ id });
       }

@@ -10,7 +10,6 @@ import {
   revertTweetInput,
   NotFound,
   type Engagement,
-  type Tweet,
 } from '@tweetstore/core';
 import { tweetChangeTypes, type StoreEvent } from '@tweetstore/store';
 import { tracked, TRPCError } from '@trpc/server';
@@ -18,7 +17,8 @@ import { viewerIdOf } from '../auth/sessions.ts';
 import type { Context } from '../context.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { durableEvents, eventId } from '../streams.ts';
-import { claimLane, immutableOutput } from '../wire.ts';
+import type { TweetChange } from '../shared-changes.ts';
+import { claimLane } from '../wire.ts';
 import {
   authedProcedure,
   ownTweetProcedure,
@@ -28,8 +28,6 @@ import {
   visibleTweetProcedure,
 } from '../trpc.ts';
 
-export type TweetChangeType = (typeof tweetChangeTypes)[keyof typeof tweetChangeTypes];
-export type TweetChange = { type: TweetChangeType; tweet: Tweet } | { type: 'reset' };
 export type EngagementChange = { type: 'engagement'; id: string; engagement: Engagement } | { type: 'reset' };
 
 /** A subscription without lastEventId starts where the stream is when it is made, before any await, so events
@@ -45,41 +43,13 @@ async function changeFor(ctx: Context, event: StoreEvent, viewerId: string | nul
   if (event.type === 'TweetCreated' && event.state === 'draft' && event.authorId !== viewerId) return null;
   const type = tweetChangeTypes[event.type as keyof typeof tweetChangeTypes];
   // Every subscriber hears every event: a view and its serialisation made once per event serve all whose view
-  // cannot differ (see sharedChange); the author and anyone who may have liked or retweeted get their own.
+  // cannot differ (SharedChanges); the author and anyone who may have liked or retweeted get their own.
   if (viewerId !== event.authorId) {
-    const shared = await sharedChange(ctx, event, type);
+    const shared = await ctx.sharedChanges.of(event, type);
     if (shared !== undefined) return shared;
   }
-  // Others must learn that a tweet left the timeline, so 'archived' is sent as the author last published it.
-  const tweet =
-    (await ctx.store.getTweet(event.tweetId, viewerId)) ??
-    (type === 'archived' ? await ctx.store.getTweet(event.tweetId, event.authorId) : null);
-  return tweet ? { type, tweet } : null;
-}
-
-/** Per store, the shared change of the latest events (by seq): undefined when viewers' views may differ. */
-const sharedChanges = new WeakMap<Context['store'], Map<number, Promise<TweetChange | null | undefined>>>();
-const SHARED_CHANGES_KEPT = 256;
-
-/**
- * The change as anyone but the author sees it, when that is the same for every such viewer: the tweet is
- * published and has no likes or retweets, so no viewer's likedByCurrentUser/retweetedByCurrentUser can be
- * true. (A newly created tweet, the common case, always qualifies.) The object is shared and must not be
- * changed; it is marked so the output serialiser writes it once for all subscribers.
- */
-function sharedChange(ctx: Context, event: StoreEvent & { tweetId: string; authorId: string }, type: TweetChangeType): Promise<TweetChange | null | undefined> {
-  let byStore = sharedChanges.get(ctx.store);
-  if (!byStore) sharedChanges.set(ctx.store, (byStore = new Map()));
-  let change = byStore.get(event.seq);
-  if (!change) {
-    change = ctx.store.getTweet(event.tweetId, null).then((tweet) => {
-      if (!tweet || tweet.state !== 'published' || tweet.engagement.likes > 0 || tweet.engagement.retweets > 0) return undefined;
-      return immutableOutput({ type, tweet } as TweetChange);
-    });
-    byStore.set(event.seq, change);
-    if (byStore.size > SHARED_CHANGES_KEPT) byStore.delete(byStore.keys().next().value!);
-  }
-  return change;
+  const tweet = await ctx.store.getTweet(event.tweetId, viewerId);
+  return tweet ? ({ type, id: event.tweetId, tweet } as TweetChange) : null;
 }
 
 function hidden(error: unknown): null {

@@ -14,6 +14,7 @@ import {
 import { tweetChangeTypes, type StoreEvent } from '@tweetstore/store';
 import { tracked, TRPCError } from '@trpc/server';
 import { viewerIdOf } from '../auth/sessions.ts';
+import { subscriptionViewer } from '../auth/subscription-viewer.ts';
 import type { Context } from '../context.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { durableEvents, eventId } from '../streams.ts';
@@ -143,7 +144,7 @@ export const tweetRouter = router({
   onChange: publicProcedure.input(onChangeInput).subscription(async function* ({ ctx, input, signal }) {
     const lane = claimLane(ctx.socket, signal); // first, before any await: see DirectLane
     const from = input.lastEventId ?? startingNow(ctx);
-    const viewerId = await viewerIdOf(ctx);
+    const viewer = await subscriptionViewer(ctx);
     const done = ctx.telemetry.openSubscription();
     try {
       for await (const item of durableEvents(ctx.store, from, signal)) {
@@ -151,12 +152,13 @@ export const tweetRouter = router({
           yield tracked(eventId(ctx.store.storeId, item.seq), { type: 'reset' } as TweetChange);
           continue;
         }
-        const change = await changeFor(ctx, item.event, viewerId, input.authorId);
+        const change = await changeFor(ctx, item.event, viewer.id(), input.authorId);
         if (!change) continue;
         const id = eventId(ctx.store.storeId, item.event.seq);
         if (!lane?.send(id, change)) yield tracked(id, change as TweetChange);
       }
     } finally {
+      viewer.stop();
       done();
     }
   }),
@@ -164,7 +166,7 @@ export const tweetRouter = router({
   onEngagement: publicProcedure.input(onEngagementInput).subscription(async function* ({ ctx, input, signal }) {
     const lane = claimLane(ctx.socket, signal); // first, before any await: see DirectLane
     const from = input.lastEventId ?? startingNow(ctx);
-    const viewerId = await viewerIdOf(ctx);
+    const viewer = await subscriptionViewer(ctx);
     const ids = new Set(input.ids);
     const done = ctx.telemetry.openSubscription();
     try {
@@ -176,13 +178,14 @@ export const tweetRouter = router({
         const target = await engagementTarget(ctx, item.event);
         if (!target || !ids.has(target)) continue;
         // a tweet the viewer may not see (an archived one: anyone's but its author's) has no engagement for them
-        const engagement = await ctx.store.getEngagement(target, viewerId).catch(hidden);
+        const engagement = await ctx.store.getEngagement(target, viewer.id()).catch(hidden);
         if (!engagement) continue;
         const id = eventId(ctx.store.storeId, item.event.seq);
         const change: EngagementChange = { type: 'engagement', id: target, engagement };
         if (!lane?.send(id, change)) yield tracked(id, change);
       }
     } finally {
+      viewer.stop();
       done();
     }
   }),

@@ -1,7 +1,7 @@
 // The real server process, driven by the typed client over real HTTP and WebSocket.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closeClient, createClient, isTRPCClientError, type TweetstoreClient } from '@tweetstore/client';
-import { startServerProcess, startSignal, tempDataDir, type ServerProcess } from './harness.ts';
+import { serverForTests, startSignal } from './harness.ts';
 
 const password = 'e2e-password-123';
 
@@ -17,20 +17,8 @@ function codeOf(error: unknown): string | undefined {
 }
 
 describe('a live server over HTTP and WebSocket', () => {
-  let server: ServerProcess;
-  let remove: () => Promise<void>;
-  const clients: TweetstoreClient[] = [];
-
-  beforeAll(async () => {
-    const data = await tempDataDir();
-    remove = data.remove;
-    server = await startServerProcess(data.dir);
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map(closeClient));
-    expect(await server.kill('SIGTERM')).toBe(0);
-    await remove();
-  });
+  const server = serverForTests();
+  const { clients } = server;
 
   it('answers the plain endpoints', async () => {
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true });

@@ -39,7 +39,7 @@ const engagement: string[] = [];
 const changeStart = started();
 const changeSub = b.tweet.onChange.subscribe({ authorId: alice.user.id }, {
   onStarted: changeStart.onStarted,
-  onData: ({ id, data }: { id: string; data: TweetChange }) => changes.push(`${id} ${data.type}${data.type === 'reset' ? '' : ` v${data.tweet.version}`}`),
+  onData: ({ id, data }: { id: string; data: TweetChange }) => changes.push(`${id} ${data.type}${data.type === 'reset' ? '' : data.tweet ? ` v${data.tweet.version}` : ` ${data.id}`}`),
 });
 const statsSeen: number[] = [];
 const statsSub = anon.system.onStats.subscribe(undefined, { onData: (s) => statsSeen.push(s.requestsPerSecond) });

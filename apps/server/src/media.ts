@@ -1,6 +1,8 @@
-// GET/HEAD /media/<sha256>[/<variant>]: a media object's files, from the blob store. Only ids and variant names the
-// store knows are ever looked up (so no request can name another file), with the type the upload was sniffed as,
-// `nosniff`, immutable caching under a strong ETag (the bytes of a key never change), and byte ranges for video.
+// GET/HEAD /media/<sha256>[/<variant>]: a media object's files, from the blob store, to whom may fetch them: anyone
+// once a version anyone may see carries them, else only their uploaders (by session cookie or bearer token), and to
+// everyone else the 404 of an unknown id. Only ids and variant names the store knows are ever looked up (so no request
+// can name another file), with the type the upload was sniffed as, `nosniff`, a strong ETag (the bytes of a key never
+// change), and byte ranges for video. Caching follows who may fetch them (cacheControl).
 import type http from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { KeyedLock } from '@tweetstore/media';
@@ -14,16 +16,33 @@ export function isMediaPath(pathname: string): boolean {
   return pathname.startsWith('/media/');
 }
 
-function notFound(res: http.ServerResponse): void {
-  res.writeHead(404, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' }).end('{"error":"not found"}');
+/** Media stop being public when the last tweet showing them is archived: copies cached as public are used this long at most. */
+export const PUBLIC_MEDIA_MAX_AGE_S = 300;
+
+/**
+ * Public media may be cached anywhere for a while, then revalidated (a 304 while still public). An uploader's own
+ * media are for their browser alone, and asked again at each use, so signing out or another user of the browser gets
+ * no copy. Not `immutable`: the bytes never change, but who may fetch them does.
+ */
+function cacheControl(access: 'public' | 'uploader'): string {
+  return access === 'public' ? `public, max-age=${PUBLIC_MEDIA_MAX_AGE_S}` : 'private, no-cache';
 }
 
-export function createMediaHandler(store: TweetStore, blobs: BlobStore, log: Logger) {
+function notFound(res: http.ServerResponse): void {
+  // not stored either: the same id may be public a moment later
+  res.writeHead(404, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }).end('{"error":"not found"}');
+}
+
+/** `viewerOf`: the signed-in user making the request (session cookie or bearer token), or null. */
+export function createMediaHandler(store: TweetStore, blobs: BlobStore, log: Logger, viewerOf: (req: http.IncomingMessage) => Promise<string | null>) {
   return async function serveMedia(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
     const match = MEDIA_PATH.exec(pathname);
     if (!match) return notFound(res);
     const [, id, name = 'original'] = match as unknown as [string, string, string | undefined];
-    const media = await store.getMedia(id, null);
+    const viewerId = await viewerOf(req);
+    const access = await store.mediaAccess(id, viewerId);
+    if (!access) return notFound(res);
+    const media = await store.getMedia(id, viewerId);
     const variant = media?.variants.find((v) => v.name === name);
     if (!variant) return notFound(res);
     const key = { mediaId: id, name };
@@ -36,7 +55,7 @@ export function createMediaHandler(store: TweetStore, blobs: BlobStore, log: Log
     const headers: http.OutgoingHttpHeaders = {
       'content-type': variant.mime,
       'x-content-type-options': 'nosniff',
-      'cache-control': 'public, max-age=31536000, immutable',
+      'cache-control': cacheControl(access),
       etag,
       'accept-ranges': 'bytes',
       // opened on its own, a file is shown, never run

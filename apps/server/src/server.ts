@@ -3,7 +3,7 @@ import http from 'node:http';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { appRouter, createContext, createLimits, createTelemetry, memoryLimiterStore, type ApiDeps } from '@tweetstore/api';
+import { appRouter, createContext, createLimits, createTelemetry, memoryLimiterStore, SharedChanges, viewerIdOf, type ApiDeps } from '@tweetstore/api';
 import { systemClock, type Clock } from '@tweetstore/core';
 import { KeyedLock } from '@tweetstore/media';
 import { openDiskBlobStore, openLowdbStore, type TweetStore } from '@tweetstore/store';
@@ -58,6 +58,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     // one process: its own memory holds the counts (the scale-out shares them through Redis)
     limits: createLimits(memoryLimiterStore(), config.limits),
     config: { sessionTtlMs: config.sessionTtlMs, version: VERSION, statsIntervalMs: 1000 },
+    sharedChanges: new SharedChanges(store),
   };
   const onError = ({ error, path }: { error: { code: string; message: string; cause?: unknown }; path?: string }) => {
     if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'procedure failed');
@@ -101,7 +102,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
   };
   // Uploads alone may be large, and are read as they arrive (upload.ts).
   const uploadHandler = createUploadHandler({ limit: Math.max(config.mediaLimits.imageBytes, config.mediaLimits.videoBytes), createContext: httpContext, onError });
-  const serveMedia = createMediaHandler(store, blobs, log);
+  const serveMedia = createMediaHandler(store, blobs, log, (req) => viewerIdOf({ store, token: requestToken(req) }));
 
   // The built web client: hashed assets are immutable, index.html is revalidated, unknown paths get the app
   // (client-side routes), and .br/.gz files written at build time are sent to browsers that accept them.

@@ -1,7 +1,7 @@
 // The real server process, driven by the typed client over real HTTP and WebSocket.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closeClient, createClient, isTRPCClientError, type TweetstoreClient } from '@tweetstore/client';
-import { startServerProcess, startSignal, tempDataDir, type ServerProcess } from './harness.ts';
+import { serverForTests, startSignal } from './harness.ts';
 
 const password = 'e2e-password-123';
 
@@ -17,20 +17,8 @@ function codeOf(error: unknown): string | undefined {
 }
 
 describe('a live server over HTTP and WebSocket', () => {
-  let server: ServerProcess;
-  let remove: () => Promise<void>;
-  const clients: TweetstoreClient[] = [];
-
-  beforeAll(async () => {
-    const data = await tempDataDir();
-    remove = data.remove;
-    server = await startServerProcess(data.dir);
-  });
-  afterAll(async () => {
-    await Promise.all(clients.map(closeClient));
-    expect(await server.kill('SIGTERM')).toBe(0);
-    await remove();
-  });
+  const server = serverForTests();
+  const { clients } = server;
 
   it('answers the plain endpoints', async () => {
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true });
@@ -128,7 +116,7 @@ describe('a live server over HTTP and WebSocket', () => {
     const changeStart = startSignal();
     const sub = watcher.api.tweet.onChange.subscribe(
       { authorId: poster.user.id },
-      { onStarted: changeStart.onStarted, onData: ({ id, data }) => changes.push({ id, type: data.type, content: data.type === 'reset' ? undefined : data.tweet.content }) },
+      { onStarted: changeStart.onStarted, onData: ({ id, data }) => changes.push({ id, type: data.type, content: data.type === 'reset' ? undefined : data.tweet?.content }) },
     );
     await changeStart.started;
     const tweet = await poster.api.tweet.create.mutate({ content: 'live one' });

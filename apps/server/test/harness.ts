@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TweetstoreClient } from '@tweetstore/client';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { closeClient, type TweetstoreClient } from '@tweetstore/client';
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -67,6 +68,32 @@ export function startServerProcess(dataDir: string, env: Record<string, string> 
     child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
     void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${out}`)));
   });
+}
+
+/**
+ * One server for the tests of a describe block: started before them, stopped after them (it must exit 0 on SIGTERM),
+ * with the clients put in `clients` closed first.
+ */
+export function serverForTests(env: Record<string, string> = {}): { readonly url: string; clients: TweetstoreClient[] } {
+  let running: ServerProcess | undefined;
+  let remove: (() => Promise<void>) | undefined;
+  const clients: TweetstoreClient[] = [];
+  beforeAll(async () => {
+    const data = await tempDataDir();
+    remove = data.remove;
+    running = await startServerProcess(data.dir, env);
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map(closeClient));
+    expect(await running!.kill('SIGTERM')).toBe(0);
+    await remove!();
+  });
+  return {
+    get url() {
+      return running!.url;
+    },
+    clients,
+  };
 }
 
 /** For subscribe(..., { onStarted }): resolves once the server has started the subscription, which pins where

@@ -1,6 +1,6 @@
 // Media through the real server: uploads over the typed client's httpLink (FormData), files served at
-// /media/<sha256>[/<variant>] with their type, nosniff, immutable caching, ETag revalidation and byte ranges, no EXIF
-// in any served image, and no way to reach any other file.
+// /media/<sha256>[/<variant>] with their type, nosniff, caching by who may fetch them, ETag revalidation and byte
+// ranges, no EXIF in any served image, and no way to reach any other file. (Who may fetch what: visibility.test.ts.)
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import sharp from 'sharp';
@@ -38,7 +38,7 @@ describe('media over HTTP', () => {
     await remove();
   });
 
-  it('uploads a photo, posts it, and serves every file without EXIF, typed, immutable and revalidated by ETag', async () => {
+  it('uploads a photo, posts it, and serves every file without EXIF, typed, cached publicly and revalidated by ETag', async () => {
     const media = await api.media.upload.mutate(form(await jpegWithGps(), 'holiday.jpg', 'image/jpeg', 'a red wall'));
     const tweet = await api.tweet.create.mutate({ content: 'look at this wall', mediaIds: [media.id] });
     expect(tweet.media).toEqual([media]);
@@ -47,7 +47,7 @@ describe('media over HTTP', () => {
       expect(res.status, variant.name).toBe(200);
       expect(res.headers.get('content-type')).toBe(variant.mime);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(res.headers.get('cache-control')).toBe('public, max-age=300');
       const bytes = Buffer.from(await res.arrayBuffer());
       const meta = await sharp(bytes).metadata();
       expect(meta.exif, `${variant.name} carries EXIF`).toBeUndefined();
@@ -64,22 +64,25 @@ describe('media over HTTP', () => {
     const media = await api.media.upload.mutate(form(videos.mp4, 'clip.mp4', 'video/mp4'));
     expect(media).toMatchObject({ kind: 'video', mime: 'video/mp4', bytes: videos.mp4.length, width: 160, height: 120 });
     const url = `${server.url}/media/${media.id}/original`;
-    const whole = await fetch(url);
+    // not posted yet: its uploader's alone, and for their browser alone
+    const uploaderFetch = (input: string, init: RequestInit = {}) => fetch(input, { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } });
+    const whole = await uploaderFetch(url);
+    expect(whole.headers.get('cache-control')).toBe('private, no-cache');
     expect(whole.headers.get('accept-ranges')).toBe('bytes');
     expect(Buffer.compare(Buffer.from(await whole.arrayBuffer()), videos.mp4)).toBe(0);
-    const part = await fetch(url, { headers: { range: 'bytes=100-199' } });
+    const part = await uploaderFetch(url, { headers: { range: 'bytes=100-199' } });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 100-199/${videos.mp4.length}`);
     expect(Buffer.compare(Buffer.from(await part.arrayBuffer()), videos.mp4.subarray(100, 200))).toBe(0);
-    const tail = await fetch(url, { headers: { range: 'bytes=-10' } });
+    const tail = await uploaderFetch(url, { headers: { range: 'bytes=-10' } });
     expect(Buffer.compare(Buffer.from(await tail.arrayBuffer()), videos.mp4.subarray(-10))).toBe(0);
-    const beyond = await fetch(url, { headers: { range: `bytes=${videos.mp4.length + 10}-` } });
+    const beyond = await uploaderFetch(url, { headers: { range: `bytes=${videos.mp4.length + 10}-` } });
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get('content-range')).toBe(`bytes */${videos.mp4.length}`);
-    const head = await fetch(url, { method: 'HEAD' });
+    const head = await uploaderFetch(url, { method: 'HEAD' });
     expect(head.headers.get('content-length')).toBe(String(videos.mp4.length));
     const webm = await api.media.upload.mutate(form(videos.webm, 'clip.webm', 'video/webm'));
-    expect((await fetch(`${server.url}/media/${webm.id}`)).headers.get('content-type')).toBe('video/webm');
+    expect((await uploaderFetch(`${server.url}/media/${webm.id}`)).headers.get('content-type')).toBe('video/webm');
   });
 
   it('answers 404 for unknown ids and variants, and for every path that tries to leave the media folder', async () => {
@@ -88,7 +91,7 @@ describe('media over HTTP', () => {
     const rawGet = (path: string) =>
       new Promise<number>((resolve, reject) => {
         const { hostname, port } = new URL(server.url);
-        http.get({ hostname, port, path }, (res) => resolve(res.resume().statusCode!)).on('error', reject);
+        http.get({ hostname, port, path, headers: { authorization: `Bearer ${token}` } }, (res) => resolve(res.resume().statusCode!)).on('error', reject);
       });
     const paths = [
       `/media/${'0'.repeat(64)}`,

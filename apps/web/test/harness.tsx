@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { appRouter, createCaller, createContext, createLimits, createTelemetry, defaultApiConfig, memoryLimiterStore, type ApiDeps } from '@tweetstore/api';
+import { appRouter, createCaller, createContext, createLimits, createTelemetry, defaultApiConfig, memoryLimiterStore, SharedChanges, type ApiDeps } from '@tweetstore/api';
 import { systemClock } from '@tweetstore/core';
 import { DEFAULT_MEDIA_LIMITS, KeyedLock } from '@tweetstore/media';
 import { openDiskBlobStore, openLowdbStore, type TweetStore } from '@tweetstore/store';
@@ -34,7 +34,7 @@ export async function openApi(): Promise<ApiHarness> {
   const store = await openLowdbStore({ dataDir: dir, clock: systemClock, policy: { windowMs: 3_600_000, maxEdits: 5 }, viewsFlushMs: 20 });
   const telemetry = createTelemetry({ store, clock: systemClock });
   const blobs = await openDiskBlobStore({ root: path.join(dir, 'media') });
-  const deps: ApiDeps = { store, blobs, mediaLimits: DEFAULT_MEDIA_LIMITS, mediaLocks: new KeyedLock(), clock: systemClock, telemetry, limits: createLimits(memoryLimiterStore()), config: { ...defaultApiConfig, statsIntervalMs: 100 } };
+  const deps: ApiDeps = { store, blobs, mediaLimits: DEFAULT_MEDIA_LIMITS, mediaLocks: new KeyedLock(), clock: systemClock, telemetry, limits: createLimits(memoryLimiterStore()), config: { ...defaultApiConfig, statsIntervalMs: 100 }, sharedChanges: new SharedChanges(store) };
   const failing = new Set<string>();
   const cleanups: (() => void)[] = [];
 

@@ -125,6 +125,24 @@ it('shows no revert button to anyone but the author', async () => {
   expect(screen.queryByRole('button', { name: /^Revert to version/ })).not.toBeInTheDocument();
 });
 
+it('shows a reader a post published after drafts from its published version on, numbered as the author sees them', async () => {
+  const author = await api.signUp('history_author');
+  const tweet = await author.api.tweet.create({ content: 'a SECRET first draft', draft: true });
+  await author.api.tweet.edit({ id: tweet.id, content: 'the quick red fox' });
+  await author.api.tweet.publish({ id: tweet.id });
+  await author.api.tweet.edit({ id: tweet.id, content: 'the slow red fox' });
+  const reader = await api.signUp('history_reader');
+  api.render(<HistoryPage id={tweet.id} />, { token: reader.token });
+
+  const items = await screen.findAllByRole('listitem', { name: /^Version \d+$/ });
+  expect(items.map((li) => li.getAttribute('aria-label'))).toEqual(['Version 2', 'Version 3']);
+  await waitFor(() => expect(texts('ins')).toEqual(['slow']));
+  expect(screen.getByLabelText('Compare from')).toHaveValue('2');
+  expect([...(screen.getByLabelText('Compare to') as HTMLSelectElement).options].map((o) => o.textContent)).toEqual(['Version 2', 'Version 3 (current)']);
+  expect(screen.queryByRole('button', { name: 'Show changes in version 2' })).not.toBeInTheDocument();
+  expect(document.body).not.toHaveTextContent('SECRET');
+});
+
 it('says so when the post does not exist', async () => {
   api.render(<HistoryPage id="01ARZ3NDEKTSV4RRFFQ69G5FAV" />);
   expect(await screen.findByText('This post does not exist or is not visible to you')).toBeInTheDocument();

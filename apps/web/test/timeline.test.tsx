@@ -101,6 +101,18 @@ describe('home timeline', () => {
     expect(within(timeline).getByRole('link', { name: 'Edited' })).toHaveAttribute('href', `/t/${post.id}/history`);
   });
 
+  it('drops a post its author archives from a reader\'s timeline at once, learning no more than its id', async () => {
+    const bob = await api.signUp('bob');
+    const post = await bob.api.tweet.create({ content: 'soon archived' });
+    const stays = await bob.api.tweet.create({ content: 'stays' });
+    api.render(<HomePage />);
+    const timeline = await screen.findByRole('region', { name: 'Timeline' });
+    await within(timeline).findByText('soon archived');
+    await subscriptionsOpen(2);
+    await bob.api.tweet.archive({ id: post.id });
+    await waitFor(() => expect(renderedIds(timeline)).toEqual([stays.id]));
+  });
+
   it('shows a loading state, then an empty timeline, to a signed-out visitor', async () => {
     api.render(<HomePage />);
     expect(screen.getByText('Loading posts')).toBeInTheDocument();

@@ -3,6 +3,7 @@ import type { Clock, User } from '@tweetstore/core';
 import type { KeyedLock, MediaLimits } from '@tweetstore/media';
 import type { BlobStore, TweetStore } from '@tweetstore/store';
 import type { Limits } from './limits/limits.ts';
+import type { SharedChanges } from './shared-changes.ts';
 import type { Telemetry } from './telemetry.ts';
 import type { WireSocket } from './wire.ts';
 
@@ -30,6 +31,8 @@ export interface ApiDeps {
   telemetry: Telemetry;
   /** API.md's limits, on the backing store the composition root chose. */
   limits: Limits;
+  /** tweet.onChange's views shared by every subscriber but the author: `new SharedChanges(store)`. */
+  sharedChanges: SharedChanges;
 }
 
 /** How a transport lets a procedure set or clear the browser's session cookie (HTTP only; WebSocket has none). */

@@ -6,8 +6,9 @@ export { TooManyRequests } from './limits/too-many-requests.ts';
 export type { Gate, LimiterStore, Once, RateLimiter, RateRule, Verdict } from './limits/port.ts';
 export { createTelemetry, type Stats, type Telemetry, type ProcedureStats, type TopTweet } from './telemetry.ts';
 export { eventId, parseEventId } from './streams.ts';
-export type { TweetChange, EngagementChange, TweetChangeType } from './routers/tweet.ts';
-export { hashSessionToken } from './auth/sessions.ts';
+export type { EngagementChange } from './routers/tweet.ts';
+export { SharedChanges, type TweetChange, type TweetChangeType } from './shared-changes.ts';
+export { hashSessionToken, viewerIdOf } from './auth/sessions.ts';
 
 export { encodeMessage } from './wire.ts';
 export { admitUpload, ReceivedUpload } from './routers/media.ts';

@@ -107,6 +107,7 @@ describe('media on tweets', () => {
     expect(await codeOf(eve.api.media.setAlt({ id: media.id, alt: 'mine' }))).toBe('NOT_FOUND');
     expect(await codeOf(ada.api.media.setAlt({ id: media.id, alt: 'x'.repeat(1001) }))).toBe('BAD_REQUEST');
     expect((await ada.api.media.get({ id: media.id })).alt).toBe('a blue square');
+    await ada.api.tweet.create({ content: 'posted', mediaIds: [media.id] }); // public from now on
     expect((await t.anonymous.media.get({ id: media.id })).alt).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { manualClock, type EditPolicy } from '@tweetstore/core';
 import { DEFAULT_MEDIA_LIMITS, KeyedLock } from '@tweetstore/media';
 import { openDiskBlobStore, openLowdbStore, type TweetStore } from '@tweetstore/store';
-import { createCaller, createContext, createLimits, createTelemetry, defaultApiConfig, defaultLimits, memoryLimiterStore, type ApiDeps, type LimitsConfig } from '../src/index.ts';
+import { createCaller, createContext, createLimits, createTelemetry, defaultApiConfig, defaultLimits, memoryLimiterStore, SharedChanges, type ApiDeps, type LimitsConfig } from '../src/index.ts';
 
 export interface TestApi {
   deps: ApiDeps;
@@ -24,7 +24,7 @@ export async function openTestApi(policy: EditPolicy = { windowMs: 3_600_000, ma
   const store = await openLowdbStore({ dataDir: dir, clock, policy, viewsFlushMs: 20 });
   const telemetry = createTelemetry({ store, clock });
   const blobs = await openDiskBlobStore({ root: path.join(dir, 'media') });
-  const deps: ApiDeps = { store, blobs, mediaLimits: DEFAULT_MEDIA_LIMITS, mediaLocks: new KeyedLock(), clock, telemetry, limits: createLimits(memoryLimiterStore(clock.now), { ...defaultLimits, loginFailures: { points: 3, windowMs: 60_000 }, ...limits }), config: { ...defaultApiConfig, statsIntervalMs: 50 } };
+  const deps: ApiDeps = { store, blobs, mediaLimits: DEFAULT_MEDIA_LIMITS, mediaLocks: new KeyedLock(), clock, telemetry, limits: createLimits(memoryLimiterStore(clock.now), { ...defaultLimits, loginFailures: { points: 3, windowMs: 60_000 }, ...limits }), config: { ...defaultApiConfig, statsIntervalMs: 50 }, sharedChanges: new SharedChanges(store) };
   const as = (token: string | null, signal?: AbortSignal, clientAddress?: string) => createCaller(createContext(deps, { token, clientAddress }), { signal });
   return {
     deps,

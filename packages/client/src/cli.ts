@@ -228,7 +228,7 @@ async function run(api: TweetstoreClient, command: string): Promise<void> {
           { authorId: flags.author, lastEventId: flags.from },
           {
             onStarted: announceLive,
-            onData: ({ id, data }) => print({ id, ...data }, data.type === 'reset' ? `[${id}] reset: reload` : `[${id}] ${data.type}\n${formatTweet(data.tweet)}\n`),
+            onData: ({ id, data }) => print({ id, ...data }, data.type === 'reset' ? `[${id}] reset: reload` : data.tweet ? `[${id}] ${data.type}\n${formatTweet(data.tweet)}\n` : `[${id}] ${data.type} ${data.id}\n`),
             onError: (err) => console.error(`onChange: ${err.message}`),
           },
         ),

@@ -2,6 +2,7 @@
 // entry (@tweetstore/store/contract) because it imports vitest.
 export * from './port.ts';
 export * from './events.ts';
+export { firstVisibleVersion, shownToAll, visibleTo, type MediaAccess, type TweetShown } from './domain/visibility.ts';
 export { openLowdbStore } from './lowdb/open.ts';
 export type { LowdbStoreOptions, StoreLogger } from './lowdb/options.ts';
 export { seedStore, SEED_PASSWORD, type SeedOptions, type SeedPhase, type SeedSummary } from './seed/seed.ts';

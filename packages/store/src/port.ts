@@ -1,8 +1,10 @@
 // The store port: the one interface the API depends on, in domain words. Every engine implements it
 // and passes the contract suite in ./contract. Methods throw DomainError subclasses from @tweetstore/core
 // (NotFound, VersionConflict, PreconditionFailed, UsernameTaken, StorageUnavailable, InvalidInput).
-// Authorisation (who may edit/see what) is the API's job; the store trusts `actorId`/`viewerId`.
+// Authorisation (who may edit what) is the API's job; the store trusts `actorId`/`viewerId`. What a viewer may see
+// follows one engine-neutral rule set (domain/visibility.ts), which reads given a `viewerId` apply.
 import type { EngageAction, Engagement, Media, ParsedContent, Tweet, TweetVersion, User } from '@tweetstore/core';
+import type { MediaAccess } from './domain/visibility.ts';
 import type { MediaFacts, StoreEvent } from './events.ts';
 
 export interface RegisterUser {
@@ -137,10 +139,14 @@ export interface TweetStore {
   editTweet(cmd: EditTweet): Promise<Tweet>;
   revertTweet(cmd: RevertTweet): Promise<Tweet>;
   transitionTweet(cmd: TransitionTweet): Promise<Tweet>;
-  /** Oldest first, every version's full content. Throws NotFound for an unknown id. */
-  listVersions(id: string): Promise<TweetVersion[]>;
+  /**
+   * Oldest first, each with its full content: the versions the viewer may see (its author every one, anyone else a
+   * published tweet's versions from the one it was published at), numbered as they are. Throws NotFound for an
+   * unknown id and for a tweet the viewer may not see.
+   */
+  listVersions(id: string, viewerId: string | null): Promise<TweetVersion[]>;
   engage(cmd: Engage): Promise<Engagement>;
-  /** Throws NotFound for an unknown id. */
+  /** Throws NotFound for an unknown id and for a tweet the viewer may not see. */
   getEngagement(id: string, viewerId: string | null): Promise<Engagement>;
   /** The published tweets engaged fastest now, at most `limit` (and at most 100), fastest first. */
   topByVelocity(limit: number): Promise<VelocityEntry[]>;
@@ -155,8 +161,16 @@ export interface TweetStore {
    * alt text when given; null when no such media is stored, so the caller processes the upload and records it.
    */
   claimMedia(id: string, userId: string, alt: string | null): Promise<Media | null>;
-  /** null for an unknown (or removed) id. `viewerId`: whose alt text to show (an uploader's own), if any. */
+  /**
+   * null for an unknown (or removed) id, whoever may fetch it (ask mediaAccess). `viewerId`: whose alt text to show
+   * (an uploader's own), if any.
+   */
   getMedia(id: string, viewerId: string | null): Promise<Media | null>;
+  /**
+   * 'public' while a version anyone may see (of a published tweet, from the version it was published at) carries it;
+   * else 'uploader' when the viewer uploaded it; else null, as for an unknown id.
+   */
+  mediaAccess(id: string, viewerId: string | null): Promise<MediaAccess>;
   /** Whether the user uploaded it (who may attach it and describe it). */
   ownsMedia(id: string, userId: string): boolean;
   /** Sets the uploader's alt text; NotFound when the user is not an uploader of it. */

@@ -19,7 +19,7 @@ const { register, post } = authoring('u');
 /** Every tweet as the author sees it plus every history: what must survive. */
 async function everything(store: TweetStore, viewer: User) {
   const page = await store.listTweets({ viewerId: viewer.id, limit: 100, includeArchived: true });
-  return { tweets: page.items, versions: await Promise.all(page.items.map((t) => store.listVersions(t.id))) };
+  return { tweets: page.items, versions: await Promise.all(page.items.map((t) => store.listVersions(t.id, t.author.id))) };
 }
 
 /** The files as they are on disk now, as a crash would leave them (a checkpoint may be half written). */

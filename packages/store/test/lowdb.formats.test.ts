@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_EDIT_POLICY, manualClock, parseContent, type Tweet } from '@tweetstore/core';
 import type { LowdbStoreOptions, TweetStore } from '@tweetstore/store';
-import { logCapture, openedStores, tempDirs } from './support.ts';
+import { engagementAsSeen, logCapture, openedStores, tempDirs } from './support.ts';
 
 const stores = openedStores();
 const tempDir = tempDirs('tweetstore-formats-');
@@ -26,8 +26,8 @@ async function answers(store: TweetStore, expected: Expected) {
     JSON.stringify({
       head: store.headSeq(),
       tweets: page.items,
-      versions: await Promise.all(page.items.map((t) => store.listVersions(t.id))),
-      engagement: await Promise.all(page.items.map((t) => store.getEngagement(t.id, yuki.id))),
+      versions: await Promise.all(page.items.map((t) => store.listVersions(t.id, t.author.id))),
+      engagement: await engagementAsSeen(store, page.items, yuki.id),
       events: await store.eventsAfter(0, 1000),
       credentials: await store.findCredentials('YUKI'),
       session: await store.findSession('token-hash-1'),
@@ -67,13 +67,13 @@ describe.each([1, 2])('a data folder of checkpoint format %i', (format) => {
 
     // The history read back from the rewritten checkpoint grows, and any version can be restored.
     const first = expected.tweets.find((t) => t.content.startsWith('hello #tweetstore') && t.author.username === 'ada')!;
-    const before = await store.listVersions(first.id);
+    const before = await store.listVersions(first.id, first.author.id);
     await store.editTweet({ id: first.id, actorId: first.author.id, text: parseContent('hello again') });
     const reverted = await store.revertTweet({ id: first.id, actorId: first.author.id, toVersion: 5 });
     expect(reverted).toMatchObject({ version: before.length + 2, content: before[4]!.content });
     await stores.close(store);
     store = await stores.open(options);
-    const after = await store.listVersions(first.id);
+    const after = await store.listVersions(first.id, first.author.id);
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after.slice(before.length).map((v) => [v.content, v.kind])).toEqual([
       ['hello again', 'edited'],

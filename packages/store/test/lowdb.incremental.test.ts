@@ -24,7 +24,7 @@ const { register, post } = authoring('i');
 async function everything(store: TweetStore, viewer: User) {
   const page = await store.listTweets({ viewerId: viewer.id, limit: 1000, includeArchived: true });
   const engagement = await Promise.all(page.items.map((t) => store.getEngagement(t.id, viewer.id)));
-  return { tweets: page.items, engagement, versions: await Promise.all(page.items.map((t) => store.listVersions(t.id))) };
+  return { tweets: page.items, engagement, versions: await Promise.all(page.items.map((t) => store.listVersions(t.id, t.author.id))) };
 }
 
 /** The files as a crash would leave them (a checkpoint may be half written, journal segments may be going). */

@@ -11,7 +11,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_EDIT_POLICY, manualClock, parseContent, type User } from '@tweetstore/core';
 import type { LowdbStoreOptions, TweetStore } from '@tweetstore/store';
 import { JournalCorruptError } from '../src/journal/index.ts';
-import { authoring, logCapture, openedStores, tempDirs } from './support.ts';
+import { authoring, engagementAsSeen, logCapture, openedStores, tempDirs } from './support.ts';
 import { uploadOf } from '../src/contract/context.ts';
 
 const stores = openedStores();
@@ -33,8 +33,8 @@ async function everything(store: TweetStore, author: User, fan: User) {
   const page = await store.listTweets({ viewerId: author.id, limit: 100, includeArchived: true });
   return {
     tweets: page.items,
-    versions: await Promise.all(page.items.map((t) => store.listVersions(t.id))),
-    engagement: await Promise.all(page.items.map((t) => store.getEngagement(t.id, fan.id))),
+    versions: await Promise.all(page.items.map((t) => store.listVersions(t.id, t.author.id))),
+    engagement: await engagementAsSeen(store, page.items, fan.id),
   };
 }
 
@@ -194,7 +194,7 @@ describe('lowdb engine: restart', () => {
     let store = await stores.open(base(dataDir));
     const { author, fan, tweets } = await nineTweets(store);
     const edited = tweets[3]!; // chunk 1: its history is in a history file after the checkpoint
-    const expected = { tweet: await store.getTweet(edited.id, author.id), versions: await store.listVersions(edited.id) };
+    const expected = { tweet: await store.getTweet(edited.id, author.id), versions: await store.listVersions(edited.id, author.id) };
     await stores.close(store);
     const [started] = await checkpointNames(dataDir);
     // Two more checkpoints that change other chunks only: the first one is removed, its files live on as links.
@@ -204,7 +204,7 @@ describe('lowdb engine: restart', () => {
       await vi.waitFor(() => expect(store.stats().checkpointSeq).toBe(store.headSeq()));
     }
     expect(await checkpointNames(dataDir)).not.toContain(started);
-    expect({ tweet: await store.getTweet(edited.id, author.id), versions: await store.listVersions(edited.id) }).toEqual(expected);
+    expect({ tweet: await store.getTweet(edited.id, author.id), versions: await store.listVersions(edited.id, author.id) }).toEqual(expected);
     expect(await store.getEngagement(tweets[5]!.id, fan.id)).toMatchObject({ retweets: 1, views: 1, retweetedByCurrentUser: true });
   });
 

@@ -30,7 +30,7 @@ const firstPageMs = Math.round(performance.now() - t0) - openMs;
 await new Promise((resolve) => setTimeout(resolve, 10_000));
 const afterOpen = stalls.stop();
 const t1 = performance.now();
-const histories = await Promise.all(page.items.map((t) => store.listVersions(t.id)));
+const histories = await Promise.all(page.items.map((t) => store.listVersions(t.id, t.author.id)));
 const historiesOf20Ms = Math.round(performance.now() - t1);
 const m = process.memoryUsage();
 console.log(

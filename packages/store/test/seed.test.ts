@@ -92,7 +92,7 @@ describe('seedStore', { timeout: 60_000 }, () => {
     const edited = tweets.filter((t) => t.version > 1).slice(0, 50);
     expect(edited.length).toBeGreaterThan(10);
     for (const t of edited) {
-      const versions = await store.listVersions(t.id);
+      const versions = await store.listVersions(t.id, t.author.id);
       expect(versions.map((v) => v.version)).toEqual(versions.map((_, i) => i + 1));
       versions.forEach((v) => expect(parseContent(v.content).valid).toBe(true));
       versions.slice(1).forEach((v, i) => expect(v.content).not.toBe(versions[i]!.content));

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { parseContent, type User } from '@tweetstore/core';
+import { parseContent, type Tweet, type User } from '@tweetstore/core';
 import { openLowdbStore, type LowdbStoreOptions, type TweetStore } from '@tweetstore/store';
 
 /** Returns a maker of temp folders, each removed after the test that made it. */
@@ -47,6 +47,11 @@ export function openedStores() {
       open.splice(open.indexOf(store), 1);
     },
   };
+}
+
+/** Each tweet's engagement as `viewerId` sees it, and of those only their author may see (a draft, an archived one) as the author does. */
+export function engagementAsSeen(store: TweetStore, tweets: readonly Tweet[], viewerId: string) {
+  return Promise.all(tweets.map((t) => store.getEngagement(t.id, t.state === 'published' ? viewerId : t.author.id)));
 }
 
 /** Users named `<prefix><n>` and tweets by them, through the port. */

@@ -7,8 +7,9 @@ import { DiffLegend, DiffText } from './DiffView.tsx';
 import { VersionPicker, type Comparison } from './VersionPicker.tsx';
 
 /** The "compare versions" card: two version selects and the diff between them. */
-export function Differences({ domId, id, count, value, onChange }: { domId?: string; id: string; count: number; value: Comparison; onChange: (next: Comparison) => void }) {
+export function Differences({ domId, id, versions, value, onChange }: { domId?: string; id: string; versions: number[]; value: Comparison; onChange: (next: Comparison) => void }) {
   const headingId = useId();
+  const count = versions.length;
   const same = value.from === value.to;
   // History is never rewritten, so a diff between two versions never changes.
   const diff = trpc.tweet.diff.useQuery(count > 1 && !same ? { id, from: value.from, to: value.to } : skipToken, {
@@ -37,7 +38,7 @@ export function Differences({ domId, id, count, value, onChange }: { domId?: str
   return (
     <section id={domId} className="card history-compare" aria-labelledby={headingId}>
       <h2 id={headingId}>Compare versions</h2>
-      {count > 1 && <VersionPicker count={count} value={value} onChange={onChange} />}
+      {count > 1 && <VersionPicker versions={versions} value={value} onChange={onChange} />}
       <section aria-label="Differences" className="diff-region" aria-live="polite" aria-busy={diff.isFetching}>
         {body}
       </section>

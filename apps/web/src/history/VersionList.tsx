@@ -40,7 +40,7 @@ export function VersionList({ versions, canRevert, reverting, revertError, onRev
             <p className="version-content">{v.content}</p>
             <MediaGrid media={v.media} compact />
             <div className="version-actions">
-              {v.version > 1 && (
+              {i > 0 && (
                 <button type="button" className="button subtle" onClick={() => onShowChanges(v.version)}>
                   Show changes in version {v.version}
                 </button>

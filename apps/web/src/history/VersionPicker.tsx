@@ -5,14 +5,14 @@ export interface Comparison {
   to: number;
 }
 
-/** Two selects that choose any two versions to compare. */
-export function VersionPicker({ count, value, onChange }: { count: number; value: Comparison; onChange: (next: Comparison) => void }) {
+/** Two selects that choose any two of `versions` (their numbers, oldest first) to compare. */
+export function VersionPicker({ versions, value, onChange }: { versions: number[]; value: Comparison; onChange: (next: Comparison) => void }) {
   const fromId = useId();
   const toId = useId();
-  const options = Array.from({ length: count }, (_, i) => (
-    <option key={i + 1} value={i + 1}>
-      Version {i + 1}
-      {i + 1 === count ? ' (current)' : ''}
+  const options = versions.map((version, i) => (
+    <option key={version} value={version}>
+      Version {version}
+      {i === versions.length - 1 ? ' (current)' : ''}
     </option>
   ));
   return (

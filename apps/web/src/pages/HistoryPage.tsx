@@ -10,8 +10,8 @@ import { trpc } from '../trpc.ts';
 import { ErrorMessage, errorCode } from '../ui/ErrorMessage.tsx';
 import { Spinner } from '../ui/Spinner.tsx';
 
-/** The latest change: the previous version against the current one. */
-const latestChange = (count: number): Comparison => ({ from: Math.max(1, count - 1), to: count });
+/** The latest change: the previous version against the current one (of those the reader may see). */
+const latestChange = (numbers: number[]): Comparison => ({ from: numbers.at(-2) ?? numbers.at(-1)!, to: numbers.at(-1)! });
 
 /** `/t/:id/history`: every version of a tweet, a diff between any two, and revert for the author. */
 export function HistoryPage({ id }: { id: string }) {
@@ -28,7 +28,7 @@ export function HistoryPage({ id }: { id: string }) {
   // Edits made elsewhere (another tab, the CLI) show up here without a reload.
   trpc.tweet.onChange.useSubscription(tweet.data ? { authorId: tweet.data.author.id } : skipToken, {
     onData: ({ data: change }) => {
-      if (change.type === 'reset' || change.tweet.id === id) {
+      if (change.type === 'reset' || change.id === id) {
         void utils.tweet.versions.invalidate({ id });
         void utils.tweet.get.invalidate({ id });
       }
@@ -58,7 +58,9 @@ export function HistoryPage({ id }: { id: string }) {
 
   const items = versions.data.items;
   const count = items.length;
-  const comparison = chosen && chosen.from <= count && chosen.to <= count ? chosen : latestChange(count);
+  // Others see a tweet's versions from the one it was published at: the numbers need not start at 1.
+  const numbers = items.map((v) => v.version);
+  const comparison = chosen && numbers.includes(chosen.from) && numbers.includes(chosen.to) ? chosen : latestChange(numbers);
   const isAuthor = !!user && user.id === tweet.data.author.id;
 
   return (
@@ -73,7 +75,7 @@ export function HistoryPage({ id }: { id: string }) {
           version; nothing is ever rewritten.
         </p>
       </header>
-      <Differences domId={compareId} id={id} count={count} value={comparison} onChange={setChosen} />
+      <Differences domId={compareId} id={id} versions={numbers} value={comparison} onChange={setChosen} />
       <section className="card" aria-labelledby={versionsHeading}>
         <h2 id={versionsHeading}>Versions</h2>
         {isAuthor && <p className="muted version-hint">{revertHint(tweet.data)}</p>}

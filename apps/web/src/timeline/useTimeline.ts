@@ -31,12 +31,12 @@ export function useTimeline(filter: TimelineFilter, { readerAtTop }: TimelineOpt
       void utils.tweet.invalidate();
       return;
     }
-    const { tweet } = change;
     if (change.type === 'archived') {
-      dropTweet(utils, tweet);
-      setWaiting((w) => without(w, tweet.id));
+      dropTweet(utils, change.id, change.tweet, filter);
+      setWaiting((w) => without(w, change.id));
       return;
     }
+    const { tweet } = change;
     const isNew = belongsTo(tweet, filter) && !hasTweet(utils.tweet.list.getInfiniteData(input), tweet.id);
     if (!isNew) {
       storeTweet(utils, tweet);

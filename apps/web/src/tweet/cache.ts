@@ -3,7 +3,7 @@
 // key is derived by tRPC from the procedure and its input.
 import type { QueryClient } from '@tanstack/react-query';
 import { getMutationKey } from '@trpc/react-query';
-import { timelineInput, timelinesOf } from '../timeline/filters.ts';
+import { timelineInput, timelinesOf, type TimelineFilter } from '../timeline/filters.ts';
 import { replaced, withoutTweet, withTweet } from '../timeline/pages.ts';
 import { trpc, type Engagement, type Tweet } from '../trpc.ts';
 
@@ -18,11 +18,17 @@ export function storeTweet(utils: Utils, tweet: Tweet, { insert = false } = {}):
   }
 }
 
-/** The tweet left the timelines (archived): drop it from them; its own query keeps the archived state. */
-export function dropTweet(utils: Utils, tweet: Tweet): void {
-  utils.tweet.get.setData({ id: tweet.id }, tweet);
-  for (const filter of timelinesOf(tweet)) {
-    utils.tweet.list.setInfiniteData(timelineInput(filter), (data) => data && withoutTweet(data, tweet.id));
+/**
+ * The tweet left the timelines (archived): drop it from them, and from `shown` (the timeline that heard it, which may
+ * hold it without a card of it rendered yet). Its author gets the archived tweet, which its own query keeps; anyone
+ * else learns only its id, so its own query is read again when next used (and answers that it is gone).
+ */
+export function dropTweet(utils: Utils, id: string, tweet: Tweet | null, shown: TimelineFilter): void {
+  const known = tweet ?? utils.tweet.get.getData({ id });
+  if (tweet) utils.tweet.get.setData({ id }, tweet);
+  else void utils.tweet.get.invalidate({ id }, { refetchType: 'none' });
+  for (const filter of [shown, ...(known ? timelinesOf(known) : [])]) {
+    utils.tweet.list.setInfiniteData(timelineInput(filter), (data) => data && withoutTweet(data, id));
   }
 }
 

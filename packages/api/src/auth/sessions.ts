@@ -1,6 +1,7 @@
 // Sessions: 256-bit random bearer tokens, stored only as their sha256, with expiry and logout.
 import { createHash, randomBytes } from 'node:crypto';
 import type { User } from '@tweetstore/core';
+import type { Session } from '@tweetstore/store';
 import type { Context } from '../context.ts';
 
 export function newSessionToken(): string {
@@ -11,10 +12,15 @@ export function hashSessionToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** The session a token opened, or null when it is unknown, closed or expired. */
+export async function findSession(ctx: Pick<Context, 'store'>, token: string): Promise<Session | null> {
+  if (token.length > 200) return null;
+  return ctx.store.findSession(hashSessionToken(token));
+}
+
 /** The user a token belongs to, or null when it is unknown, closed or expired. */
 export async function resolveSession(ctx: Pick<Context, 'store'>, token: string): Promise<User | null> {
-  if (token.length > 200) return null;
-  const session = await ctx.store.findSession(hashSessionToken(token));
+  const session = await findSession(ctx, token);
   return session ? ctx.store.getUser(session.userId) : null;
 }
 

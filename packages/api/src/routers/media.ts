@@ -112,9 +112,11 @@ export const mediaRouter = router({
       }
     }),
 
-  /** Media by id; the caller's own alt text when they uploaded it. */
+  /** Media by id, to whom may fetch it (anyone once public, else its uploaders); the caller's own alt text when they uploaded it. */
   get: publicProcedure.input(z.object({ id: mediaIdSchema })).query(async ({ ctx, input }) => {
-    const media = await ctx.store.getMedia(input.id, await viewerIdOf(ctx));
+    const viewerId = await viewerIdOf(ctx);
+    const media = (await ctx.store.mediaAccess(input.id, viewerId)) ? await ctx.store.getMedia(input.id, viewerId) : null;
+    // media the caller may not fetch answer exactly like ids never uploaded
     if (!media) throw new TRPCError({ code: 'NOT_FOUND', message: `media ${input.id} not found` });
     return media;
   }),

@@ -8,16 +8,18 @@ import {
   onChangeInput,
   onEngagementInput,
   revertTweetInput,
+  NotFound,
   type Engagement,
-  type Tweet,
 } from '@tweetstore/core';
 import { tweetChangeTypes, type StoreEvent } from '@tweetstore/store';
 import { tracked, TRPCError } from '@trpc/server';
 import { viewerIdOf } from '../auth/sessions.ts';
+import { subscriptionViewer } from '../auth/subscription-viewer.ts';
 import type { Context } from '../context.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { durableEvents, eventId } from '../streams.ts';
-import { claimLane, immutableOutput } from '../wire.ts';
+import type { TweetChange } from '../shared-changes.ts';
+import { claimLane } from '../wire.ts';
 import {
   authedProcedure,
   ownTweetProcedure,
@@ -27,8 +29,6 @@ import {
   visibleTweetProcedure,
 } from '../trpc.ts';
 
-export type TweetChangeType = (typeof tweetChangeTypes)[keyof typeof tweetChangeTypes];
-export type TweetChange = { type: TweetChangeType; tweet: Tweet } | { type: 'reset' };
 export type EngagementChange = { type: 'engagement'; id: string; engagement: Engagement } | { type: 'reset' };
 
 /** A subscription without lastEventId starts where the stream is when it is made, before any await, so events
@@ -44,41 +44,18 @@ async function changeFor(ctx: Context, event: StoreEvent, viewerId: string | nul
   if (event.type === 'TweetCreated' && event.state === 'draft' && event.authorId !== viewerId) return null;
   const type = tweetChangeTypes[event.type as keyof typeof tweetChangeTypes];
   // Every subscriber hears every event: a view and its serialisation made once per event serve all whose view
-  // cannot differ (see sharedChange); the author and anyone who may have liked or retweeted get their own.
+  // cannot differ (SharedChanges); the author and anyone who may have liked or retweeted get their own.
   if (viewerId !== event.authorId) {
-    const shared = await sharedChange(ctx, event, type);
+    const shared = await ctx.sharedChanges.of(event, type);
     if (shared !== undefined) return shared;
   }
-  // Others must learn that a tweet left the timeline, so 'archived' is sent as the author last published it.
-  const tweet =
-    (await ctx.store.getTweet(event.tweetId, viewerId)) ??
-    (type === 'archived' ? await ctx.store.getTweet(event.tweetId, event.authorId) : null);
-  return tweet ? { type, tweet } : null;
+  const tweet = await ctx.store.getTweet(event.tweetId, viewerId);
+  return tweet ? ({ type, id: event.tweetId, tweet } as TweetChange) : null;
 }
 
-/** Per store, the shared change of the latest events (by seq): undefined when viewers' views may differ. */
-const sharedChanges = new WeakMap<Context['store'], Map<number, Promise<TweetChange | null | undefined>>>();
-const SHARED_CHANGES_KEPT = 256;
-
-/**
- * The change as anyone but the author sees it, when that is the same for every such viewer: the tweet is
- * published and has no likes or retweets, so no viewer's likedByCurrentUser/retweetedByCurrentUser can be
- * true. (A newly created tweet, the common case, always qualifies.) The object is shared and must not be
- * changed; it is marked so the output serialiser writes it once for all subscribers.
- */
-function sharedChange(ctx: Context, event: StoreEvent & { tweetId: string; authorId: string }, type: TweetChangeType): Promise<TweetChange | null | undefined> {
-  let byStore = sharedChanges.get(ctx.store);
-  if (!byStore) sharedChanges.set(ctx.store, (byStore = new Map()));
-  let change = byStore.get(event.seq);
-  if (!change) {
-    change = ctx.store.getTweet(event.tweetId, null).then((tweet) => {
-      if (!tweet || tweet.state !== 'published' || tweet.engagement.likes > 0 || tweet.engagement.retweets > 0) return undefined;
-      return immutableOutput({ type, tweet } as TweetChange);
-    });
-    byStore.set(event.seq, change);
-    if (byStore.size > SHARED_CHANGES_KEPT) byStore.delete(byStore.keys().next().value!);
-  }
-  return change;
+function hidden(error: unknown): null {
+  if (error instanceof NotFound) return null;
+  throw error;
 }
 
 /** The tweet whose engagement an event changes: the target of a like/retweet/view, or the parent of a reply. */
@@ -141,15 +118,16 @@ export const tweetRouter = router({
     });
   }),
 
-  versions: visibleTweetProcedure.query(async ({ ctx }) => ({ items: await ctx.store.listVersions(ctx.tweet.id) })),
+  versions: visibleTweetProcedure.query(async ({ ctx }) => ({ items: await ctx.store.listVersions(ctx.tweet.id, ctx.viewer?.id ?? null) })),
 
   diff: visibleTweetProcedure.input(diffInput).query(async ({ ctx, input }) => {
-    const versions = await ctx.store.listVersions(ctx.tweet.id);
-    const from = versions[input.from - 1];
-    const to = versions[input.to - 1];
+    // only versions the caller may see: any other answers as one that does not exist
+    const versions = await ctx.store.listVersions(ctx.tweet.id, ctx.viewer?.id ?? null);
+    const from = versions.find((v) => v.version === input.from);
+    const to = versions.find((v) => v.version === input.to);
     if (!from || !to) {
       const missing = from ? input.to : input.from;
-      throw new TRPCError({ code: 'NOT_FOUND', message: `tweet ${ctx.tweet.id} has no version ${missing} (it has ${versions.length})` });
+      throw new TRPCError({ code: 'NOT_FOUND', message: `tweet ${ctx.tweet.id} has no version ${missing}` });
     }
     return { from: input.from, to: input.to, ops: diffTexts(from.content, to.content) };
   }),
@@ -175,7 +153,7 @@ export const tweetRouter = router({
   onChange: publicProcedure.input(onChangeInput).subscription(async function* ({ ctx, input, signal }) {
     const lane = claimLane(ctx.socket, signal); // first, before any await: see DirectLane
     const from = input.lastEventId ?? startingNow(ctx);
-    const viewerId = await viewerIdOf(ctx);
+    const viewer = await subscriptionViewer(ctx);
     const done = ctx.telemetry.openSubscription();
     try {
       for await (const item of durableEvents(ctx.store, from, signal)) {
@@ -183,12 +161,13 @@ export const tweetRouter = router({
           yield tracked(eventId(ctx.store.storeId, item.seq), { type: 'reset' } as TweetChange);
           continue;
         }
-        const change = await changeFor(ctx, item.event, viewerId, input.authorId);
+        const change = await changeFor(ctx, item.event, viewer.id(), input.authorId);
         if (!change) continue;
         const id = eventId(ctx.store.storeId, item.event.seq);
         if (!lane?.send(id, change)) yield tracked(id, change as TweetChange);
       }
     } finally {
+      viewer.stop();
       done();
     }
   }),
@@ -196,7 +175,7 @@ export const tweetRouter = router({
   onEngagement: publicProcedure.input(onEngagementInput).subscription(async function* ({ ctx, input, signal }) {
     const lane = claimLane(ctx.socket, signal); // first, before any await: see DirectLane
     const from = input.lastEventId ?? startingNow(ctx);
-    const viewerId = await viewerIdOf(ctx);
+    const viewer = await subscriptionViewer(ctx);
     const ids = new Set(input.ids);
     const done = ctx.telemetry.openSubscription();
     try {
@@ -207,12 +186,15 @@ export const tweetRouter = router({
         }
         const target = await engagementTarget(ctx, item.event);
         if (!target || !ids.has(target)) continue;
-        const engagement = await ctx.store.getEngagement(target, viewerId);
+        // a tweet the viewer may not see (an archived one: anyone's but its author's) has no engagement for them
+        const engagement = await ctx.store.getEngagement(target, viewer.id()).catch(hidden);
+        if (!engagement) continue;
         const id = eventId(ctx.store.storeId, item.event.seq);
         const change: EngagementChange = { type: 'engagement', id: target, engagement };
         if (!lane?.send(id, change)) yield tracked(id, change);
       }
     } finally {
+      viewer.stop();
       done();
     }
   }),

@@ -43,7 +43,7 @@ export function durabilityContract(ctx: ContractContext): void {
         tweet: await ctx.store.getTweet(t.id, fan.id),
         draft: await ctx.store.getTweet(draft.id, author.id),
         archived: await ctx.store.getTweet(archived.id, author.id),
-        versions: await ctx.store.listVersions(t.id),
+        versions: await ctx.store.listVersions(t.id, author.id),
         list: await ctx.store.listTweets({ viewerId: author.id, limit: 100, includeArchived: true }),
         top: await ctx.store.topByVelocity(5),
       };
@@ -55,7 +55,7 @@ export function durabilityContract(ctx: ContractContext): void {
       expect(await store.getTweet(draft.id, author.id)).toEqual(before.draft);
       expect(await store.getTweet(draft.id, fan.id)).toBeNull();
       expect(await store.getTweet(archived.id, author.id)).toEqual(before.archived);
-      expect(await store.listVersions(t.id)).toEqual(before.versions);
+      expect(await store.listVersions(t.id, author.id)).toEqual(before.versions);
       expect(await store.listTweets({ viewerId: author.id, limit: 100, includeArchived: true })).toEqual(before.list);
       expect(await store.topByVelocity(5)).toEqual(before.top);
       const after = store.stats();

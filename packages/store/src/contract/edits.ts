@@ -20,7 +20,7 @@ export function editsContract(ctx: ContractContext): void {
       expect(edited.editedAt).toEqual(new Date(created + 1000));
       expect(edited.editControls.editsRemaining).toBe(ctx.policy.maxEdits - 1);
       expect(await ctx.store.getTweet(t.id, null)).toEqual(edited);
-      expect(await ctx.store.listVersions(t.id)).toEqual([
+      expect(await ctx.store.listVersions(t.id, author.id)).toEqual([
         { version: 1, content: 'first take', contentHash: contentHash('first take'), media: [], createdAt: new Date(created), kind: 'created' },
         { version: 2, content: 'second take #better', contentHash: contentHash('second take #better'), media: [], createdAt: new Date(created + 1000), kind: 'edited' },
       ]);
@@ -33,7 +33,7 @@ export function editsContract(ctx: ContractContext): void {
       const same = await edit(t.id, author.id, 'Caf\u00e9'); // the same text once NFC-normalised
       expect(same).toEqual(t);
       expect(ctx.store.headSeq()).toBe(head);
-      expect(await ctx.store.listVersions(t.id)).toHaveLength(1);
+      expect(await ctx.store.listVersions(t.id, author.id)).toHaveLength(1);
       // Documented choice: the no-op check comes first, so it succeeds even after the window closed.
       ctx.clock.advance(ctx.policy.windowMs + 1);
       await expect(edit(t.id, author.id, 'Café')).resolves.toMatchObject({ version: 1 });
@@ -68,7 +68,7 @@ export function editsContract(ctx: ContractContext): void {
       expect(won).toHaveLength(1);
       expect(lost).toHaveLength(1);
       expect(lost[0]!.reason).toBeInstanceOf(VersionConflict);
-      const versions = await ctx.store.listVersions(t.id);
+      const versions = await ctx.store.listVersions(t.id, author.id);
       expect(versions).toHaveLength(2);
       expect(versions[1]!.content).toBe(won[0]!.value.content);
     });
@@ -82,7 +82,7 @@ export function editsContract(ctx: ContractContext): void {
       const late = edit(t.id, author.id, 'too late');
       await expect(late).rejects.toBeInstanceOf(PreconditionFailed);
       await expect(late).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
-      expect(await ctx.store.listVersions(t.id)).toHaveLength(2);
+      expect(await ctx.store.listVersions(t.id, author.id)).toHaveLength(2);
     });
 
     it('enforces the number of edits', async () => {
@@ -91,7 +91,7 @@ export function editsContract(ctx: ContractContext): void {
       for (let i = 1; i <= ctx.policy.maxEdits; i++) await edit(t.id, author.id, `edit ${i}`);
       expect((await ctx.store.getTweet(t.id, author.id))!.editControls.editsRemaining).toBe(0);
       await expect(edit(t.id, author.id, 'one too many')).rejects.toBeInstanceOf(PreconditionFailed);
-      expect(await ctx.store.listVersions(t.id)).toHaveLength(ctx.policy.maxEdits + 1);
+      expect(await ctx.store.listVersions(t.id, author.id)).toHaveLength(ctx.policy.maxEdits + 1);
     });
 
     it('lets drafts be edited without limit; the policy starts when published', async () => {
@@ -110,7 +110,7 @@ export function editsContract(ctx: ContractContext): void {
       await ctx.store.transitionTweet({ id: t.id, actorId: author.id, to: 'archive' });
       await expect(edit(t.id, author.id, 'changed')).rejects.toBeInstanceOf(PreconditionFailed);
       await expect(edit(UNKNOWN_ID, author.id, 'changed')).rejects.toBeInstanceOf(NotFound);
-      await expect(ctx.store.listVersions(UNKNOWN_ID)).rejects.toBeInstanceOf(NotFound);
+      await expect(ctx.store.listVersions(UNKNOWN_ID, author.id)).rejects.toBeInstanceOf(NotFound);
     });
   });
 
@@ -126,7 +126,7 @@ export function editsContract(ctx: ContractContext): void {
       expect(reverted).toMatchObject({ version: 4, content: original.content, contentHash: t.contentHash, hashtags: original.hashtags, mentions: original.mentions });
       expect(reverted.editedAt).toEqual(new Date(ctx.clock.now()));
       expect(reverted.editControls.editsRemaining).toBe(ctx.policy.maxEdits - 3);
-      const versions = await ctx.store.listVersions(t.id);
+      const versions = await ctx.store.listVersions(t.id, author.id);
       expect(versions.map((v) => [v.version, v.kind, v.content])).toEqual([
         [1, 'created', 'original #one @first'],
         [2, 'edited', 'changed'],
@@ -171,7 +171,7 @@ export function editsContract(ctx: ContractContext): void {
       const archived = await ctx.store.transitionTweet({ id: t.id, actorId: author.id, to: 'archive' });
       expect(archived).toMatchObject({ state: 'archived', version: 2 });
       expect((await ctx.store.listTweets({ viewerId: other.id, limit: 10 })).items).toEqual([]);
-      expect(await ctx.store.listVersions(t.id)).toHaveLength(2);
+      expect(await ctx.store.listVersions(t.id, author.id)).toHaveLength(2);
       const restored = await ctx.store.transitionTweet({ id: t.id, actorId: author.id, to: 'restore' });
       expect(restored).toMatchObject({ state: 'published', version: 2, content: 'lifecycle, edited' });
       expect(ids((await ctx.store.listTweets({ viewerId: other.id, limit: 10 })).items)).toEqual([t.id]);

@@ -8,6 +8,7 @@ import type { ContractContext } from './context.ts';
 type Op = { kind: 'edit'; raw: string } | { kind: 'revert'; pick: number };
 interface Expected {
   id: string;
+  authorId: string;
   versions: { content: string; kind: VersionKind }[];
 }
 
@@ -34,7 +35,7 @@ export function historyPropertyContract(ctx: ContractContext): void {
         fc.asyncProperty(content, fc.array(op, { maxLength: 30 }), async (first, ops) => {
           // Drafts: edits are unlimited, so any sequence is allowed by the policy.
           const t = await ctx.post(author.id, first, { draft: true });
-          const expected: Expected = { id: t.id, versions: [{ content: parseContent(first).content, kind: 'created' }] };
+          const expected: Expected = { id: t.id, authorId: author.id, versions: [{ content: parseContent(first).content, kind: 'created' }] };
           for (const o of ops) {
             const current = expected.versions.at(-1)!.content;
             if (o.kind === 'edit') {
@@ -62,7 +63,7 @@ export function historyPropertyContract(ctx: ContractContext): void {
 }
 
 async function expectHistory(ctx: ContractContext, expected: Expected): Promise<void> {
-  const versions = await ctx.store.listVersions(expected.id);
+  const versions = await ctx.store.listVersions(expected.id, expected.authorId);
   expect(versions.map((v) => ({ version: v.version, content: v.content, contentHash: v.contentHash, kind: v.kind }))).toEqual(
     expected.versions.map((v, i) => ({ version: i + 1, content: v.content, contentHash: contentHash(v.content), kind: v.kind })),
   );

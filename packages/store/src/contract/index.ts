@@ -10,6 +10,7 @@ import { historyPropertyContract } from './history-property.ts';
 import { mediaContract } from './media.ts';
 import { tweetsContract } from './tweets.ts';
 import { usersContract } from './users.ts';
+import { visibilityContract } from './visibility.ts';
 
 export { CONTRACT_EDIT_POLICY, uploadOf, type ManualClock, type StoreHarness, type StoreHarnessFactory, type StoreHarnessOptions } from './context.ts';
 
@@ -28,5 +29,6 @@ export function describeTweetStoreContract(engineName: string, factory: StoreHar
     durabilityContract(ctx);
     historyPropertyContract(ctx);
     mediaContract(ctx);
+    visibilityContract(ctx);
   });
 }

@@ -89,12 +89,12 @@ export function mediaContract(ctx: ContractContext): void {
       expect(t.media).toMatchObject([{ id: one, alt: 'first picture' }]);
       await ctx.store.editTweet({ id: t.id, actorId: ada.id, text: ctx.text('look'), mediaIds: [two, one] });
       await ctx.store.editTweet({ id: t.id, actorId: ada.id, text: ctx.text('look again'), mediaIds: [] });
-      const versions = await ctx.store.listVersions(t.id);
+      const versions = await ctx.store.listVersions(t.id, ada.id);
       expect(versions.map((v) => v.media.map((m) => m.id))).toEqual([[one], [two, one], []]);
       await ctx.store.revertTweet({ id: t.id, actorId: ada.id, toVersion: 2 });
       expect((await ctx.store.getTweet(t.id, null))?.media.map((m) => m.id)).toEqual([two, one]);
       const reopened = await ctx.reopen();
-      expect((await reopened.listVersions(t.id)).map((v) => v.media.map((m) => m.alt ?? null))).toEqual([
+      expect((await reopened.listVersions(t.id, ada.id)).map((v) => v.media.map((m) => m.alt ?? null))).toEqual([
         ['first picture'],
         [null, 'first picture'],
         [],

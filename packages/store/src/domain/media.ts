@@ -1,10 +1,14 @@
 // Media in the projection: one record per media id (the sha256 of the upload), shared by everyone who uploaded the
 // same bytes, each with their own alt text. Attaching it to any version of any tweet marks it attached for good
-// (history shows it), and only unattached uploads are ever removed.
+// (history shows it), and only unattached uploads are ever removed. Who may fetch it follows visibility.ts: the
+// tweets whose versions anyone may see carried it are kept with it, and how many of them are published now, so the
+// answer is one lookup as events apply, never a scan.
 import { altSchema, InvalidInput, NotFound, type Media } from '@tweetstore/core';
 import type { MediaFacts } from '../events.ts';
 import type { DecideContext, EventDraft } from './decide.ts';
 import type { Projection } from './projection.ts';
+import type { TweetRecord } from './records.ts';
+import type { MediaAccess } from './visibility.ts';
 
 export interface MediaRecord extends MediaFacts {
   id: string;
@@ -13,6 +17,10 @@ export interface MediaRecord extends MediaFacts {
   /** uploader id -> their alt text ('' for none), in upload order */
   owners: Map<string, string>;
   attached: boolean;
+  /** Tweets with a version everyone sees while the tweet is published (visibility.ts: shownToAll) that carried it. */
+  shownBy: Set<string>;
+  /** How many of `shownBy` are published now: public while > 0. Derived (restore: indexShown). */
+  publicIn: number;
 }
 
 /** A checkpoint's row of the media table. */
@@ -21,15 +29,67 @@ export interface MediaRow extends MediaFacts {
   uploadedAt: number;
   owners: [userId: string, alt: string][];
   attached: boolean;
+  /** Absent in rows of engines before it (restore.ts finds it again). */
+  shownBy?: string[];
 }
 
 export function mediaRow(m: MediaRecord): MediaRow {
-  const { owners, ...rest } = m;
-  return { ...rest, files: m.files.map((f) => ({ ...f })), owners: [...owners] };
+  const { owners, shownBy, publicIn: _, ...rest } = m;
+  return { ...rest, files: m.files.map((f) => ({ ...f })), owners: [...owners], shownBy: [...shownBy] };
 }
 
 export function mediaRecord(row: MediaRow): MediaRecord {
-  return { ...row, owners: new Map(row.owners) };
+  return { ...row, owners: new Map(row.owners), shownBy: new Set(row.shownBy), publicIn: 0 };
+}
+
+/** See MediaAccess. */
+export function accessOf(m: MediaRecord | undefined, viewerId: string | null): MediaAccess {
+  if (!m) return null;
+  if (m.publicIn > 0) return 'public';
+  return viewerId !== null && m.owners.has(viewerId) ? 'uploader' : null;
+}
+
+/** A version of `t` that everyone sees while `t` is published carries these media. */
+export function show(p: Projection, t: TweetRecord, ids: readonly string[]): void {
+  for (const id of ids) {
+    const m = p.media.get(id);
+    if (!m || m.shownBy.has(t.id)) continue;
+    m.shownBy.add(t.id);
+    if (t.state === 'published') m.publicIn++;
+    noteShown(p, t.id, id);
+    p.changes.media = true;
+  }
+}
+
+/** The tweet was archived (-1) or restored (+1): the media its public versions carried go and come with it. */
+export function reshow(p: Projection, tweetId: string, delta: 1 | -1): void {
+  for (const id of p.shownMedia.get(tweetId) ?? []) {
+    const m = p.media.get(id);
+    if (m) m.publicIn += delta;
+  }
+}
+
+/** After a restore: publicIn from the tweets' states, and the media each tweet shows. */
+export function indexShown(p: Projection): void {
+  for (const m of p.media.values()) {
+    const named = m.shownBy;
+    m.shownBy = new Set();
+    m.publicIn = 0;
+    for (const id of named) {
+      const ordinal = p.tweets.ordinalOf(id);
+      if (ordinal < 0) throw new Error(`media ${m.id} is shown by a missing tweet ${id}`);
+      const tweetId = p.tweets.idAt(ordinal)!; // the index's own string, not one more copy per media row
+      m.shownBy.add(tweetId);
+      if (p.tweets.stateAt(ordinal) === 'published') m.publicIn++;
+      noteShown(p, tweetId, m.id);
+    }
+  }
+}
+
+function noteShown(p: Projection, tweetId: string, mediaId: string): void {
+  const shown = p.shownMedia.get(tweetId);
+  if (shown) shown.push(mediaId);
+  else p.shownMedia.set(tweetId, [mediaId]);
 }
 
 export interface UploadMedia extends MediaFacts {
@@ -98,7 +158,7 @@ export function applyMedia(p: Projection, e: Extract<import('../events.ts').Stor
         return;
       }
       const { mediaId, userId, alt, type, seq, at, ...facts } = e;
-      p.media.set(mediaId, { id: mediaId, ...facts, uploadedAt: at, owners: new Map([[p.userIdOf(userId), alt]]), attached: false });
+      p.media.set(mediaId, { id: mediaId, ...facts, uploadedAt: at, owners: new Map([[p.userIdOf(userId), alt]]), attached: false, shownBy: new Set(), publicIn: 0 });
       return;
     }
     case 'MediaAltSet':

@@ -3,8 +3,9 @@ import { bumpRate, ratePerMinute } from '@tweetstore/core';
 import type { StoreEvent } from '../events.ts';
 import { packFacts } from './facts.ts';
 import { engagementKinds, NO_MEDIA, NO_VERSIONS, tweetRecord, type CheckpointFileRef, type EngagementKind, type SessionRecord, type TweetRecord, type UserRecord } from './records.ts';
-import { firstVersion, nextContent, unedited } from './versions.ts';
-import { applyMedia, attach, type MediaRecord } from './media.ts';
+import { firstVersion, nextContent, publishedVersion, unedited } from './versions.ts';
+import { applyMedia, attach, reshow, show, type MediaRecord } from './media.ts';
+import { shownToAll } from './visibility.ts';
 import { Timelines } from './timelines.ts';
 import { TweetIndex } from './tweet-index.ts';
 import { HOT_MIN_RATE, VelocityRanking } from './velocity-ranking.ts';
@@ -21,6 +22,8 @@ export class Projection {
   readonly sessions = new Map<string, SessionRecord>();
   /** Uploaded media by id (see media.ts). */
   readonly media = new Map<string, MediaRecord>();
+  /** Tweet id -> the media its versions that everyone sees while it is published carried (media.ts: show). */
+  readonly shownMedia = new Map<string, string[]>();
   readonly tweets = new TweetIndex((ordinal) => this.userIdAt(ordinal));
   /** Complete once timelinesReady (a restored projection builds them after it opens: buildTimelines). */
   readonly timelines = new Timelines((id) => this.tweets.authorOf(id));
@@ -95,6 +98,7 @@ export class Projection {
         t.mediaIds = e.mediaIds.length === 0 ? NO_MEDIA : e.mediaIds;
         attach(this, t.mediaIds);
         this.addTweet(t);
+        if (published) show(this, t, t.mediaIds);
         this.versionCount++;
         if (published) this.#replyPublished(t, e.at, true);
         if (t.idempotencyKey !== null) this.rememberIdempotencyKey(t.id, t.authorId, t.idempotencyKey, t.createdAt);
@@ -115,20 +119,28 @@ export class Projection {
         this.versionCount++;
         Object.assign(t, { content, contentHash: e.contentHash, mediaIds, editedAt: e.at, weightedLength: e.weightedLength, facts: packFacts(e) });
         if (t.publishedAt !== null) t.editsSincePublish++;
+        if (shownToAll(publishedVersion(t), t.versionCount)) show(this, t, mediaIds);
         return;
       }
       case 'TweetPublished':
         this.#moveTo(e.tweetId, 'published', (t) => {
           t.publishedAt = e.at;
           t.editsSincePublish = 0;
+          show(this, t, t.mediaIds);
           this.#replyPublished(t, e.at, true);
         });
         return;
       case 'TweetArchived':
-        this.#moveTo(e.tweetId, 'archived', (t) => this.#replyPublished(t, e.at, false, -1));
+        this.#moveTo(e.tweetId, 'archived', (t) => {
+          reshow(this, t.id, -1);
+          this.#replyPublished(t, e.at, false, -1);
+        });
         return;
       case 'TweetRestored':
-        this.#moveTo(e.tweetId, 'published', (t) => this.#replyPublished(t, e.at, false));
+        this.#moveTo(e.tweetId, 'published', (t) => {
+          reshow(this, t.id, 1);
+          this.#replyPublished(t, e.at, false);
+        });
         return;
       case 'Liked':
       case 'Retweeted': {

@@ -3,9 +3,11 @@
 // creation order, so a reply's parent is always there before it.
 import { packFacts } from './facts.ts';
 import { versionRecords, type TextRow, type VersionRow } from './history-rows.ts';
-import { mediaRecord, type MediaRow } from './media.ts';
+import { indexShown, mediaRecord, type MediaRow } from './media.ts';
 import { ChangeSet, IDEMPOTENCY_TTL_MS, Projection } from './projection.ts';
-import { tweetRecord, type CheckpointFileRef, type TextFacts, type TweetRecord } from './records.ts';
+import { tweetRecord, type CheckpointFileRef, type TextFacts, type TweetRecord, type VersionRecord } from './records.ts';
+import { publishedVersion } from './versions.ts';
+import { shownToAll } from './visibility.ts';
 import type { SessionRow, UserRow } from './snapshot.ts';
 import type { TweetIndexColumns } from './tweet-columns.ts';
 import type { ReadFileNow } from './tweet-index.ts';
@@ -27,6 +29,8 @@ export class ProjectionRestore {
   readonly #now: number;
   /** Format 1: one texts table for all tweets files. */
   readonly #texts = new Map<string, string>();
+  /** Attached media whose rows do not say which tweets show them (written before rows did: findShownBy). */
+  readonly #unshown = new Set<string>();
 
   constructor(seq: number, now: number) {
     this.#p.seq = seq;
@@ -47,7 +51,32 @@ export class ProjectionRestore {
   }
 
   media(rows: readonly MediaRow[]): void {
-    for (const row of rows) this.#p.media.set(row.id, mediaRecord(row));
+    for (const row of rows) {
+      this.#p.media.set(row.id, mediaRecord(row));
+      if (row.shownBy === undefined && row.attached) this.#unshown.add(row.id);
+    }
+  }
+
+  /**
+   * Finds the tweets that show the media of rows written before rows said so, from their uploaders' tweets (only they
+   * can attach them) and the versions `versionsOf` reads. Once: the next checkpoint writes them.
+   */
+  async findShownBy(versionsOf: (t: TweetRecord) => Promise<readonly VersionRecord[]>): Promise<void> {
+    const p = this.#p;
+    if (this.#unshown.size === 0) return;
+    const uploaders = new Set<string>();
+    for (const id of this.#unshown) for (const userId of p.media.get(id)!.owners.keys()) uploaders.add(userId);
+    for (let ordinal = 0; ordinal < p.tweets.size; ordinal++) {
+      if (!uploaders.has(p.tweets.entryAt(ordinal)!.authorId)) continue;
+      const t = p.tweets.read(ordinal, false)!;
+      const from = publishedVersion(t);
+      if (from === null) continue;
+      const versions = t.versionCount === 1 ? [{ mediaIds: t.mediaIds }] : await versionsOf(t);
+      for (const [i, v] of versions.entries()) {
+        if (!shownToAll(from, i + 1)) continue;
+        for (const id of v.mediaIds) if (this.#unshown.has(id)) p.media.get(id)!.shownBy.add(t.id);
+      }
+    }
   }
 
   /** Format 1's texts table. */
@@ -120,9 +149,11 @@ export class ProjectionRestore {
     }
   }
 
-  /** The projection, as of the checkpoint (no changes since). */
+  /** The projection, as of the checkpoint (no changes since, but media rows found again by findShownBy). */
   finish(): Projection {
+    indexShown(this.#p);
     this.#p.changes = new ChangeSet();
+    this.#p.changes.media = this.#unshown.size > 0;
     return this.#p;
   }
 

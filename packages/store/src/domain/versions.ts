@@ -18,6 +18,15 @@ export function firstVersion(t: TweetRecord): VersionRecord {
   return { kind: 'created', at: t.createdAt, contentHash: t.contentHash, mediaIds: t.mediaIds, body: { keyframe: true, content: t.content } };
 }
 
+/**
+ * The version the tweet had when it was published, or null while it is a draft. Exact from what every checkpoint
+ * format holds: each version added since publishing is an edit or revert counted in editsSincePublish (publish sets
+ * it to 0; edits of a draft do not count; archive and restore add no version), so no field of its own is needed.
+ */
+export function publishedVersion(t: Pick<TweetRecord, 'publishedAt' | 'versionCount' | 'editsSincePublish'>): number | null {
+  return t.publishedAt === null ? null : t.versionCount - t.editsSincePublish;
+}
+
 /** Every version, given those the tweet's history file holds (`stored`, versions 1..t.storedVersions). */
 export function allVersions(t: TweetRecord, stored: readonly VersionRecord[]): VersionRecord[] {
   if (unedited(t)) return [firstVersion(t)];

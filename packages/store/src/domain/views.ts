@@ -9,11 +9,6 @@ export function userView(u: UserRecord): User {
   return { id: u.id, username: u.username, displayName: u.displayName, createdAt: new Date(u.createdAt) };
 }
 
-/** drafts and archived tweets only for their author */
-export function visibleTo(t: TweetRecord, viewerId: string | null): boolean {
-  return t.state === 'published' || t.authorId === viewerId;
-}
-
 export function engagementView(t: TweetRecord, viewerId: string | null, now: number): Engagement {
   return {
     likes: t.likes?.size ?? 0,
@@ -52,11 +47,12 @@ export function tweetView(p: Projection, t: TweetRecord, viewerId: string | null
   };
 }
 
-export function versionsView(p: Projection, authorId: string, versions: readonly VersionRecord[]): TweetVersion[] {
+/** Versions `from` on (1: all of them), numbered as they are. */
+export function versionsView(p: Projection, authorId: string, versions: readonly VersionRecord[], from = 1): TweetVersion[] {
   const texts = rebuildAll(versions.map((v) => v.body));
-  return versions.map((v, i) => ({
-    version: i + 1,
-    content: texts[i]!,
+  return versions.slice(from - 1).map((v, i) => ({
+    version: from + i,
+    content: texts[from - 1 + i]!,
     contentHash: v.contentHash,
     media: v.mediaIds.length === 0 ? [] : mediaListView(p, v.mediaIds, authorId),
     createdAt: new Date(v.at),

@@ -12,7 +12,8 @@ import type { TextRow } from '../domain/history-rows.ts';
 import type { MediaRow } from '../domain/media.ts';
 import type { SessionRow, UserRow } from '../domain/snapshot.ts';
 import type { TweetIndexColumns } from '../domain/tweet-columns.ts';
-import { CheckpointUnusable, type CheckpointFile, type CheckpointInfo, type CheckpointStore } from './checkpoints.ts';
+import { CheckpointUnreadable, CheckpointUnusable, type CheckpointFile, type CheckpointInfo, type CheckpointStore } from './checkpoints.ts';
+import { HistoryFiles } from './histories.ts';
 import { verifyFiles } from './verify.ts';
 
 /** Files read ahead of the one being parsed (reads run on libuv's thread pool). */
@@ -58,7 +59,14 @@ export async function loadCheckpoint(checkpoints: CheckpointStore, name: string,
   }
   const bad = await verified;
   if (bad) throw corrupt(`${bad.name} ${bad.why}`);
-  return { projection: restore.finish(), info };
+  const historyFiles = new HistoryFiles(checkpoints);
+  try {
+    await restore.findShownBy((t) => historyFiles.versions(t));
+    return { projection: restore.finish(), info };
+  } catch (error) {
+    if (error instanceof CheckpointUnusable || error instanceof CheckpointUnreadable) throw error;
+    throw corrupt(`its media do not hold together (${(error as Error).message})`, error);
+  }
 }
 
 function add(restore: ProjectionRestore, info: CheckpointInfo, f: CheckpointFile, data: unknown, histories: Map<number, CheckpointFileRef>): void {

@@ -36,12 +36,14 @@ import {
   type EventDraft,
 } from '../domain/decide.ts';
 import type { EventRing } from '../domain/event-ring.ts';
-import { decideAlt, decideUpload, mediaView, sweepable } from '../domain/media.ts';
+import { accessOf, decideAlt, decideUpload, mediaView, sweepable } from '../domain/media.ts';
 import type { Projection } from '../domain/projection.ts';
 import type { CheckpointFileRef, TweetRecord } from '../domain/records.ts';
 import { CheckpointCapture } from '../domain/snapshot.ts';
 import { RANKED } from '../domain/velocity-ranking.ts';
-import { engagementView, tweetView, userView, versionsView, visibleTo } from '../domain/views.ts';
+import { publishedVersion } from '../domain/versions.ts';
+import { engagementView, tweetView, userView, versionsView } from '../domain/views.ts';
+import { firstVisibleVersion, visibleTo, type MediaAccess } from '../domain/visibility.ts';
 import { FORMAT, type CheckpointInfo, type CheckpointStore } from './checkpoints.ts';
 import { HistoryFiles } from './histories.ts';
 import type { DataDirLock } from './lock.ts';
@@ -266,13 +268,17 @@ export class LowdbTweetStore implements TweetStore {
   async claimMedia(id: string, userId: string, alt: string | null): Promise<Media | null> {
     const m = this.#p.media.get(id);
     if (!m) return null;
-    const { owners, attached, uploadedAt, id: _, ...facts } = m;
+    const { owners, attached, uploadedAt, shownBy, publicIn, id: _, ...facts } = m;
     return this.recordMedia({ ...facts, id, userId, alt });
   }
 
   async getMedia(id: string, viewerId: string | null): Promise<Media | null> {
     const m = this.#p.media.get(id);
     return m ? mediaView(m, viewerId) : null;
+  }
+
+  async mediaAccess(id: string, viewerId: string | null): Promise<MediaAccess> {
+    return accessOf(this.#p.media.get(id), viewerId);
   }
 
   ownsMedia(id: string, userId: string): boolean {
@@ -361,11 +367,15 @@ export class LowdbTweetStore implements TweetStore {
     });
   }
 
-  async listVersions(id: string): Promise<TweetVersion[]> {
+  async listVersions(id: string, viewerId: string | null): Promise<TweetVersion[]> {
     const reading = this.#detailsRead(id);
     if (reading) await reading;
+    const versions = await this.#histories.versions(existing(this.#p, id));
+    // who may see which is decided on the tweet as it is once its history is read
     const t = existing(this.#p, id);
-    return versionsView(this.#p, t.authorId, await this.#histories.versions(t));
+    const from = firstVisibleVersion({ authorId: t.authorId, state: t.state, publishedVersion: publishedVersion(t) }, viewerId);
+    if (from === null) throw new NotFound('tweet', id);
+    return versionsView(this.#p, t.authorId, versions, from);
   }
 
   engage(cmd: Engage): Promise<Engagement> {
@@ -391,7 +401,9 @@ export class LowdbTweetStore implements TweetStore {
   async getEngagement(id: string, viewerId: string | null): Promise<Engagement> {
     const reading = this.#detailsRead(id);
     if (reading) await reading;
-    return engagementView(existing(this.#p, id), viewerId, this.o.clock.now());
+    const t = existing(this.#p, id);
+    if (!visibleTo(t, viewerId)) throw new NotFound('tweet', id);
+    return engagementView(t, viewerId, this.o.clock.now());
   }
 
   async topByVelocity(limit: number): Promise<VelocityEntry[]> {

@@ -148,7 +148,7 @@ export const tweetRouter = router({
       const missing = from ? input.to : input.from;
       throw new TRPCError({ code: 'NOT_FOUND', message: `tweet ${ctx.tweet.id} has no version ${missing} (it has ${versions.length})` });
     }
-    return { from: input.from, to: input.to, ops: diffTexts(from.content, to.content) };
+    return { from: input.from, to: input.to, ...diffTexts(from.content, to.content) };
   }),
 
   revert: ownTweetProcedure.input(revertTweetInput).mutation(({ ctx, input }) =>

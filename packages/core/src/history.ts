@@ -10,9 +10,9 @@
 //           | "+" n ":" text     insert the next n code units verbatim (no escaping needed)
 // Whatever remains of the base after the last op is kept. A future format must start with a character outside
 // [0-9a-z] so the two can be told apart.
-import { cleanupEfficiency, DIFF_DELETE, DIFF_EQUAL, DIFF_INSERT, makeDiff, type Diff } from '@sanity/diff-match-patch';
+import { cleanupEfficiency, DIFF_DELETE, DIFF_INSERT, makeDiff, type Diff } from '@sanity/diff-match-patch';
 import { commonEnds } from './common-ends.ts';
-import { change, keep, type Piece } from './pieces.ts';
+import { addOp, type Piece } from './pieces.ts';
 
 /** A whole keyframe every 32 versions: rebuilding any version applies at most 31 deltas of a few bytes each,
  * and 20 small edits stay within 25% of the bytes of 20 full copies (at 10, two inline keyframes alone
@@ -156,9 +156,7 @@ function diffPieces(a: string, b: string, cleanup: (diffs: Diff[]) => Diff[]): P
     const text = units.decode(mapped);
     if (op !== DIFF_INSERT) oldParts.push(text);
     if (op !== DIFF_DELETE) newParts.push(text);
-    if (op === DIFF_EQUAL) keep(pieces, text);
-    else if (op === DIFF_DELETE) change(pieces, text, '');
-    else change(pieces, '', text);
+    addOp(pieces, op, text);
   }
   if (units.ok && oldParts.join('') === a && newParts.join('') === b) return pieces;
   if (a === b) return a ? [a] : [];

@@ -24,3 +24,10 @@ export function add(pieces: Piece[], piece: Piece): void {
   if (typeof piece === 'string') keep(pieces, piece);
   else change(pieces, piece.del, piece.ins);
 }
+
+/** Appends a diff op as diff-match-patch and the API write it: [-1 | 0 | 1, text]. */
+export function addOp(pieces: Piece[], op: number, text: string): void {
+  if (op === 0) keep(pieces, text);
+  else if (op < 0) change(pieces, text, '');
+  else change(pieces, '', text);
+}

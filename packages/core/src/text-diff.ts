@@ -12,12 +12,12 @@
 // The result says how fine it came out (`granularity`), so a reader can be told. Letter diffs get diff-match-patch's
 // semantic cleanup (whole words instead of a salad of shared letters), and every edge between kept and changed text
 // is moved onto a boundary of user-perceived characters in both texts (a changed emoji sequence shows up whole).
-import { cleanupSemantic, DIFF_DELETE, DIFF_EQUAL } from '@sanity/diff-match-patch';
+import { cleanupSemantic } from '@sanity/diff-match-patch';
 import { diffArrays, diffChars, type ChangeObject } from 'diff';
 import { graphemeSegments } from 'unicode-segmenter/grapheme';
 import { commonEnds } from './common-ends.ts';
 import type { DiffGranularity, DiffOp, TextDiff } from './model.ts';
-import { add, change, keep, type Piece } from './pieces.ts';
+import { add, addOp, change, keep, type Piece } from './pieces.ts';
 
 /** Code points inserted plus deleted in a letter-by-letter diff of the whole middle. */
 const MAX_LETTER_EDITS = 128;
@@ -94,11 +94,7 @@ const tokens = (text: string): string[] => text.match(TOKEN) ?? [];
  * are short by construction. */
 function readable(pieces: Piece[]): Piece[] {
   const cleaned: Piece[] = [];
-  for (const [op, text] of cleanupSemantic(toOps(pieces))) {
-    if (op === DIFF_EQUAL) keep(cleaned, text);
-    else if (op === DIFF_DELETE) change(cleaned, text, '');
-    else change(cleaned, '', text);
-  }
+  for (const [op, text] of cleanupSemantic(toOps(pieces))) addOp(cleaned, op, text);
   return cleaned;
 }
 

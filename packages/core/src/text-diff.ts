@@ -20,7 +20,7 @@ import type { DiffGranularity, DiffOp, TextDiff } from './model.ts';
 import { add, addOp, change, keep, type Piece } from './pieces.ts';
 
 /** Code points inserted plus deleted in a letter-by-letter diff of the whole middle. */
-const MAX_LETTER_EDITS = 128;
+const MAX_LETTER_EDITS = 64;
 /** Words, spaces and other characters inserted plus deleted in a word-by-word diff of the middle. */
 const MAX_WORD_EDITS = 64;
 /** Code units, in all, of the changed stretches of a word diff that are compared letter by letter again. */
@@ -33,7 +33,8 @@ export function diffTexts(a: string, b: string): TextDiff {
   const [middleA, middleB] = [a.slice(start, a.length - end), b.slice(start, b.length - end)];
   const pieces: Piece[] = [];
   keep(pieces, a.slice(0, start));
-  const letters = diffChars(middleA, middleB, { maxEditLength: MAX_LETTER_EDITS });
+  const hopeless = unitsAtLeastDifferent(middleA, middleB) > 2 * MAX_LETTER_EDITS;
+  const letters = hopeless ? undefined : diffChars(middleA, middleB, { maxEditLength: MAX_LETTER_EDITS });
   let granularity: DiffGranularity = 'character';
   if (letters) append(pieces, letters, (value) => value);
   else granularity = diffWords(middleA, middleB, pieces);
@@ -41,6 +42,25 @@ export function diffTexts(a: string, b: string): TextDiff {
   // A letter diff of the middle is cleaned up with the common start and end, where its edits may slide onto word
   // boundaries; a word diff needs no cleanup (its stretches compared letter by letter were cleaned up one by one).
   return { granularity, ops: toOps(alignPieces(letters ? readable(pieces) : pieces, a, b)) };
+}
+
+/**
+ * How many code units one text holds more of than the other, counted by value: a cheap lower bound of the units any
+ * diff inserts plus deletes (a code point is at most two units), so a search sure to fail is never run. Unrelated
+ * texts, the usual rewrite, skip the letter search this way; texts with the same letters in another order do not.
+ */
+function unitsAtLeastDifferent(a: string, b: string): number {
+  const inA = new Uint32Array(0x10000); // how often `a` holds each code unit
+  for (let i = 0; i < a.length; i++) inA[a.charCodeAt(i)]!++;
+  let shared = 0;
+  for (let i = 0; i < b.length; i++) {
+    const unit = b.charCodeAt(i);
+    if (inA[unit]! > 0) {
+      inA[unit]!--;
+      shared++;
+    }
+  }
+  return a.length + b.length - 2 * shared;
 }
 
 /** Appends a word diff of `a` into `b` to `pieces`, short changed stretches letter by letter; or one replacement past

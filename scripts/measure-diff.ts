@@ -44,6 +44,8 @@ const pairs: [name: string, a: string, b: string][] = [
   ["'a.' shifted by one", 'a.'.repeat(5000), '.a'.repeat(5000)],
   ['runs swapped', 'a'.repeat(5000) + 'b'.repeat(5000), 'b'.repeat(5000) + 'a'.repeat(5000)],
   ['ends swapped', `x${'a'.repeat(9998)}y`, `y${'a'.repeat(9998)}x`],
+  // the semantic cleanup slides an edit along a repeated run, rebuilding the edit at each step
+  ['60 units inserted in a 4,800-unit run', `Q${'ab'.repeat(2400)}Z${'x'.repeat(100)}W`, `R${'ab'.repeat(2430)}Z${'x'.repeat(100)}V`],
   ['regional indicators shifted', '🇺🇸'.repeat(2500), `🇸${'🇺🇸'.repeat(2499)}🇺`],
   ['combining marks', `${'e\u0301'.repeat(2500)}x${'a\u0300'.repeat(2499)}`, `${'a\u0300'.repeat(2500)}y${'e\u0301'.repeat(2499)}`],
   ['emoji sequences', randomText(11, EMOJI), randomText(12, EMOJI)],

@@ -37,6 +37,7 @@ export function diffTexts(a: string, b: string): TextDiff {
   const letters = hopeless ? undefined : diffChars(middleA, middleB, { maxEditLength: MAX_LETTER_EDITS });
   let granularity: DiffGranularity = 'character';
   if (letters) append(pieces, letters, (value) => value);
+  else if (!middleA || !middleB) change(pieces, middleA, middleB); // only added or only removed: its own letter diff
   else granularity = diffWords(middleA, middleB, pieces);
   keep(pieces, a.slice(a.length - end));
   // A letter diff of the middle is cleaned up with the common start and end, where its edits may slide onto word

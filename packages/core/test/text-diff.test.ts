@@ -77,6 +77,12 @@ describe('small edits get the letter-by-letter diff', () => {
     );
   });
 
+  test('text only added or only removed, however long, is shown as just that', () => {
+    const [short, long] = ['Read this: ', `Read this: ${urls(1)}`];
+    expect(diffTexts(short, long)).toEqual({ granularity: 'character', ops: [[0, short], [1, long.slice(short.length)]] });
+    expect(diffTexts(long, short)).toEqual({ granularity: 'character', ops: [[0, short], [-1, long.slice(short.length)]] });
+  });
+
   test('edits far apart in a long text each show as themselves', () => {
     const a = urls(1);
     const b = `${a.slice(0, 100)}!${a.slice(101, 9000)}@@${a.slice(9000)}`; // neither ! nor @ is in a
@@ -152,6 +158,7 @@ describe('large differences: coarser, still exact', () => {
     ["'a.' shifted", 'a.'.repeat(5000), '.a'.repeat(5000)],
     ['runs swapped', 'a'.repeat(5000) + 'b'.repeat(5000), 'b'.repeat(5000) + 'a'.repeat(5000)],
     ['ends swapped', `x${'a'.repeat(9998)}y`, `y${'a'.repeat(9998)}x`],
+    ['an insertion inside a long run', `Q${'ab'.repeat(2400)}Z${'x'.repeat(100)}W`, `R${'ab'.repeat(2430)}Z${'x'.repeat(100)}V`],
     ['regional indicators shifted by one', '🇺🇸'.repeat(2500), `🇸${'🇺🇸'.repeat(2499)}🇺`],
     ['combining marks', `${'e\u0301'.repeat(2500)}x${'a\u0300'.repeat(2499)}`, `${'a\u0300'.repeat(2500)}y${'e\u0301'.repeat(2499)}`],
     ['emoji families', randomText(11, [family, '👍🏽', '🇸🇪', ' ']), randomText(12, [family, '👍🏿', '🇺🇸', ' '])],

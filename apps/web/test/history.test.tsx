@@ -143,6 +143,40 @@ it('shows a reader a post published after drafts from its published version on, 
   expect(document.body).not.toHaveTextContent('SECRET');
 });
 
+it('says when versions differ too much to compare letter by letter, and not for a small edit', async () => {
+  let seed = 1;
+  const random = (alphabet: string, units: number) =>
+    Array.from({ length: units }, () => alphabet[(seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % alphabet.length]).join('');
+  const alnum = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  const link = () => `https://example.com/v/${random(alnum, 120)}`;
+  const author = await api.signUp('rewriter');
+  const tweet = await author.api.tweet.create({ content: `Watch ${link()} now` });
+  await author.api.tweet.edit({ id: tweet.id, content: tweet.content.replace('now', 'today') });
+  const other = link();
+  await author.api.tweet.edit({ id: tweet.id, content: `Watch ${other} tonight` }); // another long link: words
+  // 11 links of 400 random characters each: nothing to compare word by word
+  await author.api.tweet.edit({ id: tweet.id, content: Array.from({ length: 11 }, (_, i) => `https://x${i}.com/${random(`${alnum}-/.`, 400)}x`).join(' ') });
+  api.render(<HistoryPage id={tweet.id} />);
+  const user = userEvent.setup();
+  const note = () => within(diffRegion()).queryByText(/differ too much/);
+
+  await waitFor(() => expect(within(diffRegion()).getByText('From version 3 to version 4')).toBeInTheDocument());
+  expect(note()).toHaveTextContent('These versions differ too much to compare word by word; the changed part is shown as one replacement.');
+
+  await user.selectOptions(screen.getByLabelText('Compare from'), '2');
+  await user.selectOptions(screen.getByLabelText('Compare to'), '3');
+  await waitFor(() => expect(within(diffRegion()).getByText('From version 2 to version 3')).toBeInTheDocument());
+  expect(note()).toHaveTextContent('These versions differ too much to compare letter by letter; changes are shown word by word.');
+  expect(texts('ins')).toContain(other.slice(-120)); // the link's id, whole
+
+  await user.selectOptions(screen.getByLabelText('Compare from'), '1');
+  await user.selectOptions(screen.getByLabelText('Compare to'), '2');
+  await waitFor(() => expect(within(diffRegion()).getByText('From version 1 to version 2')).toBeInTheDocument());
+  expect(note()).not.toBeInTheDocument();
+  expect(texts('del')).toEqual(['now']);
+  expect(texts('ins')).toEqual(['today']);
+});
+
 it('says so when the post does not exist', async () => {
   api.render(<HistoryPage id="01ARZ3NDEKTSV4RRFFQ69G5FAV" />);
   expect(await screen.findByText('This post does not exist or is not visible to you')).toBeInTheDocument();

@@ -138,6 +138,29 @@ describe('tweets', () => {
     expect(await codeOf(alice.api.tweet.revert({ id: v1.id, toVersion: 9 }))).toBe('NOT_FOUND');
   });
 
+  it('says how finely a diff compares: letters for an edit, words for a swapped link, one replacement past that', async () => {
+    let seed = 1;
+    const random = (alphabet: string, units: number) =>
+      Array.from({ length: units }, () => alphabet[(seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % alphabet.length]).join('');
+    const alnum = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+    const link = () => `https://example.com/v/${random(alnum, 120)}`;
+    // 11 links of 400 random path characters: a valid tweet (a link weighs 23), as in the reported stall
+    const links = () => Array.from({ length: 11 }, (_, i) => `https://example${i}.com/${random(`${alnum}-_/.`, 400)}x`).join(' ');
+    const alice = await t.user('alice');
+    const first = `Watch ${link()} now`;
+    const v1 = await alice.api.tweet.create({ content: first });
+    await alice.api.tweet.edit({ id: v1.id, content: first.replace('now', 'today') });
+    await alice.api.tweet.edit({ id: v1.id, content: `Watch ${link()} tonight` });
+    await alice.api.tweet.edit({ id: v1.id, content: links() });
+
+    const diff = (from: number, to: number) => t.anonymous.tweet.diff({ id: v1.id, from, to });
+    expect(await diff(1, 2)).toMatchObject({ from: 1, to: 2, granularity: 'character', ops: [[0, first.slice(0, -3)], [-1, 'now'], [1, 'today']] });
+    expect(await diff(2, 3)).toMatchObject({ granularity: 'word' });
+    const whole = await diff(3, 4);
+    expect(whole.granularity).toBe('whole');
+    expect(whole.ops.map(([op]) => op)).toEqual([-1, 1]); // nothing in common at either end: one replacement
+  });
+
   it('answers a stale expectedVersion with CONFLICT and a closed edit policy with PRECONDITION_FAILED', async () => {
     const alice = await t.user('alice');
     const tweet = await alice.api.tweet.create({ content: 'v1' });

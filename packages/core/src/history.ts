@@ -10,8 +10,9 @@
 //           | "+" n ":" text     insert the next n code units verbatim (no escaping needed)
 // Whatever remains of the base after the last op is kept. A future format must start with a character outside
 // [0-9a-z] so the two can be told apart.
-import { cleanupEfficiency, cleanupSemantic, DIFF_DELETE, DIFF_EQUAL, DIFF_INSERT, makeDiff, type Diff } from '@sanity/diff-match-patch';
-import type { DiffOp } from './model.ts';
+import { cleanupEfficiency, DIFF_DELETE, DIFF_INSERT, makeDiff, type Diff } from '@sanity/diff-match-patch';
+import { commonEnds } from './common-ends.ts';
+import { addOp, type Piece } from './pieces.ts';
 
 /** A whole keyframe every 32 versions: rebuilding any version applies at most 31 deltas of a few bytes each,
  * and 20 small edits stay within 25% of the bytes of 20 full copies (at 10, two inline keyframes alone
@@ -132,45 +133,11 @@ export function rebuildAll(bodies: readonly VersionBody[]): string[] {
   return texts;
 }
 
-/** The lengths of the common start and end of two texts (not overlapping), never splitting a surrogate pair. */
-function commonEnds(a: string, b: string): [number, number] {
-  const max = Math.min(a.length, b.length);
-  let start = 0;
-  while (start < max && a.charCodeAt(start) === b.charCodeAt(start)) start++;
-  if (start > 0 && isHighSurrogate(a.charCodeAt(start - 1))) start--;
-  let end = 0;
-  while (end < max - start && a.charCodeAt(a.length - 1 - end) === b.charCodeAt(b.length - 1 - end)) end++;
-  if (end > 0 && isLowSurrogate(a.charCodeAt(a.length - end))) end--;
-  return [start, end];
-}
-
-const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
-const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
-
 function bodyText(body: VersionBody, prev: string): string {
   return body.keyframe ? body.content : applyDelta(prev, body.delta);
 }
 
-/**
- * Human-readable diff between two texts for API `tweet.diff`: ops as [-1|0|1, text], with semantic cleanup, and never
- * splitting a user-perceived character (emoji sequence, letter + combining marks): such a character is replaced whole.
- */
-export function diffTexts(a: string, b: string): DiffOp[] {
-  const ops: DiffOp[] = [];
-  for (const piece of alignPieces(diffPieces(a, b, cleanupSemantic), a, b, graphemeBoundaries)) {
-    if (typeof piece === 'string') ops.push([0, piece]);
-    else {
-      if (piece.del) ops.push([-1, piece.del]);
-      if (piece.ins) ops.push([1, piece.ins]);
-    }
-  }
-  return ops;
-}
-
 // --- diffing ------------------------------------------------------------------------------------------------------
-
-/** A diff as alternating kept text (string) and changes; no two changes are adjacent, no kept text is empty. */
-type Piece = string | { del: string; ins: string };
 
 /**
  * The library's diff of `a` into `b`, on whole code points. diff-match-patch works on UTF-16 code units, and its own
@@ -189,16 +156,7 @@ function diffPieces(a: string, b: string, cleanup: (diffs: Diff[]) => Diff[]): P
     const text = units.decode(mapped);
     if (op !== DIFF_INSERT) oldParts.push(text);
     if (op !== DIFF_DELETE) newParts.push(text);
-    const last = pieces.at(-1);
-    if (op === DIFF_EQUAL) {
-      if (typeof last === 'string') pieces[pieces.length - 1] = last + text;
-      else if (text) pieces.push(text);
-      continue;
-    }
-    const change = last !== undefined && typeof last !== 'string' ? last : { del: '', ins: '' };
-    if (change !== last) pieces.push(change);
-    if (op === DIFF_DELETE) change.del += text;
-    else change.ins += text;
+    addOp(pieces, op, text);
   }
   if (units.ok && oldParts.join('') === a && newParts.join('') === b) return pieces;
   if (a === b) return a ? [a] : [];
@@ -250,50 +208,6 @@ class CodePointUnits {
 
 const PRIVATE_USE_FIRST = 0xe000;
 const PRIVATE_USE_LAST = 0xf8ff;
-
-/**
- * Moves the edges between kept and changed text onto boundaries of both texts (here: grapheme clusters). Kept text
- * that straddles an edge joins the neighbouring change on both sides, so a changed emoji sequence shows up whole.
- */
-function alignPieces(pieces: readonly Piece[], a: string, b: string, boundaries: (text: string) => (index: number) => boolean): Piece[] {
-  const atA = boundaries(a);
-  const atB = boundaries(b);
-  const aligned: Piece[] = [];
-  const pushChange = (del: string, ins: string) => {
-    const last = aligned.at(-1);
-    if (last !== undefined && typeof last !== 'string') {
-      last.del += del;
-      last.ins += ins;
-    } else if (del || ins) aligned.push({ del, ins });
-  };
-  let posA = 0;
-  let posB = 0;
-  for (const [i, piece] of pieces.entries()) {
-    if (typeof piece !== 'string') {
-      pushChange(piece.del, piece.ins);
-      posA += piece.del.length;
-      posB += piece.ins.length;
-      continue;
-    }
-    const fits = (k: number) => atA(posA + k) && atB(posB + k);
-    let start = 0;
-    let end = piece.length;
-    if (i > 0) while (start < piece.length && !fits(start)) start++; // after a change: start on a shared boundary
-    if (i < pieces.length - 1) while (end > start && !fits(end)) end--; // before a change: end on one
-    if (start > 0) pushChange(piece.slice(0, start), piece.slice(0, start));
-    if (end > start) aligned.push(piece.slice(start, end));
-    if (end < piece.length) pushChange(piece.slice(end), piece.slice(end));
-    posA += piece.length;
-    posB += piece.length;
-  }
-  return aligned;
-}
-
-function graphemeBoundaries(text: string): (index: number) => boolean {
-  const starts = new Set<number>([text.length]);
-  for (const { index } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) starts.add(index);
-  return (i) => starts.has(i);
-}
 
 const isSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdfff;
 /** FNV-1a over UTF-16 code units, base 36: cheap, pure, and well-defined even for ill-formed strings. */

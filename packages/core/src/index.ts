@@ -6,5 +6,6 @@ export * from './text.ts';
 export * from './ids.ts';
 export * from './hash.ts';
 export * from './history.ts';
+export * from './text-diff.ts';
 export * from './policy.ts';
 export * from './velocity.ts';

@@ -84,10 +84,18 @@ export interface TweetVersion {
 
 export type DiffOp = [op: -1 | 0 | 1, text: string];
 
-export interface TweetDiff {
+/** How finely two versions were compared: letter by letter (grapheme clusters), word by word where they differ too
+ * much for letters, or one replacement of everything between their common start and end. */
+export type DiffGranularity = 'character' | 'word' | 'whole';
+
+export interface TextDiff {
+  granularity: DiffGranularity;
+  ops: DiffOp[];
+}
+
+export interface TweetDiff extends TextDiff {
   from: number;
   to: number;
-  ops: DiffOp[];
 }
 
 export type EngageAction = 'like' | 'unlike' | 'retweet' | 'unretweet' | 'view';

@@ -4,48 +4,13 @@ import {
   applyDelta,
   DEFAULT_KEYFRAME_INTERVAL,
   DeltaMismatch,
-  diffTexts,
   encodeDelta,
   rebuildAll,
   rebuildVersion,
   versionBody,
   type VersionBody,
 } from '../src/history.ts';
-
-// Pieces that break naive UTF-16 diffs: emoji sharing a high surrogate (U+1F600..U+1F64F all start with \uD83D),
-// regional indicators, ZWJ families, skin tones, combining marks, CJK (BMP and astral), RTL, and plain ASCII.
-const TRICKY = [
-  '😀', '😃', '😄', '😁', '🙂', '🇺', '🇸', '🇪', '🇺🇸', '🇸🇪', '👨‍👩‍👧', '👨‍👩‍👦', '👍🏽', '👍🏿', '\u200d', '\ufe0f',
-  'e', '\u0301', '\u0300', 'é', 'ñ', '日本', '語', '𠀀', '𩸽', 'שלום', ' ', 'a', 'b', '#', '\n',
-];
-const unit = fc.oneof(
-  fc.constantFrom(...TRICKY),
-  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
-  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
-  fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }),
-);
-const text = (maxLength: number) => fc.string({ unit, maxLength });
-
-/** An edit at code-point positions: it may split a grapheme (ZWJ sequence, combining mark) but never a surrogate pair. */
-const edit = fc.record({
-  at: fc.nat(),
-  remove: fc.oneof(fc.constant(0), fc.nat({ max: 3 }), fc.nat({ max: 300 })),
-  insert: fc.oneof(fc.constant(''), text(3), text(120)),
-});
-type Edit = { at: number; remove: number; insert: string };
-
-function applyEdit(s: string, e: Edit): string {
-  const cps = Array.from(s);
-  const at = e.at % (cps.length + 1);
-  cps.splice(at, e.remove, e.insert);
-  return cps.join('');
-}
-
-function historyOf(initial: string, edits: Edit[]): string[] {
-  const texts = [initial];
-  for (const e of edits) texts.push(applyEdit(texts.at(-1)!, e));
-  return texts;
-}
+import { applyEdit, edit, historyOf, text, type Edit } from './texts.ts';
 
 function bodiesOf(texts: readonly string[], interval?: number): VersionBody[] {
   return texts.map((t, i) => versionBody(i + 1, i === 0 ? null : texts[i - 1]!, t, interval));
@@ -141,7 +106,6 @@ test('texts with more distinct astral code points than private-use stand-ins sti
   const a = String.fromCodePoint(...Array.from({ length: 7000 }, (_, i) => 0x20000 + i));
   const b = `x${a}`;
   expect(applyDelta(a, encodeDelta(a, b))).toBe(b);
-  expect(diffTexts(a, b)).toEqual([[-1, a], [1, b]]);
 });
 
 test('a delta applied to the wrong text is rejected', () => {
@@ -238,46 +202,5 @@ describe('storage cost (product target: 20 small edits of a ~200-char tweet in <
       expect(body.keyframe, `edit ${i + 1}`).toBe(false);
       if (!body.keyframe) expect(body.delta.length, `edit ${i + 1}: ${body.delta}`).toBeLessThanOrEqual(30);
     }
-  });
-});
-
-describe('diffTexts', () => {
-  const apply = (ops: ReturnType<typeof diffTexts>, keep: (op: -1 | 0 | 1) => boolean) =>
-    ops.filter(([op]) => keep(op)).map(([, t]) => t).join('');
-
-  test('ops rebuild both texts and never split a user-perceived character', () => {
-    const seg = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-    const boundaries = (s: string) => new Set([...Array.from(seg.segment(s), (x) => x.index), s.length]);
-    fc.assert(
-      fc.property(text(40), fc.array(edit, { maxLength: 3 }), (a, edits) => {
-        const b = historyOf(a, edits).at(-1)!;
-        const ops = diffTexts(a, b);
-        expect(apply(ops, (op) => op !== -1)).toBe(b);
-        expect(apply(ops, (op) => op !== 1)).toBe(a);
-        expect(ops.every(([, t]) => t.length > 0)).toBe(true);
-        const [inA, inB] = [boundaries(a), boundaries(b)];
-        let [posA, posB] = [0, 0];
-        for (const [op, t] of ops) {
-          if (op !== 1) posA += t.length;
-          if (op !== -1) posB += t.length;
-          if (!inA.has(posA) || !inB.has(posB)) expect.fail(`op ${JSON.stringify([op, t])} ends inside a grapheme`);
-        }
-      }),
-      { numRuns: 1000 },
-    );
-  });
-
-  test('reads as a person would describe the change', () => {
-    expect(diffTexts('Hello world', 'Hello brave world')).toEqual([[0, 'Hello '], [1, 'brave '], [0, 'world']]);
-    // semantic cleanup: whole words, not a salad of shared letters
-    expect(diffTexts('The cat sat on the mat', 'The dog sat on a rug')).toEqual([
-      [0, 'The '], [-1, 'cat'], [1, 'dog'], [0, ' sat on '], [-1, 'the mat'], [1, 'a rug'],
-    ]);
-    expect(diffTexts('mouse', 'sofas')).toEqual([[-1, 'mouse'], [1, 'sofas']]);
-    expect(diffTexts('same', 'same')).toEqual([[0, 'same']]);
-    expect(diffTexts('', '')).toEqual([]);
-    // a family emoji changes as a whole, not as a dangling ZWJ sequence
-    expect(diffTexts('hi 👨‍👩‍👧!', 'hi 👨‍👩‍👦!')).toEqual([[0, 'hi '], [-1, '👨‍👩‍👧'], [1, '👨‍👩‍👦'], [0, '!']]);
-    expect(diffTexts('café', 'cafe\u0300')).toEqual([[0, 'caf'], [-1, 'é'], [1, 'e\u0300']]);
   });
 });

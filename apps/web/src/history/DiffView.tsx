@@ -2,6 +2,7 @@ import './history.css';
 import type { RouterOutputs } from '../trpc.ts';
 
 export type DiffOps = RouterOutputs['tweet']['diff']['ops'];
+type Granularity = RouterOutputs['tweet']['diff']['granularity'];
 
 /** One diff as running text: deletions struck through, insertions underlined (readable without colour), and
  * announced to screen readers by the visually hidden markers in history.css. */
@@ -13,6 +14,16 @@ export function DiffText({ ops }: { ops: DiffOps }) {
       )}
     </p>
   );
+}
+
+const coarser: Record<Exclude<Granularity, 'character'>, string> = {
+  word: 'These versions differ too much to compare letter by letter; changes are shown word by word.',
+  whole: 'These versions differ too much to compare word by word; the changed part is shown as one replacement.',
+};
+
+/** Tells the reader when the server compared the versions more coarsely than letter by letter (big rewrites). */
+export function DiffGranularityNote({ granularity }: { granularity: Granularity }) {
+  return granularity === 'character' ? null : <p className="diff-note">{coarser[granularity]}</p>;
 }
 
 /** The legend uses look-alike spans, not <del>/<ins>, so the only real deletions on the page are the diff's. */

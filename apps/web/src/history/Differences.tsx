@@ -3,7 +3,7 @@ import { useId } from 'react';
 import { trpc } from '../trpc.ts';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { Spinner } from '../ui/Spinner.tsx';
-import { DiffLegend, DiffText } from './DiffView.tsx';
+import { DiffGranularityNote, DiffLegend, DiffText } from './DiffView.tsx';
 import { VersionPicker, type Comparison } from './VersionPicker.tsx';
 
 /** The "compare versions" card: two version selects and the diff between them. */
@@ -30,6 +30,7 @@ export function Differences({ domId, id, versions, value, onChange }: { domId?: 
           From version {shown.from} to version {shown.to}
           {shown.ops.every(([op]) => op === 0) ? ': no differences in the text' : ''}
         </p>
+        <DiffGranularityNote granularity={shown.granularity} />
         <DiffText ops={shown.ops} />
       </>
     );

@@ -129,7 +129,7 @@ export const tweetRouter = router({
       const missing = from ? input.to : input.from;
       throw new TRPCError({ code: 'NOT_FOUND', message: `tweet ${ctx.tweet.id} has no version ${missing}` });
     }
-    return { from: input.from, to: input.to, ops: diffTexts(from.content, to.content) };
+    return { from: input.from, to: input.to, ...diffTexts(from.content, to.content) };
   }),
 
   revert: ownTweetProcedure.meta(WRITE).input(revertTweetInput).mutation(({ ctx, input }) =>

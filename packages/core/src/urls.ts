@@ -51,8 +51,10 @@ export function extractUrls(text: string): UrlEntity[] {
 export function* urlMatches(text: string): Generator<UrlMatch> {
   if (!text.includes('.')) return; // every domain has a dot
   const domainEnd = domainEnds(text);
+  // A match needs a domain or a protocol right at i or after the character i: most positions are out at a glance.
+  const mayStartAt = (at: number) => domainEnd[at]! >= 0 || (text.charCodeAt(at) | 0x20) === 0x68; // h or H
   for (let i = 0; i < text.length; ) {
-    const match = matchAt(text, i, domainEnd);
+    const match = mayStartAt(i) || mayStartAt(i + 1) ? matchAt(text, i, domainEnd) : null;
     if (match === null) {
       i++;
       continue;

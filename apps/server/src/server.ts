@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { appRouter, createContext, createLimits, createTelemetry, memoryLimiterStore, SharedChanges, viewerIdOf, type ApiDeps } from '@tweetstore/api';
-import { systemClock, type Clock } from '@tweetstore/core';
+import { systemClock, warmUpContentRules, type Clock } from '@tweetstore/core';
 import { KeyedLock } from '@tweetstore/media';
 import { openDiskBlobStore, openLowdbStore, type TweetStore } from '@tweetstore/store';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
@@ -46,6 +46,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     logger: log.child({ component: 'store' }),
   });
   const blobs = await openDiskBlobStore({ root: path.join(config.dataDir, 'media') });
+  warmUpContentRules(); // ~70 ms now instead of 12-50 ms in each of the first requests with a URL or a long text
   let wss: WebSocketServer | undefined;
   const telemetry = createTelemetry({ store, clock, webSockets: () => wss?.clients.size ?? 0 });
   const deps: ApiDeps = {

@@ -14,9 +14,9 @@ declare module 'twitter-text/dist/esm/extractMentions' {
   const fn: TwitterText['extractMentions'];
   export default fn;
 }
-declare module 'twitter-text/dist/esm/extractUrlsWithIndices' {
-  const fn: TwitterText['extractUrlsWithIndices'];
-  export default fn;
+declare module 'twitter-text/dist/esm/regexp/*' {
+  const regex: RegExp;
+  export default regex;
 }
 declare module 'twitter-text/dist/esm/hasInvalidCharacters' {
   const fn: TwitterText['hasInvalidCharacters'];

@@ -1,4 +1,4 @@
-import { StorageUnavailable, weightedLength } from '@tweetstore/core';
+import { MAX_CONTENT_CODE_UNITS, StorageUnavailable, weightedLength } from '@tweetstore/core';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -66,6 +66,51 @@ describe('character counter', () => {
     fireEvent.submit(textbox.closest('form')!);
     await userEvent.keyboard('{Control>}{Enter}{/Control}');
     expect(await postsBy(alice)).toHaveLength(0);
+  });
+});
+
+describe('text the server would refuse', () => {
+  it('keeps Post disabled for text that shows nothing, with the server\'s reason, and posts nothing', async () => {
+    const { alice, textbox } = await openComposer();
+    await enter(textbox, '\u200B\u2800\u3164\u2060');
+    expect(await screen.findByText('content must contain a visible character')).toBeInTheDocument();
+    expect(textbox).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByRole('button', { name: 'Post' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Save draft' })).toBeDisabled();
+    await userEvent.keyboard('{Control>}{Enter}{/Control}');
+    await enter(textbox, 'now visible');
+    expect(screen.queryByText('content must contain a visible character')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Post' })).toBeEnabled();
+    await userEvent.clear(textbox);
+    expect((await postsBy(alice)).map((t) => t.content)).toEqual([]);
+  });
+
+  it('says nothing more than a disabled button for spaces alone', async () => {
+    const { textbox } = await openComposer();
+    await enter(textbox, '   ');
+    expect(screen.getByRole('button', { name: 'Post' })).toBeDisabled();
+    expect(textbox).not.toHaveAttribute('aria-invalid');
+  });
+
+  it('refuses control characters other than tab and line breaks', async () => {
+    const { textbox } = await openComposer();
+    await enter(textbox, 'ring \x07 the bell');
+    expect(await screen.findByText('content must not contain control characters other than tab and line breaks')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Post' })).toBeDisabled();
+  });
+
+  it('counts long text that made the URL regex backtrack, and text full of URLs as far as it must', async () => {
+    const { textbox } = await openComposer();
+    fireEvent.change(textbox, { target: { value: 'a.'.repeat(5000) } });
+    expect(await screen.findByText('9720 characters over the limit')).toBeInTheDocument();
+    fireEvent.change(textbox, { target: { value: `${'a'.repeat(290)} ${'e.co '.repeat(1900)}` } });
+    expect(await screen.findByText('at least 10 characters over the limit')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Post' })).toBeDisabled();
+  });
+
+  it('takes no more text than the server reads', async () => {
+    const { textbox } = await openComposer();
+    expect(textbox).toHaveAttribute('maxlength', String(MAX_CONTENT_CODE_UNITS));
   });
 });
 

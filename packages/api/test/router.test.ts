@@ -259,6 +259,46 @@ describe('bad input changes nothing and never answers 500', () => {
   });
 });
 
+describe('content that shows nothing', () => {
+  type InputError = { code: string; cause: { issues: { path: PropertyKey[]; message: string }[] } };
+  const failure = (call: Promise<unknown>) => call.then(() => null, (e: unknown) => e as InputError);
+
+  it('is refused with BAD_REQUEST naming the field, on create and edit, and stores nothing', async () => {
+    const alice = await t.user('alice');
+    const tweet = await alice.api.tweet.create({ content: 'visible' });
+    const before = t.store.headSeq();
+    for (const content of ['\u200B', '\u2800', '\u3164', '\u2060', '\0', '\u200B\u2800\u3164\u2060 \n', '\uFE0F\u{E0061}\u115F\u1160\uFFA0']) {
+      for (const call of [alice.api.tweet.create({ content }), alice.api.tweet.edit({ id: tweet.id, content })]) {
+        const error = await failure(call);
+        expect(error?.code).toBe('BAD_REQUEST');
+        expect(error?.cause.issues).toEqual([expect.objectContaining({ path: ['content'], message: expect.stringMatching(/visible character|control characters/) })]);
+      }
+    }
+    expect(t.store.headSeq()).toBe(before);
+    expect((await alice.api.tweet.versions({ id: tweet.id })).items).toHaveLength(1);
+    expect((await failure(alice.api.tweet.create({ content: '\u200B\u2800' })))?.cause.issues[0]?.message).toBe('content must contain a visible character');
+  });
+
+  it('is refused as a display name', async () => {
+    const error = await failure(t.anonymous.auth.register({ username: 'ghost', password: 'long-enough-1', displayName: '\u3164\u200B' }));
+    expect(error?.code).toBe('BAD_REQUEST');
+    expect(error?.cause.issues).toEqual([expect.objectContaining({ path: ['displayName'], message: 'display name must contain a visible character' })]);
+    expect(await codeOf(t.anonymous.user.get({ username: 'ghost' }))).toBe('NOT_FOUND');
+  });
+});
+
+describe('content that would cost much to parse', () => {
+  it('is answered with BAD_REQUEST, never a server error', async () => {
+    const alice = await t.user('alice');
+    const before = t.store.headSeq();
+    // A domain punycode cannot encode made twitter-text throw; long dotted runs made its regex backtrack.
+    for (const content of [`${'a'.repeat(3000)}\u{10FFFF}.com`, 'a.'.repeat(5000), '字.'.repeat(5000), 'e.co '.repeat(2000)]) {
+      expect(await codeOf(alice.api.tweet.create({ content }))).toBe('BAD_REQUEST');
+    }
+    expect(t.store.headSeq()).toBe(before);
+  });
+});
+
 describe('subscriptions', () => {
   type Envelope = [id: string, data: { type: string; tweet?: { id: string; version?: number; engagement?: object } }];
   const envelope = (r: IteratorResult<unknown>) => r.value as Envelope;

@@ -3,6 +3,8 @@ export * from './errors.ts';
 export * from './clock.ts';
 export * from './schemas.ts';
 export * from './text.ts';
+export * from './content-check.ts';
+export * from './visible.ts';
 export * from './ids.ts';
 export * from './hash.ts';
 export * from './history.ts';

@@ -1,10 +1,7 @@
 // Every procedure input of API.md as a zod schema, shared by the server and every client form.
 import { z } from 'zod';
-import { parseContent, MAX_WEIGHTED_LENGTH } from './text.ts';
-
-/** Raw size guard before any parsing: URLs weigh 23 whatever their length, so a valid tweet can be long in
- * code units, but nothing sane is longer than this. */
-export const MAX_CONTENT_CODE_UNITS = 10_000;
+import { checkContent } from './content-check.ts';
+import { hasControlCharacter, isBlank } from './visible.ts';
 
 const wellFormed = (s: string) => s.isWellFormed();
 
@@ -19,9 +16,11 @@ export const passwordSchema = z
 export const displayNameSchema = z
   .string()
   .trim()
-  .min(1, 'display name must not be empty')
+  .min(1, { message: 'display name must not be empty', abort: true })
   .max(50, 'display name must have at most 50 characters')
   .refine(wellFormed, 'display name must be valid Unicode (no lone surrogates)')
+  .refine((s) => !hasControlCharacter(s, 'one-line'), 'display name must not contain control characters')
+  .refine((s) => !isBlank(s), 'display name must contain a visible character')
   .transform((s) => s.normalize('NFC'));
 
 /** Time-ordered ids (ULID, Crockford base32). */
@@ -37,31 +36,14 @@ export const altSchema = z
   .refine((s) => [...s].length <= MAX_ALT_LENGTH, `alt text is at most ${MAX_ALT_LENGTH} characters`);
 export const versionNumberSchema = z.number().int().min(1).max(1_000_000);
 
-/** Tweet text: NFC-normalised, then 1..280 by twitter-text v3 weighted length. Output: the parsed content. */
-export const contentSchema = z
-  .string()
-  .max(MAX_CONTENT_CODE_UNITS, `content must be at most ${MAX_CONTENT_CODE_UNITS} UTF-16 code units`)
-  .refine(wellFormed, 'content must be valid Unicode (no lone surrogates)')
-  .transform((raw, ctx) => {
-    const parsed = parseContent(raw);
-    if (parsed.content.trim().length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'content must not be empty' });
-      return z.NEVER;
-    }
-    if (parsed.weightedLength > MAX_WEIGHTED_LENGTH) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `content is ${parsed.weightedLength} weighted characters; the limit is ${MAX_WEIGHTED_LENGTH}`,
-        params: { weightedLength: parsed.weightedLength },
-      });
-      return z.NEVER;
-    }
-    if (!parsed.valid) {
-      ctx.addIssue({ code: 'custom', message: 'content contains a character that is not allowed (U+FFFE, U+FEFF or U+FFFF)' });
-      return z.NEVER;
-    }
-    return parsed;
-  });
+/** Tweet text: the rules of checkContent (NFC, 1..280 weighted, something visible, no stray controls). Output: the
+ * parsed content. */
+export const contentSchema = z.string().transform((raw, ctx) => {
+  const { parsed, problem, weighed } = checkContent(raw);
+  if (parsed) return parsed;
+  ctx.addIssue({ code: 'custom', message: problem!.message, params: { rule: problem!.rule, ...weighed } });
+  return z.NEVER;
+});
 
 export const mediaIdsSchema = z.array(mediaIdSchema).max(4, 'at most 4 media per tweet');
 

@@ -2,8 +2,9 @@
 // Runs in Node and in the browser (the web composer uses the same function): no `node:` imports.
 /// <reference path="./twitter-text.d.ts" />
 import twitterText from 'twitter-text';
+import { urlMatches, urlsIn, type UrlEntity } from './urls.ts';
 
-const { configs, extractHashtagsWithIndices, extractMentions, extractUrlsWithIndices, hasInvalidCharacters, removeOverlappingEntities } = twitterText;
+const { configs, extractHashtagsWithIndices, extractMentions, hasInvalidCharacters, removeOverlappingEntities } = twitterText;
 
 export const MAX_WEIGHTED_LENGTH = 280;
 
@@ -22,10 +23,15 @@ export function normalizeContent(raw: string): string {
 
 export function parseContent(raw: string): ParsedContent {
   const content = normalizeContent(raw);
-  // URL extraction is the costliest step of twitter-text, and its extractUrls, extractHashtags and weighted
-  // length each run it again: run it once and share the result.
-  const urls = extractUrlsWithIndices(content);
-  const length = weigh(content, urls);
+  return parseWeighed(content, weigh(content));
+}
+
+export function weightedLength(raw: string): number {
+  return weigh(normalizeContent(raw)).weightedLength;
+}
+
+/** parseContent of NFC text that weigh() counted to the end (`exact`), so its URLs are all known. */
+export function parseWeighed(content: string, { weightedLength: length, urls }: Weighing): ParsedContent {
   return {
     content,
     weightedLength: length,
@@ -40,15 +46,10 @@ export function parseContent(raw: string): ParsedContent {
   };
 }
 
-export function weightedLength(raw: string): number {
-  const content = normalizeContent(raw);
-  return weigh(content, extractUrlsWithIndices(content));
-}
-
 type Entity = { hashtag?: string; indices: [number, number] };
 
 /** twitter-text's extractHashtags (checkUrlOverlap on), given the text's URL entities. */
-function hashtagsOutside(text: string, urls: { url: string; indices: [number, number] }[]): string[] {
+function hashtagsOutside(text: string, urls: UrlEntity[]): string[] {
   const tags: Entity[] = extractHashtagsWithIndices(text, { checkUrlOverlap: false });
   if (urls.length === 0 || tags.length === 0) return tags.map((t) => t.hashtag!);
   // as twitter-text does it: hashtags then URLs, sorted by start, each overlapping entity dropped
@@ -83,34 +84,58 @@ function weightOf(codePoint: number): number {
   return v3.defaultWeight;
 }
 
-/** Weighted length of already-normalised text, given its URL entities (extractUrlsWithIndices). */
-function weigh(text: string, urls: { url: string; indices: [number, number] }[]): number {
-  const entityEnds = new Map<number, number>(); // start -> end (UTF-16), URLs win over emoji as in parseTweet
-  const urlStarts = new Set<number>();
-  for (const { url, indices } of urls) {
-    // parseTweet skips the URL's own length, not its index span: the two differ when the extractor reports a span
-    // longer than the URL (e.g. "x.orga🇯🇵x.org/" gives url "x.org/" at [0, 16]); count exactly as it does.
-    entityEnds.set(indices[0], indices[0] + url.length);
-    urlStarts.add(indices[0]);
-  }
-  if (NON_ASCII.test(text)) {
-    for (const match of text.matchAll(EMOJI_SEQUENCE)) {
-      if (!entityEnds.has(match.index)) entityEnds.set(match.index, match.index + match[0].length);
-    }
-  }
+/** A weighted length; not `exact` when counting stopped past the limit, and then the text weighs at least this. */
+export interface Weighed {
+  weightedLength: number;
+  exact: boolean;
+}
+
+/** What weigh() found: the weighted length and the URL entities (all of them when `exact`). */
+export interface Weighing extends Weighed {
+  urls: UrlEntity[];
+}
+
+/**
+ * parseTweet's count of already-normalised text: a URL weighs 23, an emoji sequence 2, any other code point its
+ * range's weight. URLs are found as the count reaches them. Past `limit`, the count stops before the next place the
+ * URL regex matches (twitter-text's checks of a match are the costly step) and answers with the count so far, a lower
+ * bound; text with no URL past the limit is counted to the end. Each match read adds at least 1 to the count (its URL's
+ * 23, or its dot), so any text costs at most about `limit` matches' checks, however many it holds.
+ */
+export function weigh(text: string, limit = Infinity): Weighing {
+  const scaledLimit = limit * v3.scale;
+  const matches = urlMatches(text);
+  let match = matches.next();
+  const urls: UrlEntity[] = [];
+  let nextUrl = 0;
+  const emoji = NON_ASCII.test(text) ? text.matchAll(EMOJI_SEQUENCE) : undefined;
+  let sequence = emoji?.next();
   let scaled = 0;
   for (let i = 0; i < text.length; ) {
-    const entityEnd = entityEnds.get(i);
-    if (entityEnd !== undefined) {
-      scaled += urlStarts.has(i) ? v3.transformedURLLength * v3.scale : v3.defaultWeight;
-      i = entityEnd;
+    // A URL starts at or after the start of its match: reading every match that starts by i tells whether one starts at i.
+    for (; !match.done && match.value.start <= i; match = matches.next()) {
+      if (scaled > scaledLimit) return { weightedLength: scaled / v3.scale, exact: false, urls };
+      urls.push(...urlsIn(text, match.value));
+    }
+    while (nextUrl < urls.length && urls[nextUrl]!.indices[0] < i) nextUrl++; // inside an emoji sequence: not counted as a URL
+    while (sequence && !sequence.done && sequence.value.index < i) sequence = emoji!.next();
+    const url = urls[nextUrl];
+    if (url && url.indices[0] === i) {
+      // URLs win over emoji. parseTweet skips the URL's own length, not its index span: the two differ when the
+      // extractor reports a span longer than the URL (e.g. "x.orga🇯🇵x.org/" gives url "x.org/" at [0, 16]).
+      scaled += v3.transformedURLLength * v3.scale;
+      i += url.url.length;
+    } else if (sequence && !sequence.done && sequence.value.index === i) {
+      scaled += v3.defaultWeight;
+      i += sequence.value[0].length;
     } else {
       const codePoint = text.codePointAt(i)!;
       scaled += weightOf(codePoint);
       i += codePoint > 0xffff ? 2 : 1;
     }
   }
-  return scaled / v3.scale;
+  for (; !match.done; match = matches.next()) urls.push(...urlsIn(text, match.value)); // in the last entity counted
+  return { weightedLength: scaled / v3.scale, exact: true, urls };
 }
 
 function caseFold(s: string): string {

@@ -26,6 +26,19 @@ declare module 'twitter-text' {
       displayRangeEnd: number;
     }
     type Indices = [start: number, end: number];
+    type UrlRegexPart =
+      | 'validUrlPrecedingChars'
+      | 'validDomainChars'
+      | 'validGTLD'
+      | 'validCCTLD'
+      | 'validPunycode'
+      | 'validPortNumber'
+      | 'validUrlPath'
+      | 'validUrlQueryChars'
+      | 'validUrlQueryEndingChars'
+      | 'validAsciiDomain'
+      | 'validTcoUrl'
+      | 'invalidUrlWithoutProtocolPrecedingChars';
     interface TwitterText {
       configs: { version1: ParseTweetConfig; version2: ParseTweetConfig; version3: ParseTweetConfig; defaults: ParseTweetConfig };
       parseTweet(text: string, config?: ParseTweetConfig): ParsedTweet;
@@ -36,6 +49,8 @@ declare module 'twitter-text' {
       extractMentionsWithIndices(text: string): { screenName: string; indices: Indices }[];
       extractUrls(text: string): string[];
       extractUrlsWithIndices(text: string): { url: string; indices: Indices }[];
+      /** The regexes the extractors are built from; src/urls.ts drives the URL regex's parts. */
+      regexen: Record<UrlRegexPart | 'extractUrl' | 'validDomain' | 'validSubdomain' | 'validDomainName', RegExp>;
       /** Sorts by start index and drops each entity overlapping the one before it, in place. */
       removeOverlappingEntities(entities: { indices: Indices }[]): void;
     }

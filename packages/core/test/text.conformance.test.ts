@@ -4,6 +4,7 @@ import yaml from 'js-yaml';
 import twitterText from 'twitter-text';
 import { describe, expect, it } from 'vitest';
 import { parseContent, weightedLength } from '../src/text.ts';
+import { extractUrls } from '../src/urls.ts';
 
 interface Case<Expected> {
   description: string;
@@ -85,5 +86,11 @@ describe.each([
 ] as const)('extract.yml %s: our parseContent().%s', (name, field, caseInsensitive) => {
   it.each(section<string[]>(extract, name))('%s', (_, { text, expected }) => {
     expect(parseContent(text)[field]).toEqual(firstOfEach(expected, caseInsensitive));
+  });
+});
+
+describe.each(['urls_with_indices', 'urls_with_directional_markers'])('extract.yml %s: our extractUrls', (name) => {
+  it.each(section<unknown>(extract, name))('%s', (_, { text, expected }) => {
+    expect(extractUrls(text)).toEqual(expected);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import twitterText from 'twitter-text';
 import { describe, expect, it } from 'vitest';
-import { MAX_WEIGHTED_LENGTH, normalizeContent, parseContent, weightedLength } from '../src/text.ts';
+import { MAX_WEIGHTED_LENGTH, normalizeContent, parseContent, weigh, weightedLength } from '../src/text.ts';
 
 describe('NFC normalisation', () => {
   const decomposed = 'cafe\u0301 #cafe\u0301';
@@ -103,5 +103,42 @@ describe('parseContent against twitter-text itself', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('weigh with a limit', () => {
+  // The API counts only until a text is surely over the limit; where it answers, it must answer as the full count.
+  const piece = fc.oneof(
+    fc.string({ unit: 'grapheme', maxLength: 6 }),
+    fc.webUrl(),
+    fc.constantFrom(' ', 'e.co', 'a.co/x ', '😀', '👨\u200D💻', '字', '#tag', '@user', 'x.orga🇯🇵x.org/', '\u200D', 'q_y.co.'),
+  );
+  it('is the full count while it is within the limit, and past it a lower bound over the limit', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), fc.integer({ min: 0, max: 120 }), (pieces, limit) => {
+        const text = normalizeContent(pieces.join(''));
+        const full = weigh(text);
+        const bounded = weigh(text, limit);
+        expect(full.exact).toBe(true);
+        if (bounded.exact) expect(bounded).toEqual(full);
+        else {
+          expect(bounded.weightedLength).toBeGreaterThan(limit);
+          expect(bounded.weightedLength).toBeLessThanOrEqual(full.weightedLength);
+        }
+        if (full.weightedLength <= limit) expect(bounded.exact).toBe(true);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('counts text with no URL past the limit to the end', () => {
+    expect(weigh('a'.repeat(300), MAX_WEIGHTED_LENGTH)).toMatchObject({ weightedLength: 300, exact: true });
+    expect(weigh(`see https://example.com ${'字'.repeat(200)}`, MAX_WEIGHTED_LENGTH)).toMatchObject({ weightedLength: 428, exact: true });
+  });
+
+  it('stops before the first URL past the limit', () => {
+    const text = `${'a'.repeat(290)} e.co ${'x.co '.repeat(100)}`;
+    expect(weigh(text, MAX_WEIGHTED_LENGTH)).toMatchObject({ weightedLength: 290, exact: false });
+    expect(weigh(text).weightedLength).toBe(290 + 1 + 23 + 1 + 100 * 24);
   });
 });

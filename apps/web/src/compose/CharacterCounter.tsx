@@ -1,4 +1,4 @@
-import type { WeightedLength } from './useWeightedLength.ts';
+import type { WeightedLength } from './useContentCheck.ts';
 import './compose.css';
 
 const RADIUS = 10;
@@ -9,7 +9,8 @@ const NEAR_LIMIT = 20;
 export function counterText(weighed: WeightedLength): string {
   const left = weighed.max - weighed.length;
   const plural = (n: number) => (n === 1 ? 'character' : 'characters');
-  return left >= 0 ? `${left} ${plural(left)} left` : `${-left} ${plural(-left)} over the limit`;
+  if (left >= 0) return `${left} ${plural(left)} left`;
+  return `${weighed.exact ? '' : 'at least '}${-left} ${plural(-left)} over the limit`;
 }
 
 /** A ring that fills as the text grows, the number left near the limit, and the count in words for assistive

@@ -1,3 +1,4 @@
+import { MAX_CONTENT_CODE_UNITS } from '@tweetstore/core';
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { storeTweet } from '../tweet/cache.ts';
 import { trpc, type Tweet } from '../trpc.ts';
@@ -6,7 +7,7 @@ import { AddMediaButton, Attachments } from './Attachments.tsx';
 import { CharacterCounter } from './CharacterCounter.tsx';
 import { newIdempotencyKey } from './idempotency.ts';
 import { useAttachments } from './useAttachments.ts';
-import { isOverLimit, useWeightedLength } from './useWeightedLength.ts';
+import { isOverLimit, useContentCheck } from './useContentCheck.ts';
 import './compose.css';
 
 interface Attempt {
@@ -30,13 +31,12 @@ export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted
   const attempt = useRef<Attempt | null>(null);
   const submitting = useRef(false);
   const textarea = useRef<HTMLTextAreaElement>(null);
-  const weighed = useWeightedLength(text);
+  const content = useContentCheck(text);
   const create = trpc.tweet.create.useMutation();
   const attachments = useAttachments();
-  const over = isOverLimit(weighed);
-  const blank = text.trim().length === 0;
+  const over = isOverLimit(content.weighed);
   const reply = replyToId !== undefined;
-  const blocked = blank || over || attachments.uploading || attachments.failed;
+  const blocked = !content.ok || attachments.uploading || attachments.failed;
 
   const submit = async (draft: boolean) => {
     if (submitting.current || blocked) return;
@@ -87,14 +87,20 @@ export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted
       <textarea
         ref={textarea}
         aria-label={label}
-        aria-describedby={`${id}-count`}
-        aria-invalid={over || undefined}
+        aria-describedby={content.problem ? `${id}-count ${id}-problem` : `${id}-count`}
+        aria-invalid={over || content.problem !== null || undefined}
         placeholder={reply ? 'Post your reply' : 'What is happening?'}
         rows={3}
+        maxLength={MAX_CONTENT_CODE_UNITS}
         value={text}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
       />
+      {content.problem && (
+        <p id={`${id}-problem`} className="error">
+          {content.problem}
+        </p>
+      )}
       <Attachments items={attachments.items} onAlt={attachments.setAlt} onRemove={attachments.remove} />
       {attachments.notice && (
         <p className="error" role="alert">
@@ -108,7 +114,7 @@ export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted
         <span className="visually-hidden" aria-live="polite">
           {announcement}
         </span>
-        <CharacterCounter weighed={weighed} id={`${id}-count`} />
+        <CharacterCounter weighed={content.weighed} id={`${id}-count`} />
         {!reply && (
           <button type="button" className="button subtle" disabled={blocked || create.isPending} onClick={() => void submit(true)}>
             Save draft

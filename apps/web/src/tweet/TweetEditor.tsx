@@ -1,8 +1,9 @@
+import { MAX_CONTENT_CODE_UNITS } from '@tweetstore/core';
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { AddMediaButton, Attachments } from '../compose/Attachments.tsx';
 import { CharacterCounter } from '../compose/CharacterCounter.tsx';
 import { useAttachments } from '../compose/useAttachments.ts';
-import { isOverLimit, useWeightedLength } from '../compose/useWeightedLength.ts';
+import { isOverLimit, useContentCheck } from '../compose/useContentCheck.ts';
 import { trpc, type Tweet } from '../trpc.ts';
 import { ErrorMessage, errorCode, errorText } from '../ui/ErrorMessage.tsx';
 import { useNow } from '../ui/useNow.ts';
@@ -21,9 +22,9 @@ export function TweetEditor({ tweet, onClose }: { tweet: Tweet; onClose: () => v
   const [baseVersion, setBaseVersion] = useState(tweet.version);
   const [latest, setLatest] = useState<Tweet | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
-  const weighed = useWeightedLength(text);
+  const content = useContentCheck(text);
   const attachments = useAttachments(tweet.media);
-  const blocked = !text.trim() || isOverLimit(weighed) || attachments.uploading || attachments.failed;
+  const blocked = !content.ok || attachments.uploading || attachments.failed;
   const edit = trpc.tweet.edit.useMutation({
     onSuccess: (saved) => {
       storeTweet(utils, saved);
@@ -59,15 +60,21 @@ export function TweetEditor({ tweet, onClose }: { tweet: Tweet; onClose: () => v
     <form className="tweet-editor" onSubmit={(e) => void save(e)}>
       <textarea
         aria-label="Edit post text"
-        aria-describedby={`${id}-count ${id}-allowance`}
-        aria-invalid={isOverLimit(weighed) || undefined}
+        aria-describedby={content.problem ? `${id}-count ${id}-allowance ${id}-problem` : `${id}-count ${id}-allowance`}
+        aria-invalid={isOverLimit(content.weighed) || content.problem !== null || undefined}
         value={text}
         rows={3}
+        maxLength={MAX_CONTENT_CODE_UNITS}
         autoFocus
         onFocus={(e) => e.currentTarget.setSelectionRange(e.currentTarget.value.length, e.currentTarget.value.length)}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
       />
+      {content.problem && (
+        <p id={`${id}-problem`} className="error">
+          {content.problem}
+        </p>
+      )}
       <Attachments items={attachments.items} onAlt={attachments.setAlt} onRemove={attachments.remove} />
       {attachments.notice && (
         <p className="error" role="alert">
@@ -77,7 +84,7 @@ export function TweetEditor({ tweet, onClose }: { tweet: Tweet; onClose: () => v
       {attachments.saveError ? <ErrorMessage error={attachments.saveError} /> : null}
       <div className="tweet-editor-bar">
         <AddMediaButton items={attachments.items} onAdd={attachments.add} small />
-        <CharacterCounter weighed={weighed} id={`${id}-count`} />
+        <CharacterCounter weighed={content.weighed} id={`${id}-count`} />
         <span id={`${id}-allowance`} className="muted small">
           {editAllowanceText(tweet, now)}
         </span>

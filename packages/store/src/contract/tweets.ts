@@ -1,6 +1,6 @@
 // Creating, reading and listing tweets: the tweet object, visibility, pagination, replies and idempotency keys.
 import { describe, expect, it } from 'vitest';
-import { contentHash, isId, NotFound, parseContent, PreconditionFailed, type Tweet } from '@tweetstore/core';
+import { contentHash, InvalidInput, isId, NotFound, parseContent, PreconditionFailed, type Tweet } from '@tweetstore/core';
 import { UNKNOWN_ID, type ContractContext } from './context.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -43,6 +43,18 @@ export function tweetsContract(ctx: ContractContext): void {
       });
       expect(parsed.content).toBe('Caf\u00e9 #news with @someone at https://example.com/a');
       expect(await ctx.store.getTweet(tweet.id, null)).toEqual(tweet);
+    });
+
+    it('refuses text with nothing visible or with stray control characters, on create and edit, and stores nothing', async () => {
+      const author = await ctx.user();
+      const kept = await ctx.post(author.id, 'kept as it is');
+      for (const content of ['\u200B\u2800\u3164\u2060', '\uFEFF\u115F\u1160\uFFA0', ' \n\t', 'NUL\0', 'escape \x1B[2J']) {
+        await expect(ctx.post(author.id, content)).rejects.toBeInstanceOf(InvalidInput);
+        await expect(ctx.store.editTweet({ id: kept.id, actorId: author.id, text: parseContent(content) })).rejects.toBeInstanceOf(InvalidInput);
+      }
+      expect(ids((await ctx.store.listTweets({ viewerId: author.id, authorId: author.id, limit: 100 })).items)).toEqual([kept.id]);
+      expect(await ctx.store.listVersions(kept.id, author.id)).toHaveLength(1);
+      expect(await ctx.post(author.id, 'lines\r\nand\ttabs\nstay')).toMatchObject({ content: 'lines\r\nand\ttabs\nstay' });
     });
 
     it('gives identical text one contentHash and different text another', async () => {

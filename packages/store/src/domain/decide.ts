@@ -2,6 +2,7 @@
 // Pure: the projection, the time and the id source come in as arguments; nothing here touches the disk.
 import {
   assertEditAllowed,
+  characterProblem,
   InvalidInput,
   NotFound,
   parseContent,
@@ -186,7 +187,9 @@ function facts(text: ParsedContent): TextFacts {
 }
 
 function assertText(text: ParsedContent): void {
-  if (!text.valid || text.content.trim() === '') {
+  const problem = characterProblem(text.content);
+  if (problem) throw new InvalidInput(problem.message, { rule: problem.rule });
+  if (!text.valid) {
     throw new InvalidInput('content must be 1 to 280 weighted characters of allowed text', { weightedLength: text.weightedLength });
   }
 }

@@ -1,7 +1,7 @@
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { storeTweet } from '../tweet/cache.ts';
 import { trpc, type Tweet } from '../trpc.ts';
-import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { ErrorMessage, useRetryWait } from '../ui/ErrorMessage.tsx';
 import { AddMediaButton, Attachments } from './Attachments.tsx';
 import { CharacterCounter } from './CharacterCounter.tsx';
 import { newIdempotencyKey } from './idempotency.ts';
@@ -33,10 +33,13 @@ export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted
   const weighed = useWeightedLength(text);
   const create = trpc.tweet.create.useMutation();
   const attachments = useAttachments();
+  const failure = create.error ?? attachments.saveError;
+  // Refused for too many requests: posting waits until the server's wait is over (the alert counts it down).
+  const refused = useRetryWait(failure);
   const over = isOverLimit(weighed);
   const blank = text.trim().length === 0;
   const reply = replyToId !== undefined;
-  const blocked = blank || over || attachments.uploading || attachments.failed;
+  const blocked = blank || over || attachments.uploading || attachments.failed || refused.waiting;
 
   const submit = async (draft: boolean) => {
     if (submitting.current || blocked) return;
@@ -95,13 +98,13 @@ export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
       />
-      <Attachments items={attachments.items} onAlt={attachments.setAlt} onRemove={attachments.remove} />
+      <Attachments items={attachments.items} onAlt={attachments.setAlt} onRemove={attachments.remove} onRetry={attachments.retry} />
       {attachments.notice && (
         <p className="error" role="alert">
           {attachments.notice}
         </p>
       )}
-      {(create.error ?? attachments.saveError) ? <ErrorMessage error={create.error ?? attachments.saveError} /> : null}
+      {failure ? <ErrorMessage error={failure} /> : null}
       <div className="composer-bar">
         <AddMediaButton items={attachments.items} onAdd={attachments.add} />
         <span className="grow" />

@@ -8,6 +8,7 @@ import { userEvent } from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../src/App.tsx';
 import { HomePage } from '../src/pages/HomePage.tsx';
+import { QUIET_RETRY_WAIT_MS } from '../src/providers.tsx';
 import { openApi, type ApiHarness } from './harness.tsx';
 
 const MINUTE = 60_000;
@@ -45,6 +46,22 @@ function freezeDate() {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(START);
   return { moveTo: (ms: number) => act(() => vi.setSystemTime(START + ms)) };
+}
+
+/** Every alert the page shows from now on, by its text (to prove none was). */
+function alertsShown(): string[] {
+  const seen: string[] = [];
+  new MutationObserver(() => {
+    for (const alert of document.querySelectorAll('[role="alert"]')) if (!seen.includes(alert.textContent ?? '')) seen.push(alert.textContent ?? '');
+  }).observe(document.body, { childList: true, characterData: true, subtree: true });
+  return seen;
+}
+
+/** A caller at `address` that spends the `calls` limit of that address (`points` calls). */
+async function spendCalls(address: string, points: number) {
+  const visitor = createCaller(createContext(api.deps, { clientAddress: address }));
+  for (let i = 0; i < points; i++) await visitor.system.health();
+  return visitor;
 }
 
 /** How long the server tells `call`'s caller to wait right now (a refused call takes nothing from the limit). */
@@ -122,6 +139,30 @@ describe('a refused action says how long to wait, waits, and works again after',
     expect(like).toHaveAttribute('aria-pressed', 'true');
   });
 
+  it('a timeline refused for a long wait shows the countdown at once, and loads when asked after it', async () => {
+    const date = freezeDate();
+    const address = '203.0.113.7';
+    api = await openApi({ limits: smallLimits({ calls: { points: 20, windowMs: 5 * MINUTE } }).limits, clientAddress: address });
+    const bob = await api.signUp('bob');
+    await bob.api.tweet.create({ content: 'worth the wait' });
+    const visitor = await spendCalls(address, 20);
+    const wait = await refusedFor(() => visitor.system.health());
+    expect(wait).toBeGreaterThan(QUIET_RETRY_WAIT_MS);
+
+    api.render(<HomePage />);
+    const timeline = screen.getByRole('region', { name: 'Timeline' });
+    const alert = await within(timeline).findByRole('alert');
+    expect(alert).toHaveTextContent(`Too many requests — try again in ${Math.ceil(wait / 1000)} s`);
+    const tryAgain = within(alert).getByRole('button', { name: 'Try again' });
+    expect(tryAgain).toBeDisabled();
+
+    date.moveTo(wait);
+    await waitFor(() => expect(tryAgain).toBeEnabled());
+    expect(alert).toHaveTextContent('Too many requests — you can try again now');
+    await userEvent.click(tryAgain);
+    expect(await within(timeline).findByText('worth the wait')).toBeInTheDocument();
+  });
+
   it('sign-in past the failed sign-in limit waits, then signs in', async () => {
     const date = freezeDate();
     api = await openApi({ limits: smallLimits({ loginFailures: { points: 2, windowMs: MINUTE } }).limits });
@@ -144,5 +185,57 @@ describe('a refused action says how long to wait, waits, and works again after',
     await userEvent.click(signIn);
     // signing in remounts the page under the new session: find the navigation afresh
     await waitFor(() => expect(within(screen.getByRole('navigation', { name: 'Main' })).getByText('@alice')).toBeInTheDocument());
+  });
+});
+
+describe('what nobody saw fail is asked again after the wait', SLOW, () => {
+  it('a timeline refused for a short wait loads once the wait is over, and shows no error', async () => {
+    const address = '203.0.113.9';
+    // A wait of ~4 s: TanStack's own delays (1 s, then 2 s more) would ask twice inside it and give up.
+    const { limits, charges } = smallLimits({ calls: { points: 20, windowMs: 4_000 } }, ['calls']);
+    api = await openApi({ limits, clientAddress: address });
+    const bob = await api.signUp('bob');
+    await bob.api.tweet.create({ content: 'worth the wait' });
+    await spendCalls(address, 20);
+    const alerts = alertsShown();
+
+    api.render(<HomePage />);
+    expect(await screen.findByText('worth the wait', undefined, { timeout: 15_000 })).toBeInTheDocument();
+    expect(charges.some((c) => c.retryAfterMs !== null)).toBe(true);
+    expect(alerts).toEqual([]);
+  });
+
+
+  it("a view refused for too many requests is counted after the server's wait, and shows no error", async () => {
+    const engage = { points: 1, windowMs: 2_000 };
+    const { limits, charges } = smallLimits({ engage }, ['engage']);
+    api = await openApi({ limits });
+    const observed: { callback: IntersectionObserverCallback; element: Element }[] = [];
+    (globalThis as { IntersectionObserver?: unknown }).IntersectionObserver = class {
+      constructor(readonly callback: IntersectionObserverCallback) {}
+      observe(element: Element) {
+        observed.push({ callback: this.callback, element });
+      }
+      disconnect() {}
+    };
+    const alice = await api.signUp('alice');
+    const bob = await api.signUp('bob');
+    const post = await bob.api.tweet.create({ content: 'seen while liking too much' });
+    api.render(<HomePage />, { token: alice.token });
+    const card = await screen.findByRole('article', { name: 'Post by @bob' });
+    await waitFor(() => expect(observed.some((o) => o.element === card)).toBe(true));
+
+    // The like takes the last engagement of the window just before the card is seen.
+    await alice.api.tweet.engage({ id: post.id, action: 'like' });
+    act(() => observed.filter((o) => o.element === card).forEach((o) => o.callback([{ isIntersecting: true, target: card } as unknown as IntersectionObserverEntry], {} as IntersectionObserver)));
+    await waitFor(() => expect(charges.length).toBeGreaterThanOrEqual(2));
+    const refusal = charges[1]!;
+    expect(refusal.retryAfterMs).toBeGreaterThan(0);
+
+    await waitFor(async () => expect((await api.store.getEngagement(post.id, null)).views).toBe(1), { timeout: 10_000 });
+    expect(charges.map((c) => c.retryAfterMs === null)).toEqual([true, false, true]);
+    // asked again only once the server's wait was over (a timer never fires early; ms rounding aside)
+    expect(charges[2]!.at - refusal.at).toBeGreaterThanOrEqual(refusal.retryAfterMs! - 5);
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 });

@@ -7,7 +7,7 @@ import type { Comparison } from '../history/VersionPicker.tsx';
 import { VersionList } from '../history/VersionList.tsx';
 import { useSession } from '../session.ts';
 import { trpc } from '../trpc.ts';
-import { ErrorMessage, errorCode, useRetryWait } from '../ui/ErrorMessage.tsx';
+import { ErrorMessage, errorCode, useAfterWait, useRetryWait } from '../ui/ErrorMessage.tsx';
 import { Spinner } from '../ui/Spinner.tsx';
 
 /** The latest change: the previous version against the current one. */
@@ -28,13 +28,16 @@ export function HistoryPage({ id }: { id: string }) {
   const compareId = useId();
 
   // Edits made elsewhere (another tab, the CLI) show up here without a reload.
-  trpc.tweet.onChange.useSubscription(tweet.data ? { authorId: tweet.data.author.id } : skipToken, {
+  const reload = () => Promise.all([utils.tweet.versions.invalidate({ id }), utils.tweet.get.invalidate({ id })]);
+  const changes = trpc.tweet.onChange.useSubscription(tweet.data ? { authorId: tweet.data.author.id } : skipToken, {
     onData: ({ data: change }) => {
-      if (change.type === 'reset' || change.tweet.id === id) {
-        void utils.tweet.versions.invalidate({ id });
-        void utils.tweet.get.invalidate({ id });
-      }
+      if (change.type === 'reset' || change.tweet.id === id) void reload();
     },
+  });
+  // Refused (too many requests): tRPC does not ask again by itself; after the server's wait, start again and reload.
+  useAfterWait(changes.error, () => {
+    changes.reset();
+    void reload();
   });
 
   const failed = tweet.error ?? versions.error;

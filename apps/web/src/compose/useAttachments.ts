@@ -1,12 +1,15 @@
 // The composer's attachments: each file starts uploading as soon as it is picked (media.upload over httpLink, with
 // progress), can be described (alt text) and removed (an upload in flight is cancelled). A post may carry up to 4
 // images or one video, as the server allows.
+import pLimit from 'p-limit';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { trackUpload } from '../media/uploadProgress.ts';
 import { trpc, type Media } from '../trpc.ts';
 
 export const ACCEPT = 'image/jpeg,image/png,image/webp,image/gif,video/mp4,video/webm';
 const MAX_IMAGES = 4;
+/** API.md Limits: the server refuses a 4th upload in flight, and 4 images are a post's worth: the 4th waits its turn. */
+const UPLOADS_AT_ONCE = 3;
 
 export interface Attachment {
   key: string;
@@ -37,6 +40,7 @@ export function useAttachments(initial: readonly Media[] = []) {
   const [items, setItems] = useState<Attachment[]>(() => initial.map(attached));
   const [notice, setNotice] = useState<string | null>(null);
   const aborts = useRef(new Map<string, AbortController>());
+  const [turns] = useState(() => pLimit(UPLOADS_AT_ONCE));
   /** The picked files, to upload again after a refusal for too many uploads. */
   const pickedFiles = useRef(new Map<string, File>());
   const latest = useRef(items);
@@ -53,12 +57,15 @@ export function useAttachments(initial: readonly Media[] = []) {
       const abort = new AbortController();
       aborts.current.set(key, abort);
       trackUpload(form, (progress) => update(key, { progress }));
-      utils.client.media.upload.mutate(form, { signal: abort.signal }).then(
-        (media) => update(key, { media, progress: 1 }),
-        (error: unknown) => abort.signal.aborted || update(key, { error: error instanceof Error ? error : new Error(String(error)) }),
-      ).finally(() => aborts.current.delete(key));
+      void turns(async () => {
+        if (abort.signal.aborted) return; // removed while it waited its turn
+        await utils.client.media.upload.mutate(form, { signal: abort.signal }).then(
+          (media) => update(key, { media, progress: 1 }),
+          (error: unknown) => abort.signal.aborted || update(key, { error: error instanceof Error ? error : new Error(String(error)) }),
+        );
+      }).finally(() => aborts.current.delete(key));
     },
-    [utils, update],
+    [utils, update, turns],
   );
 
   const add = useCallback(

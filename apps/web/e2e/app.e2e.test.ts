@@ -156,3 +156,90 @@ test('on a phone-sized screen the timeline is usable without sideways scrolling'
   expect(await reply.isVisible(), 'Reply').toBe(true);
   expect(await page.evaluate(() => document.documentElement.scrollWidth), 'page width').toBeLessThanOrEqual(width);
 });
+
+test('posting past the write limit says how long to wait, counting down, and posts once the wait is over', async ({ web }) => {
+  // 2 posts per 10 s: the page's post is the third within a moment of two made by the typed client.
+  const limited = await web.serverWith({ TWEETSTORE_LIMIT_WRITES: '2/10s' });
+  const username = uniqueName('ada');
+  const { token } = await createClient({ url: limited.url }).auth.register.mutate({ username, password: PASSWORD });
+  const ada = await limited.visitor('ada');
+  ada.expectConsoleErrors(/status of 429 \(Too Many Requests\)/);
+  const { page } = ada;
+  await ada.signIn(username);
+  const composer = page.getByLabel('Post text', { exact: true });
+  await composer.fill('A third post, past the limit');
+  const me = createClient({ url: limited.url, token });
+  try {
+    for (const content of ['one', 'two']) await me.tweet.create.mutate({ content });
+  } finally {
+    await closeClient(me);
+  }
+  const post = page.getByRole('button', { name: 'Post', exact: true });
+  await post.click();
+
+  const alert = page.getByRole('alert').filter({ hasText: 'Too many requests' });
+  const secondsLeft = async () => Number(/try again in (\d+) s/.exec((await alert.textContent()) ?? '')?.[1] ?? Number.NaN);
+  await eventually(secondsLeft, 'the wait, in seconds').toBeGreaterThan(0);
+  const first = await secondsLeft();
+  expect(first, 'at most the window (10 s) and one of its slots').toBeLessThanOrEqual(11);
+  expect(await post.isDisabled(), 'Post waits too').toBe(true);
+  await ada.screenshot('rate-limited-post');
+  await eventually(secondsLeft, 'the wait counts down').toBeLessThan(first);
+
+  await alert.waitFor({ state: 'detached' });
+  expect(await post.isEnabled(), 'Post is possible again').toBe(true);
+  expect(await composer.inputValue(), 'the text was kept').toBe('A third post, past the limit');
+  await post.click();
+  await page.getByRole('region', { name: 'Timeline' }).getByRole('article').filter({ hasText: 'A third post, past the limit' }).waitFor();
+});
+
+test('a page reloaded past the per-address limit loads by itself after the wait, and is live again', async ({ web }) => {
+  // Every call from one address (all of this test's come from 127.0.0.1): 60 in any 6 s.
+  const limited = await web.serverWith({ TWEETSTORE_LIMIT_CALLS: '60/6s' });
+  const ada = await limited.visitor('ada');
+  ada.expectConsoleErrors(/status of 429 \(Too Many Requests\)/);
+  const { page } = ada;
+  await ada.signUp(uniqueName('ada'));
+  const before = 'Posted before the limit';
+  await ada.post(before);
+  const api = createClient({ url: limited.url });
+  const { token: bobsToken } = await api.auth.register.mutate({ username: uniqueName('bob'), password: PASSWORD });
+  await closeClient(api);
+
+  // Spend what is left of the address's calls, and reload at once: everything the page asks for is refused.
+  const spender = createClient({ url: limited.url });
+  try {
+    for (let refused = false; !refused; ) {
+      refused = await spender.system.health.query().then(
+        () => false,
+        (error: unknown) => (error as { data?: { code?: string } }).data?.code === 'TOO_MANY_REQUESTS',
+      );
+    }
+  } finally {
+    await closeClient(spender);
+  }
+  await page.reload();
+
+  // The wait (at most ~6.6 s) is under what queries sit out quietly: the timeline comes back by itself.
+  const timeline = page.getByRole('region', { name: 'Timeline' });
+  await timeline.getByRole('article').filter({ hasText: before }).waitFor();
+  await eventually(() => ada.streams.failed('tweet.onChange'), 'the live timeline was refused').toBe(true);
+  await eventually(() => ada.streams.listening('tweet.onChange'), 'and started again after the wait').toBe(true);
+  expect(await page.getByRole('alert').count(), 'no error was shown').toBe(0);
+
+  // Bob shares the address, so his post may have to wait for the window too.
+  const bob = createClient({ url: limited.url, token: bobsToken });
+  try {
+    for (;;) {
+      const wait = await bob.tweet.create.mutate({ content: 'Live again' }).then(
+        () => 0,
+        (error: unknown) => (error as { data?: { retryAfterMs?: number } }).data?.retryAfterMs ?? Promise.reject(error),
+      );
+      if (!wait) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  } finally {
+    await closeClient(bob);
+  }
+  await page.getByRole('button', { name: /\b1 new post\b/ }).waitFor();
+});

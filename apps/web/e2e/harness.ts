@@ -31,6 +31,8 @@ export interface Visitor {
   streams: LiveStreams;
   /** Console errors and uncaught exceptions this page has produced so far. */
   errors: string[];
+  /** Console errors like `pattern` are expected from now on (Chromium reports each refused request, a 429 say). */
+  expectConsoleErrors(pattern: RegExp): void;
   /** Whom the navigation last showed signed in. */
   username: string | null;
   signUp(username: string): Promise<void>;
@@ -41,18 +43,23 @@ export interface Visitor {
   post(text: string): Promise<string>;
   /** The card of one tweet on the current page. */
   tweet(id: string): Locator;
+  /** Save a full-page screenshot of how the page is now, as test-results/screenshots/<name>.png. */
+  screenshot(name: string): Promise<void>;
 }
 
 export interface Web {
   url: string;
   /** A new visitor: a fresh browser context (no cookies) with one page, e.g. { viewport: { width: 390, height: 844 } }. */
   visitor(label: string, options?: Parameters<Browser['newContext']>[0]): Promise<Visitor>;
+  /** A server of this test's own, started with `env` over the usual settings (small limits, say), and its visitors. */
+  serverWith(env: Record<string, string>): Promise<Web>;
 }
 
 function openVisitor(label: string, context: BrowserContext, page: Page, url: string): Visitor {
   const errors: string[] = [];
+  const expected: RegExp[] = [];
   page.on('console', (message) => {
-    if (message.type() !== 'error') return;
+    if (message.type() !== 'error' || expected.some((pattern) => pattern.test(message.text()))) return;
     const { url: source, lineNumber } = message.location();
     errors.push(`console.error: ${message.text()}${source ? ` (${source}:${lineNumber})` : ''}`);
   });
@@ -78,6 +85,7 @@ function openVisitor(label: string, context: BrowserContext, page: Page, url: st
     page,
     streams,
     errors,
+    expectConsoleErrors: (pattern) => void expected.push(pattern),
     username: null,
     async signUp(username) {
       await page.goto(`${url}/signup`);
@@ -108,6 +116,10 @@ function openVisitor(label: string, context: BrowserContext, page: Page, url: st
       return id;
     },
     tweet: (id) => page.locator(`article[data-tweet-id="${id}"]`),
+    async screenshot(name) {
+      await mkdir(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+    },
   };
   return visitor;
 }
@@ -133,25 +145,35 @@ export const test = base
   })
   .extend('web', async ({ server, browser, task }, { onCleanup }): Promise<Web> => {
     const visitors: Visitor[] = [];
+    const ownServers: (() => Promise<unknown>)[] = [];
     onCleanup(async () => {
-      await mkdir(SCREENSHOTS, { recursive: true });
       const problems: string[] = [];
       for (const visitor of visitors) {
-        const name = visitors.length === 1 ? slug(task.name) : `${slug(task.name)}--${visitor.label}`;
-        await visitor.page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true }).catch(() => {});
+        await visitor.screenshot(visitors.length === 1 ? slug(task.name) : `${slug(task.name)}--${visitor.label}`).catch(() => {});
         problems.push(...visitor.errors.map((error) => `[${visitor.label}] ${error}`));
         await visitor.context.close();
       }
+      await Promise.all(ownServers.map((stop) => stop()));
       if (problems.length) throw new Error(`the pages logged errors:\n${problems.join('\n')}`);
     });
-    return {
-      url: server.url,
+    const webAt = (url: string): Web => ({
+      url,
       async visitor(label, options) {
         const context = await browser.newContext(options);
         context.setDefaultTimeout(PATIENCE_MS);
-        const visitor = openVisitor(label, context, await context.newPage(), server.url);
+        const visitor = openVisitor(label, context, await context.newPage(), url);
         visitors.push(visitor);
         return visitor;
       },
-    };
+      async serverWith(env) {
+        const data = await tempDataDir();
+        const own = await startServerProcess(data.dir, env).catch(async (error: unknown) => {
+          await data.remove();
+          throw error;
+        });
+        ownServers.push(() => own.kill().then(() => data.remove()));
+        return webAt(own.url);
+      },
+    });
+    return webAt(server.url);
   });

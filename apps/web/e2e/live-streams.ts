@@ -9,11 +9,15 @@ interface Subscription {
   input: string;
   started: boolean;
   ended: boolean;
+  /** the server answered it with an error (a refusal, say) */
+  failed: boolean;
 }
 
 export interface LiveStreams {
   /** True when a started, still open subscription to `path` exists whose input mentions `mentions` (if given). */
   listening(path: string, mentions?: string): boolean;
+  /** True when the server answered a subscription to `path` with an error (it refused it, say). */
+  failed(path: string): boolean;
 }
 
 function messages(payload: string | Buffer): { id?: unknown; method?: string; params?: { path?: string; input?: unknown }; result?: { type?: string }; error?: unknown }[] {
@@ -30,7 +34,7 @@ function track(socket: WebSocket, into: Subscription[]): void {
   socket.on('framesent', ({ payload }) => {
     for (const message of messages(payload)) {
       if (message.method === 'subscription' && message.params?.path) {
-        const subscription = { path: message.params.path, input: JSON.stringify(message.params.input ?? null), started: false, ended: false };
+        const subscription = { path: message.params.path, input: JSON.stringify(message.params.input ?? null), started: false, ended: false, failed: false };
         byId.set(message.id, subscription);
         into.push(subscription);
       } else if (message.method === 'subscription.stop') {
@@ -45,6 +49,7 @@ function track(socket: WebSocket, into: Subscription[]): void {
       if (!subscription) continue;
       if (message.result?.type === 'started') subscription.started = true;
       if (message.result?.type === 'stopped' || message.error) subscription.ended = true;
+      if (message.error) subscription.failed = true;
     }
   });
   socket.on('close', () => byId.forEach((subscription) => (subscription.ended = true)));
@@ -56,5 +61,6 @@ export function watchLiveStreams(page: Page): LiveStreams {
   page.on('websocket', (socket) => track(socket, subscriptions));
   return {
     listening: (path, mentions) => subscriptions.some((s) => s.path === path && s.started && !s.ended && (!mentions || s.input.includes(mentions))),
+    failed: (path) => subscriptions.some((s) => s.path === path && s.failed),
   };
 }

@@ -105,3 +105,21 @@ test('an edit can change a post’s media, and the history shows each version wi
   await second.getByText('Media removed').waitFor();
   expect(await second.getByRole('button', { name: 'View image', exact: true }).count()).toBe(0);
 });
+
+test('four images picked at once all upload: the page sends at most three at once, as the server takes', async ({ web }) => {
+  const limited = await web.serverWith({ TWEETSTORE_LIMIT_UPLOADS_AT_ONCE: '3' });
+  const ada = await limited.visitor('ada');
+  const { page } = ada;
+  await ada.signUp(uniqueName('ada'));
+  // slow enough that all four would be in flight together
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 512 * 1024 });
+  const images = await Promise.all(
+    [1, 2, 3, 4].map(async (n) => ({ name: `noise-${n}.png`, mimeType: 'image/png', buffer: await sharp(randomBytes(250 * 250 * 3), { raw: { width: 250, height: 250, channels: 3 } }).png().toBuffer() })),
+  );
+  const composer = page.getByRole('form', { name: 'Write a post' });
+  await composer.getByLabel('Add images or a video').setInputFiles(images);
+  const attached = composer.getByRole('list', { name: 'Attached media' }).getByRole('listitem');
+  await eventually(() => attached.evaluateAll((items) => items.map((item) => item.getAttribute('data-state'))), 'every upload finishes').toEqual(['uploaded', 'uploaded', 'uploaded', 'uploaded']);
+  expect(await composer.getByRole('alert').count(), 'none was refused').toBe(0);
+});

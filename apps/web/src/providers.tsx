@@ -5,6 +5,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createContext, Fragment, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { progressFetch } from './media/uploadProgress.ts';
 import { trpc } from './trpc.ts';
+import { retryAfterMs } from './ui/ErrorMessage.tsx';
 
 export interface Clients {
   queryClient: QueryClient;
@@ -12,14 +13,21 @@ export interface Clients {
   close(): void;
 }
 
+/** The longest server's wait a query sits out quietly before asking again; past it the reader sees the countdown. */
+export const QUIET_RETRY_WAIT_MS = 10_000;
+
+const serverFault = (error: unknown) => ((error as { data?: { httpStatus?: number } }).data?.httpStatus ?? 500) >= 500;
+
 export function createQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: {
         staleTime: 10_000,
         refetchOnWindowFocus: false,
-        // A client mistake (4xx) will not go away by asking again.
-        retry: (count, error) => count < 2 && ((error as { data?: { httpStatus?: number } }).data?.httpStatus ?? 500) >= 500,
+        // A client mistake (4xx) will not go away by asking again; too many requests will, after the server's wait.
+        retry: (count, error) => count < 2 && (serverFault(error) || (retryAfterMs(error) ?? Infinity) <= QUIET_RETRY_WAIT_MS),
+        // TanStack's own delay (doubling from 1 s, at most 30 s), unless the server said how long to wait.
+        retryDelay: (count, error) => retryAfterMs(error) ?? Math.min(1000 * 2 ** count, 30_000),
       },
     },
   });

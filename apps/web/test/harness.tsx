@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { appRouter, createCaller, createContext, createLimits, createTelemetry, defaultApiConfig, memoryLimiterStore, SharedChanges, type ApiDeps } from '@tweetstore/api';
+import { appRouter, createCaller, createContext, createLimits, createTelemetry, defaultApiConfig, memoryLimiterStore, SharedChanges, type ApiDeps, type Limits } from '@tweetstore/api';
 import { systemClock } from '@tweetstore/core';
 import { DEFAULT_MEDIA_LIMITS, KeyedLock } from '@tweetstore/media';
 import { openDiskBlobStore, openLowdbStore, type TweetStore } from '@tweetstore/store';
@@ -29,12 +29,20 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function openApi(): Promise<ApiHarness> {
+export interface ApiOptions {
+  /** The API's limits (default: API.md's); a test of a limit gives its own, small ones. */
+  limits?: Limits;
+  /** The address every rendered page calls from (per-address limits count only calls that have one). */
+  clientAddress?: string;
+}
+
+export async function openApi(options: ApiOptions = {}): Promise<ApiHarness> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tweetstore-web-'));
   const store = await openLowdbStore({ dataDir: dir, clock: systemClock, policy: { windowMs: 3_600_000, maxEdits: 5 }, viewsFlushMs: 20 });
   const telemetry = createTelemetry({ store, clock: systemClock });
   const blobs = await openDiskBlobStore({ root: path.join(dir, 'media') });
-  const deps: ApiDeps = { store, blobs, mediaLimits: DEFAULT_MEDIA_LIMITS, mediaLocks: new KeyedLock(), clock: systemClock, telemetry, limits: createLimits(memoryLimiterStore()), config: { ...defaultApiConfig, statsIntervalMs: 100 }, sharedChanges: new SharedChanges(store) };
+  const limits = options.limits ?? createLimits(memoryLimiterStore());
+  const deps: ApiDeps = { store, blobs, mediaLimits: DEFAULT_MEDIA_LIMITS, mediaLocks: new KeyedLock(), clock: systemClock, telemetry, limits, config: { ...defaultApiConfig, statsIntervalMs: 100 }, sharedChanges: new SharedChanges(store) };
   const failing = new Set<string>();
   const cleanups: (() => void)[] = [];
 
@@ -62,7 +70,7 @@ export async function openApi(): Promise<ApiHarness> {
     return {
       queryClient: createQueryClient(),
       trpcClient: trpc.createClient({
-        links: [failInjector, unstable_localLink({ router: appRouter, transformer: superjson, createContext: async () => createContext(deps, { token: jar.token, cookies: jar.writer }) })],
+        links: [failInjector, unstable_localLink({ router: appRouter, transformer: superjson, createContext: async () => createContext(deps, { token: jar.token, cookies: jar.writer, clientAddress: options.clientAddress }) })],
       }),
       close: () => {},
     };

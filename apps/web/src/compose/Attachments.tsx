@@ -1,6 +1,7 @@
 // What the composer (or the editor) will post with the text: previews with upload progress, alt text for images,
 // removal; and the button that adds more.
 import { useRef } from 'react';
+import { ErrorText, retryAfterMs, useRetryWait } from '../ui/ErrorMessage.tsx';
 import { ACCEPT, type Attachment } from './useAttachments.ts';
 
 export function AddMediaButton({ items, onAdd, small = false }: { items: Attachment[]; onAdd: (files: FileList) => void; small?: boolean }) {
@@ -31,7 +32,15 @@ export function AddMediaButton({ items, onAdd, small = false }: { items: Attachm
   );
 }
 
-export function Attachments({ items, onAlt, onRemove }: { items: Attachment[]; onAlt: (key: string, alt: string) => void; onRemove: (key: string) => void }) {
+interface AttachmentsProps {
+  items: Attachment[];
+  onAlt: (key: string, alt: string) => void;
+  onRemove: (key: string) => void;
+  /** Upload again (after a refusal for too many uploads). */
+  onRetry: (key: string) => void;
+}
+
+export function Attachments({ items, onAlt, onRemove, onRetry }: AttachmentsProps) {
   if (items.length === 0) return null;
   return (
     <ul className="attachments" aria-label="Attached media">
@@ -45,11 +54,7 @@ export function Attachments({ items, onAlt, onRemove }: { items: Attachment[]; o
                 {Math.round(a.progress * 100)}%
               </progress>
             )}
-            {a.error && (
-              <span className="attachment-error" role="alert">
-                {a.error}
-              </span>
-            )}
+            {a.error && <UploadError error={a.error} onRetry={() => onRetry(a.key)} />}
             {a.kind === 'image' && !a.error && (
               <input type="text" className="attachment-alt" placeholder="Describe this image (alt text)" aria-label={`Alt text for ${a.name}`} maxLength={1000} value={a.alt} onChange={(e) => onAlt(a.key, e.target.value)} />
             )}
@@ -60,5 +65,20 @@ export function Attachments({ items, onAlt, onRemove }: { items: Attachment[]; o
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Why an upload failed. One refused for too many uploads can go again, once the server's wait is over. */
+function UploadError({ error, onRetry }: { error: Error; onRetry: () => void }) {
+  const { waiting } = useRetryWait(error);
+  return (
+    <span className="attachment-error" role="alert">
+      <ErrorText error={error} />
+      {retryAfterMs(error) !== undefined && (
+        <button type="button" className="button subtle small" onClick={onRetry} disabled={waiting}>
+          Try again
+        </button>
+      )}
+    </span>
   );
 }

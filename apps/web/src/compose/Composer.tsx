@@ -2,7 +2,7 @@ import { MAX_CONTENT_CODE_UNITS } from '@tweetstore/core';
 import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { storeTweet } from '../tweet/cache.ts';
 import { trpc, type Tweet } from '../trpc.ts';
-import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { ErrorMessage, useRetryWait } from '../ui/ErrorMessage.tsx';
 import { AddMediaButton, Attachments } from './Attachments.tsx';
 import { CharacterCounter } from './CharacterCounter.tsx';
 import { newIdempotencyKey } from './idempotency.ts';
@@ -34,9 +34,12 @@ export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted
   const content = useContentCheck(text);
   const create = trpc.tweet.create.useMutation();
   const attachments = useAttachments();
+  const failure = create.error ?? attachments.saveError;
+  // Refused for too many requests: posting waits until the server's wait is over (the alert counts it down).
+  const refused = useRetryWait(failure);
   const over = isOverLimit(content.weighed);
   const reply = replyToId !== undefined;
-  const blocked = !content.ok || attachments.uploading || attachments.failed;
+  const blocked = !content.ok || attachments.uploading || attachments.failed || refused.waiting;
 
   const submit = async (draft: boolean) => {
     if (submitting.current || blocked) return;
@@ -101,13 +104,13 @@ export function Composer({ replyToId, onPosted }: { replyToId?: string; onPosted
           {content.problem}
         </p>
       )}
-      <Attachments items={attachments.items} onAlt={attachments.setAlt} onRemove={attachments.remove} />
+      <Attachments items={attachments.items} onAlt={attachments.setAlt} onRemove={attachments.remove} onRetry={attachments.retry} />
       {attachments.notice && (
         <p className="error" role="alert">
           {attachments.notice}
         </p>
       )}
-      {(create.error ?? attachments.saveError) ? <ErrorMessage error={create.error ?? attachments.saveError} /> : null}
+      {failure ? <ErrorMessage error={failure} /> : null}
       <div className="composer-bar">
         <AddMediaButton items={attachments.items} onAdd={attachments.add} />
         <span className="grow" />

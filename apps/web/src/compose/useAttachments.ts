@@ -1,13 +1,15 @@
 // The composer's attachments: each file starts uploading as soon as it is picked (media.upload over httpLink, with
 // progress), can be described (alt text) and removed (an upload in flight is cancelled). A post may carry up to 4
 // images or one video, as the server allows.
+import pLimit from 'p-limit';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { trackUpload } from '../media/uploadProgress.ts';
 import { trpc, type Media } from '../trpc.ts';
-import { errorText } from '../ui/ErrorMessage.tsx';
 
 export const ACCEPT = 'image/jpeg,image/png,image/webp,image/gif,video/mp4,video/webm';
 const MAX_IMAGES = 4;
+/** API.md Limits: the server refuses a 4th upload in flight, and 4 images are a post's worth: the 4th waits its turn. */
+const UPLOADS_AT_ONCE = 3;
 
 export interface Attachment {
   key: string;
@@ -19,7 +21,8 @@ export interface Attachment {
   progress: number;
   alt: string;
   media: Media | null;
-  error: string | null;
+  /** why the upload failed (ErrorText says it) */
+  error: Error | null;
 }
 
 let counter = 0;
@@ -37,6 +40,9 @@ export function useAttachments(initial: readonly Media[] = []) {
   const [items, setItems] = useState<Attachment[]>(() => initial.map(attached));
   const [notice, setNotice] = useState<string | null>(null);
   const aborts = useRef(new Map<string, AbortController>());
+  const [turns] = useState(() => pLimit(UPLOADS_AT_ONCE));
+  /** The picked files, to upload again after a refusal for too many uploads. */
+  const pickedFiles = useRef(new Map<string, File>());
   const latest = useRef(items);
   latest.current = items;
 
@@ -51,12 +57,15 @@ export function useAttachments(initial: readonly Media[] = []) {
       const abort = new AbortController();
       aborts.current.set(key, abort);
       trackUpload(form, (progress) => update(key, { progress }));
-      utils.client.media.upload.mutate(form, { signal: abort.signal }).then(
-        (media) => update(key, { media, progress: 1 }),
-        (error: unknown) => abort.signal.aborted || update(key, { error: errorText(error) }),
-      ).finally(() => aborts.current.delete(key));
+      void turns(async () => {
+        if (abort.signal.aborted) return; // removed while it waited its turn
+        await utils.client.media.upload.mutate(form, { signal: abort.signal }).then(
+          (media) => update(key, { media, progress: 1 }),
+          (error: unknown) => abort.signal.aborted || update(key, { error: error instanceof Error ? error : new Error(String(error)) }),
+        );
+      }).finally(() => aborts.current.delete(key));
     },
-    [utils, update],
+    [utils, update, turns],
   );
 
   const add = useCallback(
@@ -86,13 +95,27 @@ export function useAttachments(initial: readonly Media[] = []) {
         file,
       }));
       setItems((list) => [...list, ...added.map(({ file: _, ...a }) => a)]);
-      for (const a of added) upload(a.key, a.file);
+      for (const a of added) {
+        pickedFiles.current.set(a.key, a.file);
+        upload(a.key, a.file);
+      }
     },
     [upload],
   );
 
+  const retry = useCallback(
+    (key: string) => {
+      const file = pickedFiles.current.get(key);
+      if (!file) return;
+      update(key, { error: null, progress: 0 });
+      upload(key, file);
+    },
+    [update, upload],
+  );
+
   const remove = useCallback((key: string) => {
     aborts.current.get(key)?.abort();
+    pickedFiles.current.delete(key);
     setItems((list) => {
       const gone = list.find((a) => a.key === key);
       if (gone) revoke(gone);
@@ -102,6 +125,7 @@ export function useAttachments(initial: readonly Media[] = []) {
 
   const clear = useCallback(() => {
     for (const a of latest.current) revoke(a);
+    pickedFiles.current.clear();
     setItems([]);
     setNotice(null);
   }, []);
@@ -132,5 +156,5 @@ export function useAttachments(initial: readonly Media[] = []) {
 
   const uploading = items.some((a) => !a.media && !a.error);
   const failed = items.some((a) => a.error);
-  return { items, notice, saveError, add, remove, clear, setAlt: (key: string, alt: string) => update(key, { alt }), uploading, failed, mediaIdsForPost };
+  return { items, notice, saveError, add, retry, remove, clear, setAlt: (key: string, alt: string) => update(key, { alt }), uploading, failed, mediaIdsForPost };
 }

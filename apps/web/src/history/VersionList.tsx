@@ -1,4 +1,5 @@
 import './history.css';
+import type { ReactNode } from 'react';
 import { MediaGrid } from '../media/MediaGrid.tsx';
 import type { RouterOutputs } from '../trpc.ts';
 import { RelativeTime } from '../ui/RelativeTime.tsx';
@@ -13,7 +14,7 @@ interface Props {
   canRevert: boolean;
   reverting: boolean;
   /** Why the last revert failed, shown at the version it targeted. */
-  revertError?: { version: number; text: string; dismiss(): void } | null;
+  revertError?: { version: number; text: ReactNode; dismiss(): void } | null;
   onRevert(version: number): void;
   onShowChanges(version: number): void;
 }

@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'wouter';
 import { useResetClients } from '../providers.tsx';
 import { trpc } from '../trpc.ts';
-import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { ErrorMessage, useRetryWait } from '../ui/ErrorMessage.tsx';
 
 /** Sign in or sign up. The server answers with an HttpOnly session cookie, so the session survives a reload. */
 export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
@@ -20,6 +20,9 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
   const register = trpc.auth.register.useMutation({ onSuccess: done });
   const pending = login.isPending || register.isPending;
   const error = login.error ?? register.error;
+  // Too many sign-ins or sign-ups: the button waits until the server's wait is over (the alert counts it down).
+  const refused = useRetryWait(error);
+  const shownError = error && !refused.over ? error : null;
   const signup = mode === 'signup';
 
   const submit = (event: FormEvent) => {
@@ -31,7 +34,7 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
   return (
     <section className="card auth">
       <h1>{signup ? 'Create your account' : 'Sign in'}</h1>
-      <form onSubmit={submit} className="form" aria-describedby={error ? `${id}-error` : undefined}>
+      <form onSubmit={submit} className="form" aria-describedby={shownError ? `${id}-error` : undefined}>
         <label htmlFor={`${id}-username`}>Username</label>
         <input
           id={`${id}-username`}
@@ -62,12 +65,12 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        {error && (
+        {shownError && (
           <div id={`${id}-error`}>
-            <ErrorMessage error={error} />
+            <ErrorMessage error={shownError} />
           </div>
         )}
-        <button type="submit" className="button primary" disabled={pending}>
+        <button type="submit" className="button primary" disabled={pending || refused.waiting}>
           {pending ? 'Please wait…' : signup ? 'Sign up' : 'Sign in'}
         </button>
       </form>

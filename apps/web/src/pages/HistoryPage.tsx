@@ -2,12 +2,12 @@ import { skipToken } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { Link } from 'wouter';
 import { Differences } from '../history/Differences.tsx';
-import { revertErrorText, revertHint, useRevert } from '../history/useRevert.ts';
+import { revertErrorText, revertHint, useRevert } from '../history/useRevert.tsx';
 import type { Comparison } from '../history/VersionPicker.tsx';
 import { VersionList } from '../history/VersionList.tsx';
 import { useSession } from '../session.ts';
 import { trpc } from '../trpc.ts';
-import { ErrorMessage, errorCode } from '../ui/ErrorMessage.tsx';
+import { ErrorMessage, errorCode, useAfterWait, useRetryWait } from '../ui/ErrorMessage.tsx';
 import { Spinner } from '../ui/Spinner.tsx';
 
 /** The latest change: the previous version against the current one (of those the reader may see). */
@@ -22,17 +22,22 @@ export function HistoryPage({ id }: { id: string }) {
   // null follows the latest change as new versions arrive; a choice made with the selects sticks.
   const [chosen, setChosen] = useState<Comparison | null>(null);
   const revert = useRevert(id, () => setChosen(null));
+  // Too many changes: reverting waits until the server's wait is over, and the refusal is forgotten then.
+  const revertRefused = useRetryWait(revert.error, revert.reset);
   const versionsHeading = useId();
   const compareId = useId();
 
   // Edits made elsewhere (another tab, the CLI) show up here without a reload.
-  trpc.tweet.onChange.useSubscription(tweet.data ? { authorId: tweet.data.author.id } : skipToken, {
+  const reload = () => Promise.all([utils.tweet.versions.invalidate({ id }), utils.tweet.get.invalidate({ id })]);
+  const changes = trpc.tweet.onChange.useSubscription(tweet.data ? { authorId: tweet.data.author.id } : skipToken, {
     onData: ({ data: change }) => {
-      if (change.type === 'reset' || change.id === id) {
-        void utils.tweet.versions.invalidate({ id });
-        void utils.tweet.get.invalidate({ id });
-      }
+      if (change.type === 'reset' || change.id === id) void reload();
     },
+  });
+  // Refused (too many requests): tRPC does not ask again by itself; after the server's wait, start again and reload.
+  useAfterWait(changes.error, () => {
+    changes.reset();
+    void reload();
   });
 
   const failed = tweet.error ?? versions.error;
@@ -82,9 +87,9 @@ export function HistoryPage({ id }: { id: string }) {
         <VersionList
           versions={items}
           canRevert={isAuthor}
-          reverting={revert.isPending}
+          reverting={revert.isPending || revertRefused.waiting}
           revertError={
-            revert.error && revert.variables
+            revert.error && revert.variables && !revertRefused.over
               ? { version: revert.variables.toVersion, text: revertErrorText(revert.error), dismiss: () => revert.reset() }
               : null
           }

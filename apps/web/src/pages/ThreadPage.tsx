@@ -22,7 +22,7 @@ export function ThreadPage({ id }: { id: string }) {
     );
   }
   if (post.isError) {
-    const missing = errorCode(post.error) === 'NOT_FOUND' || errorCode(post.error) === 'BAD_REQUEST';
+    const missing = isMissing(post.error);
     return (
       <>
         <ThreadHeader />
@@ -53,6 +53,9 @@ export function ThreadPage({ id }: { id: string }) {
   );
 }
 
+/** The post does not exist or is not visible to this reader (a malformed id is as missing as an unknown one). */
+const isMissing = (error: unknown) => errorCode(error) === 'NOT_FOUND' || errorCode(error) === 'BAD_REQUEST';
+
 function ThreadHeader() {
   return (
     <header className="page-header">
@@ -68,6 +71,16 @@ function ThreadHeader() {
 function ParentPost({ id }: { id: string }) {
   const parent = trpc.tweet.get.useQuery({ id });
   if (parent.isPending) return <TweetSkeletons count={1} label="Loading the post this replies to" />;
-  if (parent.isError) return <p className="card muted">The post this replies to is no longer available.</p>;
+  if (parent.isError) {
+    // Only a post that is gone is "no longer available"; a refusal for now or a fault passes, so offer to try again.
+    if (!isMissing(parent.error)) {
+      return (
+        <div className="card">
+          <ErrorMessage error={parent.error} retry={() => void parent.refetch()} />
+        </div>
+      );
+    }
+    return <p className="card muted">The post this replies to is no longer available.</p>;
+  }
   return <TweetCard tweet={parent.data} className="tweet-parent" />;
 }

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { useSession } from '../session.ts';
 import { dropTweet, storeTweet } from '../tweet/cache.ts';
 import { trpc, type Tweet } from '../trpc.ts';
+import { useAfterWait } from '../ui/ErrorMessage.tsx';
 import { belongsTo, timelineInput, type TimelineFilter } from './filters.ts';
 import { hasTweet } from './pages.ts';
 
@@ -47,8 +48,14 @@ export function useTimeline(filter: TimelineFilter, { readerAtTop }: TimelineOpt
       setWaiting((w) => new Map(w).set(tweet.id, tweet));
     }
   };
-  trpc.tweet.onChange.useSubscription(filter.authorId ? { authorId: filter.authorId } : {}, {
+  const changes = trpc.tweet.onChange.useSubscription(filter.authorId ? { authorId: filter.authorId } : {}, {
     onData: ({ data }) => apply(data),
+  });
+  // tRPC resubscribes after a lost socket, not after the server refused the subscription (too many requests): start
+  // it again after the server's wait, and reload what is shown, as the changes made meanwhile were missed.
+  useAfterWait(changes.error, () => {
+    changes.reset();
+    apply({ type: 'reset' });
   });
 
   // A tweet may also have reached the list by a page load after its event: it is no longer waiting then.

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useRef } from 'react';
 import { trpc } from '../trpc.ts';
+import { useAfterWait } from '../ui/ErrorMessage.tsx';
 import { useDebouncedValue } from '../ui/useDebouncedValue.ts';
 import { storeEngagement } from './cache.ts';
 
@@ -26,12 +27,14 @@ function EngagementStream({ ids }: { ids: string[] }) {
   const lastEventId = useRef<string | undefined>(undefined);
   const idsKey = ids.join(',');
   const input = useMemo(() => ({ ids, lastEventId: lastEventId.current }), [idsKey]);
-  trpc.tweet.onEngagement.useSubscription(input, {
+  const stream = trpc.tweet.onEngagement.useSubscription(input, {
     onData: ({ id, data }) => {
       lastEventId.current = id;
       if (data.type === 'reset') void utils.tweet.get.invalidate();
       else storeEngagement(utils, queryClient, data.id, data.engagement);
     },
   });
+  // Refused (too many requests): tRPC does not ask again by itself, so start again after the server's wait.
+  useAfterWait(stream.error, stream.reset);
   return null;
 }

@@ -3,7 +3,7 @@ import { Link, useLocation } from 'wouter';
 import { MediaGrid } from '../media/MediaGrid.tsx';
 import { useSession } from '../session.ts';
 import { trpc, type Tweet } from '../trpc.ts';
-import { errorText } from '../ui/ErrorMessage.tsx';
+import { ErrorText, useRetryWait } from '../ui/ErrorMessage.tsx';
 import { RelativeTime } from '../ui/RelativeTime.tsx';
 import { useNow } from '../ui/useNow.ts';
 import { storeTweet } from './cache.ts';
@@ -72,8 +72,15 @@ export function TweetCard({ tweet: seed, seedUpdatedAt, showReplyContext = true,
   useViewCounter(article, tweet.id, !!user && published);
 
   const engage = (toggle: typeof like) => (event: MouseEvent) => (user ? toggle.toggle(event) : navigate('/signin'));
-  const failure = like.error ?? retweet.error ?? publish.error;
-  const failureVerb = like.error ? 'like' : retweet.error ? 'retweet' : 'publish';
+  const [failureVerb, failure, dismissFailure] = like.error
+    ? (['like', like.error, like.dismissError] as const)
+    : retweet.error
+      ? (['retweet', retweet.error, retweet.dismissError] as const)
+      : (['publish', publish.error, publish.reset] as const);
+  // Refused for too many requests: the refused kind of action waits (likes and retweets share one limit), and the
+  // refusal is forgotten once the wait is over.
+  const refused = useRetryWait(failure, dismissFailure);
+  const engageWaits = refused.waiting && failureVerb !== 'publish';
 
   return (
     <article
@@ -126,6 +133,7 @@ export function TweetCard({ tweet: seed, seedUpdatedAt, showReplyContext = true,
                 aria-label="Retweet"
                 aria-pressed={retweet.active}
                 aria-describedby={`${uid}-retweets`}
+                disabled={engageWaits}
                 onClick={engage(retweet)}
               >
                 <Icon name="retweet" />
@@ -137,6 +145,7 @@ export function TweetCard({ tweet: seed, seedUpdatedAt, showReplyContext = true,
                 aria-label="Like"
                 aria-pressed={like.active}
                 aria-describedby={`${uid}-likes`}
+                disabled={engageWaits}
                 onClick={engage(like)}
               >
                 <Icon name="like" />
@@ -160,7 +169,7 @@ export function TweetCard({ tweet: seed, seedUpdatedAt, showReplyContext = true,
             <button
               type="button"
               className="button primary small"
-              disabled={publish.isPending}
+              disabled={publish.isPending || (refused.waiting && failureVerb === 'publish')}
               aria-busy={publish.isPending}
               onClick={() => publish.mutate({ id: tweet.id })}
             >
@@ -168,9 +177,9 @@ export function TweetCard({ tweet: seed, seedUpdatedAt, showReplyContext = true,
             </button>
           )}
         </div>
-        {failure && (
+        {failure && !refused.over && (
           <p className="tweet-failure" role="alert">
-            Could not {failureVerb} this post: {errorText(failure)}
+            Could not {failureVerb} this post: <ErrorText error={failure} />
           </p>
         )}
       </div>

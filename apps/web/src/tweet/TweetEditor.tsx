@@ -5,7 +5,7 @@ import { CharacterCounter } from '../compose/CharacterCounter.tsx';
 import { useAttachments } from '../compose/useAttachments.ts';
 import { isOverLimit, useContentCheck } from '../compose/useContentCheck.ts';
 import { trpc, type Tweet } from '../trpc.ts';
-import { ErrorMessage, errorCode, errorText } from '../ui/ErrorMessage.tsx';
+import { ErrorMessage, ErrorText, errorCode, useRetryWait } from '../ui/ErrorMessage.tsx';
 import { useNow } from '../ui/useNow.ts';
 import { storeTweet } from './cache.ts';
 import { editAllowanceText } from './editWindow.ts';
@@ -24,13 +24,15 @@ export function TweetEditor({ tweet, onClose }: { tweet: Tweet; onClose: () => v
   const [loadError, setLoadError] = useState<unknown>(null);
   const content = useContentCheck(text);
   const attachments = useAttachments(tweet.media);
-  const blocked = !content.ok || attachments.uploading || attachments.failed;
   const edit = trpc.tweet.edit.useMutation({
     onSuccess: (saved) => {
       storeTweet(utils, saved);
       onClose();
     },
   });
+  // Refused for too many requests: saving waits until the server's wait is over (the alert counts it down).
+  const refused = useRetryWait(edit.error ?? attachments.saveError);
+  const blocked = !content.ok || attachments.uploading || attachments.failed || refused.waiting;
   const conflict = errorCode(edit.error) === 'CONFLICT';
 
   const loadLatest = async () => {
@@ -75,7 +77,7 @@ export function TweetEditor({ tweet, onClose }: { tweet: Tweet; onClose: () => v
           {content.problem}
         </p>
       )}
-      <Attachments items={attachments.items} onAlt={attachments.setAlt} onRemove={attachments.remove} />
+      <Attachments items={attachments.items} onAlt={attachments.setAlt} onRemove={attachments.remove} onRetry={attachments.retry} />
       {attachments.notice && (
         <p className="error" role="alert">
           {attachments.notice}
@@ -101,7 +103,12 @@ export function TweetEditor({ tweet, onClose }: { tweet: Tweet; onClose: () => v
           <span>
             <strong>Edit conflict:</strong> this post was changed elsewhere after you started editing version {baseVersion}.
             Your text is kept; load the latest version, then save again to replace it.
-            {loadError ? ` (Could not load it: ${errorText(loadError)})` : null}
+            {loadError ? (
+              <>
+                {' '}
+                (Could not load it: <ErrorText error={loadError} />)
+              </>
+            ) : null}
           </span>
           <button type="button" className="button subtle small" onClick={() => void loadLatest()}>
             Load latest

@@ -2,6 +2,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, type RefObject } from 'react';
 import { trpc } from '../trpc.ts';
+import { retryAfterMs } from '../ui/ErrorMessage.tsx';
 
 // The tweets already counted as seen, per client: a client lives as long as the page (or until the session
 // changes), which is what "once per card per page load" means.
@@ -27,8 +28,15 @@ export function useViewCounter(ref: RefObject<HTMLElement | null>, id: string, e
         if (!entries.some((e) => e.isIntersecting) || seen.has(id)) return;
         seen.add(id);
         observer.disconnect();
-        // A lost view is not worth an error message; it is the one count that is allowed to be approximate.
-        utils.client.tweet.engage.mutate({ id, action: 'view' }).catch(() => seen.delete(id));
+        // A lost view is not worth an error message; it is the one count that is allowed to be approximate. Refused
+        // for too many requests, it is asked once more after the server's wait, even if the card has left the
+        // screen by then (the reader did see it).
+        const count = () => utils.client.tweet.engage.mutate({ id, action: 'view' });
+        count().catch((error: unknown) => {
+          const wait = retryAfterMs(error);
+          if (wait === undefined) seen.delete(id);
+          else setTimeout(() => count().catch(() => seen.delete(id)), wait);
+        });
       },
       { threshold: 0.5 },
     );

@@ -1,16 +1,25 @@
+import type { ReactNode } from 'react';
 import { trpc } from '../trpc.ts';
-import { errorCode, errorText } from '../ui/ErrorMessage.tsx';
+import { errorCode, ErrorText } from '../ui/ErrorMessage.tsx';
 
 /** What went wrong with a revert, in words that say what to do next. */
-export function revertErrorText(error: unknown): string {
+export function revertErrorText(error: unknown): ReactNode {
   const details = (error as { data?: { details?: { actualVersion?: number } } }).data?.details;
   switch (errorCode(error)) {
     case 'CONFLICT':
       return `This post changed while you were looking at it${details?.actualVersion ? ` (it is now at version ${details.actualVersion})` : ''}. The list is up to date now: check it and try again.`;
     case 'PRECONDITION_FAILED':
-      return `This post can no longer be reverted: ${errorText(error)}`;
+      return (
+        <>
+          This post can no longer be reverted: <ErrorText error={error} />
+        </>
+      );
     default:
-      return `The post was not reverted: ${errorText(error)}`;
+      return (
+        <>
+          The post was not reverted: <ErrorText error={error} />
+        </>
+      );
   }
 }
 

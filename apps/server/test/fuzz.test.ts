@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { appRouter } from '@tweetstore/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { envelope } from './hostile/arbitraries.ts';
 import { closeClient, createClient } from '@tweetstore/client';
 import { startServerProcess, tempDataDir, type ServerProcess } from './harness.ts';
 
@@ -13,14 +14,6 @@ const procedures = Object.entries(appRouter._def.procedures as unknown as Record
 }));
 
 // (At run time _def.procedures is flat: "tweet.create" -> procedure.)
-// Field names the procedures read, so random values reach past the first layer of validation.
-const fields = ['content', 'id', 'ids', 'cursor', 'limit', 'authorId', 'replyToId', 'includeArchived', 'expectedVersion', 'from', 'to', 'toVersion', 'action', 'draft', 'idempotencyKey', 'mediaIds', 'lastEventId', 'username', 'password', 'displayName'];
-const input = fc.oneof(
-  fc.jsonValue(),
-  fc.dictionary(fc.constantFrom(...fields), fc.jsonValue(), { maxKeys: 5 }),
-  fc.dictionary(fc.constantFrom(...fields), fc.oneof(fc.string({ unit: 'binary' }), fc.integer(), fc.constant('01JZZZZZZZZZZZZZZZZZZZZZZZ')), { maxKeys: 5 }),
-);
-
 describe('fuzzing every procedure', () => {
   let server: ServerProcess;
   let remove: () => Promise<void>;
@@ -47,8 +40,8 @@ describe('fuzzing every procedure', () => {
     const statuses = new Map<number, number>();
     const calls = procedures.filter((p) => p.type !== 'subscription');
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...calls), input, fc.boolean(), fc.boolean(), async ({ path, type }, value, wrapped, signedIn) => {
-        const encoded = JSON.stringify(wrapped ? { json: value } : value);
+      fc.asyncProperty(fc.constantFrom(...calls), envelope, fc.boolean(), async ({ path, type }, value, signedIn) => {
+        const encoded = JSON.stringify(value);
         const headers: Record<string, string> = signedIn ? { authorization: `Bearer ${token}` } : {};
         const response =
           type === 'query'
@@ -62,6 +55,44 @@ describe('fuzzing every procedure', () => {
     );
     expect([...statuses.keys()].some((s) => s >= 400)).toBe(true);
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+  });
+
+  it('answers random input to every procedure over WebSocket with a typed error or a result, and an error changes nothing', async () => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/trpc`, { headers: { authorization: `Bearer ${token}` } });
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const headSeq = async () => ((await (await fetch(`${server.url}/readyz`)).json()) as { headSeq: number }).headSeq;
+    let id = 0;
+    const codes = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...procedures), envelope, async ({ path, type }, input) => {
+        const callId = ++id;
+        const before = await headSeq();
+        ws.send(JSON.stringify({ id: callId, jsonrpc: '2.0', method: type, params: { path, input } }));
+        const reply = await new Promise<{ result?: { type: string }; error?: { json: { message: string; data: { code: string; httpStatus: number } } } }>((resolve) => {
+          const onMessage = (data: WebSocket.RawData) => {
+            const text = data.toString();
+            if (text === 'PING') return void ws.send('PONG');
+            const message = JSON.parse(text) as { id: number | null; result?: { type: string } };
+            // a message refused whole (before it is parsed) is answered without an id
+            if (message.id !== callId && message.id !== null) return;
+            ws.off('message', onMessage);
+            resolve(message);
+          };
+          ws.on('message', onMessage);
+        });
+        if (type === 'subscription' && reply.result?.type === 'started') ws.send(JSON.stringify({ id: callId, method: 'subscription.stop' }));
+        const error = reply.error?.json;
+        if (error) {
+          codes.set(error.data.code, (codes.get(error.data.code) ?? 0) + 1);
+          expect(error.data.httpStatus, `${path} ${JSON.stringify(input).slice(0, 200)} -> ${error.message}`).toBeLessThan(500);
+          expect(error.message).not.toMatch(/destructure|Cannot read|is not a function|internal error/);
+          expect(await headSeq()).toBe(before);
+        }
+      }),
+      { numRuns: 400 },
+    );
+    expect(codes.get('BAD_REQUEST')).toBeGreaterThan(0);
+    ws.close();
   });
 
   it('survives garbage, oversized and random messages on a raw WebSocket', async () => {

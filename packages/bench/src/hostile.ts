@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import WebSocket from 'ws';
+import { envelope } from '../../../apps/server/test/hostile/arbitraries.ts';
 import { asExpected, hostileCases, type HostileCase, type Outcome, type Target } from '../../../apps/server/test/hostile/corpus.ts';
 import { killAll, startServer, type ServerChild } from './proc.ts';
 
@@ -97,19 +98,6 @@ async function corpus(target: Target): Promise<void> {
 }
 
 // --- 2. random input ---------------------------------------------------------------------------------------------------
-const FIELDS = ['content', 'id', 'ids', 'cursor', 'limit', 'authorId', 'replyToId', 'includeArchived', 'expectedVersion', 'from', 'to', 'toVersion', 'action', 'draft', 'idempotencyKey', 'mediaIds', 'lastEventId', 'username', 'password', 'displayName', 'alt', '__proto__', 'constructor'];
-const unicodeEdge = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 300 }),
-  fc.string({ unit: 'grapheme', maxLength: 300 }),
-  fc.constantFrom('\u0000', '\uD800', '\uFEFF', '\u200B', '\u2800', '\u3164', '\u202E', '👨‍👩‍👧‍👦', '字'.repeat(141), 'a.'.repeat(5_000), '#'.repeat(5_000), 'https://x.co/'.repeat(700)),
-);
-const inputValue = fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.dictionary(fc.constantFrom(...FIELDS), fc.oneof(unicodeEdge, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(unicodeEdge, { maxLength: 5 })), { maxKeys: 6 }));
-const envelope = fc.oneof(
-  inputValue.map((json) => ({ json })),
-  fc.tuple(inputValue, fc.constantFrom('bigint', 'regexp', 'map', 'set', 'Date', 'undefined', 'Error', 'number')).map(([json, type]) => ({ json, meta: { values: { [FIELDS[0]!]: [type] }, v: 1 } })),
-  inputValue,
-);
-
 async function fuzz(target: Target, procedures: { path: string; type: string }[]): Promise<void> {
   const r = row('random', `every procedure × ${FUZZ_RUNS} inputs, HTTP and WebSocket`);
   const samples = fc.sample(fc.tuple(fc.constantFrom(...procedures), envelope, fc.boolean(), fc.boolean()), { numRuns: FUZZ_RUNS, seed: 13 });

@@ -1,7 +1,7 @@
 // The composition root: builds the store, telemetry and API once, and serves them on one HTTP + WebSocket port.
 import http from 'node:http';
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { appRouter, createContext, createLimits, createTelemetry, memoryLimiterStore, SharedChanges, viewerIdOf, type ApiDeps } from '@tweetstore/api';
 import { systemClock, warmUpContentRules, type Clock } from '@tweetstore/core';
@@ -18,6 +18,7 @@ import { requestToken, sessionCookieWriter } from './cookies.ts';
 import { readJsonBody } from './json-body.ts';
 import { createMediaHandler, isMediaPath, sweepMedia } from './media.ts';
 import { errorResponse, retryAfterHeader, sendError } from './trpc-errors.ts';
+import { TurnQueue } from './turns.ts';
 import { createUploadHandler } from './upload.ts';
 import { broadcastReconnect, guardedConnectionHandler } from './ws-guard.ts';
 
@@ -126,7 +127,16 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
   let ready = false;
   let inFlight = 0;
   let drained: (() => void) | null = null;
+  // pipelined requests of one connection are started a turn apart (turns.ts)
+  const turnsOf = new WeakMap<Socket, TurnQueue>();
   const server = http.createServer((req, res) => {
+    let turns = turnsOf.get(req.socket);
+    if (!turns) turnsOf.set(req.socket, (turns = new TurnQueue(() => req.socket.pause(), () => req.socket.resume())));
+    turns.run(() => {
+      if (!res.destroyed) handle(req, res); // a client gone while its request waited has nothing to be answered
+    });
+  });
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
     inFlight++;
     res.on('close', () => {
       inFlight--;
@@ -176,7 +186,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
         }
         return web(req, res, () => sendJson(res, 404, { error: 'not found' }));
     }
-  });
+  };
   server.keepAliveTimeout = 5_000;
   // Requests Node's parser refuses (headers over 16 KB, which a long GET batch reaches, or malformed HTTP) get a
   // typed answer too, not a bare status line.

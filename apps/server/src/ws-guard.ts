@@ -10,6 +10,7 @@
 //   the guard knows what runs;
 // - a socket whose unsent output passes `maxBacklogBytes` (a client that does not read) is closed at once, giving
 //   back what was queued for it; its client reconnects and resumes with lastEventId;
+// - frames that arrive together are handled in successive event-loop turns (turns.ts);
 // - errors of the client's own making (an oversized or invalid frame) are logged as client errors, not server faults.
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
@@ -19,6 +20,7 @@ import { getWSConnectionHandler, type WSSHandlerOptions } from '@trpc/server/ada
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { tooComplexJson } from './json-guard.ts';
+import { TurnQueue } from './turns.ts';
 import { errorResponse } from './trpc-errors.ts';
 
 type AppHandlerOptions = Omit<WSSHandlerOptions<Parameters<typeof getWSConnectionHandler>[0]['router']>, 'experimental_encoder'>;
@@ -90,7 +92,9 @@ class SocketGuard {
     private readonly options: GuardOptions,
   ) {
     this.#awaitingParams = new URL(req.url ?? '/', 'http://localhost').searchParams.get('connectionParams') === '1';
-    ws.on('message', (data, isBinary) => this.#receive(data as Buffer, isBinary));
+    // frames that arrive together are handled a turn apart (turns.ts); a flood stops the socket being read
+    const turns = new TurnQueue(() => ws.pause(), () => ws.resume());
+    ws.on('message', (data, isBinary) => turns.run(() => this.#receive(data as Buffer, isBinary)));
     ws.on('close', (code, reason) => this.socket.emit('close', code, reason));
     ws.on('error', (error: Error & { code?: string }) => {
       // ws reports a client's bad frame (too large, invalid UTF-8, bad opcode) here and closes the socket itself

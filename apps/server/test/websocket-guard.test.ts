@@ -176,6 +176,14 @@ describe('the WebSocket guard', () => {
     await closeClient(api);
   });
 
+  it('answers 3,000 frames sent in one go, each once and in order (they are handled a turn apart)', async () => {
+    const socket = await RawSocket.open(server.url);
+    for (let i = 1; i <= 3_000; i++) socket.send(call(i, 'query', 'system.health'));
+    const replies = await socket.until((r) => r.result?.type === 'data', 3_000);
+    expect(replies.map((r) => r.id)).toEqual(Array.from({ length: 3_000 }, (_, i) => i + 1));
+    socket.close();
+  });
+
   it('treats an oversized frame as the client’s fault: the socket is closed with 1009, and nothing is logged as an error', async () => {
     const socket = await RawSocket.open(server.url);
     const closed = new Promise<number>((resolve) => socket.ws.once('close', (code) => resolve(code)));

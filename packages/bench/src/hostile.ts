@@ -42,8 +42,10 @@ let requests = 0;
 let progressTotal = 0;
 let progressDone = 0;
 
+/** A count on the terminal (not in a log): how far the run is, and how to stop it. */
 function progress(label: string): void {
   progressDone++;
+  if (!process.stderr.isTTY) return;
   if (progressDone % 25 === 0 || progressDone === progressTotal) {
     process.stderr.write(`\r  ${progressDone}/${progressTotal} ${label.padEnd(40).slice(0, 40)} (Ctrl-C stops)`);
   }
@@ -386,6 +388,42 @@ async function costlyBatches(target: Target): Promise<void> {
   r.notes.push(`50 diffs: ${diffStatus}, loop max ${diffLoop.toFixed(1)} ms; 50 creates: ${createStatus}, loop max ${createLoop.toFixed(1)} ms`);
 }
 
+/** Thousands of requests in one write, on one connection: started a turn apart, so nobody else waits for them. */
+async function floods(target: Target): Promise<void> {
+  const r = row('costly', 'floods in one write: 5,000 pipelined HTTP requests, 5,000 WebSocket frames');
+  const N = 5_000;
+  const from = '198.18.6.1';
+  const { hostname, port } = new URL(target.url);
+  const { loopMs: httpLoop } = await measured(
+    () =>
+      new Promise<void>((resolve) => {
+        const s = connect(Number(port), hostname, () => s.write(`GET /trpc/system.health HTTP/1.1\r\nhost: x\r\nx-forwarded-for: ${from}\r\n\r\n`.repeat(N)));
+        let seen = 0;
+        s.on('data', (d: Buffer) => {
+          seen += d.toString().split('HTTP/1.1 ').length - 1;
+          if (seen >= N) s.destroy();
+        });
+        s.on('close', () => resolve());
+      }),
+  );
+  note(r, `${N} pipelined HTTP requests in one write`, httpLoop);
+  const socket = new WebSocket(`${target.url.replace(/^http/, 'ws')}/trpc`, { headers: { 'x-forwarded-for': '198.18.6.2' } });
+  await new Promise((resolve) => socket.once('open', resolve));
+  let replies = 0;
+  socket.on('message', () => replies++);
+  const { loopMs: wsLoop } = await measured(async () => {
+    for (let i = 1; i <= N; i++) socket.send(JSON.stringify({ id: i, method: 'query', params: { path: 'system.health' } }));
+    while (replies < N) await new Promise((res) => setTimeout(res, 10));
+  });
+  note(r, `${N} WebSocket frames back to back`, wsLoop);
+  socket.close();
+  r.inputs = 2;
+  r.requests = 2 * N;
+  requests += 2 * N;
+  r.expected = replies >= N ? 2 : 1;
+  r.notes.push(`pipelined: loop max ${httpLoop.toFixed(1)} ms; frames: ${replies} replies, loop max ${wsLoop.toFixed(1)} ms`);
+}
+
 /** A socket that never reads while events flow: what the server queues for it is bounded, and given back. */
 async function nonReader(target: Target): Promise<string> {
   const r = row('sockets', 'a WebSocket that never reads: 50 subscriptions, 3,000 events');
@@ -451,11 +489,12 @@ async function main(): Promise<void> {
   await corpus(target);
   await fuzz(target, procedures);
   await costlyBatches(target);
+  await floods(target);
   await limits(target);
   const { reads, leaks: found } = await leaks(target);
   const sockets = await slowSockets(target);
   await nonReader(target);
-  process.stderr.write('\n');
+  if (process.stderr.isTTY) process.stderr.write('\n');
 
   const alive = (await fetch(`${server.url}/readyz`).then((r) => r.status, () => 0)) === 200;
   const serverErrors = server.output().split('\n').filter((l) => l.startsWith('{') && (JSON.parse(l) as { level: number }).level >= 50);

@@ -176,7 +176,7 @@ describe('the WebSocket guard', () => {
     await closeClient(api);
   });
 
-  it('answers 3,000 frames sent in one go, each once and in order (they are handled a turn apart)', async () => {
+  it('answers 3,000 frames sent in one go, each once and in order (a few are started per turn)', async () => {
     const socket = await RawSocket.open(server.url);
     for (let i = 1; i <= 3_000; i++) socket.send(call(i, 'query', 'system.health'));
     const replies = await socket.until((r) => r.result?.type === 'data', 3_000);

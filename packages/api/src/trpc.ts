@@ -85,30 +85,36 @@ async function beforeCall<T>(ctx: Context, path: string, type: string, started: 
  * Resolves `turns` event-loop turns from now. tRPC starts every call of a batch at once, and each runs until it
  * first waits for I/O, so 50 calls' input checks and decisions would run back to back in one turn (50 creates of
  * 10,000 code units: ~100 ms). Call k of a batch starts k turns later instead: an immediate queued from an immediate
- * runs in the next turn, after I/O has been polled. Lone calls (index 0) start at once.
+ * runs in the next turn, after I/O has been polled. Lone calls (index 0) start at once: the middlewares skip it.
  */
-function afterTurns(turns: number): Promise<void> | undefined {
-  if (turns === 0) return undefined;
+function afterTurns(turns: number): Promise<void> {
   return new Promise((resolve) => {
     const step = (left: number) => (left === 0 ? resolve() : setImmediate(step, left - 1));
     step(turns);
   });
 }
 
-/** API.md's per-address limit on every call (in-process callers have no address). */
+/** API.md's per-address limit on every call (in-process callers have no address); undefined: nothing to wait for. */
 function chargeCall(ctx: Context): Promise<void> | undefined {
   return ctx.clientAddress === null ? undefined : ctx.limits.charge('calls', ctx.clientAddress);
 }
 
+/** The limits of a call its procedure does not depend on the caller for: every call's, and sign-ups per address. */
+function chargePublic(ctx: Context, limit: ProcedureMeta['limit']): Promise<void> | undefined {
+  if (ctx.admitted) return undefined;
+  const call = chargeCall(ctx);
+  if (limit !== 'register' || ctx.clientAddress === null) return call;
+  const address = ctx.clientAddress;
+  const register = () => ctx.limits.charge('register', address);
+  return call ? call.then(register) : register();
+}
+
 /** Times every call for telemetry, applies its limits, and turns domain errors into their tRPC codes. */
 const observed = t.middleware(async ({ ctx, path, type, meta, batchIndex, next }) => {
-  await afterTurns(batchIndex);
+  if (batchIndex > 0) await afterTurns(batchIndex);
   const started = performance.now();
-  if (!ctx.admitted) await beforeCall(ctx, path, type, started, async () => {
-    await chargeCall(ctx);
-    // the only limit of an anonymous procedure: sign-ups, per address
-    if (meta?.limit === 'register' && ctx.clientAddress !== null) await ctx.limits.charge('register', ctx.clientAddress);
-  });
+  const charged = chargePublic(ctx, meta?.limit);
+  if (charged) await beforeCall(ctx, path, type, started, () => charged);
   return observe(ctx, path, type, started, await next());
 });
 
@@ -125,7 +131,7 @@ export async function signedInUser(ctx: Pick<Context, 'store' | 'token'>): Promi
  * ends a long-lived WebSocket's rights at once. One middleware with `observed`'s work: each tRPC middleware
  * level copies the call's options and context (~5-10 µs a level, measured with createCaller). */
 export const authedProcedure = t.procedure.use(async ({ ctx, path, type, meta, batchIndex, next }) => {
-  await afterTurns(batchIndex);
+  if (batchIndex > 0) await afterTurns(batchIndex);
   const started = performance.now();
   const user = await beforeCall(ctx, path, type, started, async () => {
     if (!ctx.admitted) await chargeCall(ctx);

@@ -51,8 +51,8 @@ export type RateLimitName = keyof typeof rateLimited;
 
 export interface Limits {
   readonly config: LimitsConfig;
-  /** Takes one from the named limit for `key`, or throws TooManyRequests. */
-  charge(name: RateLimitName, key: string): Promise<void>;
+  /** Takes one from the named limit for `key`, or throws TooManyRequests; undefined when limits are off. */
+  charge(name: RateLimitName, key: string): Promise<void> | undefined;
   /** Uploads in flight per account: the release, or TooManyRequests. */
   enterUpload(userId: string): Promise<() => void>;
   /** Whether this viewer's view of this tweet counts (once per viewWindowMs). */
@@ -66,7 +66,7 @@ export function createLimits(store: LimiterStore, config: LimitsConfig = default
   if (!config.enabled) {
     return {
       config,
-      charge: async () => {},
+      charge: () => undefined,
       enterUpload: async () => () => {},
       viewCounts: (viewer, tweetId) => views.first(`${viewer}\u0000${tweetId}`),
       login,

@@ -59,7 +59,7 @@ export function slidingWindow(counters: RateLimiterAbstract, rule: RateRule, now
   };
 }
 
-function slotLength(rule: RateRule): number {
+export function slotLength(rule: RateRule): number {
   return Math.max(1, Math.ceil(rule.windowMs / SLOTS));
 }
 

@@ -2,7 +2,14 @@
 // entry (@tweetstore/store/contract) because it imports vitest.
 export * from './port.ts';
 export * from './events.ts';
-export { firstVisibleVersion, shownToAll, visibleTo, type MediaAccess, type TweetShown } from './domain/visibility.ts';
+// The engine-neutral rules every engine calls with the plain state it loads.
+export type * from './rules/state.ts';
+export * from './rules/decide.ts';
+export * from './rules/media.ts';
+export * from './rules/versions.ts';
+export * from './rules/views.ts';
+export * from './rules/visibility.ts';
+export { contentHash } from './content-hash.ts';
 export { openLowdbStore } from './lowdb/open.ts';
 export type { LowdbStoreOptions, StoreLogger } from './lowdb/options.ts';
 export { seedStore, SEED_PASSWORD, type SeedOptions, type SeedPhase, type SeedSummary } from './seed/seed.ts';

@@ -2,9 +2,9 @@
 // and passes the contract suite in ./contract. Methods throw DomainError subclasses from @tweetstore/core
 // (NotFound, VersionConflict, PreconditionFailed, UsernameTaken, StorageUnavailable, InvalidInput).
 // Authorisation (who may edit what) is the API's job; the store trusts `actorId`/`viewerId`. What a viewer may see
-// follows one engine-neutral rule set (domain/visibility.ts), which reads given a `viewerId` apply.
+// follows one engine-neutral rule set (rules/visibility.ts), which reads given a `viewerId` apply.
 import type { EngageAction, Engagement, Media, ParsedContent, Tweet, TweetVersion, User } from '@tweetstore/core';
-import type { MediaAccess } from './domain/visibility.ts';
+import type { MediaAccess } from './rules/visibility.ts';
 import type { MediaFacts, StoreEvent } from './events.ts';
 
 export interface RegisterUser {

@@ -2,7 +2,7 @@
 // heap and most of the time of parsing a checkpoint, and only a view needs them. Items hold no whitespace (the
 // text parser ends them there), so `tags\nmentions\nurls` with items split by spaces is exact; anything else is
 // kept as JSON (which starts with '[', as no hashtag can).
-import type { TextFacts } from './records.ts';
+import type { TextFacts } from '../events.ts';
 
 type Facts = Pick<TextFacts, 'hashtags' | 'mentions' | 'urls'>;
 

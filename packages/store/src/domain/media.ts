@@ -1,22 +1,25 @@
-// Media in the projection: one record per media id (the sha256 of the upload), shared by everyone who uploaded the
-// same bytes, each with their own alt text. Attaching it to any version of any tweet marks it attached for good
-// (history shows it), and only unattached uploads are ever removed. Who may fetch it follows visibility.ts: the
-// tweets whose versions anyone may see carried it are kept with it, and how many of them are published now, so the
-// answer is one lookup as events apply, never a scan.
-import { altSchema, InvalidInput, NotFound, type Media } from '@tweetstore/core';
-import type { MediaFacts } from '../events.ts';
-import type { DecideContext, EventDraft } from './decide.ts';
-import type { Projection } from './projection.ts';
+// Media in the projection: one record per media id (the rules' StoredMedia, rules/media.ts), kept as events apply.
+// Who may fetch it follows the visibility rules: the tweets whose versions anyone may see carried it are kept with it,
+// and how many of them are published now, so the answer is one lookup (rules/media.ts: mediaAccess), never a scan.
+import type { MediaFacts, StoreEvent } from '../events.ts';
+import type { StoredMedia } from '../rules/state.ts';
+import { sweepable } from '../rules/media.ts';
 import type { TweetRecord } from './records.ts';
-import type { MediaAccess } from './visibility.ts';
+import type { TweetIndex } from './tweet-index.ts';
 
-export interface MediaRecord extends MediaFacts {
-  id: string;
-  /** the last upload's time: a sweep removes an unattached upload only a full day after anyone last uploaded it */
-  uploadedAt: number;
+/** The parts of the projection media records live in (the projection is one; naming it here would be a cycle). */
+export interface MediaTables {
+  readonly media: Map<string, MediaRecord>;
+  /** Tweet id -> the media its versions that everyone sees while it is published carried (show). */
+  readonly shownMedia: Map<string, string[]>;
+  readonly changes: { media: boolean };
+  readonly tweets: Pick<TweetIndex, 'ordinalOf' | 'idAt' | 'stateAt'>;
+  userIdOf(id: string): string;
+}
+
+export interface MediaRecord extends StoredMedia {
   /** uploader id -> their alt text ('' for none), in upload order */
   owners: Map<string, string>;
-  attached: boolean;
   /** Tweets with a version everyone sees while the tweet is published (visibility.ts: shownToAll) that carried it. */
   shownBy: Set<string>;
   /** How many of `shownBy` are published now: public while > 0. Derived (restore: indexShown). */
@@ -42,15 +45,8 @@ export function mediaRecord(row: MediaRow): MediaRecord {
   return { ...row, owners: new Map(row.owners), shownBy: new Set(row.shownBy), publicIn: 0 };
 }
 
-/** See MediaAccess. */
-export function accessOf(m: MediaRecord | undefined, viewerId: string | null): MediaAccess {
-  if (!m) return null;
-  if (m.publicIn > 0) return 'public';
-  return viewerId !== null && m.owners.has(viewerId) ? 'uploader' : null;
-}
-
 /** A version of `t` that everyone sees while `t` is published carries these media. */
-export function show(p: Projection, t: TweetRecord, ids: readonly string[]): void {
+export function show(p: MediaTables, t: TweetRecord, ids: readonly string[]): void {
   for (const id of ids) {
     const m = p.media.get(id);
     if (!m || m.shownBy.has(t.id)) continue;
@@ -62,7 +58,7 @@ export function show(p: Projection, t: TweetRecord, ids: readonly string[]): voi
 }
 
 /** The tweet was archived (-1) or restored (+1): the media its public versions carried go and come with it. */
-export function reshow(p: Projection, tweetId: string, delta: 1 | -1): void {
+export function reshow(p: MediaTables, tweetId: string, delta: 1 | -1): void {
   for (const id of p.shownMedia.get(tweetId) ?? []) {
     const m = p.media.get(id);
     if (m) m.publicIn += delta;
@@ -70,7 +66,7 @@ export function reshow(p: Projection, tweetId: string, delta: 1 | -1): void {
 }
 
 /** After a restore: publicIn from the tweets' states, and the media each tweet shows. */
-export function indexShown(p: Projection): void {
+export function indexShown(p: MediaTables): void {
   for (const m of p.media.values()) {
     const named = m.shownBy;
     m.shownBy = new Set();
@@ -86,68 +82,21 @@ export function indexShown(p: Projection): void {
   }
 }
 
-function noteShown(p: Projection, tweetId: string, mediaId: string): void {
+function noteShown(p: MediaTables, tweetId: string, mediaId: string): void {
   const shown = p.shownMedia.get(tweetId);
   if (shown) shown.push(mediaId);
   else p.shownMedia.set(tweetId, [mediaId]);
 }
 
-export interface UploadMedia extends MediaFacts {
-  mediaId: string;
-  userId: string;
-  /** null: keep what this uploader said before (none for a first upload) */
-  alt: string | null;
-}
-
-function checkedAlt(alt: string): string {
-  const parsed = altSchema.safeParse(alt);
-  if (!parsed.success) throw new InvalidInput(parsed.error.issues[0]!.message, { field: 'alt' });
-  return parsed.data;
-}
-
-/** A first upload by this user records it (and, for bytes someone else uploaded, makes them an owner too). */
-export function decideUpload({ p }: DecideContext, cmd: UploadMedia): EventDraft | null {
-  const alt = cmd.alt === null ? null : checkedAlt(cmd.alt);
-  const m = p.media.get(cmd.mediaId);
-  const mine = m?.owners.get(cmd.userId);
-  if (mine !== undefined) return alt === null || alt === mine ? null : { type: 'MediaAltSet', mediaId: cmd.mediaId, userId: cmd.userId, alt };
-  const { mediaId, userId, kind, mime, bytes, width, height, files, placeholder } = cmd;
-  return { type: 'MediaUploaded', mediaId, userId, alt: alt ?? '', kind, mime, bytes, width, height, files, placeholder };
-}
-
-/** Only an uploader may say what their media shows; to anyone else it does not exist. */
-export function decideAlt({ p }: DecideContext, mediaId: string, userId: string, alt: string): EventDraft | null {
-  const m = p.media.get(mediaId);
-  const mine = m?.owners.get(userId);
-  if (mine === undefined) throw new NotFound('media', mediaId);
-  const next = checkedAlt(alt);
-  return next === mine ? null : { type: 'MediaAltSet', mediaId, userId, alt: next };
-}
-
-/**
- * Media a tweet may carry: up to 4 images or one video, each one the author uploaded (someone else's upload answers
- * as unknown).
- */
-export function checkAttachable(p: Projection, authorId: string, ids: readonly string[]): void {
-  if (new Set(ids).size !== ids.length) throw new InvalidInput('the same media is attached twice', { field: 'mediaIds' });
-  for (const id of ids) {
-    const m = p.media.get(id);
-    if (!m?.owners.has(authorId)) {
-      throw new InvalidInput(`unknown media id ${id}: upload it with media.upload first`, { field: 'mediaIds', mediaId: id });
-    }
-    if (m.kind === 'video' && ids.length > 1) throw new InvalidInput('a video must be the only media of a tweet', { field: 'mediaIds', mediaId: id });
-  }
-}
-
 /** Unattached media nobody uploaded since `before`, oldest upload first. */
-export function sweepable(p: Projection, before: number): string[] {
+export function sweepableMedia(p: MediaTables, before: number): string[] {
   return [...p.media.values()]
-    .filter((m) => !m.attached && m.uploadedAt < before)
+    .filter((m) => sweepable(m, before))
     .sort((a, b) => a.uploadedAt - b.uploadedAt)
     .map((m) => m.id);
 }
 
-export function applyMedia(p: Projection, e: Extract<import('../events.ts').StoreEvent, { type: 'MediaUploaded' | 'MediaAltSet' | 'MediaRemoved' }>): void {
+export function applyMedia(p: MediaTables, e: Extract<StoreEvent, { type: 'MediaUploaded' | 'MediaAltSet' | 'MediaRemoved' }>): void {
   p.changes.media = true;
   switch (e.type) {
     case 'MediaUploaded': {
@@ -171,7 +120,7 @@ export function applyMedia(p: Projection, e: Extract<import('../events.ts').Stor
 }
 
 /** Marks media attached once a tweet's version carries them. */
-export function attach(p: Projection, ids: readonly string[]): void {
+export function attach(p: MediaTables, ids: readonly string[]): void {
   for (const id of ids) {
     const m = p.media.get(id);
     if (m && !m.attached) {
@@ -179,37 +128,4 @@ export function attach(p: Projection, ids: readonly string[]): void {
       p.changes.media = true;
     }
   }
-}
-
-/** The public object of API.md, with the alt text `altOf` said (a tweet's: its author's). */
-export function mediaView(m: MediaRecord, altOf: string | null): Media {
-  const alt = altOf === null ? '' : (m.owners.get(altOf) ?? '');
-  const view: Media = {
-    id: m.id,
-    kind: m.kind,
-    mime: m.mime,
-    bytes: m.bytes,
-    variants: m.files.map((f) => ({
-      name: f.name,
-      url: `/media/${m.id}/${f.name}`,
-      mime: f.mime,
-      ...(f.width === null ? {} : { width: f.width }),
-      ...(f.height === null ? {} : { height: f.height }),
-    })),
-  };
-  if (m.width !== null) view.width = m.width;
-  if (m.height !== null) view.height = m.height;
-  if (alt) view.alt = alt;
-  if (m.placeholder !== null) view.placeholder = m.placeholder;
-  return view;
-}
-
-/** The media of a tweet or version, as its author described them. */
-export function mediaListView(p: Projection, ids: readonly string[], authorId: string): Media[] {
-  const out: Media[] = [];
-  for (const id of ids) {
-    const m = p.media.get(id);
-    if (m) out.push(mediaView(m, authorId));
-  }
-  return out;
 }

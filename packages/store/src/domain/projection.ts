@@ -3,14 +3,15 @@ import { bumpRate, ratePerMinute } from '@tweetstore/core';
 import type { StoreEvent } from '../events.ts';
 import { packFacts } from './facts.ts';
 import { engagementKinds, NO_MEDIA, NO_VERSIONS, tweetRecord, type CheckpointFileRef, type EngagementKind, type SessionRecord, type TweetRecord, type UserRecord } from './records.ts';
-import { firstVersion, nextContent, publishedVersion, unedited } from './versions.ts';
+import { IDEMPOTENCY_TTL_MS } from '../rules/decide.ts';
+import type { RememberedKey } from '../rules/state.ts';
+import { nextContent, publishedVersion } from '../rules/versions.ts';
+import { shownToAll } from '../rules/visibility.ts';
+import { firstVersion, unedited } from './versions.ts';
 import { applyMedia, attach, reshow, show, type MediaRecord } from './media.ts';
-import { shownToAll } from './visibility.ts';
 import { Timelines } from './timelines.ts';
 import { TweetIndex } from './tweet-index.ts';
 import { HOT_MIN_RATE, VelocityRanking } from './velocity-ranking.ts';
-
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export class Projection {
   /** seq of the last applied event (durable or not yet). */
@@ -30,7 +31,7 @@ export class Projection {
   /** Tweets of a lower ordinal are in the timelines. */
   #timelined = 0;
   /** author + key -> tweet, in insertion (= time) order so expired keys are pruned from the front. */
-  readonly idempotency = new Map<string, { tweetId: string; at: number }>();
+  readonly idempotency = new Map<string, RememberedKey>();
   /** Tweets engaged recently, ranked for topByVelocity. */
   readonly ranking = new VelocityRanking({
     velocity: (ordinal) => this.tweets.velocityAt(ordinal),
@@ -240,13 +241,13 @@ export class Projection {
     this.#bump(t, kind, at, n);
   }
 
-  idempotentTweet(authorId: string, key: string, now: number): string | undefined {
+  /** What the author last used the key for, unless that expired (expired keys are dropped first). */
+  rememberedKey(authorId: string, key: string, now: number): RememberedKey | undefined {
     for (const [k, entry] of this.idempotency) {
       if (entry.at + IDEMPOTENCY_TTL_MS > now) break;
       this.idempotency.delete(k);
     }
-    const entry = this.idempotency.get(idempotencyKeyOf(authorId, key));
-    return entry && entry.at + IDEMPOTENCY_TTL_MS > now ? entry.tweetId : undefined;
+    return this.idempotency.get(idempotencyKeyOf(authorId, key));
   }
 
   velocityScore(t: Pick<TweetRecord, 'velocity'>, now: number): number {

@@ -1,11 +1,9 @@
-// The projection's records: what the store keeps in memory per user, session, tweet and version.
-import type { DecayedRate, EngagementCounts, TweetState, VersionBody, VersionKind } from '@tweetstore/core';
+// The projection's records: what the store keeps in memory per user, session, tweet and version. Each has the fields
+// of the plain state the rules judge (rules/state.ts), so the engine hands its records to the rules as they are.
+import type { DecayedRate, EngagementCounts } from '@tweetstore/core';
+import type { StoredTweet, StoredUser, StoredVersion } from '../rules/state.ts';
 
-export interface UserRecord {
-  id: string;
-  username: string;
-  displayName: string;
-  createdAt: number;
+export interface UserRecord extends StoredUser {
   passwordHash: string;
 }
 
@@ -14,13 +12,7 @@ export interface SessionRecord {
   expiresAt: number;
 }
 
-export interface VersionRecord {
-  kind: VersionKind;
-  at: number;
-  contentHash: string;
-  mediaIds: readonly string[];
-  body: VersionBody;
-}
+export type VersionRecord = StoredVersion;
 
 /** The fields a tweet has from the start: what a checkpoint's tweets file holds (tweet-columns.ts). */
 export type TweetStart = Pick<TweetRecord, 'id' | 'ordinal' | 'authorId' | 'replyToId' | 'state' | 'createdAt' | 'idempotencyKey' | 'versionCount' | 'history' | 'velocity'>;
@@ -64,14 +56,6 @@ export const NO_VERSIONS: VersionRecord[] = Object.freeze([]) as unknown as Vers
 export type EngagementKind = keyof EngagementCounts;
 export const engagementKinds: readonly EngagementKind[] = ['likes', 'retweets', 'replies', 'views'];
 
-/** Fields derived from the text by parseContent, stored so replay and reads never re-parse. */
-export interface TextFacts {
-  weightedLength: number;
-  hashtags: string[];
-  mentions: string[];
-  urls: string[];
-}
-
 /**
  * A file of a checkpoint that is read after start-up (a details or history file, see snapshot.ts), with the size and
  * CRC-32 its manifest gives; its rows start at the tweet of ordinal `first`. One object per file, shared by its
@@ -89,32 +73,17 @@ export interface CheckpointFileRef {
  * A tweet. One in columns (restored from a checkpoint, or written by one since it last changed) has no record: reads
  * get a copy, and a write makes its record, whole (tweet-index.ts).
  */
-export interface TweetRecord {
-  id: string;
+export interface TweetRecord extends StoredTweet {
   /** Position in creation order (tweets are never deleted): decides the checkpoint chunk the tweet lives in. */
   readonly ordinal: number;
-  authorId: string;
-  replyToId: string | null;
-  state: TweetState;
-  createdAt: number;
-  /** Creation time for tweets created published, publish time for drafts; null while a draft. */
-  publishedAt: number | null;
-  editedAt: number | null;
-  /** Edits and reverts since publishing (edits of a draft are free). */
-  editsSincePublish: number;
-  content: string;
-  contentHash: string;
-  weightedLength: number;
   /** hashtags, mentions and urls in one string (see facts.ts): unpacked only for a view. */
   facts: string;
-  mediaIds: readonly string[];
   idempotencyKey: string | null;
   /**
    * The history: `versionCount` versions, of which 1..storedVersions are in a checkpoint's history file (read on
    * demand, never held here) and the rest in `newVersions`. A tweet never edited has neither: its one version is
    * the tweet as it is (see versions.ts).
    */
-  versionCount: number;
   storedVersions: number;
   history: CheckpointFileRef | null;
   newVersions: VersionRecord[];

@@ -4,10 +4,12 @@
 import { packFacts } from './facts.ts';
 import { versionRecords, type TextRow, type VersionRow } from './history-rows.ts';
 import { indexShown, mediaRecord, type MediaRow } from './media.ts';
-import { ChangeSet, IDEMPOTENCY_TTL_MS, Projection } from './projection.ts';
-import { tweetRecord, type CheckpointFileRef, type TextFacts, type TweetRecord, type VersionRecord } from './records.ts';
-import { publishedVersion } from './versions.ts';
-import { shownToAll } from './visibility.ts';
+import { ChangeSet, Projection } from './projection.ts';
+import type { TextFacts } from '../events.ts';
+import { IDEMPOTENCY_TTL_MS } from '../rules/decide.ts';
+import { publishedVersion } from '../rules/versions.ts';
+import { shownToAll } from '../rules/visibility.ts';
+import { tweetRecord, type CheckpointFileRef, type TweetRecord, type VersionRecord } from './records.ts';
 import type { SessionRow, UserRow } from './snapshot.ts';
 import type { TweetIndexColumns } from './tweet-columns.ts';
 import type { ReadFileNow } from './tweet-index.ts';

@@ -22,6 +22,7 @@ import type {
   TweetStore,
   VelocityEntry,
 } from '../port.ts';
+import type { EventDraft } from '../events.ts';
 import {
   decideCloseSession,
   decideCreate,
@@ -32,18 +33,19 @@ import {
   decideRevert,
   decideTransition,
   existing,
-  type DecideContext,
-  type EventDraft,
-} from '../domain/decide.ts';
+} from '../rules/decide.ts';
+import { decideAlt, decideUpload, mediaAccess } from '../rules/media.ts';
+import type { EngagementEdges, EngagementState, RuleContext } from '../rules/state.ts';
+import { publishedVersion } from '../rules/versions.ts';
+import { engagementView, mediaView, tweetView, userView, versionsView } from '../rules/views.ts';
+import { firstVisibleVersion, visibleTo, type MediaAccess } from '../rules/visibility.ts';
 import type { EventRing } from '../domain/event-ring.ts';
-import { accessOf, decideAlt, decideUpload, mediaView, sweepable } from '../domain/media.ts';
-import type { Projection } from '../domain/projection.ts';
+import { unpackFacts } from '../domain/facts.ts';
+import { sweepableMedia } from '../domain/media.ts';
+import { takenBackKey, type Projection } from '../domain/projection.ts';
 import type { CheckpointFileRef, TweetRecord } from '../domain/records.ts';
 import { CheckpointCapture } from '../domain/snapshot.ts';
 import { RANKED } from '../domain/velocity-ranking.ts';
-import { publishedVersion } from '../domain/versions.ts';
-import { engagementView, tweetView, userView, versionsView } from '../domain/views.ts';
-import { firstVisibleVersion, visibleTo, type MediaAccess } from '../domain/visibility.ts';
 import { FORMAT, type CheckpointInfo, type CheckpointStore } from './checkpoints.ts';
 import { HistoryFiles } from './histories.ts';
 import type { DataDirLock } from './lock.ts';
@@ -221,7 +223,7 @@ export class LowdbTweetStore implements TweetStore {
 
   async registerUser(cmd: RegisterUser): Promise<User> {
     const ctx = this.#writeContext();
-    const draft = decideRegister(ctx, cmd);
+    const draft = decideRegister(ctx, cmd, this.#p.userIdsByName.has(cmd.username.toLowerCase()));
     return this.#commit(draft, ctx.now, () => userView(this.#p.users.get(draft.userId)!));
   }
 
@@ -238,7 +240,7 @@ export class LowdbTweetStore implements TweetStore {
 
   async openSession(tokenHash: string, session: Session): Promise<void> {
     const ctx = this.#writeContext();
-    await this.#commit(decideOpenSession(ctx, tokenHash, session), ctx.now, () => undefined);
+    await this.#commit(decideOpenSession(tokenHash, session, this.#p.users.get(session.userId)), ctx.now, () => undefined);
   }
 
   async findSession(tokenHash: string): Promise<Session | null> {
@@ -248,7 +250,7 @@ export class LowdbTweetStore implements TweetStore {
 
   async closeSession(tokenHash: string): Promise<void> {
     const ctx = this.#writeContext();
-    const draft = decideCloseSession(ctx, tokenHash);
+    const draft = decideCloseSession(tokenHash, this.#p.sessions.has(tokenHash));
     await (draft ? this.#commit(draft, ctx.now, () => undefined) : this.#settled());
   }
 
@@ -258,7 +260,7 @@ export class LowdbTweetStore implements TweetStore {
     const ctx = this.#writeContext();
     if (!this.#p.users.has(cmd.userId)) throw new NotFound('user', cmd.userId);
     const { id, ...rest } = cmd;
-    const draft = decideUpload(ctx, { ...rest, mediaId: id });
+    const draft = decideUpload({ ...rest, mediaId: id }, this.#p.media.get(id));
     const answer = () => mediaView(this.#p.media.get(id)!, cmd.userId);
     if (draft) return this.#commit(draft, ctx.now, answer);
     await this.#settled();
@@ -278,7 +280,8 @@ export class LowdbTweetStore implements TweetStore {
   }
 
   async mediaAccess(id: string, viewerId: string | null): Promise<MediaAccess> {
-    return accessOf(this.#p.media.get(id), viewerId);
+    const m = this.#p.media.get(id);
+    return mediaAccess(m, (m?.publicIn ?? 0) > 0, viewerId);
   }
 
   ownsMedia(id: string, userId: string): boolean {
@@ -287,7 +290,7 @@ export class LowdbTweetStore implements TweetStore {
 
   async setMediaAlt(id: string, userId: string, alt: string): Promise<Media> {
     const ctx = this.#writeContext();
-    const draft = decideAlt(ctx, id, userId, alt);
+    const draft = decideAlt(this.#p.media.get(id), id, userId, alt);
     const answer = () => mediaView(this.#p.media.get(id)!, userId);
     if (draft) return this.#commit(draft, ctx.now, answer);
     await this.#settled();
@@ -295,7 +298,7 @@ export class LowdbTweetStore implements TweetStore {
   }
 
   async sweepMedia(uploadedBefore: number, limit: number): Promise<string[]> {
-    const ids = sweepable(this.#p, uploadedBefore).slice(0, limit);
+    const ids = sweepableMedia(this.#p, uploadedBefore).slice(0, limit);
     const removed: Promise<void>[] = [];
     for (const mediaId of ids) {
       const ctx = this.#writeContext();
@@ -313,7 +316,14 @@ export class LowdbTweetStore implements TweetStore {
 
   async #createTweet(cmd: CreateTweet): Promise<Tweet> {
     const ctx = this.#writeContext();
-    const decided = decideCreate(ctx, cmd);
+    const p = this.#p;
+    const key = cmd.idempotencyKey ?? null;
+    const decided = decideCreate(ctx, cmd, {
+      author: p.users.get(cmd.authorId),
+      remembered: key === null ? undefined : p.rememberedKey(cmd.authorId, key, ctx.now),
+      parent: cmd.replyToId ? p.tweets.readById(cmd.replyToId) : undefined,
+      media: p.media,
+    });
     if ('existing' in decided) {
       // The first request may still wait for its fsync: answer only once it is durable.
       await this.#settled();
@@ -346,7 +356,7 @@ export class LowdbTweetStore implements TweetStore {
   editTweet(cmd: EditTweet): Promise<Tweet> {
     return this.#afterDetails(cmd.id, async () => {
       const ctx = this.#writeContext();
-      return this.#changeTweet(cmd.id, cmd.actorId, ctx.now, decideEdit(ctx, cmd));
+      return this.#changeTweet(cmd.id, cmd.actorId, ctx.now, decideEdit(ctx, this.#p.tweets.readById(cmd.id), cmd, this.#p.media));
     });
   }
 
@@ -354,28 +364,28 @@ export class LowdbTweetStore implements TweetStore {
     this.#writeContext();
     // The history is read first; decided on only if no version came meanwhile (the command sees one state).
     let versions;
-    do versions = await this.#histories.versions(existing(this.#p, cmd.id));
-    while (versions.length !== existing(this.#p, cmd.id).versionCount);
+    do versions = await this.#histories.versions(this.#existing(cmd.id));
+    while (versions.length !== this.#existing(cmd.id).versionCount);
     const ctx = this.#writeContext();
-    return this.#changeTweet(cmd.id, cmd.actorId, ctx.now, decideRevert(ctx, cmd, versions));
+    return this.#changeTweet(cmd.id, cmd.actorId, ctx.now, decideRevert(ctx, this.#p.tweets.readById(cmd.id), cmd, versions));
   }
 
   transitionTweet(cmd: TransitionTweet): Promise<Tweet> {
     return this.#afterDetails(cmd.id, async () => {
       const ctx = this.#writeContext();
-      return this.#changeTweet(cmd.id, cmd.actorId, ctx.now, decideTransition(ctx, cmd));
+      return this.#changeTweet(cmd.id, cmd.actorId, ctx.now, decideTransition(this.#p.tweets.readById(cmd.id), cmd));
     });
   }
 
   async listVersions(id: string, viewerId: string | null): Promise<TweetVersion[]> {
     const reading = this.#detailsRead(id);
     if (reading) await reading;
-    const versions = await this.#histories.versions(existing(this.#p, id));
+    const versions = await this.#histories.versions(this.#existing(id));
     // who may see which is decided on the tweet as it is once its history is read
-    const t = existing(this.#p, id);
+    const t = this.#existing(id);
     const from = firstVisibleVersion({ authorId: t.authorId, state: t.state, publishedVersion: publishedVersion(t) }, viewerId);
     if (from === null) throw new NotFound('tweet', id);
-    return versionsView(this.#p, t.authorId, versions, from);
+    return versionsView(versions, t.authorId, this.#p.media, from);
   }
 
   engage(cmd: Engage): Promise<Engagement> {
@@ -384,8 +394,8 @@ export class LowdbTweetStore implements TweetStore {
 
   async #engage(cmd: Engage): Promise<Engagement> {
     const ctx = this.#writeContext();
-    const decided = decideEngage(ctx, cmd);
-    const engagement = () => engagementView(this.#p.tweets.readById(cmd.id)!, cmd.userId, this.o.clock.now());
+    const decided = decideEngage(this.#p.tweets.readById(cmd.id), cmd, this.#edges(cmd.id, cmd.userId));
+    const engagement = () => this.#engagement(this.#p.tweets.readById(cmd.id)!, cmd.userId);
     if (decided === 'view') {
       this.#p.countViews(cmd.id, 1, ctx.now);
       this.#viewsTimer ??= setTimeout(() => void this.#flushViews(), this.o.viewsFlushMs).unref();
@@ -401,9 +411,9 @@ export class LowdbTweetStore implements TweetStore {
   async getEngagement(id: string, viewerId: string | null): Promise<Engagement> {
     const reading = this.#detailsRead(id);
     if (reading) await reading;
-    const t = existing(this.#p, id);
+    const t = this.#existing(id);
     if (!visibleTo(t, viewerId)) throw new NotFound('tweet', id);
-    return engagementView(t, viewerId, this.o.clock.now());
+    return this.#engagement(t, viewerId);
   }
 
   async topByVelocity(limit: number): Promise<VelocityEntry[]> {
@@ -482,11 +492,43 @@ export class LowdbTweetStore implements TweetStore {
     return !this.#log.failed && this.#rebuilding === undefined;
   }
 
-  #writeContext(): DecideContext {
+  #writeContext(): RuleContext {
     if (this.#closing) throw new StorageUnavailable('the store is closed');
     if (!this.#healthy()) throw unavailable(this.#lastFailure);
     const now = this.o.clock.now();
-    return { p: this.#p, now, policy: this.o.policy, keyframeInterval: this.o.keyframeInterval, newId: () => this.o.ids(now) };
+    return { now, policy: this.o.policy, keyframeInterval: this.o.keyframeInterval, newId: () => this.o.ids(now) };
+  }
+
+  /** The tweet, to decide on or show: a copy if it is in columns (a record is made only when an event changes it). */
+  #existing(id: string): TweetRecord {
+    return existing(this.#p.tweets.readById(id), id);
+  }
+
+  #edges(tweetId: string, userId: string): EngagementEdges {
+    const p = this.#p;
+    const t = p.tweets.readById(tweetId);
+    return {
+      liked: t?.likes?.has(userId) ?? false,
+      retweeted: t?.retweets?.has(userId) ?? false,
+      likeTakenBack: p.takenBack.has(takenBackKey(tweetId, userId, 'likes')),
+      retweetTakenBack: p.takenBack.has(takenBackKey(tweetId, userId, 'retweets')),
+    };
+  }
+
+  #engagement(t: TweetRecord, viewerId: string | null): Engagement {
+    return engagementView(this.#engagementState(t, viewerId), this.o.clock.now());
+  }
+
+  #engagementState(t: TweetRecord, viewerId: string | null): EngagementState {
+    return {
+      likes: t.likes?.size ?? 0,
+      retweets: t.retweets?.size ?? 0,
+      replies: t.replies,
+      views: t.views + t.pendingViews,
+      likedByCurrentUser: viewerId !== null && (t.likes?.has(viewerId) ?? false),
+      retweetedByCurrentUser: viewerId !== null && (t.retweets?.has(viewerId) ?? false),
+      velocity: t.velocity,
+    };
   }
 
   /** Applies the event at once, computes the answer as of right after it, and resolves with it once durable. */
@@ -515,7 +557,11 @@ export class LowdbTweetStore implements TweetStore {
   }
 
   #view(t: TweetRecord, viewerId: string | null, now = this.o.clock.now()): Tweet {
-    return tweetView(this.#p, t, viewerId, now, this.o.policy);
+    const p = this.#p;
+    const author = p.users.get(t.authorId);
+    if (!author) throw new Error(`tweet ${t.id} has unknown author ${t.authorId}`);
+    const engagement = this.#engagementState(t, viewerId);
+    return tweetView(t, { author, facts: unpackFacts(t.facts), media: p.media, engagement }, now, this.o.policy);
   }
 
   /** One ViewsCounted per tweet with views counted since the last flush. */

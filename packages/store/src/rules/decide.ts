@@ -1,5 +1,6 @@
-// Commands decided against the projection: each returns the event to append, or null when nothing changes.
-// Pure: the projection, the time and the id source come in as arguments; nothing here touches the disk.
+// Commands decided against the plain state of what they touch (state.ts): each returns the event to append, or null
+// when nothing changes, or throws a DomainError. Pure: the state, the time and the id source come in as arguments, so
+// every engine loads what a command names, calls the same function, and appends what it returns.
 import {
   assertEditAllowed,
   characterProblem,
@@ -11,57 +12,55 @@ import {
   UsernameTaken,
   VersionConflict,
   versionBody,
-  type EditPolicy,
   type ParsedContent,
 } from '@tweetstore/core';
 import { contentHash } from '../content-hash.ts';
-import type { StoreEvent } from '../events.ts';
+import type { DraftOf, EventDraft, TextFacts } from '../events.ts';
 import type { CreateTweet, Engage, EditTweet, RegisterUser, RevertTweet, Session, TransitionTweet } from '../port.ts';
 import { checkAttachable } from './media.ts';
-import { takenBackKey, type Projection } from './projection.ts';
-import type { TextFacts, TweetRecord, VersionRecord } from './records.ts';
+import type { EngagementEdges, MediaLookup, RememberedKey, RuleContext, StoredTweet, StoredUser, StoredVersion } from './state.ts';
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-/** An event before the store gives it its seq and time. */
-export type EventDraft = DistributiveOmit<StoreEvent, 'seq' | 'at'>;
-type DraftOf<T extends EventDraft['type']> = Extract<EventDraft, { type: T }>;
-
-export interface DecideContext {
-  p: Projection;
-  now: number;
-  policy: EditPolicy;
-  keyframeInterval: number;
-  newId: () => string;
-}
-
+/** How long an idempotency key names the tweet it created. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 const MAX_MEDIA = 4;
 
-export function decideRegister({ p, newId }: DecideContext, cmd: RegisterUser): DraftOf<'UserRegistered'> {
-  if (p.userIdsByName.has(cmd.username.toLowerCase())) throw new UsernameTaken(cmd.username);
-  return { type: 'UserRegistered', userId: newId(), username: cmd.username, displayName: cmd.displayName, passwordHash: cmd.passwordHash };
+/** `nameTaken`: a user with this username, compared case-insensitively, exists. */
+export function decideRegister(ctx: RuleContext, cmd: RegisterUser, nameTaken: boolean): DraftOf<'UserRegistered'> {
+  if (nameTaken) throw new UsernameTaken(cmd.username);
+  return { type: 'UserRegistered', userId: ctx.newId(), username: cmd.username, displayName: cmd.displayName, passwordHash: cmd.passwordHash };
 }
 
-export function decideOpenSession({ p }: DecideContext, tokenHash: string, s: Session): EventDraft {
-  if (!p.users.has(s.userId)) throw new NotFound('user', s.userId);
+export function decideOpenSession(tokenHash: string, s: Session, user: StoredUser | undefined): EventDraft {
+  if (!user) throw new NotFound('user', s.userId);
   return { type: 'SessionOpened', tokenHash, userId: s.userId, expiresAt: s.expiresAt.getTime() };
 }
 
-export function decideCloseSession({ p }: DecideContext, tokenHash: string): EventDraft | null {
-  return p.sessions.has(tokenHash) ? { type: 'SessionClosed', tokenHash } : null;
+/** `open`: a session with this token hash is open. */
+export function decideCloseSession(tokenHash: string, open: boolean): EventDraft | null {
+  return open ? { type: 'SessionClosed', tokenHash } : null;
+}
+
+/** What a create reads. */
+export interface CreateState {
+  author: StoredUser | undefined;
+  /** What the author last used the command's idempotency key for, if they did (and it has a key). */
+  remembered: RememberedKey | undefined;
+  /** The tweet it replies to, if it replies. */
+  parent: StoredTweet | undefined;
+  /** At least the media it attaches. */
+  media: MediaLookup;
 }
 
 /** `{ existing }` when the idempotency key already names a tweet of this author (within 24 h). */
-export function decideCreate(ctx: DecideContext, cmd: CreateTweet): DraftOf<'TweetCreated'> | { existing: string } {
-  const { p, now } = ctx;
-  if (!p.users.has(cmd.authorId)) throw new NotFound('user', cmd.authorId);
+export function decideCreate(ctx: RuleContext, cmd: CreateTweet, s: CreateState): DraftOf<'TweetCreated'> | { existing: string } {
+  if (!s.author) throw new NotFound('user', cmd.authorId);
   const key = cmd.idempotencyKey ?? null;
-  const existing = key === null ? undefined : p.idempotentTweet(cmd.authorId, key, now);
-  if (existing !== undefined) return { existing };
+  if (key !== null && s.remembered && s.remembered.at + IDEMPOTENCY_TTL_MS > ctx.now) return { existing: s.remembered.tweetId };
   assertText(cmd.text);
-  const mediaIds = checkedMedia(p, cmd.authorId, cmd.mediaIds ?? []);
+  const mediaIds = checkedMedia(cmd.authorId, cmd.mediaIds ?? [], s.media);
   const replyToId = cmd.replyToId ?? null;
   if (replyToId !== null) {
-    const parent = p.tweets.readById(replyToId);
+    const parent = s.parent;
     if (!parent || (parent.state !== 'published' && parent.authorId !== cmd.authorId)) throw new NotFound('tweet', replyToId);
     if (parent.state !== 'published') {
       throw new PreconditionFailed(`cannot reply to your own ${parent.state} tweet`, { reason: 'parent_not_published', state: parent.state });
@@ -81,16 +80,17 @@ export function decideCreate(ctx: DecideContext, cmd: CreateTweet): DraftOf<'Twe
   };
 }
 
-export function decideEdit(ctx: DecideContext, cmd: EditTweet): EventDraft | null {
-  const t = editable(ctx.p, cmd.id, cmd.expectedVersion);
+/** `media`: at least those the edit attaches. */
+export function decideEdit(ctx: RuleContext, tweet: StoredTweet | undefined, cmd: EditTweet, media: MediaLookup): EventDraft | null {
+  const t = editable(tweet, cmd.id, cmd.expectedVersion);
   assertText(cmd.text);
-  const mediaIds = checkedMedia(ctx.p, t.authorId, cmd.mediaIds ?? t.mediaIds);
+  const mediaIds = checkedMedia(t.authorId, cmd.mediaIds ?? t.mediaIds, media);
   return newVersion(ctx, t, 'TweetEdited', cmd.text, mediaIds);
 }
 
-/** `versions`: the tweet's versions 1..n (read from its history), n at least cmd.toVersion when that exists. */
-export function decideRevert(ctx: DecideContext, cmd: RevertTweet, versions: readonly VersionRecord[]): EventDraft | null {
-  const t = editable(ctx.p, cmd.id, cmd.expectedVersion);
+/** `versions`: the tweet's versions 1..n, n at least cmd.toVersion when that exists. */
+export function decideRevert(ctx: RuleContext, tweet: StoredTweet | undefined, cmd: RevertTweet, versions: readonly StoredVersion[]): EventDraft | null {
+  const t = editable(tweet, cmd.id, cmd.expectedVersion);
   const exists = Number.isInteger(cmd.toVersion) && cmd.toVersion >= 1 && cmd.toVersion <= t.versionCount;
   const target = exists ? versions[cmd.toVersion - 1] : undefined;
   if (!target) throw new NotFound('version', `${cmd.id}@${cmd.toVersion}`);
@@ -104,8 +104,8 @@ const transitions = {
   restore: { from: 'archived', type: 'TweetRestored' },
 } as const;
 
-export function decideTransition({ p }: DecideContext, cmd: TransitionTweet): EventDraft {
-  const t = existing(p, cmd.id);
+export function decideTransition(tweet: StoredTweet | undefined, cmd: TransitionTweet): EventDraft {
+  const t = existing(tweet, cmd.id);
   const rule = transitions[cmd.to];
   if (t.state !== rule.from) {
     throw new PreconditionFailed(`cannot ${cmd.to} a ${t.state} tweet`, { reason: 'wrong_state', state: t.state, to: cmd.to });
@@ -113,40 +113,36 @@ export function decideTransition({ p }: DecideContext, cmd: TransitionTweet): Ev
   return { type: rule.type, tweetId: t.id, authorId: t.authorId };
 }
 
-/** 'view' for views (counted in memory, journaled in batches); null for an engagement that changes nothing. */
-export function decideEngage({ p }: DecideContext, cmd: Engage): EventDraft | null | 'view' {
-  const t = existing(p, cmd.id);
+/** 'view' for views (engines count them in batches); null for an engagement that changes nothing. */
+export function decideEngage(tweet: StoredTweet | undefined, cmd: Engage, edges: EngagementEdges): EventDraft | null | 'view' {
+  const t = existing(tweet, cmd.id);
   if (t.state !== 'published') {
     throw new PreconditionFailed(`cannot engage with a ${t.state} tweet`, { reason: 'wrong_state', state: t.state });
   }
-  const liked = t.likes?.has(cmd.userId) ?? false;
-  const retweeted = t.retweets?.has(cmd.userId) ?? false;
   const edge = { tweetId: t.id, userId: cmd.userId };
-  // velocity counts a user once per tweet and kind: a like taken back and given again adds nothing to it
-  const again = (kind: 'likes' | 'retweets') => (p.takenBack.has(takenBackKey(t.id, cmd.userId, kind)) ? { velocity: false as const } : {});
+  const again = (takenBack: boolean) => (takenBack ? { velocity: false as const } : {});
   switch (cmd.action) {
     case 'like':
-      return liked ? null : { type: 'Liked', ...edge, ...again('likes') };
+      return edges.liked ? null : { type: 'Liked', ...edge, ...again(edges.likeTakenBack) };
     case 'unlike':
-      return liked ? { type: 'Unliked', ...edge } : null;
+      return edges.liked ? { type: 'Unliked', ...edge } : null;
     case 'retweet':
-      return retweeted ? null : { type: 'Retweeted', ...edge, ...again('retweets') };
+      return edges.retweeted ? null : { type: 'Retweeted', ...edge, ...again(edges.retweetTakenBack) };
     case 'unretweet':
-      return retweeted ? { type: 'Unretweeted', ...edge } : null;
+      return edges.retweeted ? { type: 'Unretweeted', ...edge } : null;
     case 'view':
       return 'view';
   }
 }
 
-/** The tweet, to decide on or show: a copy if it is in columns (a record is made only when an event changes it). */
-export function existing(p: Projection, id: string): TweetRecord {
-  const t = p.tweets.readById(id);
+/** The tweet, or NotFound. */
+export function existing<T extends StoredTweet>(t: T | undefined, id: string): T {
   if (!t) throw new NotFound('tweet', id);
   return t;
 }
 
-function editable(p: Projection, id: string, expectedVersion: number | undefined): TweetRecord {
-  const t = existing(p, id);
+function editable(tweet: StoredTweet | undefined, id: string, expectedVersion: number | undefined): StoredTweet {
+  const t = existing(tweet, id);
   if (t.state === 'archived') throw new PreconditionFailed('an archived tweet cannot be edited; restore it first', { reason: 'archived' });
   if (expectedVersion !== undefined && expectedVersion !== t.versionCount) throw new VersionConflict(expectedVersion, t.versionCount);
   return t;
@@ -157,8 +153,8 @@ function editable(p: Projection, id: string, expectedVersion: number | undefined
  * tweet as it is) even after the window closed or the edits ran out.
  */
 function newVersion(
-  ctx: DecideContext,
-  t: TweetRecord,
+  ctx: RuleContext,
+  t: StoredTweet,
   type: 'TweetEdited' | 'TweetReverted',
   text: ParsedContent,
   mediaIds: string[],
@@ -194,9 +190,9 @@ function assertText(text: ParsedContent): void {
   }
 }
 
-function checkedMedia(p: Projection, authorId: string, ids: readonly string[]): string[] {
+function checkedMedia(authorId: string, ids: readonly string[], media: MediaLookup): string[] {
   if (ids.length > MAX_MEDIA) throw new InvalidInput(`at most ${MAX_MEDIA} media per tweet`, { count: ids.length });
-  checkAttachable(p, authorId, ids);
+  checkAttachable(authorId, ids, media);
   return [...ids];
 }
 

@@ -170,9 +170,16 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
       case '/healthz':
         return sendJson(res, 200, { ok: true });
       case '/readyz':
-        return ready ? sendJson(res, 200, { ok: true, headSeq: store.headSeq(), writable: store.writable() }) : sendJson(res, 503, { ok: false });
+        if (!ready) return sendJson(res, 503, { ok: false });
+        return void Promise.all([store.events.head(), store.writable()]).then(
+          ([headSeq, writable]) => sendJson(res, 200, { ok: true, headSeq, writable }),
+          (err: unknown) => {
+            log.error({ err }, 'readiness check failed');
+            sendJson(res, 503, { ok: false });
+          },
+        );
       case '/metrics':
-        return void telemetry.registry.metrics().then(
+        return void telemetry.metrics().then(
           (text) => res.writeHead(200, { 'content-type': telemetry.registry.contentType }).end(text),
           (err) => {
             log.error({ err }, 'metrics failed');

@@ -4,7 +4,7 @@ export { createLimits, defaultLimits, rateLimited, type Limits, type LimitsConfi
 export { memoryLimiterStore } from './limits/memory.ts';
 export { TooManyRequests } from './limits/too-many-requests.ts';
 export type { Gate, LimiterStore, Once, RateLimiter, RateRule, Verdict } from './limits/port.ts';
-export { createTelemetry, type Stats, type Telemetry, type ProcedureStats, type TopTweet } from './telemetry.ts';
+export { createTelemetry, type Stats, type StoreFigures, type Telemetry, type ProcedureStats, type TopTweet } from './telemetry.ts';
 export { eventId, parseEventId } from './streams.ts';
 export type { EngagementChange } from './routers/tweet.ts';
 export { SharedChanges, type TweetChange, type TweetChangeType } from './shared-changes.ts';

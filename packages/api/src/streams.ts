@@ -44,77 +44,105 @@ const MAX_PENDING = 20_000;
 
 /**
  * Durable events after `lastEventId` (or from now when absent), then live, each exactly once and in seq order.
- * Subscribes to the live stream first, back-fills from the store, then drops live events already yielded.
+ * Subscribes to the live stream at once, so call it before anything a subscription awaits: "now" is the feed's head
+ * read right after subscribing, and live events at or below it are dropped (as are those a back-fill from
+ * `lastEventId` yielded). Iterate it, or close it if it is never iterated.
  */
-export async function* durableEvents(
-  store: TweetStore,
+export function followEvents(
+  store: Pick<TweetStore, 'events' | 'storeId'>,
   lastEventId: string | null | undefined,
   signal: AbortSignal | undefined,
-): AsyncGenerator<StreamItem> {
-  let pending: StoreEvent[] = [];
-  let overflowed = false;
-  let wake: (() => void) | null = null;
-  const unsubscribe = store.subscribe((event) => {
-    if (pending.length >= MAX_PENDING) {
-      overflowed = true;
-      pending = [];
-    }
-    pending.push(event);
-    if (wake) spreadWake(() => wake?.());
-  });
-  const onAbort = () => wake?.();
-  signal?.addEventListener('abort', onAbort);
-  try {
-    let last = store.headSeq();
-    if (lastEventId != null) {
-      const from = parseEventId(lastEventId, store.storeId);
-      let resumed = from !== null;
-      if (from !== null) {
-        let cursor = from;
-        for (;;) {
-          const page = await store.eventsAfter(cursor, BACKFILL_PAGE);
-          if (page === 'gone') {
-            resumed = false;
-            break;
+): EventStream {
+  return new EventStream(store, lastEventId, signal);
+}
+
+export class EventStream implements AsyncIterable<StreamItem> {
+  #pending: StoreEvent[] = [];
+  #overflowed = false;
+  #wake: (() => void) | null = null;
+  readonly #unsubscribe: () => void;
+  /** Where a stream without lastEventId starts. */
+  readonly #now: Promise<number> | null;
+
+  constructor(
+    private readonly store: Pick<TweetStore, 'events' | 'storeId'>,
+    private readonly lastEventId: string | null | undefined,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.#unsubscribe = store.events.subscribe((event) => {
+      if (this.#pending.length >= MAX_PENDING) {
+        this.#overflowed = true;
+        this.#pending = [];
+      }
+      this.#pending.push(event);
+      if (this.#wake) spreadWake(() => this.#wake?.());
+    });
+    this.#now = lastEventId == null ? store.events.head() : null;
+    this.#now?.catch(() => {}); // awaited when iterated
+  }
+
+  /** Stops listening (iterating to the end, or breaking off, does too). */
+  close(): void {
+    this.#unsubscribe();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<StreamItem> {
+    const { store, signal } = this;
+    const onAbort = () => this.#wake?.();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      let last: number;
+      if (this.#now) last = await this.#now;
+      else {
+        const from = parseEventId(this.lastEventId!, store.storeId);
+        let cursor = from ?? 0;
+        let resumed = from !== null;
+        if (from !== null) {
+          for (;;) {
+            const page = await store.events.after(cursor, BACKFILL_PAGE);
+            if (page === 'gone') {
+              resumed = false;
+              break;
+            }
+            for (const event of page) {
+              if (signal?.aborted) return;
+              yield { kind: 'event', event };
+              cursor = event.seq;
+            }
+            if (page.length < BACKFILL_PAGE) break;
           }
-          for (const event of page) {
-            if (signal?.aborted) return;
-            yield { kind: 'event', event };
-            cursor = event.seq;
-          }
-          if (page.length < BACKFILL_PAGE) break;
         }
         last = cursor;
+        if (!resumed) {
+          last = await store.events.head();
+          yield { kind: 'reset', seq: last };
+        }
       }
-      if (!resumed) {
-        last = store.headSeq();
-        yield { kind: 'reset', seq: last };
+      while (!signal?.aborted) {
+        if (this.#overflowed) {
+          this.#overflowed = false;
+          last = await store.events.head();
+          this.#pending = this.#pending.filter((e) => e.seq > last);
+          yield { kind: 'reset', seq: last };
+          continue;
+        }
+        if (this.#pending.length === 0) {
+          await new Promise<void>((resolve) => (this.#wake = resolve));
+          this.#wake = null;
+          continue;
+        }
+        const batch = this.#pending;
+        this.#pending = [];
+        for (const event of batch) {
+          if (event.seq <= last) continue;
+          last = event.seq;
+          yield { kind: 'event', event };
+          if (signal?.aborted) return;
+        }
       }
+    } finally {
+      this.close();
+      signal?.removeEventListener('abort', onAbort);
     }
-    while (!signal?.aborted) {
-      if (overflowed) {
-        overflowed = false;
-        last = store.headSeq();
-        pending = pending.filter((e) => e.seq > last);
-        yield { kind: 'reset', seq: last };
-        continue;
-      }
-      if (pending.length === 0) {
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = null;
-        continue;
-      }
-      const batch = pending;
-      pending = [];
-      for (const event of batch) {
-        if (event.seq <= last) continue;
-        last = event.seq;
-        yield { kind: 'event', event };
-        if (signal?.aborted) return;
-      }
-    }
-  } finally {
-    unsubscribe();
-    signal?.removeEventListener('abort', onAbort);
   }
 }

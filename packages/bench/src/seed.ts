@@ -64,7 +64,7 @@ async function fallback(store: TweetStore): Promise<string[]> {
  * range, not only the newest tweets. Read through the store port while the seeder still holds it, and cached with
  * the fixture. */
 async function spreadSample(store: TweetStore): Promise<string[]> {
-  const stride = Math.max(1, Math.floor(store.stats().tweets / SAMPLE));
+  const stride = Math.max(1, Math.floor((await store.stats()).tweets / SAMPLE));
   const ids: string[] = [];
   let beforeId: string | undefined;
   for (let i = 0; ; ) {

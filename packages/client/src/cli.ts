@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isTRPCClientError } from '@trpc/client';
 import { closeClient, createClient, type TweetstoreClient } from './client.ts';
-import { formatDiff, formatMedia, formatStats, formatTweet, formatVersion } from './format.ts';
+import { formatDetails, formatDiff, formatMedia, formatStats, formatTweet, formatVersion } from './format.ts';
 
 const HELP = `tweetstore — command-line client for a tweetstore server
 
@@ -318,12 +318,12 @@ async function seed(): Promise<void> {
     closing = Date.now();
     await store.close();
   }
-  const s = store.stats();
+  const s = await store.stats();
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   print({ ...summary, stats: s }, [
     `${summary.cancelled ? 'cancelled' : 'seeded'} in ${(summary.elapsedMs / 1000).toFixed(1)} s: ${summary.users} users, ${summary.tweets} tweets (${summary.replies} replies), ${summary.edits} edits, ${summary.likes} likes, ${summary.retweets} retweets`,
     `closed (checkpoint written) in ${((Date.now() - closing) / 1000).toFixed(1)} s`,
-    `store: ${s.users} users, ${s.tweets} tweets, ${s.versions} versions, ${s.headSeq} events; journal ${mb(s.journalBytes)}, checkpoints ${mb(s.checkpointBytes)}`,
+    `store: ${s.users} users, ${s.tweets} tweets, ${s.versions} versions, ${s.headSeq} events; ${formatDetails(s.details, mb)}`,
     `every seeded user's password: ${summary.password}`,
   ].join('\n'));
 }

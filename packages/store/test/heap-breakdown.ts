@@ -18,7 +18,7 @@ if (!dataDir || !gc) throw new Error('usage: node --expose-gc --import tsx heap-
 
 const store = await openLowdbStore({ dataDir, clock: systemClock, policy: DEFAULT_EDIT_POLICY, checkpointIntervalMs: 3_600_000, logger: { info() {}, warn() {}, error() {} } });
 await store.listTweets({ viewerId: null, limit: 20 }); // waits for the timelines
-const tweets = store.stats().tweets;
+const tweets = (await store.stats()).tweets;
 // the details files are read one per event-loop turn after ready: a few seconds at 100k
 await new Promise((resolve) => setTimeout(resolve, Math.max(5_000, tweets / 20)));
 gc();

@@ -48,22 +48,24 @@ describe('lowdb engine: checkpoints and recovery', () => {
     const store = await open(dataDir, clock, { checkpointEveryEvents: 10, checkpointRowsPerFile: 2 });
     const author = await register(store);
     for (let i = 0; i < 12; i++) await post(store, author, `tweet ${i}`);
-    await vi.waitFor(() => expect(store.stats().checkpointSeq).toBeGreaterThanOrEqual(10));
+    await vi.waitFor(async () => expect((await store.stats()).details.checkpointSeq).toBeGreaterThanOrEqual(10));
     const [name] = await checkpointDirs(dataDir);
     const files = await readdir(join(dataDir, 'checkpoints', name!));
     expect(files).toContain('manifest.json');
     expect(files.filter((f) => f.startsWith('tweets-')).length).toBeGreaterThanOrEqual(5);
-    expect(store.stats().checkpointBytes).toBeGreaterThan(0);
-    expect(store.stats().journalBytes).toBeGreaterThan(0);
+    const { headSeq, details } = await store.stats();
+    expect(details.checkpointBytes).toBeGreaterThan(0);
+    expect(details.journalBytes).toBeGreaterThan(0);
+    expect(details.checkpointSeq).toBeLessThanOrEqual(headSeq);
   });
 
   it('writes a checkpoint after checkpointIntervalMs when events happened', async () => {
     const dataDir = await tempDir();
     const store = await open(dataDir, manualClock(), { checkpointIntervalMs: 20 });
     await vi.waitFor(() => new Promise((r) => setTimeout(r, 60)));
-    expect(store.stats().checkpointSeq).toBe(0);
+    expect((await store.stats()).details.checkpointSeq).toBe(0);
     await register(store);
-    await vi.waitFor(() => expect(store.stats().checkpointSeq).toBe(1));
+    await vi.waitFor(async () => expect((await store.stats()).details.checkpointSeq).toBe(1));
   });
 
   it('recovers after a crash from the newest checkpoint plus the journal tail', async () => {
@@ -74,22 +76,22 @@ describe('lowdb engine: checkpoints and recovery', () => {
     for (let i = 0; i < 8; i++) await post(store, author, `before the checkpoint ${i}`);
     await closeStore(store); // writes the checkpoint
     store = await open(dataDir, clock);
-    const checkpointSeq = store.stats().checkpointSeq;
-    expect(checkpointSeq).toBe(store.headSeq());
+    const checkpointSeq = (await store.stats()).details.checkpointSeq!;
+    expect(checkpointSeq).toBe(await store.events.head());
     const fan = await register(store);
     const tail = await post(store, author, 'after the checkpoint');
     await store.engage({ id: tail.id, userId: fan.id, action: 'like' });
     await store.editTweet({ id: tail.id, actorId: author.id, text: parseContent('after the checkpoint, edited') });
-    const head = store.headSeq();
+    const head = await store.events.head();
     const expected = await everything(store, author);
-    const events = await store.eventsAfter(0, 10_000);
+    const events = await store.events.after(0, 10_000);
 
     const log = logCapture();
     const recovered = await open(await crashImage(dataDir), clock, { logger: log.logger }); // no close(): no final checkpoint
-    expect(recovered.stats()).toMatchObject({ headSeq: head, checkpointSeq, tweets: 9, users: 2, versions: 10 });
+    expect(await recovered.stats()).toMatchObject({ headSeq: head, details: { checkpointSeq }, tweets: 9, users: 2, versions: 10 });
     expect(await everything(recovered, author)).toEqual(expected);
     expect(await recovered.getEngagement(tail.id, fan.id)).toMatchObject({ likes: 1, likedByCurrentUser: true });
-    expect(await recovered.eventsAfter(0, 10_000)).toEqual(events);
+    expect(await recovered.events.after(0, 10_000)).toEqual(events);
     expect(log.lines.find((l) => l.msg === 'store recovered')?.obj).toMatchObject({ checkpointSeq, replayed: head - checkpointSeq });
     expect(recovered.storeId).toBe(store.storeId);
   });
@@ -111,14 +113,14 @@ describe('lowdb engine: checkpoints and recovery', () => {
       );
     }
     await Promise.all(work);
-    await vi.waitFor(() => expect(store.stats().checkpointSeq).toBeGreaterThan(0));
+    await vi.waitFor(async () => expect((await store.stats()).details.checkpointSeq).toBeGreaterThan(0));
     const expected = await everything(store, author);
-    const head = store.headSeq();
+    const head = await store.events.head();
 
     const log = logCapture();
     const recovered = await open(await crashImage(dataDir), clock, { logger: log.logger });
-    expect(recovered.headSeq()).toBe(head);
-    expect(recovered.stats().checkpointSeq).toBeGreaterThan(0);
+    expect(await recovered.events.head()).toBe(head);
+    expect((await recovered.stats()).details.checkpointSeq).toBeGreaterThan(0);
     expect(await everything(recovered, author)).toEqual(expected);
     expect(log.warns()).toEqual([]);
   });
@@ -169,7 +171,7 @@ describe('lowdb engine: corrupt checkpoints', () => {
     store = await open(dataDir, clock, options);
     for (let i = 0; i < 5; i++) await post(store, author, `after ${i}`);
     const expected = await everything(store, author);
-    const head = store.headSeq();
+    const head = await store.events.head();
     await closeStore(store); // checkpoint 2; checkpoint 1 is kept as the fallback
     const names = await checkpointDirs(dataDir);
     expect(names).toHaveLength(2);
@@ -192,7 +194,7 @@ describe('lowdb engine: corrupt checkpoints', () => {
     const log = logCapture();
     const store = await open(dataDir, clock, { ...options, logger: log.logger });
     expect(await everything(store, author)).toEqual(expected);
-    expect(store.stats()).toMatchObject({ headSeq: head, checkpointSeq: Number(names[0]!.slice(3)) });
+    expect(await store.stats()).toMatchObject({ headSeq: head, details: { checkpointSeq: Number(names[0]!.slice(3)) } });
     expect(log.warns()).toHaveLength(1);
     expect(log.warns()[0]!.obj).toMatchObject({ checkpoint: names[1] });
     expect(log.warns()[0]!.msg).toContain(names[1]);
@@ -211,7 +213,7 @@ describe('lowdb engine: corrupt checkpoints', () => {
     const log = logCapture();
     store = await open(dataDir, clock, { logger: log.logger });
     expect(await everything(store, author)).toEqual(expected);
-    expect(store.stats().checkpointSeq).toBe(0);
+    expect((await store.stats()).details.checkpointSeq).toBe(0);
     expect(log.warns()).toHaveLength(1);
     expect(log.warns()[0]!.obj).toMatchObject({ checkpoint: name });
   });
@@ -228,19 +230,19 @@ describe('lowdb engine: event retention', () => {
     await closeStore(store);
     store = await open(dataDir, clock, options);
     for (let i = 0; i < 30; i++) await post(store, author, `second run ${i}`);
-    const head = store.headSeq();
-    const lastTen = await store.eventsAfter(head - 10, 100);
+    const head = await store.events.head();
+    const lastTen = await store.events.after(head - 10, 100);
     await closeStore(store); // checkpoint; the journal is trimmed up to the previous checkpoint and the last 10 events
     store = await open(dataDir, clock, options);
-    expect(store.headSeq()).toBe(head);
-    expect(await store.eventsAfter(head - 10, 100)).toEqual(lastTen);
-    expect(((await store.eventsAfter(head - 10, 3)) as StoreEvent[]).map((e) => e.seq)).toEqual([head - 9, head - 8, head - 7]);
-    expect(await store.eventsAfter(0, 100)).toBe('gone');
-    const oldest = store.stats().oldestRetainedSeq;
+    expect(await store.events.head()).toBe(head);
+    expect(await store.events.after(head - 10, 100)).toEqual(lastTen);
+    expect(((await store.events.after(head - 10, 3)) as StoreEvent[]).map((e) => e.seq)).toEqual([head - 9, head - 8, head - 7]);
+    expect(await store.events.after(0, 100)).toBe('gone');
+    const oldest = (await store.stats()).oldestRetainedSeq;
     expect(oldest).toBeGreaterThan(0);
     expect(oldest).toBeLessThanOrEqual(head - 10);
-    expect(((await store.eventsAfter(oldest, 1000)) as StoreEvent[]).map((e) => e.seq)).toEqual(Array.from({ length: head - oldest }, (_, i) => oldest + i + 1));
-    expect(await store.eventsAfter(oldest - 1, 1000)).toBe('gone');
+    expect(((await store.events.after(oldest, 1000)) as StoreEvent[]).map((e) => e.seq)).toEqual(Array.from({ length: head - oldest }, (_, i) => oldest + i + 1));
+    expect(await store.events.after(oldest - 1, 1000)).toBe('gone');
   });
 });
 
@@ -250,12 +252,12 @@ describe('lowdb engine: views', () => {
     const store = await open(dataDir, manualClock(), { viewsFlushMs: 30 });
     const [author, fan] = [await register(store), await register(store)];
     const [t1, t2] = [await post(store, author, 'one'), await post(store, author, 'two')];
-    const head = store.headSeq();
+    const head = await store.events.head();
     for (let i = 0; i < 5; i++) await store.engage({ id: t1.id, userId: fan.id, action: 'view' });
     await store.engage({ id: t2.id, userId: fan.id, action: 'view' });
-    expect(store.headSeq()).toBe(head);
-    await vi.waitFor(() => expect(store.headSeq()).toBe(head + 2));
-    const events = (await store.eventsAfter(head, 10)) as StoreEvent[];
+    expect(await store.events.head()).toBe(head);
+    await vi.waitFor(async () => expect(await store.events.head()).toBe(head + 2));
+    const events = (await store.events.after(head, 10)) as StoreEvent[];
     expect(events.map((e) => (e.type === 'ViewsCounted' ? [e.tweetId, e.n] : e.type))).toEqual([
       [t1.id, 5],
       [t2.id, 1],
@@ -284,10 +286,10 @@ describe('lowdb engine: storage failure', () => {
     const log = logCapture();
     const store = await open(dataDir, clock, { journalIo: io, logger: log.logger });
     const seen: number[] = [];
-    store.subscribe((e) => seen.push(e.seq));
+    store.events.subscribe((e) => seen.push(e.seq));
     const [author, fan] = [await register(store), await register(store)];
     const t = await post(store, author, 'stable');
-    const head = store.headSeq();
+    const head = await store.events.head();
     const before = await everything(store, author);
 
     io.failing = true;
@@ -304,11 +306,11 @@ describe('lowdb engine: storage failure', () => {
     expect(await everything(store, author)).toEqual(before);
     expect(await store.getEngagement(t.id, fan.id)).toMatchObject({ likes: 0, likedByCurrentUser: false });
     await expect(register(store)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', message: expect.stringContaining('I/O error') });
-    await vi.waitFor(() => expect(store.writable()).toBe(true));
-    expect(store.headSeq()).toBe(head);
+    await vi.waitFor(async () => expect(await store.writable()).toBe(true));
+    expect(await store.events.head()).toBe(head);
     expect(await everything(store, author)).toEqual(before);
     expect(await store.getEngagement(t.id, fan.id)).toMatchObject({ likes: 0, likedByCurrentUser: false });
-    expect(await store.eventsAfter(head, 10)).toEqual([]);
+    expect(await store.events.after(head, 10)).toEqual([]);
     expect(seen).toEqual(Array.from({ length: head }, (_, i) => i + 1));
     expect(log.lines.some((l) => l.level === 'error')).toBe(true);
 
@@ -323,7 +325,7 @@ describe('lowdb engine: storage failure', () => {
     await closeStore(store);
     const reopened = await open(dataDir, clock);
     expect(await everything(reopened, author)).toEqual(expected);
-    expect(reopened.headSeq()).toBe(head + 2);
+    expect(await reopened.events.head()).toBe(head + 2);
   });
 
   it('refuses writes while the disk keeps failing, and keeps serving reads', async () => {
@@ -333,13 +335,13 @@ describe('lowdb engine: storage failure', () => {
     const author = await register(store);
     io.failing = true;
     await expect(register(store)).rejects.toBeInstanceOf(StorageUnavailable);
-    await vi.waitFor(() => expect(store.writable()).toBe(true));
+    await vi.waitFor(async () => expect(await store.writable()).toBe(true));
     await expect(register(store)).rejects.toBeInstanceOf(StorageUnavailable);
     expect(await store.getUser(author.id)).toEqual(author);
-    await vi.waitFor(() => expect(store.writable()).toBe(true));
+    await vi.waitFor(async () => expect(await store.writable()).toBe(true));
     io.failing = false;
     await expect(register(store)).resolves.toMatchObject({ username: expect.any(String) });
-    expect(store.headSeq()).toBe(2);
+    expect(await store.events.head()).toBe(2);
   });
 });
 
@@ -351,7 +353,7 @@ describe('one process per data folder', () => {
     await expect(open(dir, clock)).rejects.toBeInstanceOf(StorageUnavailable);
     await closeStore(first);
     const again = await open(dir, clock);
-    expect(again.headSeq()).toBe(first.headSeq());
+    expect(await again.events.head()).toBe(await first.events.head());
   });
 
   it('refuses a folder locked by another running process and takes over a lock left by a dead one', async () => {
@@ -369,7 +371,7 @@ describe('one process per data folder', () => {
       await new Promise((r) => other.once('exit', r));
     }
     const taken = await open(dir, clock);
-    expect(taken.writable()).toBe(true);
+    expect(await taken.writable()).toBe(true);
   });
 });
 

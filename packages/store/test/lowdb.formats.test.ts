@@ -24,11 +24,11 @@ async function answers(store: TweetStore, expected: Expected) {
   const page = await store.listTweets({ viewerId: ada.id, limit: 100, includeArchived: true });
   return JSON.parse(
     JSON.stringify({
-      head: store.headSeq(),
+      head: await store.events.head(),
       tweets: page.items,
       versions: await Promise.all(page.items.map((t) => store.listVersions(t.id, t.author.id))),
       engagement: await engagementAsSeen(store, page.items, yuki.id),
-      events: await store.eventsAfter(0, 1000),
+      events: await store.events.after(0, 1000),
       credentials: await store.findCredentials('YUKI'),
       session: await store.findSession('token-hash-1'),
       now: expected.now,

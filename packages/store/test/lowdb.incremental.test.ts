@@ -88,7 +88,7 @@ describe('lowdb engine: incremental checkpoints', () => {
     await closeStore(again);
     expect(await checkpointNames(dataDir)).toEqual([second, expect.any(String)]);
     const reopened = await open(dataDir, { checkpointRowsPerFile: 3 });
-    expect(reopened.stats().checkpointSeq).toBe(reopened.headSeq());
+    expect((await reopened.stats()).details.checkpointSeq).toBe(await reopened.events.head());
     const now = await everything(reopened, author);
     const at = now.tweets.findIndex((t) => t.id === thirteenth.id);
     for (const list of [now.tweets, now.versions, now.engagement]) list.splice(at, 1);
@@ -119,7 +119,7 @@ describe('lowdb engine: incremental checkpoints', () => {
     // Both checkpoints share the damaged file: both are moved aside, and the journal holds everything.
     expect(log.warns().map((w) => w.obj.checkpoint)).toHaveLength(2);
     expect(log.warns()[0]!.msg).toContain('details-00000.json does not match its checksum');
-    expect(recovered.stats().checkpointSeq).toBe(0);
+    expect((await recovered.stats()).details.checkpointSeq).toBe(0);
   });
 
   it('captures a checkpoint at one seq while events change chunks not yet written', async () => {
@@ -131,7 +131,7 @@ describe('lowdb engine: incremental checkpoints', () => {
     const fans = [await register(store), await register(store)];
     const tweets = [];
     for (let i = 0; i < 27; i++) tweets.push(await post(store, author, `tweet ${i}`)); // seq 30 starts a checkpoint
-    const checkpointSeq = store.headSeq();
+    const checkpointSeq = await store.events.head();
     // The capture has begun but taken no chunk yet: every change below is copied on write, none may leak in.
     const work: Promise<unknown>[] = [];
     for (const [i, t] of tweets.entries()) {
@@ -143,25 +143,25 @@ describe('lowdb engine: incremental checkpoints', () => {
       for (const t of tweets.slice(round * 5, round * 5 + 5)) work.push(store.transitionTweet({ id: t.id, actorId: author.id, to: 'archive' }));
     }
     await Promise.all(work);
-    await vi.waitFor(() => expect(store.stats().checkpointSeq).toBe(checkpointSeq));
+    await vi.waitFor(async () => expect((await store.stats()).details.checkpointSeq).toBe(checkpointSeq));
 
     // The checkpoint alone equals the events up to its seq applied to an empty projection.
     const storeId = JSON.parse(await readFile(join(dataDir, 'store.json'), 'utf8')).storeId as string;
     const checkpoints = new CheckpointStore(join(dataDir, 'checkpoints'), storeId);
     const { projection } = await loadCheckpoint(checkpoints, `cp-${String(checkpointSeq).padStart(16, '0')}`, clock.now());
     const replayed = new Projection();
-    for (const event of (await store.eventsAfter(0, checkpointSeq)) as StoreEvent[]) replayed.apply(event);
+    for (const event of (await store.events.after(0, checkpointSeq)) as StoreEvent[]) replayed.apply(event);
     const chunkRows: ChunkRows = { users: rows, sessions: rows, media: rows, texts: rows, tweets: rows };
     const histories = new HistoryFiles(checkpoints);
     expect(await rowsOf(projection, chunkRows, histories)).toEqual(await rowsOf(replayed, chunkRows, histories));
 
     // And recovery from it plus the journal is exactly today's state.
     const expected = await everything(store, author);
-    const head = store.headSeq();
+    const head = await store.events.head();
     const image = await tempDir();
     await cp(dataDir, image, { recursive: true });
     const recovered = await open(image, { checkpointRowsPerFile: rows });
-    expect(recovered.headSeq()).toBe(head);
+    expect(await recovered.events.head()).toBe(head);
     expect(await everything(recovered, author)).toEqual(expected);
   });
 });
@@ -173,10 +173,10 @@ describe('compactStore', () => {
     const store = await open(dataDir, options);
     const author = await register(store);
     for (let i = 0; i < 40; i++) await post(store, author, `tweet ${i}`);
-    await vi.waitFor(() => expect(store.stats().checkpointSeq).toBeGreaterThanOrEqual(30));
+    await vi.waitFor(async () => expect((await store.stats()).details.checkpointSeq).toBeGreaterThanOrEqual(30));
     for (let i = 0; i < 3; i++) await post(store, author, `after ${i}`);
     const expected = await everything(store, author);
-    const head = store.headSeq();
+    const head = await store.events.head();
     // Crashed: no final checkpoint, and (after a restart) the engine does not know the older checkpoint.
     const image = await crashImage(dataDir);
     const complete = [];
@@ -193,7 +193,7 @@ describe('compactStore', () => {
     const reopened = await open(image, options);
     expect(await everything(reopened, author)).toEqual(expected);
     // The fallback still works: the journal reaches back to the older checkpoint.
-    expect(reopened.stats().oldestRetainedSeq).toBeLessThanOrEqual(Number(older.slice(3)));
+    expect((await reopened.stats()).oldestRetainedSeq).toBeLessThanOrEqual(Number(older.slice(3)));
   });
 });
 

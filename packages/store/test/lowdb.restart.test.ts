@@ -76,13 +76,13 @@ describe('lowdb engine: restart', () => {
     const dataDir = await tempDir();
     let store = await stores.open(base(dataDir, { viewsFlushMs: 1 }));
     const { author, fan } = await nineTweets(store);
-    await vi.waitFor(() => expect(store.headSeq()).toBe(21)); // the view is journaled (and the upload before it)
+    await vi.waitFor(async () => expect(await store.events.head()).toBe(21)); // the view is journaled (and the upload before it)
     const expected = await everything(store, author, fan);
-    const { users, tweets, versions, sessions, headSeq } = store.stats();
+    const { users, tweets, versions, sessions, headSeq } = await store.stats();
     await stores.close(store);
     store = await stores.open(base(dataDir));
     expect(await everything(store, author, fan)).toEqual(expected);
-    expect(store.stats()).toMatchObject({ users, tweets, versions, sessions, headSeq });
+    expect(await store.stats()).toMatchObject({ users, tweets, versions, sessions, headSeq });
   });
 
   it('puts the chunks each checkpoint wrote back into columns, and answers as a replay of its journal does', async () => {
@@ -91,12 +91,12 @@ describe('lowdb engine: restart', () => {
     let store = await stores.open(base(dataDir, { checkpointEveryEvents: 1, checkpointIntervalMs: 10, viewsFlushMs: 1 }));
     const { author, fan, tweets } = await nineTweets(store);
     const settled = async () => {
-      await vi.waitFor(() => expect(store.stats().checkpointSeq).toBe(store.headSeq()));
+      await vi.waitFor(async () => expect((await store.stats()).details.checkpointSeq).toBe(await store.events.head()));
       await new Promise((resolve) => setTimeout(resolve, 20)); // the view's ViewsCounted, and its checkpoint
-      await vi.waitFor(() => expect(store.stats().checkpointSeq).toBe(store.headSeq()));
+      await vi.waitFor(async () => expect((await store.stats()).details.checkpointSeq).toBe(await store.events.head()));
     };
     await settled();
-    expect(store.stats().tweetsInColumns).toBe(9); // no tweet has a record left
+    expect((await store.stats()).details.tweetsInColumns).toBe(9); // no tweet has a record left
     const folded = await everything(store, author, fan);
     // writes to tweets in columns: each makes the tweet's record again, from the columns
     await store.engage({ id: tweets[0]!.id, userId: fan.id, action: 'like' });
@@ -107,7 +107,7 @@ describe('lowdb engine: restart', () => {
     await store.engage({ id: tweets[5]!.id, userId: author.id, action: 'view' });
     await store.engage({ id: tweets[1]!.id, userId: fan.id, action: 'unlike' });
     await settled();
-    expect(store.stats().tweetsInColumns).toBe(10);
+    expect((await store.stats()).details.tweetsInColumns).toBe(10);
     const expected = await everything(store, author, fan);
     expect(expected).not.toEqual(folded);
     await stores.close(store);
@@ -116,7 +116,7 @@ describe('lowdb engine: restart', () => {
     await cp(dataDir, replayed, { recursive: true });
     await rm(join(replayed, 'checkpoints'), { recursive: true });
     const fromJournal = await stores.open(base(replayed));
-    expect(fromJournal.stats().checkpointSeq).toBe(0);
+    expect((await fromJournal.stats()).details.checkpointSeq).toBe(0);
     expect(await everything(fromJournal, author, fan)).toEqual(expected);
     store = await stores.open(base(dataDir));
     expect(await everything(store, author, fan)).toEqual(expected);
@@ -140,7 +140,7 @@ describe('lowdb engine: restart', () => {
     await cp(dataDir, replayed, { recursive: true });
     await rm(join(replayed, 'checkpoints'), { recursive: true });
     const fromJournal = await stores.open(base(replayed));
-    expect(fromJournal.stats().checkpointSeq).toBe(0);
+    expect((await fromJournal.stats()).details.checkpointSeq).toBe(0);
     store = await stores.open(base(dataDir));
     expect(await everything(store, author, fan)).toEqual(await everything(fromJournal, author, fan));
   });
@@ -201,7 +201,7 @@ describe('lowdb engine: restart', () => {
     store = await stores.open(base(dataDir, { checkpointEveryEvents: 1 }));
     for (const t of [tweets[0]!, tweets[7]!]) {
       await store.engage({ id: t.id, userId: author.id, action: 'like' });
-      await vi.waitFor(() => expect(store.stats().checkpointSeq).toBe(store.headSeq()));
+      await vi.waitFor(async () => expect((await store.stats()).details.checkpointSeq).toBe(await store.events.head()));
     }
     expect(await checkpointNames(dataDir)).not.toContain(started);
     expect({ tweet: await store.getTweet(edited.id, author.id), versions: await store.listVersions(edited.id, author.id) }).toEqual(expected);
@@ -225,7 +225,7 @@ describe('lowdb engine: restart', () => {
     store = await stores.open(base(dataDir, { logger: log.logger }));
     expect(log.warns()).toHaveLength(1);
     expect(log.warns()[0]!.msg).toContain(`${table}-00001.json does not match its checksum`);
-    expect(store.stats().checkpointSeq).toBe(Number(older!.slice(3)));
+    expect((await store.stats()).details.checkpointSeq).toBe(Number(older!.slice(3)));
     expect(await everything(store, author, fan)).toEqual(expected);
   });
 
@@ -247,12 +247,12 @@ describe('lowdb engine: restart', () => {
       const names = await checkpointNames(dataDir);
       expect(names).toHaveLength(Math.min(2, session + 1));
       // Both checkpoints count, the one before the newest too (it is known from the start, not only once written).
-      expect(store.stats().checkpointBytes).toBe((await Promise.all(names.map(cpBytes))).reduce((a, b) => a + b));
+      expect((await store.stats()).details.checkpointBytes).toBe((await Promise.all(names.map(cpBytes))).reduce((a, b) => a + b));
       if (names.length === 2) {
         // The journal reaches back to the older checkpoint (the fallback), not further than its segment.
         const olderSeq = Number(names[0]!.slice(3));
-        expect(store.stats().oldestRetainedSeq).toBeLessThanOrEqual(olderSeq);
-        expect(store.stats().oldestRetainedSeq).toBeGreaterThan(olderSeq - 3);
+        expect((await store.stats()).oldestRetainedSeq).toBeLessThanOrEqual(olderSeq);
+        expect((await store.stats()).oldestRetainedSeq).toBeGreaterThan(olderSeq - 3);
       }
     }
   });
@@ -271,7 +271,7 @@ describe('lowdb engine: restart', () => {
     const segment = await damageJournalBetween(dataDir, seqOf(older!), seqOf(newest!));
 
     store = await stores.open(options); // nothing after the newest checkpoint to replay: the damaged segment is not read
-    expect(store.stats().checkpointSeq).toBe(seqOf(newest!));
+    expect((await store.stats()).details.checkpointSeq).toBe(seqOf(newest!));
     expect(await everything(store, author, fan)).toEqual(expected);
     await stores.close(store); // nothing new: no checkpoint written
 
@@ -294,11 +294,11 @@ describe('lowdb engine: restart', () => {
 
     const log = logCapture();
     store = await stores.open({ ...options, logger: log.logger });
-    const head = store.headSeq();
+    const head = await store.events.head();
     await vi.waitFor(() => expect(log.lines.filter((l) => l.level === 'error')).toHaveLength(1));
     expect(log.lines.find((l) => l.level === 'error')!.obj.err).toMatchObject({ file: segment, offset: 0 });
-    await expect(store.eventsAfter(0, 100)).rejects.toMatchObject({ file: segment, offset: 0, reason: 'checksum mismatch' });
-    expect(((await store.eventsAfter(head - 1, 100)) as { seq: number }[]).map((e) => e.seq)).toEqual([head]);
+    await expect(store.events.after(0, 100)).rejects.toMatchObject({ file: segment, offset: 0, reason: 'checksum mismatch' });
+    expect(((await store.events.after(head - 1, 100)) as { seq: number }[]).map((e) => e.seq)).toEqual([head]);
   });
 
   it('uses its checkpoint in a process started with a TypeScript preload: the worker that checks the files does not inherit it', { timeout: 30_000 }, async () => {

@@ -54,7 +54,7 @@ async function twoCheckpoints() {
   store = await stores.open(options(dataDir));
   for (let i = 0; i < 5; i++) await post(store, author, `after ${i}`);
   const expected = await tweetsOf(store, author);
-  const head = store.headSeq();
+  const head = await store.events.head();
   await stores.close(store);
   const names = await checkpointDirs(dataDir);
   expect(names).toHaveLength(2);
@@ -65,7 +65,7 @@ async function expectUsedLater(dataDir: string, names: string[], author: User, e
   expect(await checkpointDirs(dataDir)).toEqual(names);
   const log = logCapture();
   const store = await stores.open(options(dataDir, { logger: log.logger }));
-  expect(store.stats()).toMatchObject({ headSeq: head, checkpointSeq: Number(names[1]!.slice(3)) });
+  expect(await store.stats()).toMatchObject({ headSeq: head, details: { checkpointSeq: Number(names[1]!.slice(3)) } });
   expect(await tweetsOf(store, author)).toEqual(expected);
   expect(log.warns()).toEqual([]);
 }

@@ -8,5 +8,5 @@ import { openLowdbStore } from '@tweetstore/store';
 const warnings: (string | undefined)[] = [];
 const warn = (_: object, msg?: string) => void warnings.push(msg);
 const store = await openLowdbStore({ dataDir: process.argv[2]!, clock: systemClock, policy: DEFAULT_EDIT_POLICY, logger: { info() {}, warn, error: warn } });
-console.log(JSON.stringify({ checkpointSeq: store.stats().checkpointSeq, warnings }));
+console.log(JSON.stringify({ checkpointSeq: (await store.stats()).details.checkpointSeq, warnings }));
 process.exit(0);

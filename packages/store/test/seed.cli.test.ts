@@ -38,11 +38,11 @@ describe('tweetstore seed', { timeout: 60_000 }, () => {
     expect(run.stderr).toContain('Ctrl-C cancels');
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/seeded in \d+\.\d s: 12 users, 600 tweets \(\d+ replies\), 150 edits, 600 likes, 120 retweets/);
-    expect(run.stdout).toMatch(/store: 12 users, 600 tweets, 750 versions, 1482 events; journal \d+\.\d MB, checkpoints \d+\.\d MB/);
+    expect(run.stdout).toMatch(/store: 12 users, 600 tweets, 750 versions, 1482 events; journal \d+\.\d MB, checkpoint \d+\.\d MB, checkpoint seq 1482,/);
     expect(run.stdout).toContain('password: tweetstore-seed');
     const store = await open(dir);
-    expect(store.stats()).toMatchObject({ users: 12, tweets: 600, versions: 750, headSeq: 1482 });
-    expect(store.stats().checkpointSeq).toBe(1482);
+    expect(await store.stats()).toMatchObject({ users: 12, tweets: 600, versions: 750, headSeq: 1482 });
+    expect((await store.stats()).details.checkpointSeq).toBe(1482);
   });
 
   it('refuses a data folder another process holds, with the lock message', async () => {
@@ -70,7 +70,7 @@ describe('tweetstore seed', { timeout: 60_000 }, () => {
     expect(tweets, out).toBeGreaterThan(0);
     expect(tweets).toBeLessThan(1_000_000);
     const store = await open(dir);
-    expect(store.stats()).toMatchObject({ users: 50, tweets });
-    expect(store.stats().checkpointSeq).toBe(store.stats().headSeq); // closed cleanly: a final checkpoint
+    expect(await store.stats()).toMatchObject({ users: 50, tweets });
+    expect((await store.stats()).details.checkpointSeq).toBe((await store.stats()).headSeq); // closed cleanly: a final checkpoint
   });
 });

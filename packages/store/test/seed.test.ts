@@ -52,7 +52,7 @@ describe('seedStore', { timeout: 60_000 }, () => {
   it('fills a store with the asked counts of users, tweets, edits, likes and retweets', async () => {
     const { store, summary, progress, tweets } = await seeded(7);
     expect(summary).toMatchObject<Partial<SeedSummary>>({ users: 50, tweets: 2000, edits: 500, likes: 2000, retweets: 400, cancelled: false, password: 'tweetstore-seed' });
-    expect(store.stats()).toMatchObject({ users: 50, tweets: 2000, versions: 2500 });
+    expect(await store.stats()).toMatchObject({ users: 50, tweets: 2000, versions: 2500 });
     expect(tweets).toHaveLength(2000);
     expect(tweets.reduce((n, t) => n + t.version - 1, 0)).toBe(500);
     expect(tweets.reduce((n, t) => n + t.engagement.likes, 0)).toBe(2000);
@@ -119,6 +119,6 @@ describe('seedStore', { timeout: 60_000 }, () => {
     expect(summary.cancelled).toBe(true);
     expect(summary.tweets).toBeGreaterThan(0);
     expect(summary.tweets).toBeLessThan(5000);
-    expect(store.stats().tweets).toBe(summary.tweets);
+    expect((await store.stats()).tweets).toBe(summary.tweets);
   });
 });

@@ -4,7 +4,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_EDIT_POLICY, systemClock } from '@tweetstore/core';
 import { openLowdbStore } from './open.ts';
-import type { LowdbStoreOptions, StoreLogger } from './options.ts';
+import type { StoreLogger } from '../options.ts';
+import type { LowdbStoreOptions } from './options.ts';
 import type { LowdbTweetStore } from './store.ts';
 
 export interface StoreSizes {

@@ -5,7 +5,7 @@ import { StorageUnavailable } from '@tweetstore/core';
 import type { StoreEvent } from '../events.ts';
 import type { Journal } from '../journal/index.ts';
 import type { EventRing } from '../domain/event-ring.ts';
-import type { StoreLogger } from './options.ts';
+import type { StoreLogger } from '../options.ts';
 
 export interface EventLogHooks {
   /** After subscribers saw the event. */

@@ -1,7 +1,6 @@
 // Opening the embedded store: dataDir/store.json (identity), dataDir/journal/ (the durable event log) and
 // dataDir/checkpoints/ (lowdb snapshots of the projection).
 import { mkdir } from 'node:fs/promises';
-import { createIdFactory } from '@tweetstore/core';
 import { openJournal } from '../journal/index.ts';
 import type { TweetStore } from '../port.ts';
 import { EventRing } from '../domain/event-ring.ts';
@@ -13,7 +12,7 @@ import { loadOrCreateStoreId } from './store-file.ts';
 import { LowdbTweetStore } from './store.ts';
 
 export async function openLowdbStore(options: LowdbStoreOptions): Promise<TweetStore> {
-  const o = resolveOptions(options, () => createIdFactory());
+  const o = resolveOptions(options);
   await mkdir(o.dataDir, { recursive: true });
   const lock = await lockDataDir(o.dataDir);
   let journal;

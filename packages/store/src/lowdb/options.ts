@@ -1,33 +1,19 @@
-// Options of the embedded lowdb engine, with their defaults.
-import { DEFAULT_KEYFRAME_INTERVAL, type Clock, type EditPolicy, type IdFactory } from '@tweetstore/core';
+// Options of the embedded lowdb engine (on top of every engine's, ../options.ts), with their defaults.
 import { join } from 'node:path';
 import type { JournalIo, JournalOptions } from '../journal/index.ts';
 import type { ChunkRows } from '../domain/snapshot.ts';
+import { integerOption, resolveStoreOptions, type ResolvedStoreOptions, type StoreOptions } from '../options.ts';
 
-/** pino-compatible */
-export interface StoreLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  debug?(obj: object, msg?: string): void;
-}
-
-export interface LowdbStoreOptions {
+export interface LowdbOptions {
   dataDir: string;
-  clock: Clock;
-  ids?: IdFactory;
-  policy: EditPolicy;
-  /** default DEFAULT_KEYFRAME_INTERVAL */
-  keyframeInterval?: number;
   /** default 10_000 */
   checkpointEveryEvents?: number;
   /** default 60_000; a checkpoint is written only if events happened */
   checkpointIntervalMs?: number;
   /** default 1000: views are journaled once per tweet per this period (and lost for at most this long on a crash) */
   viewsFlushMs?: number;
-  /** default 100_000: eventsAfter() answers for at least the last N events, also after a restart */
+  /** default 100_000: events.after() answers for at least the last N events, also after a restart */
   retainEvents?: number;
-  logger?: StoreLogger;
   /** @internal tests: rows per checkpoint file (default: 500 tweets, each slice of a checkpoint's capture; 50_000 of the rest) */
   checkpointRowsPerFile?: number;
   /** @internal tests: journal segment size */
@@ -38,45 +24,37 @@ export interface LowdbStoreOptions {
   readDetailsInBackground?: boolean;
 }
 
-export type ResolvedOptions = Required<Omit<LowdbStoreOptions, 'journalIo' | 'journalSegmentBytes' | 'checkpointRowsPerFile'>> & {
-  journalIo: JournalIo | undefined;
-  journalSegmentBytes: number | undefined;
-  journalDir: string;
-  checkpointsDir: string;
-  rowsPerFile: ChunkRows;
-};
+export type LowdbStoreOptions = StoreOptions & LowdbOptions;
 
-const silent: StoreLogger = { info() {}, warn() {}, error() {} };
-
-export function resolveOptions(o: LowdbStoreOptions, defaultIds: () => IdFactory): ResolvedOptions {
-  const positive = (name: string, value: number | undefined, fallback: number, min = 1) => {
-    const v = value ?? fallback;
-    if (!Number.isSafeInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${v}`);
-    return v;
+export type ResolvedOptions = ResolvedStoreOptions &
+  Required<Omit<LowdbOptions, 'journalIo' | 'journalSegmentBytes' | 'checkpointRowsPerFile'>> & {
+    journalIo: JournalIo | undefined;
+    journalSegmentBytes: number | undefined;
+    journalDir: string;
+    checkpointsDir: string;
+    rowsPerFile: ChunkRows;
   };
+
+export function resolveOptions(o: LowdbStoreOptions): ResolvedOptions {
   const rows = o.checkpointRowsPerFile;
   return {
+    ...resolveStoreOptions(o),
     dataDir: o.dataDir,
-    clock: o.clock,
-    ids: o.ids ?? defaultIds(),
-    policy: o.policy,
-    keyframeInterval: positive('keyframeInterval', o.keyframeInterval, DEFAULT_KEYFRAME_INTERVAL),
-    checkpointEveryEvents: positive('checkpointEveryEvents', o.checkpointEveryEvents, 10_000),
-    checkpointIntervalMs: positive('checkpointIntervalMs', o.checkpointIntervalMs, 60_000),
-    viewsFlushMs: positive('viewsFlushMs', o.viewsFlushMs, 1000),
-    retainEvents: positive('retainEvents', o.retainEvents, 100_000, 0),
-    logger: o.logger ?? silent,
+    checkpointEveryEvents: integerOption('checkpointEveryEvents', o.checkpointEveryEvents, 10_000),
+    checkpointIntervalMs: integerOption('checkpointIntervalMs', o.checkpointIntervalMs, 60_000),
+    viewsFlushMs: integerOption('viewsFlushMs', o.viewsFlushMs, 1000),
+    retainEvents: integerOption('retainEvents', o.retainEvents, 100_000, 0),
     journalIo: o.journalIo,
     readDetailsInBackground: o.readDetailsInBackground ?? true,
     journalSegmentBytes: o.journalSegmentBytes,
     journalDir: join(o.dataDir, 'journal'),
     checkpointsDir: join(o.dataDir, 'checkpoints'),
     rowsPerFile: {
-      users: positive('checkpointRowsPerFile', rows, 50_000),
-      sessions: positive('checkpointRowsPerFile', rows, 50_000),
-      media: positive('checkpointRowsPerFile', rows, 20_000),
-      texts: positive('checkpointRowsPerFile', rows, 50_000),
-      tweets: positive('checkpointRowsPerFile', rows, 500),
+      users: integerOption('checkpointRowsPerFile', rows, 50_000),
+      sessions: integerOption('checkpointRowsPerFile', rows, 50_000),
+      media: integerOption('checkpointRowsPerFile', rows, 20_000),
+      texts: integerOption('checkpointRowsPerFile', rows, 50_000),
+      tweets: integerOption('checkpointRowsPerFile', rows, 500),
     },
   };
 }

@@ -10,7 +10,7 @@ import type { EventRing } from '../domain/event-ring.ts';
 import { Projection } from '../domain/projection.ts';
 import { CheckpointUnreadable, CheckpointUnusable, type CheckpointInfo, type CheckpointStore } from './checkpoints.ts';
 import { loadCheckpoint } from './load.ts';
-import type { StoreLogger } from './options.ts';
+import type { StoreLogger } from '../options.ts';
 
 export interface Recovered {
   projection: Projection;

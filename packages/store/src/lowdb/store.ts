@@ -10,7 +10,6 @@ import type {
   Credentials,
   EditTweet,
   Engage,
-  EventsAfter,
   ListTweets,
   RecordMedia,
   RegisterUser,
@@ -49,6 +48,7 @@ import { RANKED } from '../domain/velocity-ranking.ts';
 import { FORMAT, type CheckpointInfo, type CheckpointStore } from './checkpoints.ts';
 import { HistoryFiles } from './histories.ts';
 import type { DataDirLock } from './lock.ts';
+import { LowdbEventFeed } from './event-feed.ts';
 import { EventLog, unavailable } from './event-log.ts';
 import { journalOptions, type ResolvedOptions } from './options.ts';
 import { recover, type Recovered } from './recovery.ts';
@@ -60,6 +60,7 @@ const RANKING_SLICE = 5_000;
 
 export class LowdbTweetStore implements TweetStore {
   readonly engine = 'lowdb';
+  readonly events: LowdbEventFeed;
   #p: Projection;
   #journal: Journal;
   readonly #log: EventLog;
@@ -106,12 +107,13 @@ export class LowdbTweetStore implements TweetStore {
       onFailure: (error) => this.#onFailure(error),
       onSettled: () => void this.#rebuild(),
     }, o.logger);
+    this.events = new LowdbEventFeed(this.#log, ring);
     this.#checkpointTimer = setInterval(() => {
       if (this.#log.head > (this.#checkpoint?.seq ?? 0)) void this.#checkpointNow();
     }, o.checkpointIntervalMs).unref();
     setImmediate(() => void this.#timelinesBuilt());
     if (o.readDetailsInBackground) void this.#readDetails();
-    void this.#refillRing(recovered.checkpoint?.seq ?? 0);
+    void this.events.refill(recovered.checkpoint?.seq ?? 0, o.retainEvents, o.logger, () => this.#closing !== undefined);
   }
 
   /** A restored projection builds its timelines once the store is open, a slice per event-loop turn; a page waits for them. */
@@ -199,26 +201,6 @@ export class LowdbTweetStore implements TweetStore {
     }
   }
 
-  /**
-   * Reads the events before the checkpoint back into the ring, after the start (until then eventsAfter reads them from
-   * the journal): a subscriber that resumes after a restart gets what it missed without a journal read of its own.
-   */
-  async #refillRing(checkpointSeq: number): Promise<void> {
-    const from = Math.max(this.#journal.firstSeq() - 1, checkpointSeq - this.o.retainEvents);
-    if (from >= checkpointSeq || this.o.retainEvents === 0) return;
-    const records = [];
-    try {
-      for await (const record of this.#journal.read(from)) {
-        if (record.seq > checkpointSeq || this.#closing) break;
-        records.push(record);
-      }
-      this.ring.prepend(records);
-    } catch (error) {
-      // Damage the open did not look for (a checkpoint covers these records); a resume from before them fails with it.
-      this.o.logger.error({ err: error }, 'the recent events before the checkpoint could not be read back; eventsAfter reads them from the journal');
-    }
-  }
-
   // --- users and sessions ---------------------------------------------------------------------------------------
 
   async registerUser(cmd: RegisterUser): Promise<User> {
@@ -282,10 +264,6 @@ export class LowdbTweetStore implements TweetStore {
   async mediaAccess(id: string, viewerId: string | null): Promise<MediaAccess> {
     const m = this.#p.media.get(id);
     return mediaAccess(m, (m?.publicIn ?? 0) > 0, viewerId);
-  }
-
-  ownsMedia(id: string, userId: string): boolean {
-    return this.#p.media.get(id)?.owners.has(userId) ?? false;
   }
 
   async setMediaAlt(id: string, userId: string, alt: string): Promise<Media> {
@@ -430,37 +408,8 @@ export class LowdbTweetStore implements TweetStore {
 
   // --- events -----------------------------------------------------------------------------------------------------
 
-  headSeq(): number {
-    return this.#log.head;
-  }
-
-  async eventsAfter(afterSeq: number, limit: number): Promise<EventsAfter> {
-    const head = this.#log.head;
-    if (!Number.isSafeInteger(afterSeq) || afterSeq < 0 || afterSeq > head) return 'gone';
-    const n = Math.min(Math.max(0, Math.floor(limit)), head - afterSeq);
-    const recent = this.ring.after(afterSeq, n);
-    if (recent) return recent;
-    if (this.#journal.firstSeq() > afterSeq + 1) return 'gone';
-    const out: StoreEvent[] = [];
-    try {
-      for await (const record of this.#journal.read(afterSeq)) {
-        if (record.seq > head || out.length >= n) break;
-        out.push(JSON.parse(record.payload) as StoreEvent);
-      }
-    } catch (error) {
-      if (this.#journal.firstSeq() > afterSeq + 1) return 'gone'; // the segments went while we read them
-      throw error;
-    }
-    return out;
-  }
-
-  subscribe(listener: (event: StoreEvent) => void): () => void {
-    return this.#log.subscribe(listener);
-  }
-
-  stats(): StoreStats {
+  async stats(): Promise<StoreStats> {
     const p = this.#p;
-    const head = this.#log.head;
     return {
       engine: this.engine,
       users: p.users.size,
@@ -468,16 +417,19 @@ export class LowdbTweetStore implements TweetStore {
       versions: p.versionCount,
       sessions: p.sessions.size,
       media: p.media.size,
-      headSeq: head,
-      checkpointSeq: this.#checkpoint?.seq ?? 0,
-      journalBytes: this.#journal.bytes(),
-      checkpointBytes: (this.#checkpoint?.bytes ?? 0) + (this.#previousCheckpoint?.bytes ?? 0),
-      oldestRetainedSeq: Math.min(this.ring.firstSeq() ?? head + 1, this.#journal.firstSeq()) - 1,
-      tweetsInColumns: p.tweets.size - p.tweets.records,
+      headSeq: this.#log.head,
+      oldestRetainedSeq: this.events.oldestRetained(),
+      details: {
+        journalBytes: this.#journal.bytes(),
+        checkpointBytes: (this.#checkpoint?.bytes ?? 0) + (this.#previousCheckpoint?.bytes ?? 0),
+        checkpointSeq: this.#checkpoint?.seq ?? 0,
+        /** Tweets held in columns, without a record on the heap (restored or checkpointed, not changed since). */
+        tweetsInColumns: p.tweets.size - p.tweets.records,
+      },
     };
   }
 
-  writable(): boolean {
+  async writable(): Promise<boolean> {
     return this.#closing === undefined && this.#healthy();
   }
 

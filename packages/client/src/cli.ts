@@ -276,7 +276,7 @@ async function run(api: TweetstoreClient, command: string): Promise<void> {
 async function compact(): Promise<void> {
   const dataDir = flags['data-dir'];
   if (!dataDir) throw new UsageError('give the data folder with --data-dir');
-  const { compactStore } = await import('@tweetstore/store');
+  const { compactStore } = await import('@tweetstore/store-lowdb');
   const { before, after } = await compactStore(dataDir);
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
   const line = (label: string, s: typeof before) =>
@@ -290,7 +290,8 @@ async function seed(): Promise<void> {
   const dataDir = flags['data-dir'];
   if (!dataDir) throw new UsageError('give the data folder with --data-dir');
   const counts = { tweets: int(flags.tweets, '--tweets') ?? 0, edits: int(flags.edits, '--edits') ?? 0, users: int(flags.users, '--users') ?? 100 };
-  const { openLowdbStore, seedStore } = await import('@tweetstore/store');
+  const { seedStore } = await import('@tweetstore/store');
+  const { openLowdbStore } = await import('@tweetstore/store-lowdb');
   const { systemClock } = await import('@tweetstore/core');
   const { default: progress } = await import('cli-progress');
   const log = (level: string) => (obj: object, msg?: string) => console.error(`${level}: ${msg ?? ''} ${JSON.stringify(obj)}`);

@@ -25,7 +25,7 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<TweetS
     journal = await openJournal({ ...journalOptions(o), checkLaterThrough: newest?.seq ?? 0 });
     const ring = new EventRing(o.retainEvents);
     const recovered = await recover({ checkpoints, journal, now: o.clock.now(), logger: o.logger, ring });
-    return new LowdbTweetStore(storeId, o, journal, checkpoints, recovered, ring, lock);
+    return new LowdbTweetStore(storeId, { o, journal, checkpoints, recovered, ring, lock });
   } catch (error) {
     await journal?.close();
     await lock.release();

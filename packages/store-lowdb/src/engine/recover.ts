@@ -3,7 +3,7 @@
 // journal from seq 0) is used instead. A failure that says nothing about the data (CheckpointUnreadable: an I/O
 // error, the check worker failing) fails recovery instead of setting a good checkpoint aside. With a ring, the
 // replayed events go into it too (the store reads the ones before the checkpoint back in the background, so
-// eventsAfter() answers across a restart).
+// events.after() answers across a restart).
 import type { StoreEvent, StoreLogger } from '@tweetstore/store';
 import type { Journal } from '../journal/index.ts';
 import type { EventRing } from '../feed/event-ring.ts';

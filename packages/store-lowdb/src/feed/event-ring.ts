@@ -1,4 +1,4 @@
-// The most recent durable events, for eventsAfter() without touching the disk. Events read back from the journal
+// The most recent durable events, for events.after() without touching the disk. Events read back from the journal
 // after a start are kept as the journal's JSON and parsed only if a subscriber resumes that far back: refilling
 // 100,000 events costs a read, not 100,000 parses and their objects.
 import type { StoreEvent } from '@tweetstore/store';

@@ -87,7 +87,7 @@ export function durabilityContract(ctx: ContractContext): void {
       expect((await store.stats()).tweets).toBe(1);
     });
 
-    it('answers eventsAfter for events from before the reopen', async () => {
+    it('answers events.after for events from before the reopen', async () => {
       const author = await ctx.user();
       await ctx.post(author.id, 'one');
       const mark = await ctx.store.events.head();

@@ -1,4 +1,4 @@
-// The event stream: global gap-free seqs, eventsAfter with 'gone', and subscribers that see durable events in order.
+// The event feed: global gap-free seqs, events.after with 'gone', and subscribers that see durable events in order.
 import { describe, expect, it } from 'vitest';
 import { StorageUnavailable, UsernameTaken } from '@tweetstore/core';
 import type { StoreEvent } from '../events.ts';
@@ -28,7 +28,7 @@ export function eventsContract(ctx: ContractContext): void {
       expect(await ctx.store.events.head()).toBe(4);
     });
 
-    it('answers eventsAfter with a limit, [] at the head and gone beyond it', async () => {
+    it('answers events.after with a limit, [] at the head and gone beyond it', async () => {
       for (let i = 0; i < 5; i++) await ctx.user();
       const page = (await ctx.store.events.after(1, 2)) as StoreEvent[];
       expect(page.map((e) => e.seq)).toEqual([2, 3]);

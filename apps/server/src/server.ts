@@ -1,26 +1,25 @@
-// The composition root: builds the store, telemetry and API once, and serves them on one HTTP + WebSocket port.
+// The composition root: opens the engines the settings choose (engines.ts), builds telemetry and the API once, and
+// serves them on one HTTP + WebSocket port.
 import http from 'node:http';
-import { existsSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
-import path from 'node:path';
-import { appRouter, createContext, createLimits, createTelemetry, memoryLimiterStore, SharedChanges, viewerIdOf, type ApiDeps } from '@tweetstore/api';
+import { appRouter, createContext, createLimits, createTelemetry, SharedChanges, viewerIdOf, type ApiDeps } from '@tweetstore/api';
 import { systemClock, warmUpContentRules, type Clock } from '@tweetstore/core';
 import { KeyedLock } from '@tweetstore/media';
-import { type TweetStore } from '@tweetstore/store';
-import { openDiskBlobStore, openLowdbStore } from '@tweetstore/store-lowdb';
+import type { TweetStore } from '@tweetstore/store';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
-import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
 import { clientAddressOf } from './client-address.ts';
 import type { ServerConfig } from './config.ts';
 import { requestToken, sessionCookieWriter } from './cookies.ts';
+import { openBlobStore, openLimiterStore, openStore } from './engines.ts';
 import { readJsonBody } from './json-body.ts';
 import { createMediaHandler, isMediaPath, sweepMedia } from './media.ts';
 import { errorResponse, retryAfterHeader, sendError } from './trpc-errors.ts';
 import { TurnQueue } from './turns.ts';
 import { createUploadHandler } from './upload.ts';
+import { webClient } from './web-client.ts';
 import { broadcastReconnect, guardedConnectionHandler } from './ws-guard.ts';
 
 export const VERSION = '0.1.0';
@@ -40,14 +39,8 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
 
 
 export async function startServer(config: ServerConfig, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
-  const store = await openLowdbStore({
-    dataDir: config.dataDir,
-    clock,
-    policy: config.editPolicy,
-    checkpointEveryEvents: config.checkpointEveryEvents,
-    logger: log.child({ component: 'store' }),
-  });
-  const blobs = await openDiskBlobStore({ root: path.join(config.dataDir, 'media') });
+  const store = await openStore(config, clock, log);
+  const blobs = await openBlobStore(config);
   warmUpContentRules(); // ~70 ms now instead of 12-50 ms in each of the first requests with a URL or a long text
   let wss: WebSocketServer | undefined;
   const telemetry = createTelemetry({ store, clock, webSockets: () => wss?.clients.size ?? 0 });
@@ -58,8 +51,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     mediaLocks: new KeyedLock(),
     clock,
     telemetry,
-    // one process: its own memory holds the counts (the scale-out shares them through Redis)
-    limits: createLimits(memoryLimiterStore(), config.limits),
+    limits: createLimits(openLimiterStore(config), config.limits),
     config: { sessionTtlMs: config.sessionTtlMs, version: VERSION, statsIntervalMs: 1000 },
     sharedChanges: new SharedChanges(store),
   };
@@ -107,23 +99,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
   const uploadHandler = createUploadHandler({ limit: Math.max(config.mediaLimits.imageBytes, config.mediaLimits.videoBytes), createContext: httpContext, onError });
   const serveMedia = createMediaHandler(store, blobs, log, (req) => viewerIdOf({ store, token: requestToken(req) }));
 
-  // The built web client: hashed assets are immutable, index.html is revalidated, unknown paths get the app
-  // (client-side routes), and .br/.gz files written at build time are sent to browsers that accept them.
-  const webBuilt = existsSync(path.join(config.webDir, 'index.html'));
-  if (!webBuilt) log.warn({ webDir: config.webDir }, 'web client not built: run `npm run build -w @tweetstore/web` (npm start does)');
-  // sirv scans its folder at creation, so without a build there is nothing to mount: the API still serves
-  const web = webBuilt
-    ? sirv(config.webDir, {
-        single: true,
-        etag: true,
-        gzip: true,
-        brotli: true,
-        setHeaders(res, pathname) {
-          res.setHeader('X-Content-Type-Options', 'nosniff');
-          res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-        },
-      })
-    : null;
+  const web = webClient(config.webDir, log);
 
   let ready = false;
   let inFlight = 0;

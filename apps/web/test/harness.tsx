@@ -6,7 +6,7 @@ import path from 'node:path';
 import { appRouter, createCaller, createContext, createLimits, createTelemetry, defaultApiConfig, memoryLimiterStore, SharedChanges, type ApiDeps, type Limits } from '@tweetstore/api';
 import { systemClock } from '@tweetstore/core';
 import { DEFAULT_MEDIA_LIMITS, KeyedLock } from '@tweetstore/media';
-import { type TweetStore } from '@tweetstore/store';
+import type { TweetStore } from '@tweetstore/store';
 import { openDiskBlobStore, openLowdbStore } from '@tweetstore/store-lowdb';
 import { TRPCClientError, unstable_localLink, type TRPCLink } from '@trpc/client';
 import type { AppRouter } from '@tweetstore/api';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { manualClock, type EditPolicy } from '@tweetstore/core';
 import { DEFAULT_MEDIA_LIMITS, KeyedLock } from '@tweetstore/media';
-import { type TweetStore } from '@tweetstore/store';
+import type { TweetStore } from '@tweetstore/store';
 import { openDiskBlobStore, openLowdbStore } from '@tweetstore/store-lowdb';
 import { createCaller, createContext, createLimits, createTelemetry, defaultApiConfig, defaultLimits, memoryLimiterStore, SharedChanges, type ApiDeps, type LimitsConfig } from '../src/index.ts';
 

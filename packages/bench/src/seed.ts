@@ -6,7 +6,7 @@
 // sign in), and createTweet with many calls in flight so the journal's group commit batches them.
 //   <- {type:'progress', done, total}   <- {type:'done', ms, sampleIds, via}   <- {type:'error', message}
 import * as storeModule from '@tweetstore/store';
-import { type TweetStore } from '@tweetstore/store';
+import type { TweetStore } from '@tweetstore/store';
 import { openLowdbStore } from '@tweetstore/store-lowdb';
 import { parseContent, systemClock } from '@tweetstore/core';
 import { postText, prng } from './content.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { authoring, logCapture, openedStores, tempDirs } from './support.ts';
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_EDIT_POLICY, manualClock, parseContent, type User } from '@tweetstore/core';
-import { type StoreEvent, type TweetStore } from '@tweetstore/store';
+import type { StoreEvent, TweetStore } from '@tweetstore/store';
 import { compactStore, storeSizes, type LowdbStoreOptions } from '@tweetstore/store-lowdb';
 import { Projection } from '../src/projection/projection.ts';
 import { CheckpointCapture, type ChunkRows } from '../src/checkpoint/format/snapshot.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { manualClock } from '@tweetstore/core';
-import { type TweetStore } from '@tweetstore/store';
+import type { TweetStore } from '@tweetstore/store';
 import { openLowdbStore } from '@tweetstore/store-lowdb';
 
 const bin = fileURLToPath(new URL('../../client/bin/tweetstore.mjs', import.meta.url));

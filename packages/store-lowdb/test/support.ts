@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { parseContent, type Tweet, type User } from '@tweetstore/core';
-import { type TweetStore } from '@tweetstore/store';
+import type { TweetStore } from '@tweetstore/store';
 import { openLowdbStore, type LowdbStoreOptions } from '@tweetstore/store-lowdb';
 
 /** Returns a maker of temp folders, each removed after the test that made it. */

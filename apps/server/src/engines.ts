@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { memoryLimiterStore, type LimiterStore } from '@tweetstore/api';
 import type { Clock } from '@tweetstore/core';
-import type { BlobStore, StoreOptions, TweetStore } from '@tweetstore/store';
+import { ProcessKeyedLock, type BlobStore, type KeyedLock, type StoreOptions, type TweetStore } from '@tweetstore/store';
 import { openDiskBlobStore, openLowdbStore } from '@tweetstore/store-lowdb';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config.ts';
@@ -13,6 +13,15 @@ export function openStore(config: ServerConfig, clock: Clock, log: Logger): Prom
   switch (config.store) {
     case 'lowdb':
       return openLowdbStore({ ...options, dataDir: config.dataDir, checkpointEveryEvents: config.checkpointEveryEvents });
+  }
+}
+
+/** The lock that keeps an upload and a sweep of the same media apart, as wide as the store engine is shared. */
+export function mediaLocksOf(config: ServerConfig): KeyedLock {
+  switch (config.store) {
+    case 'lowdb':
+      // one process per data folder: a lock in its memory is everyone's
+      return new ProcessKeyedLock();
   }
 }
 

@@ -2,9 +2,8 @@
 // serves them on one HTTP + WebSocket port.
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { appRouter, createContext, createLimits, createTelemetry, SharedChanges, viewerIdOf, type ApiDeps } from '@tweetstore/api';
+import { appRouter, createContext, createLimits, createTelemetry, DirectLanes, SharedChanges, viewerIdOf, WakeQueue, type ApiDeps } from '@tweetstore/api';
 import { systemClock, warmUpContentRules, type Clock } from '@tweetstore/core';
-import { KeyedLock } from '@tweetstore/media';
 import type { TweetStore } from '@tweetstore/store';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { TRPCError } from '@trpc/server';
@@ -13,7 +12,7 @@ import { WebSocketServer } from 'ws';
 import { clientAddressOf } from './client-address.ts';
 import type { ServerConfig } from './config.ts';
 import { requestToken, sessionCookieWriter } from './cookies.ts';
-import { openBlobStore, openLimiterStore, openStore } from './engines.ts';
+import { mediaLocksOf, openBlobStore, openLimiterStore, openStore } from './engines.ts';
 import { readJsonBody } from './json-body.ts';
 import { createMediaHandler, isMediaPath, sweepMedia } from './media.ts';
 import { errorResponse, retryAfterHeader, sendError } from './trpc-errors.ts';
@@ -48,12 +47,14 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     store,
     blobs,
     mediaLimits: config.mediaLimits,
-    mediaLocks: new KeyedLock(),
+    mediaLocks: mediaLocksOf(config),
     clock,
     telemetry,
     limits: createLimits(openLimiterStore(config), config.limits),
     config: { sessionTtlMs: config.sessionTtlMs, version: VERSION, statsIntervalMs: 1000 },
     sharedChanges: new SharedChanges(store),
+    wakes: new WakeQueue(),
+    lanes: new DirectLanes(),
   };
   const onError = ({ error, path }: { error: { code: string; message: string; cause?: unknown }; path?: string }) => {
     if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'procedure failed');
@@ -199,7 +200,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
       },
       onError,
     },
-    { maxBatch: config.maxBatch, maxSubscriptions: config.maxSubscriptions, maxBacklogBytes: config.maxSocketBacklogBytes, log: log.child({ component: 'ws' }) },
+    { maxBatch: config.maxBatch, maxSubscriptions: config.maxSubscriptions, maxBacklogBytes: config.maxSocketBacklogBytes, encode: deps.lanes.encode, log: log.child({ component: 'ws' }) },
   );
   wss.on('connection', onConnection);
   server.on('upgrade', (req, socket, head) => {

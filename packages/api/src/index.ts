@@ -10,6 +10,7 @@ export type { EngagementChange } from './routers/tweet.ts';
 export { SharedChanges, type TweetChange, type TweetChangeType } from './shared-changes.ts';
 export { hashSessionToken, viewerIdOf } from './auth/sessions.ts';
 
-export { encodeMessage } from './wire.ts';
+export { DirectLanes, encodeMessage } from './wire.ts';
+export { WakeQueue } from './wake-queue.ts';
 export { admitUpload, ReceivedUpload } from './routers/media.ts';
 export { signedInUser } from './trpc.ts';

@@ -1,6 +1,7 @@
 // Subscriptions are the tail of the store's durable event stream. Each event is identified by "<seq>@<storeId>",
 // so a client resuming with lastEventId gets exactly what it missed, and one from another store gets a reset.
 import type { StoreEvent, TweetStore } from '@tweetstore/store';
+import type { WakeQueue } from './wake-queue.ts';
 
 export function eventId(storeId: string, seq: number): string {
   return `${seq}@${storeId}`;
@@ -13,29 +14,6 @@ export function parseEventId(id: string, storeId: string): number | null {
   return Number(match[1]);
 }
 
-/**
- * Subscribers woken by one event are spread over event-loop turns, WAKES_PER_TURN at a time: an event reaches
- * every subscriber, and waking a thousand at once ran all their deliveries back to back in one turn (hundreds of
- * ms with no I/O between them). Order within each stream is unchanged; each stream reads its own queue.
- */
-const WAKES_PER_TURN = 64;
-const wakes: (() => void)[] = [];
-let waking = false;
-
-function spreadWake(wake: () => void): void {
-  wakes.push(wake);
-  if (!waking) {
-    waking = true;
-    setImmediate(wakeSome);
-  }
-}
-
-function wakeSome(): void {
-  for (const wake of wakes.splice(0, WAKES_PER_TURN)) wake();
-  if (wakes.length > 0) setImmediate(wakeSome);
-  else waking = false;
-}
-
 export type StreamItem = { kind: 'event'; event: StoreEvent } | { kind: 'reset'; seq: number };
 
 const BACKFILL_PAGE = 500;
@@ -46,14 +24,16 @@ const MAX_PENDING = 20_000;
  * Durable events after `lastEventId` (or from now when absent), then live, each exactly once and in seq order.
  * Subscribes to the live stream at once, so call it before anything a subscription awaits: "now" is the feed's head
  * read right after subscribing, and live events at or below it are dropped (as are those a back-fill from
- * `lastEventId` yielded). Iterate it, or close it if it is never iterated.
+ * `lastEventId` yielded). Iterate it, or close it if it is never iterated. `wakes`: the server's, which spreads
+ * the wake-ups of many subscribers over event-loop turns.
  */
 export function followEvents(
   store: Pick<TweetStore, 'events' | 'storeId'>,
   lastEventId: string | null | undefined,
   signal: AbortSignal | undefined,
+  wakes: WakeQueue,
 ): EventStream {
-  return new EventStream(store, lastEventId, signal);
+  return new EventStream(store, lastEventId, signal, wakes);
 }
 
 export class EventStream implements AsyncIterable<StreamItem> {
@@ -68,6 +48,7 @@ export class EventStream implements AsyncIterable<StreamItem> {
     private readonly store: Pick<TweetStore, 'events' | 'storeId'>,
     private readonly lastEventId: string | null | undefined,
     private readonly signal: AbortSignal | undefined,
+    wakes: WakeQueue,
   ) {
     this.#unsubscribe = store.events.subscribe((event) => {
       if (this.#pending.length >= MAX_PENDING) {
@@ -75,7 +56,7 @@ export class EventStream implements AsyncIterable<StreamItem> {
         this.#pending = [];
       }
       this.#pending.push(event);
-      if (this.#wake) spreadWake(() => this.#wake?.());
+      if (this.#wake) wakes.add(() => this.#wake?.());
     });
     this.#now = lastEventId == null ? store.events.head() : null;
     this.#now?.catch(() => {}); // awaited when iterated

@@ -19,7 +19,6 @@ import type { Context } from '../context.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { eventId, followEvents, type EventStream } from '../streams.ts';
 import type { TweetChange } from '../shared-changes.ts';
-import { claimLane } from '../wire.ts';
 import {
   authedProcedure,
   ownTweetProcedure,
@@ -153,9 +152,9 @@ export const tweetRouter = router({
     ),
 
   onChange: publicProcedure.input(onChangeInput).subscription(async function* ({ ctx, input, signal }) {
-    const lane = claimLane(ctx.socket, signal); // first, before any await: see DirectLane
+    const lane = ctx.lanes.claim(ctx.socket, signal); // first, before any await: see DirectLane
     // listening before any await, so events that land while the subscription is set up reach it (see followEvents)
-    const events = followEvents(ctx.store, input.lastEventId, signal);
+    const events = followEvents(ctx.store, input.lastEventId, signal, ctx.wakes);
     const viewer = await subscriptionViewer(ctx).catch(closing(events));
     const done = ctx.telemetry.openSubscription();
     try {
@@ -176,8 +175,8 @@ export const tweetRouter = router({
   }),
 
   onEngagement: publicProcedure.input(onEngagementInput).subscription(async function* ({ ctx, input, signal }) {
-    const lane = claimLane(ctx.socket, signal); // first, before any await: see DirectLane
-    const events = followEvents(ctx.store, input.lastEventId, signal); // before any await, as in onChange
+    const lane = ctx.lanes.claim(ctx.socket, signal); // first, before any await: see DirectLane
+    const events = followEvents(ctx.store, input.lastEventId, signal, ctx.wakes); // before any await, as in onChange
     const viewer = await subscriptionViewer(ctx).catch(closing(events));
     const ids = new Set(input.ids);
     const done = ctx.telemetry.openSubscription();

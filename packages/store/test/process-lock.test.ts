@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { KeyedLock } from '../src/index.ts';
+import { ProcessKeyedLock } from '@tweetstore/store';
 
 const tick = () => new Promise((r) => setTimeout(r, 1));
 
-describe('KeyedLock', () => {
+describe('ProcessKeyedLock', () => {
   it('runs tasks of one key one at a time, in order, and tasks of other keys alongside', async () => {
-    const lock = new KeyedLock();
+    const lock = new ProcessKeyedLock();
     const log: string[] = [];
     const task = (name: string) => async () => {
       log.push(`${name} start`);
@@ -20,7 +20,7 @@ describe('KeyedLock', () => {
   });
 
   it('goes on with the next task after one fails, and passes the failure to its caller', async () => {
-    const lock = new KeyedLock();
+    const lock = new ProcessKeyedLock();
     const failed = lock.run('a', async () => {
       throw new Error('no');
     });

@@ -1,6 +1,7 @@
-// One thing at a time per key (a media id): an upload writing an object's files and recording it, and a sweep
-// deciding to remove them, never interleave.
-export class KeyedLock {
+// The keyed lock of one process: each key's tasks chained one after another in its memory.
+import type { KeyedLock } from './port.ts';
+
+export class ProcessKeyedLock implements KeyedLock {
   readonly #tails = new Map<string, Promise<unknown>>();
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {

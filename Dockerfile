@@ -7,6 +7,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/core/package.json packages/core/
 COPY packages/store/package.json packages/store/
+COPY packages/store-lowdb/package.json packages/store-lowdb/
 COPY packages/store-postgres/package.json packages/store-postgres/
 COPY packages/media/package.json packages/media/
 COPY packages/api/package.json packages/api/

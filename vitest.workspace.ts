@@ -4,6 +4,7 @@ import { defineProject, type TestProjectInlineConfiguration } from 'vitest/confi
 export default [
   defineProject({ test: { name: 'core', root: 'packages/core', include: ['test/**/*.test.ts'] } }),
   defineProject({ test: { name: 'store', root: 'packages/store', include: ['test/**/*.test.ts'] } }),
+  defineProject({ test: { name: 'store-lowdb', root: 'packages/store-lowdb', include: ['test/**/*.test.ts'] } }),
   defineProject({ test: { name: 'store-postgres', root: 'packages/store-postgres', include: ['test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 30_000 } }),
   defineProject({ test: { name: 'media', root: 'packages/media', include: ['test/**/*.test.ts'] } }),
   defineProject({ test: { name: 'api', root: 'packages/api', include: ['test/**/*.test.ts'] } }),

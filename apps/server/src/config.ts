@@ -48,12 +48,35 @@ const trustedProxies = z
     }
   });
 
+/**
+ * An engine chosen by name: one of those built, or a clear refusal for one that is planned (API.md, "Running") but not
+ * built yet, or unknown.
+ */
+const engine = <const Built extends string>(name: string, built: readonly [Built, ...Built[]], planned: readonly string[]) =>
+  z
+    .string()
+    .trim()
+    .superRefine((value, check) => {
+      if ((built as readonly string[]).includes(value)) return;
+      const message = planned.includes(value)
+        ? `${name}=${value}: that engine is not built yet; use ${built.join(' or ')}`
+        : `${name} must be ${[...built, ...planned].join(' or ')}`;
+      check.addIssue({ code: 'custom', message });
+    })
+    .transform((value) => value as Built);
+
 /** Every variable the server reads, with its default. The README's configuration table lists the same. */
 const envSchema = z.object({
   PORT: int('PORT', 0, 65_535).optional(),
   TWEETSTORE_PORT: int('TWEETSTORE_PORT', 0, 65_535).optional(),
   TWEETSTORE_HOST: z.string().trim().min(1, 'TWEETSTORE_HOST must not be empty').default('127.0.0.1'),
   TWEETSTORE_DATA_DIR: z.string().trim().min(1, 'TWEETSTORE_DATA_DIR must not be empty').default('data'),
+  TWEETSTORE_STORE: engine('TWEETSTORE_STORE', ['lowdb'], ['postgres']).default('lowdb'),
+  TWEETSTORE_BLOB_STORE: engine('TWEETSTORE_BLOB_STORE', ['disk'], ['s3']).default('disk'),
+  TWEETSTORE_REDIS_URL: z
+    .string()
+    .optional()
+    .refine((url) => url === undefined, 'TWEETSTORE_REDIS_URL: limits in Redis are not built yet; unset it (each process counts its own)'),
   TWEETSTORE_EDIT_WINDOW_MINUTES: int('TWEETSTORE_EDIT_WINDOW_MINUTES', 0, 525_600).default(60),
   TWEETSTORE_MAX_EDITS: int('TWEETSTORE_MAX_EDITS', 0, 1_000_000).default(5),
   TWEETSTORE_SESSION_TTL_HOURS: int('TWEETSTORE_SESSION_TTL_HOURS', 1, 24 * 365).default(24 * 30),
@@ -89,7 +112,14 @@ const envSchema = z.object({
 export interface ServerConfig {
   port: number;
   host: string;
+  /** Where the embedded store and the disk blob store keep their files. */
   dataDir: string;
+  /** Which engine holds tweets, users and events (TWEETSTORE_STORE). */
+  store: 'lowdb';
+  /** Which engine holds media files (TWEETSTORE_BLOB_STORE). */
+  blobStore: 'disk';
+  /** Where the rate limits count: this process's memory (Redis with TWEETSTORE_REDIS_URL, once built). */
+  limiterStore: 'memory';
   editPolicy: { windowMs: number; maxEdits: number };
   sessionTtlMs: number;
   maxBodyBytes: number;
@@ -143,6 +173,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     port: e.TWEETSTORE_PORT ?? e.PORT ?? 3000,
     host: e.TWEETSTORE_HOST,
     dataDir: path.resolve(cwd, e.TWEETSTORE_DATA_DIR),
+    store: e.TWEETSTORE_STORE,
+    blobStore: e.TWEETSTORE_BLOB_STORE,
+    limiterStore: 'memory',
     editPolicy: { windowMs: e.TWEETSTORE_EDIT_WINDOW_MINUTES * 60_000, maxEdits: e.TWEETSTORE_MAX_EDITS },
     sessionTtlMs: e.TWEETSTORE_SESSION_TTL_HOURS * 3_600_000,
     maxBodyBytes: e.TWEETSTORE_MAX_BODY_BYTES,

@@ -5,8 +5,7 @@
 // change), and byte ranges for video. Caching follows who may fetch them (cacheControl).
 import type http from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import type { KeyedLock } from '@tweetstore/media';
-import type { BlobStore, TweetStore } from '@tweetstore/store';
+import type { BlobStore, KeyedLock, TweetStore } from '@tweetstore/store';
 import type { Logger } from 'pino';
 import parseRange from 'range-parser';
 

@@ -1,25 +1,24 @@
-// The composition root: builds the store, telemetry and API once, and serves them on one HTTP + WebSocket port.
+// The composition root: opens the engines the settings choose (engines.ts), builds telemetry and the API once, and
+// serves them on one HTTP + WebSocket port.
 import http from 'node:http';
-import { existsSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
-import path from 'node:path';
-import { appRouter, createContext, createLimits, createTelemetry, memoryLimiterStore, SharedChanges, viewerIdOf, type ApiDeps } from '@tweetstore/api';
+import { appRouter, createContext, createLimits, createTelemetry, DirectLanes, SharedChanges, viewerIdOf, WakeQueue, type ApiDeps } from '@tweetstore/api';
 import { systemClock, warmUpContentRules, type Clock } from '@tweetstore/core';
-import { KeyedLock } from '@tweetstore/media';
-import { openDiskBlobStore, openLowdbStore, type TweetStore } from '@tweetstore/store';
+import type { TweetStore } from '@tweetstore/store';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
-import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
 import { clientAddressOf } from './client-address.ts';
 import type { ServerConfig } from './config.ts';
 import { requestToken, sessionCookieWriter } from './cookies.ts';
+import { mediaLocksOf, openBlobStore, openLimiterStore, openStore } from './engines.ts';
 import { readJsonBody } from './json-body.ts';
 import { createMediaHandler, isMediaPath, sweepMedia } from './media.ts';
 import { errorResponse, retryAfterHeader, sendError } from './trpc-errors.ts';
 import { TurnQueue } from './turns.ts';
 import { createUploadHandler } from './upload.ts';
+import { webClient } from './web-client.ts';
 import { broadcastReconnect, guardedConnectionHandler } from './ws-guard.ts';
 
 export const VERSION = '0.1.0';
@@ -39,14 +38,8 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
 
 
 export async function startServer(config: ServerConfig, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
-  const store = await openLowdbStore({
-    dataDir: config.dataDir,
-    clock,
-    policy: config.editPolicy,
-    checkpointEveryEvents: config.checkpointEveryEvents,
-    logger: log.child({ component: 'store' }),
-  });
-  const blobs = await openDiskBlobStore({ root: path.join(config.dataDir, 'media') });
+  const store = await openStore(config, clock, log);
+  const blobs = await openBlobStore(config);
   warmUpContentRules(); // ~70 ms now instead of 12-50 ms in each of the first requests with a URL or a long text
   let wss: WebSocketServer | undefined;
   const telemetry = createTelemetry({ store, clock, webSockets: () => wss?.clients.size ?? 0 });
@@ -54,13 +47,14 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
     store,
     blobs,
     mediaLimits: config.mediaLimits,
-    mediaLocks: new KeyedLock(),
+    mediaLocks: mediaLocksOf(config),
     clock,
     telemetry,
-    // one process: its own memory holds the counts (the scale-out shares them through Redis)
-    limits: createLimits(memoryLimiterStore(), config.limits),
+    limits: createLimits(openLimiterStore(config), config.limits),
     config: { sessionTtlMs: config.sessionTtlMs, version: VERSION, statsIntervalMs: 1000 },
     sharedChanges: new SharedChanges(store),
+    wakes: new WakeQueue(),
+    lanes: new DirectLanes(),
   };
   const onError = ({ error, path }: { error: { code: string; message: string; cause?: unknown }; path?: string }) => {
     if (error.code === 'INTERNAL_SERVER_ERROR') log.error({ err: error.cause ?? error, path }, 'procedure failed');
@@ -106,23 +100,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
   const uploadHandler = createUploadHandler({ limit: Math.max(config.mediaLimits.imageBytes, config.mediaLimits.videoBytes), createContext: httpContext, onError });
   const serveMedia = createMediaHandler(store, blobs, log, (req) => viewerIdOf({ store, token: requestToken(req) }));
 
-  // The built web client: hashed assets are immutable, index.html is revalidated, unknown paths get the app
-  // (client-side routes), and .br/.gz files written at build time are sent to browsers that accept them.
-  const webBuilt = existsSync(path.join(config.webDir, 'index.html'));
-  if (!webBuilt) log.warn({ webDir: config.webDir }, 'web client not built: run `npm run build -w @tweetstore/web` (npm start does)');
-  // sirv scans its folder at creation, so without a build there is nothing to mount: the API still serves
-  const web = webBuilt
-    ? sirv(config.webDir, {
-        single: true,
-        etag: true,
-        gzip: true,
-        brotli: true,
-        setHeaders(res, pathname) {
-          res.setHeader('X-Content-Type-Options', 'nosniff');
-          res.setHeader('Cache-Control', pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-        },
-      })
-    : null;
+  const web = webClient(config.webDir, log);
 
   let ready = false;
   let inFlight = 0;
@@ -170,9 +148,16 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
       case '/healthz':
         return sendJson(res, 200, { ok: true });
       case '/readyz':
-        return ready ? sendJson(res, 200, { ok: true, headSeq: store.headSeq(), writable: store.writable() }) : sendJson(res, 503, { ok: false });
+        if (!ready) return sendJson(res, 503, { ok: false });
+        return void Promise.all([store.events.head(), store.writable()]).then(
+          ([headSeq, writable]) => sendJson(res, 200, { ok: true, headSeq, writable }),
+          (err: unknown) => {
+            log.error({ err }, 'readiness check failed');
+            sendJson(res, 503, { ok: false });
+          },
+        );
       case '/metrics':
-        return void telemetry.registry.metrics().then(
+        return void telemetry.metrics().then(
           (text) => res.writeHead(200, { 'content-type': telemetry.registry.contentType }).end(text),
           (err) => {
             log.error({ err }, 'metrics failed');
@@ -215,7 +200,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
       },
       onError,
     },
-    { maxBatch: config.maxBatch, maxSubscriptions: config.maxSubscriptions, maxBacklogBytes: config.maxSocketBacklogBytes, log: log.child({ component: 'ws' }) },
+    { maxBatch: config.maxBatch, maxSubscriptions: config.maxSubscriptions, maxBacklogBytes: config.maxSocketBacklogBytes, encode: deps.lanes.encode, log: log.child({ component: 'ws' }) },
   );
   wss.on('connection', onConnection);
   server.on('upgrade', (req, socket, head) => {

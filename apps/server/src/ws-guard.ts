@@ -29,6 +29,8 @@ export interface GuardOptions {
   maxBatch: number;
   maxSubscriptions: number;
   maxBacklogBytes: number;
+  /** The API's message encoder for this server (its DirectLanes' encode). */
+  encode: (message: unknown) => string;
   log: Logger;
 }
 
@@ -77,7 +79,7 @@ class SocketGuard {
   readonly encoder = {
     encode: (message: unknown) => {
       this.#observe(message);
-      return encodeMessage(message);
+      return this.options.encode(message);
     },
     decode: (data: unknown) => {
       if (this.#parsed !== undefined) return this.#parsed;
@@ -209,7 +211,7 @@ class SocketGuard {
   }
 
   #refuse(id: Id | null, jsonrpc: unknown, error: TRPCError, path?: string, type: 'subscription' | 'unknown' = 'unknown'): void {
-    this.send(encodeMessage(errorResponse(error, path, type, id, jsonrpc)));
+    this.send(this.options.encode(errorResponse(error, path, type, id, jsonrpc)));
   }
 }
 

@@ -26,6 +26,9 @@ describe('a live server over HTTP and WebSocket', () => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toContain('tweetstore_calls_total');
     expect(metrics).toContain('process_resident_memory_bytes');
+    // the store's head and counts, and each engine detail by its name (journalBytes: tweetstore_store_journal_bytes)
+    expect(metrics).toMatch(/^tweetstore_store_head_seq \d+$/m);
+    expect(metrics).toMatch(/^tweetstore_store_journal_bytes \d+$/m);
     // The web client: the app for any page address, precompressed and immutable assets, 404 for missing files.
     const page = await fetch(`${server.url}/t/some-thread`);
     expect(page.status).toBe(200);

@@ -1,7 +1,7 @@
 // Damage found at start-up, recovered from through the real server process: a journal tail of garbage or a record cut
 // short (what a crash mid-write leaves), a newest checkpoint that is corrupt or lost its manifest, and a corrupt file
 // both checkpoints share. Each time the server starts, says what it found in a log line naming the file, and every
-// acknowledged write is there. The rules themselves are tested on the store (packages/store/test/journal.test.ts,
+// acknowledged write is there. The rules themselves are tested on the engine (packages/store-lowdb/test/journal.test.ts,
 // lowdb.engine.test.ts); these are the same through the server's start-up, logger and API.
 import { execFileSync } from 'node:child_process';
 import { appendFile, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';

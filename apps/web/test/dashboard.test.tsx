@@ -86,7 +86,7 @@ function stats(at: number, overrides: Partial<Stats> = {}): Stats {
     memory: { rssBytes: 100 * 1024 * 1024, heapUsedBytes: 30 * 1024 * 1024, heapTotalBytes: 60 * 1024 * 1024 },
     eventLoopDelayMs: { p50: 0.5, p99: 2, max: 7 },
     connections: { webSockets: 3, subscriptions: 5 },
-    store: { engine: 'lowdb', users: 1, tweets: 2, versions: 3, sessions: 1, headSeq: 9, checkpointSeq: 0, journalBytes: 2048, checkpointBytes: 0, oldestRetainedSeq: 0 },
+    store: { engine: 'lowdb', users: 1, tweets: 2, versions: 3, sessions: 1, media: 0, headSeq: 9, oldestRetainedSeq: 0, details: { journalBytes: 2048, checkpointBytes: 0, checkpointSeq: 0 } },
     topTweets: [],
     ...overrides,
   };
@@ -178,6 +178,9 @@ describe('the dashboard page', () => {
     await author.api.tweet.create({ content: 'counted by the dashboard' });
     await waitFor(() => expect(number('rps-value')).toBeGreaterThan(0), { timeout: 3000 });
     await waitFor(() => expect(screen.getByTestId('store-tweets')).toHaveTextContent('1'));
+    // the engine's own figures, by name: a size as bytes
+    expect(screen.getByTestId('store-journal')).toHaveTextContent(/^\d+(\.\d)? (bytes|KiB|MiB)$/);
+    expect(screen.getByTestId('store-checkpoint-seq')).toHaveTextContent(/^\d+$/);
 
     // Many ticks later, still one chart per metric, each fed by setData with a growing history.
     await waitFor(() => expect(plots.created[0]!.setData.length).toBeGreaterThan(5));

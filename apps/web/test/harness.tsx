@@ -3,10 +3,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { appRouter, createCaller, createContext, createLimits, createTelemetry, defaultApiConfig, memoryLimiterStore, SharedChanges, type ApiDeps, type Limits } from '@tweetstore/api';
+import { appRouter, createCaller, createContext, createLimits, createTelemetry, defaultApiConfig, DirectLanes, memoryLimiterStore, SharedChanges, WakeQueue, type ApiDeps, type Limits } from '@tweetstore/api';
 import { systemClock } from '@tweetstore/core';
-import { DEFAULT_MEDIA_LIMITS, KeyedLock } from '@tweetstore/media';
-import { openDiskBlobStore, openLowdbStore, type TweetStore } from '@tweetstore/store';
+import { DEFAULT_MEDIA_LIMITS } from '@tweetstore/media';
+import { ProcessKeyedLock, type TweetStore } from '@tweetstore/store';
+import { openDiskBlobStore, openLowdbStore } from '@tweetstore/store-lowdb';
 import { TRPCClientError, unstable_localLink, type TRPCLink } from '@trpc/client';
 import type { AppRouter } from '@tweetstore/api';
 import { render, type RenderResult } from '@testing-library/react';
@@ -42,7 +43,7 @@ export async function openApi(options: ApiOptions = {}): Promise<ApiHarness> {
   const telemetry = createTelemetry({ store, clock: systemClock });
   const blobs = await openDiskBlobStore({ root: path.join(dir, 'media') });
   const limits = options.limits ?? createLimits(memoryLimiterStore());
-  const deps: ApiDeps = { store, blobs, mediaLimits: DEFAULT_MEDIA_LIMITS, mediaLocks: new KeyedLock(), clock: systemClock, telemetry, limits, config: { ...defaultApiConfig, statsIntervalMs: 100 }, sharedChanges: new SharedChanges(store) };
+  const deps: ApiDeps = { store, blobs, mediaLimits: DEFAULT_MEDIA_LIMITS, mediaLocks: new ProcessKeyedLock(), clock: systemClock, telemetry, limits, config: { ...defaultApiConfig, statsIntervalMs: 100 }, sharedChanges: new SharedChanges(store), wakes: new WakeQueue(), lanes: new DirectLanes() };
   const failing = new Set<string>();
   const cleanups: (() => void)[] = [];
 

@@ -1,11 +1,12 @@
 // Inner context (what tests pass to createCaller) and the outer context the server builds per request/connection.
 import type { Clock, User } from '@tweetstore/core';
-import type { KeyedLock, MediaLimits } from '@tweetstore/media';
-import type { BlobStore, TweetStore } from '@tweetstore/store';
+import type { MediaLimits } from '@tweetstore/media';
+import type { BlobStore, KeyedLock, TweetStore } from '@tweetstore/store';
 import type { Limits } from './limits/limits.ts';
 import type { SharedChanges } from './shared-changes.ts';
 import type { Telemetry } from './telemetry.ts';
-import type { WireSocket } from './wire.ts';
+import type { WakeQueue } from './wake-queue.ts';
+import type { DirectLanes, WireSocket } from './wire.ts';
 
 export interface ApiConfig {
   /** How long a session token stays valid. */
@@ -24,7 +25,7 @@ export interface ApiDeps {
   /** Where uploaded media's files live; their metadata is in `store`. */
   blobs: BlobStore;
   mediaLimits: MediaLimits;
-  /** Per media id: writing an upload's files and recording it, or sweeping them, one at a time. */
+  /** Per media id: writing an upload's files and recording it, or sweeping them, one at a time (the store engine's). */
   mediaLocks: KeyedLock;
   clock: Clock;
   config: ApiConfig;
@@ -33,6 +34,10 @@ export interface ApiDeps {
   limits: Limits;
   /** tweet.onChange's views shared by every subscriber but the author: `new SharedChanges(store)`. */
   sharedChanges: SharedChanges;
+  /** Spreads the wake-ups of the server's subscriptions over event-loop turns: `new WakeQueue()`. */
+  wakes: WakeQueue;
+  /** The server's WebSocket subscriptions' direct lanes: `new DirectLanes()`, whose `encode` its ws adapter uses. */
+  lanes: DirectLanes;
 }
 
 /** How a transport lets a procedure set or clear the browser's session cookie (HTTP only; WebSocket has none). */

@@ -5,12 +5,13 @@ export { memoryLimiterStore } from './limits/memory.ts';
 export { counterSeconds, SLOTS, slotLength } from './limits/sliding-window.ts';
 export { TooManyRequests } from './limits/too-many-requests.ts';
 export type { Gate, LimiterStore, Once, RateLimiter, RateRule, Verdict } from './limits/port.ts';
-export { createTelemetry, type Stats, type Telemetry, type ProcedureStats, type TopTweet } from './telemetry.ts';
+export { createTelemetry, type Stats, type StoreFigures, type Telemetry, type ProcedureStats, type TopTweet } from './telemetry.ts';
 export { eventId, parseEventId } from './streams.ts';
 export type { EngagementChange } from './routers/tweet.ts';
 export { SharedChanges, type TweetChange, type TweetChangeType } from './shared-changes.ts';
 export { hashSessionToken, viewerIdOf } from './auth/sessions.ts';
 
-export { encodeMessage } from './wire.ts';
+export { DirectLanes, encodeMessage } from './wire.ts';
+export { WakeQueue } from './wake-queue.ts';
 export { admitUpload, ReceivedUpload } from './routers/media.ts';
 export { signedInUser } from './trpc.ts';

@@ -30,7 +30,7 @@ export class SharedChanges {
 
   constructor(private readonly store: TweetStore) {
     // Called as each event becomes durable, before any subscriber is woken for it, so none can use a view it changed.
-    store.subscribe((event) => {
+    store.events.subscribe((event) => {
       if ('tweetId' in event) this.#forget(event.tweetId);
       // a reply's creation changes its parent's count of replies
       if (event.type === 'TweetCreated' && event.replyToId !== null) this.#forget(event.replyToId);

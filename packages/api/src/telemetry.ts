@@ -33,12 +33,24 @@ export interface Stats {
   memory: { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number };
   eventLoopDelayMs: { p50: number; p99: number; max: number };
   connections: { webSockets: number; subscriptions: number };
-  store: StoreStats;
+  store: StoreFigures;
   topTweets: TopTweet[];
+}
+
+/**
+ * The store's stats: every engine's counts and its own details map, whose figures are also sent at the top level,
+ * where clients written before the map read the embedded engine's (journalBytes, checkpointBytes, ...).
+ */
+export type StoreFigures = StoreStats & { readonly [detail: string]: unknown };
+
+function storeFigures(stats: StoreStats): StoreFigures {
+  return { ...stats.details, ...stats };
 }
 
 export interface Telemetry {
   readonly registry: Registry;
+  /** /metrics: the registry's text, with the store's figures read for it. */
+  metrics(): Promise<string>;
   recordCall(path: string, type: string, durationMs: number, errorCode: string | null): void;
   /** Count an open subscription; call the returned function when it ends. */
   openSubscription(): () => void;
@@ -71,6 +83,9 @@ function percentile(sorted: number[], q: number): number {
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
+/** journalBytes -> journal_bytes; anything a metric name cannot hold becomes _. */
+const snakeCase = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[^A-Za-z0-9_]/g, '_').toLowerCase();
+
 export function createTelemetry(options: TelemetryOptions): Telemetry {
   const { store, clock } = options;
   const maxSamples = options.samplesPerSecond ?? 10_000;
@@ -88,9 +103,20 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   let subscriptions = 0;
   new Gauge({ name: 'tweetstore_subscriptions', help: 'open subscriptions', registers: [registry], collect() { this.set(subscriptions); } });
   new Gauge({ name: 'tweetstore_websockets', help: 'open WebSocket connections', registers: [registry], collect() { this.set(options.webSockets?.() ?? 0); } });
-  new Gauge({ name: 'tweetstore_store_head_seq', help: 'newest durable event seq', registers: [registry], collect() { this.set(store.headSeq()); } });
-  new Gauge({ name: 'tweetstore_store_tweets', help: 'stored tweets', registers: [registry], collect() { this.set(store.stats().tweets); } });
-  new Gauge({ name: 'tweetstore_store_journal_bytes', help: 'journal bytes on disk', registers: [registry], collect() { this.set(store.stats().journalBytes); } });
+  // The store's figures, read once per scrape: the head, the tweets, and each of the engine's details as
+  // tweetstore_store_<its name in snake case> (the embedded engine's journalBytes: tweetstore_store_journal_bytes).
+  const storeGauges = new Map<string, Gauge>();
+  const storeGauge = (name: string, help: string) => {
+    let gauge = storeGauges.get(name);
+    if (!gauge) storeGauges.set(name, (gauge = new Gauge({ name: `tweetstore_store_${name}`, help, registers: [registry] })));
+    return gauge;
+  };
+  const readStoreFigures = async () => {
+    const s = await store.stats();
+    storeGauge('head_seq', 'newest durable event seq').set(s.headSeq);
+    storeGauge('tweets', 'stored tweets').set(s.tweets);
+    for (const [name, value] of Object.entries(s.details)) storeGauge(snakeCase(name), `${s.engine} engine: ${name}`).set(value);
+  };
 
   // The histogram records each whole sampling interval, so an idle loop reads ~resolution: subtract it.
   const LOOP_RESOLUTION_MS = 10;
@@ -120,6 +146,10 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
 
   return {
     registry,
+    async metrics() {
+      await readStoreFigures();
+      return registry.metrics();
+    },
     recordCall(path, type, durationMs, errorCode) {
       calls.inc({ path, type, code: errorCode ?? 'OK' });
       duration.observe({ path, type }, durationMs / 1000);
@@ -165,7 +195,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
         memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal },
         eventLoopDelayMs: { p50: round(loop.p50), p99: round(loop.p99), max: round(loop.max) },
         connections: { webSockets: options.webSockets?.() ?? 0, subscriptions },
-        store: store.stats(),
+        store: storeFigures(await store.stats()),
         topTweets,
       };
     },

@@ -215,7 +215,6 @@ const QUOTED_MARK = JSON.stringify(MARK);
  * event's result replaced by a mark, which is then replaced by the result's text: its own id and the shared rest.
  */
 export function encodeMessage(message: unknown): string {
-  if (claiming !== null) pairStarted(message);
   // only a subscription's tracked item (serializeTracked's output) is spliced, always at this path
   const result = (message as { result?: { data?: unknown } } | null)?.result;
   const data = result?.data;
@@ -250,10 +249,10 @@ export interface WireSocket {
  * lane writes an item as exactly the message the adapter would have sent (encodeMessage of the same response),
  * on the same socket, under the subscription's JSON-RPC id.
  *
- * The adapter does not tell a procedure that id. A subscription claims a lane as the first thing its generator
- * does, and the adapter encodes the subscription's `started` message in the same synchronous run (it starts the
- * generator, then answers `started`): that message gives the lane its id. A lane whose `started` did not come in
- * that run (another transport, another adapter version) is never paired, and `send` returns false: the caller
+ * The adapter does not tell a procedure that id. A subscription claims a lane (DirectLanes.claim) as the first thing
+ * its generator does, and the adapter encodes the subscription's `started` message in the same synchronous run (it
+ * starts the generator, then answers `started`): that message gives the lane its id. A lane whose `started` did not
+ * come in that run (another transport, another adapter version) is never paired, and `send` returns false: the caller
  * yields the item as before. The generator must not yield an item it has sent, or send one before an item it
  * yielded was written (it cannot: it runs again only after the adapter wrote what it yielded).
  */
@@ -287,27 +286,37 @@ export class DirectLane {
   }
 }
 
-/** The lane claimed in the current synchronous run, until a message is encoded or the run ends. */
-let claiming: DirectLane | null = null;
+/**
+ * Pairs each WebSocket subscription's DirectLane with its JSON-RPC id. One per server, built in its composition root:
+ * procedures claim lanes through `claim`, and `encode` is its ws adapter's encoder (encodeMessage, noting the first
+ * message encoded after a claim).
+ */
+export class DirectLanes {
+  /** The lane claimed in the current synchronous run, until a message is encoded or the run ends. */
+  #claiming: DirectLane | null = null;
 
-/** See DirectLane: call first thing in a subscription's generator; null without a socket (not over WebSocket). */
-export function claimLane(socket: WireSocket | null, signal: AbortSignal | undefined): DirectLane | null {
-  if (!socket || !signal) return null;
-  const lane = new DirectLane(socket, signal);
-  claiming = lane;
-  // not paired in this run: never paired (a later run's `started` belongs to another subscription)
-  queueMicrotask(() => {
-    if (claiming === lane) claiming = null;
-  });
-  return lane;
-}
+  /** Call first thing in a subscription's generator; null without a socket (not over WebSocket). */
+  claim(socket: WireSocket | null, signal: AbortSignal | undefined): DirectLane | null {
+    if (!socket || !signal) return null;
+    const lane = new DirectLane(socket, signal);
+    this.#claiming = lane;
+    // not paired in this run: never paired (a later run's `started` belongs to another subscription)
+    queueMicrotask(() => {
+      if (this.#claiming === lane) this.#claiming = null;
+    });
+    return lane;
+  }
 
-/** The first message encoded after a claim, in the same run: the subscription's `started`, or nothing to pair. */
-function pairStarted(message: unknown): void {
-  const lane = claiming!;
-  claiming = null;
-  const m = message as { id?: unknown; jsonrpc?: unknown; result?: { type?: unknown } } | null;
-  if (m?.result?.type === 'started' && (typeof m.id === 'number' || typeof m.id === 'string')) lane.pair(m.id, m.jsonrpc);
+  readonly encode = (message: unknown): string => {
+    const lane = this.#claiming;
+    if (lane !== null) {
+      // the first message encoded after a claim, in the same run: the subscription's `started`, or nothing to pair
+      this.#claiming = null;
+      const m = message as { id?: unknown; jsonrpc?: unknown; result?: { type?: unknown } } | null;
+      if (m?.result?.type === 'started' && (typeof m.id === 'number' || typeof m.id === 'string')) lane.pair(m.id, m.jsonrpc);
+    }
+    return encodeMessage(message);
+  };
 }
 
 function serialize(value: unknown): SuperJSONResult {

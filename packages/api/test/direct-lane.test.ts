@@ -8,14 +8,15 @@ import superjson from 'superjson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
-import { claimLane, encodeMessage, immutableOutput, transformer, type WireSocket } from '../src/wire.ts';
+import { DirectLanes, immutableOutput, transformer, type WireSocket } from '../src/wire.ts';
 
 const t = initTRPC.context<{ socket: WireSocket | null }>().create({ transformer });
+const lanes = new DirectLanes();
 const items = new EventEmitter();
 const testRouter = t.router({
   /** Yields (or, with `direct`, sends on its lane) `count` items at once, then one per 'item' event. */
   items: t.procedure.input(z.object({ direct: z.boolean(), count: z.number(), name: z.string() })).subscription(async function* ({ ctx, input, signal }) {
-    const lane = input.direct ? claimLane(ctx.socket, signal) : null;
+    const lane = input.direct ? lanes.claim(ctx.socket, signal) : null;
     let n = 0;
     const item = (text: string) => {
       n++;
@@ -38,7 +39,7 @@ let url: string;
 beforeAll(async () => {
   wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((resolve) => wss.once('listening', resolve));
-  applyWSSHandler({ wss, router: testRouter, experimental_encoder: { encode: encodeMessage, decode: jsonEncoder.decode }, createContext: ({ res }) => ({ socket: res }) });
+  applyWSSHandler({ wss, router: testRouter, experimental_encoder: { encode: lanes.encode, decode: jsonEncoder.decode }, createContext: ({ res }) => ({ socket: res }) });
   url = `ws://127.0.0.1:${(wss.address() as { port: number }).port}`;
 });
 afterAll(async () => {
@@ -117,25 +118,34 @@ describe('DirectLane', () => {
   it('is never used when no started message is encoded in the run that claimed it', async () => {
     const written: string[] = [];
     const socket: WireSocket = { send: (data) => void written.push(data) };
-    const lane = claimLane(socket, new AbortController().signal)!;
+    const lane = lanes.claim(socket, new AbortController().signal)!;
     await Promise.resolve(); // the claiming run has ended
-    encodeMessage({ id: 9, result: { type: 'started' } }); // another subscription's
+    lanes.encode({ id: 9, result: { type: 'started' } }); // another subscription's
     expect(lane.paired).toBe(false);
     expect(lane.send('e1', immutableOutput({ text: 'x' }))).toBe(false);
     expect(written).toEqual([]);
     // a run in which the first message encoded is not a started one does not pair either
-    const other = claimLane(socket, new AbortController().signal)!;
-    encodeMessage({ id: 10, result: { type: 'data', data: { json: 1 } } });
-    encodeMessage({ id: 11, result: { type: 'started' } });
+    const other = lanes.claim(socket, new AbortController().signal)!;
+    lanes.encode({ id: 10, result: { type: 'data', data: { json: 1 } } });
+    lanes.encode({ id: 11, result: { type: 'started' } });
     expect(other.paired).toBe(false);
-    expect(claimLane(null, new AbortController().signal)).toBeNull();
+    expect(lanes.claim(null, new AbortController().signal)).toBeNull();
+  });
+
+  it('is paired only by the encoder of the lanes it was claimed from (each server has its own)', () => {
+    const socket: WireSocket = { send() {} };
+    const lane = lanes.claim(socket, new AbortController().signal)!;
+    new DirectLanes().encode({ id: 5, result: { type: 'started' } }); // another server's adapter
+    expect(lane.paired).toBe(false);
+    lanes.encode({ id: 5, result: { type: 'started' } });
+    expect(lane.paired).toBe(true);
   });
 
   it('writes nothing once its subscription is aborted', () => {
     const written: string[] = [];
     const controller = new AbortController();
-    const lane = claimLane({ send: (data) => void written.push(data) }, controller.signal)!;
-    encodeMessage({ id: 4, result: { type: 'started' } });
+    const lane = lanes.claim({ send: (data) => void written.push(data) }, controller.signal)!;
+    lanes.encode({ id: 4, result: { type: 'started' } });
     expect(lane.send('e1', immutableOutput({ text: 'one' }))).toBe(true);
     controller.abort();
     expect(lane.send('e2', immutableOutput({ text: 'two' }))).toBe(true);

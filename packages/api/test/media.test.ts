@@ -41,9 +41,9 @@ describe('media.upload', () => {
     expect(media.placeholder).toMatch(/^[A-Za-z0-9+/]+=*$/);
     for (const v of media.variants) expect(await t.deps.blobs.stat({ mediaId: media.id, name: v.name })).not.toBeNull();
 
-    const head = t.store.headSeq();
+    const head = await t.store.events.head();
     expect(await ada.api.media.upload(form(bytes, 'again.jpg'))).toEqual(media);
-    expect(t.store.headSeq()).toBe(head);
+    expect(await t.store.events.head()).toBe(head);
     const bob = await t.user('bob');
     expect((await bob.api.media.upload(form(bytes, 'same.jpg'))).id).toBe(media.id);
     expect(await storedIds()).toEqual([media.id]);
@@ -51,7 +51,7 @@ describe('media.upload', () => {
 
   it('refuses what is not an accepted image or video, whatever its name and declared type, and stores nothing', async () => {
     const ada = await t.user('ada');
-    const head = t.store.headSeq();
+    const head = await t.store.events.head();
     const jpeg = await bigJpeg();
     const cases: [Uint8Array, string, string][] = [
       [new TextEncoder().encode('<html><script>alert(1)</script></html>'), 'cat.jpg', 'image/jpeg'],
@@ -63,7 +63,7 @@ describe('media.upload', () => {
     ];
     for (const [bytes, name, type] of cases) expect(await codeOf(ada.api.media.upload(form(bytes, name, type))), name).toBe('BAD_REQUEST');
     expect(await codeOf(ada.api.media.upload(new FormData()))).toBe('BAD_REQUEST');
-    expect(t.store.headSeq()).toBe(head);
+    expect(await t.store.events.head()).toBe(head);
     expect(await storedIds()).toEqual([]);
   });
 

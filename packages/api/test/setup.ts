@@ -3,9 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { manualClock, type EditPolicy } from '@tweetstore/core';
-import { DEFAULT_MEDIA_LIMITS, KeyedLock } from '@tweetstore/media';
-import { openDiskBlobStore, openLowdbStore, type TweetStore } from '@tweetstore/store';
-import { createCaller, createContext, createLimits, createTelemetry, defaultApiConfig, defaultLimits, memoryLimiterStore, SharedChanges, type ApiDeps, type LimitsConfig } from '../src/index.ts';
+import { DEFAULT_MEDIA_LIMITS } from '@tweetstore/media';
+import { ProcessKeyedLock, type TweetStore } from '@tweetstore/store';
+import { openDiskBlobStore, openLowdbStore } from '@tweetstore/store-lowdb';
+import { createCaller, createContext, createLimits, createTelemetry, defaultApiConfig, defaultLimits, DirectLanes, memoryLimiterStore, SharedChanges, WakeQueue, type ApiDeps, type LimitsConfig } from '../src/index.ts';
 
 export interface TestApi {
   deps: ApiDeps;
@@ -24,7 +25,7 @@ export async function openTestApi(policy: EditPolicy = { windowMs: 3_600_000, ma
   const store = await openLowdbStore({ dataDir: dir, clock, policy, viewsFlushMs: 20 });
   const telemetry = createTelemetry({ store, clock });
   const blobs = await openDiskBlobStore({ root: path.join(dir, 'media') });
-  const deps: ApiDeps = { store, blobs, mediaLimits: DEFAULT_MEDIA_LIMITS, mediaLocks: new KeyedLock(), clock, telemetry, limits: createLimits(memoryLimiterStore(clock.now), { ...defaultLimits, loginFailures: { points: 3, windowMs: 60_000 }, ...limits }), config: { ...defaultApiConfig, statsIntervalMs: 50 }, sharedChanges: new SharedChanges(store) };
+  const deps: ApiDeps = { store, blobs, mediaLimits: DEFAULT_MEDIA_LIMITS, mediaLocks: new ProcessKeyedLock(), clock, telemetry, limits: createLimits(memoryLimiterStore(clock.now), { ...defaultLimits, loginFailures: { points: 3, windowMs: 60_000 }, ...limits }), config: { ...defaultApiConfig, statsIntervalMs: 50 }, sharedChanges: new SharedChanges(store), wakes: new WakeQueue(), lanes: new DirectLanes() };
   const as = (token: string | null, signal?: AbortSignal, clientAddress?: string) => createCaller(createContext(deps, { token, clientAddress }), { signal });
   return {
     deps,

@@ -252,6 +252,7 @@ async function sourceHash(): Promise<string> {
     }
   };
   await walk(path.join(REPO, 'packages/store/src'));
+  await walk(path.join(REPO, 'packages/store-lowdb/src'));
   await walk(path.join(REPO, 'packages/core/src'));
   // the fixture loader and its sample of ids
   for (const file of ['seed.ts', 'content.ts']) h.update(file).update(await readFile(here(`./${file}`)));

@@ -6,7 +6,8 @@
 // sign in), and createTweet with many calls in flight so the journal's group commit batches them.
 //   <- {type:'progress', done, total}   <- {type:'done', ms, sampleIds, via}   <- {type:'error', message}
 import * as storeModule from '@tweetstore/store';
-import { openLowdbStore, type TweetStore } from '@tweetstore/store';
+import type { TweetStore } from '@tweetstore/store';
+import { openLowdbStore } from '@tweetstore/store-lowdb';
 import { parseContent, systemClock } from '@tweetstore/core';
 import { postText, prng } from './content.ts';
 
@@ -64,7 +65,7 @@ async function fallback(store: TweetStore): Promise<string[]> {
  * range, not only the newest tweets. Read through the store port while the seeder still holds it, and cached with
  * the fixture. */
 async function spreadSample(store: TweetStore): Promise<string[]> {
-  const stride = Math.max(1, Math.floor(store.stats().tweets / SAMPLE));
+  const stride = Math.max(1, Math.floor((await store.stats()).tweets / SAMPLE));
   const ids: string[] = [];
   let beforeId: string | undefined;
   for (let i = 0; ; ) {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { isTRPCClientError } from '@trpc/client';
 import { closeClient, createClient, type TweetstoreClient } from './client.ts';
-import { formatDiff, formatMedia, formatStats, formatTweet, formatVersion } from './format.ts';
+import { formatDetails, formatDiff, formatMedia, formatStats, formatTweet, formatVersion } from './format.ts';
 
 const HELP = `tweetstore — command-line client for a tweetstore server
 
@@ -276,7 +276,7 @@ async function run(api: TweetstoreClient, command: string): Promise<void> {
 async function compact(): Promise<void> {
   const dataDir = flags['data-dir'];
   if (!dataDir) throw new UsageError('give the data folder with --data-dir');
-  const { compactStore } = await import('@tweetstore/store');
+  const { compactStore } = await import('@tweetstore/store-lowdb');
   const { before, after } = await compactStore(dataDir);
   const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
   const line = (label: string, s: typeof before) =>
@@ -290,7 +290,8 @@ async function seed(): Promise<void> {
   const dataDir = flags['data-dir'];
   if (!dataDir) throw new UsageError('give the data folder with --data-dir');
   const counts = { tweets: int(flags.tweets, '--tweets') ?? 0, edits: int(flags.edits, '--edits') ?? 0, users: int(flags.users, '--users') ?? 100 };
-  const { openLowdbStore, seedStore } = await import('@tweetstore/store');
+  const { seedStore } = await import('@tweetstore/store');
+  const { openLowdbStore } = await import('@tweetstore/store-lowdb');
   const { systemClock } = await import('@tweetstore/core');
   const { default: progress } = await import('cli-progress');
   const log = (level: string) => (obj: object, msg?: string) => console.error(`${level}: ${msg ?? ''} ${JSON.stringify(obj)}`);
@@ -318,12 +319,12 @@ async function seed(): Promise<void> {
     closing = Date.now();
     await store.close();
   }
-  const s = store.stats();
+  const s = await store.stats();
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
   print({ ...summary, stats: s }, [
     `${summary.cancelled ? 'cancelled' : 'seeded'} in ${(summary.elapsedMs / 1000).toFixed(1)} s: ${summary.users} users, ${summary.tweets} tweets (${summary.replies} replies), ${summary.edits} edits, ${summary.likes} likes, ${summary.retweets} retweets`,
     `closed (checkpoint written) in ${((Date.now() - closing) / 1000).toFixed(1)} s`,
-    `store: ${s.users} users, ${s.tweets} tweets, ${s.versions} versions, ${s.headSeq} events; journal ${mb(s.journalBytes)}, checkpoints ${mb(s.checkpointBytes)}`,
+    `store: ${s.users} users, ${s.tweets} tweets, ${s.versions} versions, ${s.headSeq} events; ${formatDetails(s.details, mb)}`,
     `every seeded user's password: ${summary.password}`,
   ].join('\n'));
 }

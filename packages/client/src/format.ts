@@ -37,10 +37,20 @@ export function formatStats(s: Stats): string {
     `requests/s ${s.requestsPerSecond}  errors ${(s.errorRate * 100).toFixed(1)}%  latency p50 ${s.latencyMs.p50} ms  p95 ${s.latencyMs.p95} ms  p99 ${s.latencyMs.p99} ms`,
     `memory rss ${mb(s.memory.rssBytes)} heap ${mb(s.memory.heapUsedBytes)}  event-loop delay p99 ${s.eventLoopDelayMs.p99} ms max ${s.eventLoopDelayMs.max} ms`,
     `websockets ${s.connections.webSockets}  subscriptions ${s.connections.subscriptions}`,
-    `store: ${s.store.tweets} tweets, ${s.store.users} users, ${s.store.versions} versions, head seq ${s.store.headSeq}, journal ${mb(s.store.journalBytes)}, checkpoint ${mb(s.store.checkpointBytes)}`,
+    `store: ${s.store.tweets} tweets, ${s.store.users} users, ${s.store.versions} versions, head seq ${s.store.headSeq}, ${formatDetails(s.store.details, mb)}`,
   ];
   if (s.topTweets.length) {
     lines.push('top by velocity:', ...s.topTweets.map((t) => `  ${t.score.toFixed(2)}/min  @${t.author}: ${t.content.slice(0, 60)}`));
   }
   return lines.join('\n');
+}
+
+/** An engine's own figures (StoreStats.details) by name, in words: `journalBytes` as "journal 1.2 MB" (`bytes` says how). */
+export function formatDetails(details: Record<string, number>, bytes: (n: number) => string): string {
+  return Object.entries(details)
+    .map(([name, value]) => {
+      const words = name.replace(/Bytes$/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+      return `${words} ${name.endsWith('Bytes') ? bytes(value) : value}`;
+    })
+    .join(', ');
 }

@@ -5,4 +5,3 @@ export * from './sniff.ts';
 export * from './image.ts';
 export * from './video.ts';
 export * from './upload.ts';
-export * from './keyed-lock.ts';

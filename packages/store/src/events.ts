@@ -2,7 +2,7 @@
 import type { VersionBody, VersionKind } from '@tweetstore/core';
 
 /** Derived from the text by parseContent when the event was made, so replay never re-parses. */
-interface TextFacts {
+export interface TextFacts {
   weightedLength: number;
   hashtags: string[];
   mentions: string[];
@@ -80,6 +80,11 @@ export interface MediaFacts {
 }
 
 export type StoreEventType = StoreEvent['type'];
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** An event before the store gives it its seq and time: what a rule decides. */
+export type EventDraft = DistributiveOmit<StoreEvent, 'seq' | 'at'>;
+export type DraftOf<T extends EventDraft['type']> = Extract<EventDraft, { type: T }>;
 
 /** Events that change what a tweet shows (tweet.onChange). */
 export const tweetChangeTypes = {

@@ -1,11 +1,18 @@
-// @tweetstore/store: the store port, its events, and the embedded lowdb engine. The contract suite is a separate
-// entry (@tweetstore/store/contract) because it imports vitest.
+// @tweetstore/store: what every engine shares. The store port and its events, the engine-neutral rules each engine
+// calls with the plain state it loads, the options every engine takes, the blob port, and the seeder (which fills any
+// engine through the port). Engines live in packages of their own (@tweetstore/store-lowdb). The contract suites are
+// separate entries (@tweetstore/store/contract, /blob-contract) because they import vitest.
 export * from './port.ts';
 export * from './events.ts';
-export { firstVisibleVersion, shownToAll, visibleTo, type MediaAccess, type TweetShown } from './domain/visibility.ts';
-export { openLowdbStore } from './lowdb/open.ts';
-export type { LowdbStoreOptions, StoreLogger } from './lowdb/options.ts';
-export { seedStore, SEED_PASSWORD, type SeedOptions, type SeedPhase, type SeedSummary } from './seed/seed.ts';
-export { compactStore, storeSizes, type StoreSizes } from './lowdb/compact.ts';
+export type * from './rules/state.ts';
+export * from './rules/decide.ts';
+export * from './rules/media.ts';
+export * from './rules/versions.ts';
+export * from './rules/views.ts';
+export * from './rules/visibility.ts';
+export { contentHash } from './content-hash.ts';
+export { integerOption, resolveStoreOptions, type ResolvedStoreOptions, type StoreLogger, type StoreOptions } from './options.ts';
 export * from './blobs/port.ts';
-export { openDiskBlobStore, type DiskBlobStoreOptions } from './blobs/disk.ts';
+export { seedStore, SEED_PASSWORD, type SeedOptions, type SeedPhase, type SeedSummary } from './seed/seed.ts';
+export type { KeyedLock } from './locks/port.ts';
+export { ProcessKeyedLock } from './locks/process-lock.ts';

@@ -2,9 +2,9 @@
 // and passes the contract suite in ./contract. Methods throw DomainError subclasses from @tweetstore/core
 // (NotFound, VersionConflict, PreconditionFailed, UsernameTaken, StorageUnavailable, InvalidInput).
 // Authorisation (who may edit what) is the API's job; the store trusts `actorId`/`viewerId`. What a viewer may see
-// follows one engine-neutral rule set (domain/visibility.ts), which reads given a `viewerId` apply.
+// follows one engine-neutral rule set (rules/visibility.ts), which reads given a `viewerId` apply.
 import type { EngageAction, Engagement, Media, ParsedContent, Tweet, TweetVersion, User } from '@tweetstore/core';
-import type { MediaAccess } from './domain/visibility.ts';
+import type { MediaAccess } from './rules/visibility.ts';
 import type { MediaFacts, StoreEvent } from './events.ts';
 
 export interface RegisterUser {
@@ -96,6 +96,7 @@ export interface VelocityEntry {
   score: number;
 }
 
+/** Counts every engine has, and the engine's own figures by name. */
 export interface StoreStats {
   engine: string;
   users: number;
@@ -103,19 +104,35 @@ export interface StoreStats {
   versions: number;
   sessions: number;
   /** Uploaded media objects (attached or not). */
-  media?: number;
+  media: number;
   headSeq: number;
-  checkpointSeq: number;
-  journalBytes: number;
-  checkpointBytes: number;
-  /** The oldest seq after which events(...) can still answer (retention). */
+  /** The oldest seq after which events.after(...) can still answer (retention). */
   oldestRetainedSeq: number;
-  /** Embedded store: tweets held in columns, without a record on the heap (restored or checkpointed, not changed since). */
-  tweetsInColumns?: number;
+  /**
+   * Figures of this engine alone, by name (the embedded engine: journalBytes, checkpointBytes, checkpointSeq,
+   * tweetsInColumns). A name ending in `Bytes` is a size in bytes; shown as they are by the dashboard, /metrics, the CLI.
+   */
+  details: Record<string, number>;
 }
 
 /** 'gone': the store no longer holds every event after the asked seq (or never had them). */
 export type EventsAfter = StoreEvent[] | 'gone';
+
+/**
+ * The store's durable event stream. A live stream subscribes first, then reads the head, then drops what it was given
+ * at or below it: every event after the head then reaches it, once, in order.
+ */
+export interface EventFeed {
+  /**
+   * seq of the newest durable event this feed has given its subscribers (0 when none): every later event reaches a
+   * listener subscribed before this was read.
+   */
+  head(): Promise<number>;
+  /** Durable events with seq > afterSeq, oldest first, at most `limit`. */
+  after(afterSeq: number, limit: number): Promise<EventsAfter>;
+  /** Called once per durable event, in seq order, after it is durable. Returns unsubscribe. */
+  subscribe(listener: (event: StoreEvent) => void): () => void;
+}
 
 export interface TweetStore {
   readonly engine: string;
@@ -171,8 +188,6 @@ export interface TweetStore {
    * else 'uploader' when the viewer uploaded it; else null, as for an unknown id.
    */
   mediaAccess(id: string, viewerId: string | null): Promise<MediaAccess>;
-  /** Whether the user uploaded it (who may attach it and describe it). */
-  ownsMedia(id: string, userId: string): boolean;
   /** Sets the uploader's alt text; NotFound when the user is not an uploader of it. */
   setMediaAlt(id: string, userId: string, alt: string): Promise<Media>;
   /**
@@ -181,16 +196,12 @@ export interface TweetStore {
    */
   sweepMedia(uploadedBefore: number, limit: number): Promise<string[]>;
 
-  /** seq of the newest durable event (0 when none). */
-  headSeq(): number;
-  /** Durable events with seq > afterSeq, oldest first, at most `limit`. */
-  eventsAfter(afterSeq: number, limit: number): Promise<EventsAfter>;
-  /** Called once per durable event, in seq order, after it is durable. Returns unsubscribe. */
-  subscribe(listener: (event: StoreEvent) => void): () => void;
+  /** Every change, as durable events with gap-free seqs. */
+  readonly events: EventFeed;
 
-  stats(): StoreStats;
+  stats(): Promise<StoreStats>;
   /** Whether writes are currently accepted (false after a storage failure until it recovers). */
-  writable(): boolean;
+  writable(): Promise<boolean>;
   /** Flush pending views, write a checkpoint, close files. */
   close(): Promise<void>;
 }

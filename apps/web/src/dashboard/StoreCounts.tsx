@@ -2,17 +2,19 @@ import { useId } from 'react';
 import type { Stats } from '../trpc.ts';
 import { formatBytes } from './format.ts';
 
-/** What the store holds; laid out before the first Stats arrives, so nothing moves when it does. */
+/**
+ * What the store holds: the counts every engine has, laid out before the first Stats arrives so they do not move when
+ * it does, then the engine's own figures (its details), by name: a name ending in `Bytes` is a size.
+ */
 export function StoreCounts({ store }: { store: Stats['store'] | undefined }) {
   const headingId = useId();
   const rows: [string, string | undefined][] = [
     ['Tweets', store?.tweets.toString()],
     ['Users', store?.users.toString()],
     ['Versions', store?.versions.toString()],
-    ['Media', store?.media?.toString()],
+    ['Media', store?.media.toString()],
     ['Head seq', store?.headSeq.toString()],
-    ['Journal', store && formatBytes(store.journalBytes)],
-    ['Checkpoint', store && formatBytes(store.checkpointBytes)],
+    ...Object.entries(store?.details ?? {}).map(([name, value]): [string, string] => [detailLabel(name), name.endsWith('Bytes') ? formatBytes(value) : value.toString()]),
   ];
   return (
     <section className="card" aria-labelledby={headingId}>
@@ -21,10 +23,16 @@ export function StoreCounts({ store }: { store: Stats['store'] | undefined }) {
         {rows.map(([name, value]) => (
           <div key={name}>
             <dt>{name}</dt>
-            <dd data-testid={`store-${name.toLowerCase().replace(' ', '-')}`}>{value ?? '–'}</dd>
+            <dd data-testid={`store-${name.toLowerCase().replaceAll(' ', '-')}`}>{value ?? '–'}</dd>
           </div>
         ))}
       </dl>
     </section>
   );
+}
+
+/** journalBytes -> "Journal", checkpointSeq -> "Checkpoint seq". */
+function detailLabel(name: string): string {
+  const words = name.replace(/Bytes$/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -19,7 +19,7 @@ export async function subscriptionViewer(ctx: Pick<Context, 'store' | 'token' | 
   const tokenHash = hashSessionToken(ctx.token);
   let ended = false;
   // listening first: a logout between the read below and a later subscribe would go unheard
-  const stop = ctx.store.subscribe((event) => {
+  const stop = ctx.store.events.subscribe((event) => {
     if (event.type === 'SessionClosed' && event.tokenHash === tokenHash) ended = true;
   });
   const session = await findSession(ctx, ctx.token).catch((error: unknown) => {

@@ -17,9 +17,8 @@ import { viewerIdOf } from '../auth/sessions.ts';
 import { subscriptionViewer } from '../auth/subscription-viewer.ts';
 import type { Context } from '../context.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { durableEvents, eventId } from '../streams.ts';
+import { eventId, followEvents, type EventStream } from '../streams.ts';
 import type { TweetChange } from '../shared-changes.ts';
-import { claimLane } from '../wire.ts';
 import {
   authedProcedure,
   ownTweetProcedure,
@@ -30,12 +29,6 @@ import {
 } from '../trpc.ts';
 
 export type EngagementChange = { type: 'engagement'; id: string; engagement: Engagement } | { type: 'reset' };
-
-/** A subscription without lastEventId starts where the stream is when it is made, before any await, so events
- * that land while it is being set up are back-filled rather than missed. */
-function startingNow(ctx: Context): string {
-  return eventId(ctx.store.storeId, ctx.store.headSeq());
-}
 
 /** What a tweet event looks like to one subscriber, or null when it must not see it. */
 async function changeFor(ctx: Context, event: StoreEvent, viewerId: string | null, authorId: string | undefined): Promise<TweetChange | null> {
@@ -51,6 +44,14 @@ async function changeFor(ctx: Context, event: StoreEvent, viewerId: string | nul
   }
   const tweet = await ctx.store.getTweet(event.tweetId, viewerId);
   return tweet ? ({ type, id: event.tweetId, tweet } as TweetChange) : null;
+}
+
+/** A subscription that fails before it iterates its events stops listening to them. */
+function closing(events: EventStream): (error: unknown) => never {
+  return (error) => {
+    events.close();
+    throw error;
+  };
 }
 
 function hidden(error: unknown): null {
@@ -151,12 +152,13 @@ export const tweetRouter = router({
     ),
 
   onChange: publicProcedure.input(onChangeInput).subscription(async function* ({ ctx, input, signal }) {
-    const lane = claimLane(ctx.socket, signal); // first, before any await: see DirectLane
-    const from = input.lastEventId ?? startingNow(ctx);
-    const viewer = await subscriptionViewer(ctx);
+    const lane = ctx.lanes.claim(ctx.socket, signal); // first, before any await: see DirectLane
+    // listening before any await, so events that land while the subscription is set up reach it (see followEvents)
+    const events = followEvents(ctx.store, input.lastEventId, signal, ctx.wakes);
+    const viewer = await subscriptionViewer(ctx).catch(closing(events));
     const done = ctx.telemetry.openSubscription();
     try {
-      for await (const item of durableEvents(ctx.store, from, signal)) {
+      for await (const item of events) {
         if (item.kind === 'reset') {
           yield tracked(eventId(ctx.store.storeId, item.seq), { type: 'reset' } as TweetChange);
           continue;
@@ -173,13 +175,13 @@ export const tweetRouter = router({
   }),
 
   onEngagement: publicProcedure.input(onEngagementInput).subscription(async function* ({ ctx, input, signal }) {
-    const lane = claimLane(ctx.socket, signal); // first, before any await: see DirectLane
-    const from = input.lastEventId ?? startingNow(ctx);
-    const viewer = await subscriptionViewer(ctx);
+    const lane = ctx.lanes.claim(ctx.socket, signal); // first, before any await: see DirectLane
+    const events = followEvents(ctx.store, input.lastEventId, signal, ctx.wakes); // before any await, as in onChange
+    const viewer = await subscriptionViewer(ctx).catch(closing(events));
     const ids = new Set(input.ids);
     const done = ctx.telemetry.openSubscription();
     try {
-      for await (const item of durableEvents(ctx.store, from, signal)) {
+      for await (const item of events) {
         if (item.kind === 'reset') {
           yield tracked(eventId(ctx.store.storeId, item.seq), { type: 'reset' } as EngagementChange);
           continue;

@@ -48,9 +48,9 @@ export function durabilityContract(ctx: ContractContext): void {
         top: await ctx.store.topByVelocity(5),
       };
       expect(before.tweet!.engagement).toMatchObject({ likes: 1, retweets: 1, replies: 1, views: 3, likedByCurrentUser: true });
-      const stats = ctx.store.stats();
+      const stats = await ctx.store.stats();
       const store = await ctx.reopen(); // close() must flush the counted views
-      const eventsBefore = (await store.eventsAfter(0, 10_000)) as StoreEvent[];
+      const eventsBefore = (await store.events.after(0, 10_000)) as StoreEvent[];
       expect(await store.getTweet(t.id, fan.id)).toEqual(before.tweet);
       expect(await store.getTweet(draft.id, author.id)).toEqual(before.draft);
       expect(await store.getTweet(draft.id, fan.id)).toBeNull();
@@ -58,18 +58,18 @@ export function durabilityContract(ctx: ContractContext): void {
       expect(await store.listVersions(t.id, author.id)).toEqual(before.versions);
       expect(await store.listTweets({ viewerId: author.id, limit: 100, includeArchived: true })).toEqual(before.list);
       expect(await store.topByVelocity(5)).toEqual(before.top);
-      const after = store.stats();
+      const after = await store.stats();
       expect(after).toMatchObject({ users: stats.users, tweets: stats.tweets, versions: stats.versions, sessions: stats.sessions });
       expect(after.headSeq).toBe(eventsBefore.length);
       expect(after.headSeq).toBeGreaterThanOrEqual(stats.headSeq);
 
       // Writes go on after the reopen with the next seq; the like of `fan` is still known (no second like).
-      const head = store.headSeq();
+      const head = await store.events.head();
       await store.engage({ id: t.id, userId: fan.id, action: 'like' });
-      expect(store.headSeq()).toBe(head);
+      expect(await store.events.head()).toBe(head);
       await store.engage({ id: t.id, userId: author.id, action: 'like' });
-      expect(store.headSeq()).toBe(head + 1);
-      expect(((await store.eventsAfter(head, 10)) as StoreEvent[]).map((e) => e.seq)).toEqual([head + 1]);
+      expect(await store.events.head()).toBe(head + 1);
+      expect(((await store.events.after(head, 10)) as StoreEvent[]).map((e) => e.seq)).toEqual([head + 1]);
     });
 
     it('keeps edit counts, idempotency keys and the 200 likes of a burst', async () => {
@@ -84,19 +84,19 @@ export function durabilityContract(ctx: ContractContext): void {
       expect((await store.getEngagement(t.id, fans[7]!.id))).toMatchObject({ likes: 200, likedByCurrentUser: true });
       const again = await store.createTweet({ authorId: author.id, text: ctx.text('counted'), idempotencyKey: 'once' });
       expect(again.id).toBe(t.id);
-      expect(store.stats().tweets).toBe(1);
+      expect((await store.stats()).tweets).toBe(1);
     });
 
-    it('answers eventsAfter for events from before the reopen', async () => {
+    it('answers events.after for events from before the reopen', async () => {
       const author = await ctx.user();
       await ctx.post(author.id, 'one');
-      const mark = ctx.store.headSeq();
+      const mark = await ctx.store.events.head();
       await ctx.post(author.id, 'two');
       await ctx.post(author.id, 'three');
-      const missed = await ctx.store.eventsAfter(mark, 100);
+      const missed = await ctx.store.events.after(mark, 100);
       const store = await ctx.reopen();
-      expect(await store.eventsAfter(mark, 100)).toEqual(missed);
-      expect(await store.eventsAfter(0, 100)).toHaveLength(4);
+      expect(await store.events.after(mark, 100)).toEqual(missed);
+      expect(await store.events.after(0, 100)).toHaveLength(4);
     });
   });
 }

@@ -29,10 +29,10 @@ export function editsContract(ctx: ContractContext): void {
     it('treats an edit that changes nothing as no edit: no version, no event, no edit used', async () => {
       const author = await ctx.user();
       const t = await ctx.post(author.id, 'Cafe\u0301');
-      const head = ctx.store.headSeq();
+      const head = await ctx.store.events.head();
       const same = await edit(t.id, author.id, 'Caf\u00e9'); // the same text once NFC-normalised
       expect(same).toEqual(t);
-      expect(ctx.store.headSeq()).toBe(head);
+      expect(await ctx.store.events.head()).toBe(head);
       expect(await ctx.store.listVersions(t.id, author.id)).toHaveLength(1);
       // Documented choice: the no-op check comes first, so it succeeds even after the window closed.
       ctx.clock.advance(ctx.policy.windowMs + 1);
@@ -140,10 +140,10 @@ export function editsContract(ctx: ContractContext): void {
       const t = await ctx.post(author.id, 'a');
       await edit(t.id, author.id, 'b');
       await edit(t.id, author.id, 'a');
-      const head = ctx.store.headSeq();
+      const head = await ctx.store.events.head();
       expect((await ctx.store.revertTweet({ id: t.id, actorId: author.id, toVersion: 1 })).version).toBe(3);
       expect((await ctx.store.revertTweet({ id: t.id, actorId: author.id, toVersion: 3 })).version).toBe(3);
-      expect(ctx.store.headSeq()).toBe(head);
+      expect(await ctx.store.events.head()).toBe(head);
     });
 
     it('refuses an unknown version (NotFound), a stale expectedVersion (VersionConflict) and a closed window', async () => {
@@ -191,11 +191,11 @@ export function editsContract(ctx: ContractContext): void {
         [archived.id, 'publish'],
         [archived.id, 'archive'],
       ];
-      const head = ctx.store.headSeq();
+      const head = await ctx.store.events.head();
       for (const [id, to] of refused) {
         await expect(ctx.store.transitionTweet({ id, actorId: author.id, to })).rejects.toBeInstanceOf(PreconditionFailed);
       }
-      expect(ctx.store.headSeq()).toBe(head);
+      expect(await ctx.store.events.head()).toBe(head);
       await expect(ctx.store.transitionTweet({ id: UNKNOWN_ID, actorId: author.id, to: 'publish' })).rejects.toBeInstanceOf(NotFound);
     });
   });

@@ -11,15 +11,15 @@ export function engagementContract(ctx: ContractContext): void {
       const [author, fan, other] = [await ctx.user(), await ctx.user(), await ctx.user()];
       const t = await ctx.post(author.id, 'likeable');
       expect(await engage(t.id, fan.id, 'like')).toMatchObject({ likes: 1, likedByCurrentUser: true });
-      const head = ctx.store.headSeq();
+      const head = await ctx.store.events.head();
       expect(await engage(t.id, fan.id, 'like')).toMatchObject({ likes: 1, likedByCurrentUser: true });
-      expect(ctx.store.headSeq()).toBe(head);
+      expect(await ctx.store.events.head()).toBe(head);
       expect(await ctx.store.getEngagement(t.id, other.id)).toMatchObject({ likes: 1, likedByCurrentUser: false });
       expect((await ctx.store.getTweet(t.id, fan.id))!.engagement).toMatchObject({ likes: 1, likedByCurrentUser: true });
       expect(await engage(t.id, fan.id, 'unlike')).toMatchObject({ likes: 0, likedByCurrentUser: false });
-      const afterUnlike = ctx.store.headSeq();
+      const afterUnlike = await ctx.store.events.head();
       expect(await engage(t.id, fan.id, 'unlike')).toMatchObject({ likes: 0 });
-      expect(ctx.store.headSeq()).toBe(afterUnlike);
+      expect(await ctx.store.events.head()).toBe(afterUnlike);
     });
 
     it('counts a retweet once per user, separately from likes', async () => {
@@ -28,9 +28,9 @@ export function engagementContract(ctx: ContractContext): void {
       await engage(t.id, fan.id, 'retweet');
       expect(await engage(t.id, fan.id, 'retweet')).toMatchObject({ retweets: 1, retweetedByCurrentUser: true, likes: 0, likedByCurrentUser: false });
       expect(await engage(t.id, fan.id, 'unretweet')).toMatchObject({ retweets: 0, retweetedByCurrentUser: false });
-      const head = ctx.store.headSeq();
+      const head = await ctx.store.events.head();
       await engage(t.id, fan.id, 'unretweet');
-      expect(ctx.store.headSeq()).toBe(head);
+      expect(await ctx.store.events.head()).toBe(head);
     });
 
     it('counts 200 concurrent likes from 200 users exactly', async () => {

@@ -95,7 +95,7 @@ export function tweetsContract(ctx: ContractContext): void {
       for (const replyToId of [ownDraft.id, ownArchived.id]) {
         await expect(ctx.post(author.id, 'reply', { replyToId })).rejects.toBeInstanceOf(PreconditionFailed);
       }
-      expect(ctx.store.stats().tweets).toBe(4);
+      expect((await ctx.store.stats()).tweets).toBe(4);
     });
   });
 
@@ -188,7 +188,7 @@ export function tweetsContract(ctx: ContractContext): void {
       const again = await ctx.post(author.id, 'once, retried with other text', { idempotencyKey: 'k1' });
       expect(again.id).toBe(first.id);
       expect(again.content).toBe('once');
-      expect(ctx.store.stats().tweets).toBe(1);
+      expect((await ctx.store.stats()).tweets).toBe(1);
     });
 
     it('creates one tweet for concurrent duplicates', async () => {

@@ -1,0 +1,218 @@
+// A checkpoint's content: the projection at one seq in tables, each cut into chunks so no one file holds the whole
+// store: users, sessions, media, and per chunk of tweets (by ordinal) a tweets and a details file (their current state, as
+// columns: tweet-columns.ts) and a history file (their version histories: history-rows.ts). Capture runs a chunk at a time while events go on; what it takes shares
+// no mutable state with the projection, so it can be serialised later. Indexes are derived again on restore.
+import { mediaRow } from './media-rows.ts';
+import { ChangeSet, type Projection } from '../../projection/projection.ts';
+import { historyChunk, type HistoryAtSeq, type HistoryFile } from './history-rows.ts';
+import { NO_VERSIONS, type CheckpointFileRef, type TweetRecord } from '../../projection/records.ts';
+import { ColdDetails, ColdIndex, encodeTweets, type EncodeContext } from './tweet-columns.ts';
+
+export interface UserRow {
+  id: string;
+  username: string;
+  displayName: string;
+  createdAt: number;
+  passwordHash: string;
+}
+export type SessionRow = [tokenHash: string, userId: string, expiresAt: number];
+
+/** `texts` only in format 1 (since then each file holds the texts it needs); `details` and `history` since format 3. */
+export type TableName = 'users' | 'sessions' | 'media' | 'texts' | 'tweets' | 'details' | 'history';
+export const tableNames: readonly TableName[] = ['users', 'sessions', 'media', 'texts', 'tweets', 'details', 'history'];
+/** Rows per file; a details and a history file cover the tweets of the tweets file of the same chunk number. */
+export type ChunkRows = Record<Exclude<TableName, 'details' | 'history'>, number>;
+
+/** A file of a checkpoint to be written. */
+export interface ChunkFile {
+  table: TableName;
+  chunk: number;
+  data: object;
+}
+
+/** A step of writing a checkpoint, run in an event-loop turn of its own: it captures synchronously, then may read. */
+export interface PlannedStep {
+  take(): Promise<ChunkFile[]>;
+}
+
+/** Reads a history file of a checkpoint (the stored versions a rewritten history file carries on). */
+export type ReadHistory = (ref: CheckpointFileRef) => Promise<HistoryFile>;
+
+/**
+ * A checkpoint at one seq, captured a chunk at a time while events go on: a tweet of a chunk not yet taken is
+ * copied just before an event changes it (copy-on-write), so every chunk shows the state at `seq`. Only chunks with
+ * changes since the base checkpoint are planned; the rest are the base's files, reused as they are.
+ */
+export class CheckpointCapture {
+  readonly seq: number;
+  readonly steps: PlannedStep[] = [];
+  readonly #p: Projection;
+  readonly #rows: number;
+  readonly #tweetCount: number;
+  readonly #pending = new Set<number>();
+  readonly #preserved = new Map<number, TweetRecord>();
+  readonly #rewrites: { users: boolean; sessions: boolean; media: boolean; tweets: Set<number>; history: Set<number> };
+  /** Per history file written: its tweets with versions, and how many versions each had at `seq`. */
+  readonly #written = new Map<number, { ordinals: number[]; counts: number[] }>();
+  /** Per tweets file written: the chunk in columns as written (with each tweet's published replies at `seq`), to fold back. */
+  readonly #folds = new Map<number, { index: ColdIndex; details: ColdDetails }>();
+  readonly #encoding: EncodeContext;
+
+  /** `base` says whether the checkpoint the projection's changes are counted from has a file; null: write all. */
+  constructor(p: Projection, now: number, rowsPerChunk: ChunkRows, base: { has(table: TableName, chunk: number): boolean } | null, read: ReadHistory) {
+    this.#p = p;
+    this.seq = p.seq;
+    this.#rows = rowsPerChunk.tweets;
+    this.#tweetCount = p.tweets.size;
+    const userOrdinals = new Map(p.userOrder.map((u, i) => [u.id, i]));
+    this.#encoding = {
+      tweetOrdinal: (id) => p.tweets.ordinalOf(id),
+      userOrdinal: (id) => userOrdinals.get(id)!,
+      hot: (t) => p.isHot(t, now),
+    };
+    const changes = p.changes;
+    p.changes = new ChangeSet();
+    const chunkCount = Math.ceil(this.#tweetCount / this.#rows);
+    const tweets = new Set<number>();
+    const history = new Set<number>();
+    for (let k = 0; k < chunkCount; k++) {
+      if (base === null || !base.has('tweets', k) || !base.has('details', k)) tweets.add(k);
+      if (base === null || !base.has('history', k)) history.add(k);
+    }
+    for (const ordinal of changes.tweets) {
+      if (ordinal >= this.#tweetCount) continue;
+      const k = Math.floor(ordinal / this.#rows);
+      tweets.add(k);
+      // Versions not yet in a history file: the chunk's history file grows.
+      if (p.tweets.hasNewVersions(ordinal)) history.add(k);
+    }
+    this.#rewrites = { users: base === null || changes.users, sessions: base === null || changes.sessions, media: base === null || changes.media, tweets, history };
+    if (this.#rewrites.users) {
+      const users = [...p.users.values()].map((u) => ({ ...u }));
+      this.#plan('users', chunk(users, rowsPerChunk.users));
+    }
+    if (this.#rewrites.sessions) {
+      const sessions: SessionRow[] = [];
+      for (const [hash, s] of p.sessions) if (s.expiresAt > now) sessions.push([hash, s.userId, s.expiresAt]);
+      this.#plan('sessions', chunk(sessions, rowsPerChunk.sessions));
+    }
+    if (this.#rewrites.media) this.#plan('media', chunk([...p.media.values()].map(mediaRow), rowsPerChunk.media));
+    for (const k of [...new Set([...tweets, ...history])].sort((a, b) => a - b)) {
+      this.#pending.add(k);
+      this.steps.push({ take: () => this.#takeTweets(k, read) });
+    }
+    p.beforeTweetChange = (t) => this.#preserve(t);
+  }
+
+  /** Whether the base checkpoint's file of this table chunk still holds exactly what it should. */
+  reuses(table: TableName, chunk: number): boolean {
+    if (table === 'tweets' || table === 'details' || table === 'history') {
+      return chunk * this.#rows < this.#tweetCount && !this.#rewrites[table === 'history' ? 'history' : 'tweets'].has(chunk);
+    }
+    return table !== 'texts' && !this.#rewrites[table];
+  }
+
+  /** Stops copying on write; call once every chunk is taken, or the checkpoint is given up. */
+  finish(): void {
+    if (this.#p.beforeTweetChange !== undefined) this.#p.beforeTweetChange = undefined;
+    this.#pending.clear();
+    this.#preserved.clear();
+  }
+
+  /**
+   * Once the checkpoint named `checkpoint` is durable with `files`: the files read after start-up (details not read
+   * yet, stored versions) are read from there from now on. Returns the steps, each bounded work for one event-loop
+   * turn, that move the versions its history files now hold out of memory and then put the chunks it wrote back into
+   * columns, with the details it wrote (their records go, but for tweets changed since: TweetIndex.fold). Until a
+   * chunk's step ran, its tweets keep reading the base's file (which stays until the next checkpoint).
+   */
+  rebase(checkpoint: string, files: readonly { name: string; table: TableName; chunk?: number; bytes: number; crc: number }[]): (() => void)[] {
+    const p = this.#p;
+    const refs = new Map<string, CheckpointFileRef>();
+    const steps: (() => void)[] = [];
+    const histories = new Map<number, CheckpointFileRef>();
+    const details = new Map<number, CheckpointFileRef>();
+    for (const f of files) {
+      if (f.table !== 'details' && f.table !== 'history') continue;
+      const k = f.chunk!;
+      const linked = this.reuses(f.table, k) ? p.checkpointFiles.get(f.name) : undefined;
+      const ref = linked ?? { checkpoint, file: f.name, first: k * this.#rows, bytes: f.bytes, crc: f.crc };
+      ref.checkpoint = checkpoint; // a linked file: the same file, now (also) in this checkpoint
+      refs.set(f.name, ref);
+      (f.table === 'history' ? histories : details).set(k, ref);
+      const written = f.table === 'history' ? this.#written.get(k) : undefined;
+      if (written) {
+        steps.push(() =>
+          written.ordinals.forEach((ordinal, i) => {
+            const t = p.tweets.historyMoved(ordinal, ref);
+            if (t) storeVersions(t, written.counts[i]!, ref);
+          }),
+        );
+      }
+    }
+    p.checkpointFiles = refs;
+    const keep = (ordinal: number) => p.changes.tweets.has(ordinal) || p.pendingViews.has(p.tweets.idAt(ordinal)!);
+    for (const [k, chunk] of [...this.#folds].sort(([a], [b]) => a - b)) {
+      if (details.has(k)) steps.push(() => void p.tweets.fold(chunk.index.withHistory(histories.get(k) ?? null), chunk.details, this.#rows, keep));
+    }
+    this.#folds.clear();
+    return steps;
+  }
+
+  #plan(table: 'users' | 'sessions' | 'media', chunks: unknown[][]): void {
+    for (const [k, rows] of chunks.entries()) this.steps.push({ take: async () => [{ table, chunk: k, data: { rows } }] });
+  }
+
+  #preserve(t: TweetRecord): void {
+    if (t.ordinal < this.#tweetCount && this.#pending.has(Math.floor(t.ordinal / this.#rows)) && !this.#preserved.has(t.ordinal)) {
+      this.#preserved.set(t.ordinal, {
+        ...t,
+        likes: t.likes && new Set(t.likes),
+        retweets: t.retweets && new Set(t.retweets),
+        velocity: t.velocity && { ...t.velocity },
+      });
+    }
+  }
+
+  /** The synchronous part (up to the first await) takes the chunk as it is at `seq`. */
+  async #takeTweets(k: number, read: ReadHistory): Promise<ChunkFile[]> {
+    this.#pending.delete(k);
+    const p = this.#p;
+    const tweets: TweetRecord[] = [];
+    const end = Math.min((k + 1) * this.#rows, this.#tweetCount);
+    for (let ordinal = k * this.#rows; ordinal < end; ordinal++) {
+      tweets.push(this.#preserved.get(ordinal) ?? p.tweets.read(ordinal, false)!); // not kept: a checkpoint reads whole chunks
+      this.#preserved.delete(ordinal);
+    }
+    const files: ChunkFile[] = [];
+    if (this.#rewrites.tweets.has(k)) {
+      const { index, details } = encodeTweets(tweets, this.#encoding);
+      files.push({ table: 'tweets', chunk: k, data: index }, { table: 'details', chunk: k, data: details });
+      // kept in columns (mostly outside the heap) until the checkpoint is durable; its history file is known then
+      const cold = new ColdIndex(index, k * this.#rows, undefined, p.userOrder.length);
+      cold.replies.set(tweets.map((t) => t.replies));
+      this.#folds.set(k, { index: cold, details: new ColdDetails(details, k * this.#rows, tweets.length, (o) => p.userIdAt(o)) });
+    }
+    if (this.#rewrites.history.has(k)) {
+      const atSeq: HistoryAtSeq[] = tweets.map(({ ordinal, versionCount, storedVersions, history, newVersions }) => ({ ordinal, versionCount, storedVersions, history, newVersions }));
+      const edited = atSeq.filter((t) => t.versionCount > 1);
+      this.#written.set(k, { ordinals: edited.map((t) => t.ordinal), counts: edited.map((t) => t.versionCount) });
+      files.push({ table: 'history', chunk: k, data: await historyChunk(atSeq, read) });
+    }
+    return files;
+  }
+}
+
+/** The tweet's first `count` versions are now in `ref`'s file. */
+function storeVersions(t: TweetRecord, count: number, ref: CheckpointFileRef): void {
+  const moved = count - t.storedVersions;
+  t.newVersions = moved >= t.newVersions.length ? NO_VERSIONS : t.newVersions.slice(moved);
+  t.storedVersions = count;
+  t.history = ref;
+}
+
+function chunk<T>(rows: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}

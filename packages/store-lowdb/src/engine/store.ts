@@ -1,0 +1,416 @@
+// The embedded engine's port adapter: commands are decided by the engine-neutral rules against the projection's
+// records and applied to the projection synchronously (so the event loop serialises them), then made durable by the
+// journal; a command resolves, and subscribers hear of its event, only once it is durable. Its other jobs are parts of
+// their own: reading checkpoint details late (details.ts), checkpoints (checkpointer.ts), the rebuild after a storage
+// failure (rebuild.ts), views in batches (views.ts).
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { InvalidInput, NotFound, StorageUnavailable, type Engagement, type Media, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
+import {
+  decideAlt,
+  decideCloseSession,
+  decideCreate,
+  decideEdit,
+  decideEngage,
+  decideOpenSession,
+  decideRegister,
+  decideRevert,
+  decideTransition,
+  decideUpload,
+  existing,
+  firstVisibleVersion,
+  mediaAccess,
+  mediaView,
+  publishedVersion,
+  userView,
+  versionsView,
+  visibleTo,
+  type CreateTweet,
+  type Credentials,
+  type EditTweet,
+  type Engage,
+  type EventDraft,
+  type ListTweets,
+  type MediaAccess,
+  type RecordMedia,
+  type RegisterUser,
+  type RevertTweet,
+  type RuleContext,
+  type Session,
+  type StoreEvent,
+  type StoreStats,
+  type TransitionTweet,
+  type TweetPage,
+  type TweetStore,
+  type VelocityEntry,
+} from '@tweetstore/store';
+import type { CheckpointStore } from '../checkpoint/checkpoints.ts';
+import { HistoryFiles } from '../checkpoint/histories.ts';
+import type { DataDirLock } from '../data-dir/lock.ts';
+import { LowdbEventFeed } from '../feed/event-feed.ts';
+import { EventLog } from '../feed/event-log.ts';
+import type { EventRing } from '../feed/event-ring.ts';
+import type { Journal } from '../journal/index.ts';
+import type { ResolvedOptions } from '../options.ts';
+import { sweepableMedia } from '../projection/media.ts';
+import type { TweetRecord } from '../projection/records.ts';
+import { RANKED } from '../projection/velocity-ranking.ts';
+import { Checkpointer } from './checkpointer.ts';
+import { DetailsReader } from './details.ts';
+import { Rebuild } from './rebuild.ts';
+import type { Recovered } from './recover.ts';
+import { edgesOf, engagementOf, tweetOf } from './rule-inputs.ts';
+import { EngineState } from './state.ts';
+import { ViewBatches } from './views.ts';
+
+/** Tweets added to the timelines per event-loop turn while they are built after a restart (a few ms). */
+const TIMELINES_PER_TURN = 1000;
+/** Candidates the velocity ranking's pass reads per turn of the event loop (a few ms). */
+const RANKING_SLICE = 5_000;
+
+/** What open.ts found and opened for the store. */
+export interface Opened {
+  o: ResolvedOptions;
+  journal: Journal;
+  checkpoints: CheckpointStore;
+  recovered: Recovered;
+  ring: EventRing;
+  lock: DataDirLock;
+}
+
+export class LowdbTweetStore implements TweetStore {
+  readonly engine = 'lowdb';
+  readonly events: LowdbEventFeed;
+  readonly #state: EngineState;
+  readonly #o: ResolvedOptions;
+  /** Versions that checkpoints stored, read back on demand. */
+  readonly #histories: HistoryFiles;
+  readonly #details: DetailsReader;
+  readonly #checkpointer: Checkpointer;
+  readonly #views: ViewBatches;
+  readonly #rebuild: Rebuild;
+  readonly #lock: DataDirLock;
+  #closing: Promise<void> | undefined;
+
+  constructor(
+    readonly storeId: string,
+    { o, journal, checkpoints, recovered, ring, lock }: Opened,
+  ) {
+    this.#o = o;
+    this.#lock = lock;
+    const log = new EventLog(journal, recovered.projection.seq, ring, {
+      onDurable: () => this.#checkpointer.eventDurable(),
+      onFailure: (error) => this.#rebuild.failed(error),
+      onSettled: () => void this.#rebuild.start(),
+    }, o.logger);
+    const state = (this.#state = new EngineState(recovered.projection, log, checkpoints, o));
+    this.events = new LowdbEventFeed(log, ring);
+    this.#histories = new HistoryFiles(checkpoints);
+    this.#details = new DetailsReader(state);
+    this.#checkpointer = new Checkpointer(state, this.#histories, recovered);
+    this.#views = new ViewBatches(state, (draft, at) => this.#commit(draft, at, () => undefined));
+    this.#rebuild = new Rebuild(state, this.#checkpointer, this.#views);
+    setImmediate(() => void this.#timelinesBuilt());
+    if (o.readDetailsInBackground) void this.#details.readAll();
+    void this.events.refill(recovered.checkpoint?.seq ?? 0, o.retainEvents, o.logger, () => state.closing);
+  }
+
+  /** A restored projection builds its timelines once the store is open, a slice per event-loop turn; a page waits for them. */
+  async #timelinesBuilt(): Promise<void> {
+    while (this.#state.p.buildTimelines(TIMELINES_PER_TURN)) await nextTurn();
+  }
+
+  // --- users and sessions ---------------------------------------------------------------------------------------
+
+  async registerUser(cmd: RegisterUser): Promise<User> {
+    const ctx = this.#writeContext();
+    const draft = decideRegister(ctx, cmd, this.#state.p.userIdsByName.has(cmd.username.toLowerCase()));
+    return this.#commit(draft, ctx.now, () => userView(this.#state.p.users.get(draft.userId)!));
+  }
+
+  async getUser(id: string): Promise<User | null> {
+    const u = this.#state.p.users.get(id);
+    return u ? userView(u) : null;
+  }
+
+  async findCredentials(username: string): Promise<Credentials | null> {
+    const id = this.#state.p.userIdsByName.get(username.toLowerCase());
+    const u = id === undefined ? undefined : this.#state.p.users.get(id);
+    return u ? { user: userView(u), passwordHash: u.passwordHash } : null;
+  }
+
+  async openSession(tokenHash: string, session: Session): Promise<void> {
+    const ctx = this.#writeContext();
+    await this.#commit(decideOpenSession(tokenHash, session, this.#state.p.users.get(session.userId)), ctx.now, () => undefined);
+  }
+
+  async findSession(tokenHash: string): Promise<Session | null> {
+    const s = this.#state.p.sessions.get(tokenHash);
+    return s && s.expiresAt > this.#o.clock.now() ? { userId: s.userId, expiresAt: new Date(s.expiresAt) } : null;
+  }
+
+  async closeSession(tokenHash: string): Promise<void> {
+    const ctx = this.#writeContext();
+    const draft = decideCloseSession(tokenHash, this.#state.p.sessions.has(tokenHash));
+    await (draft ? this.#commit(draft, ctx.now, () => undefined) : this.#settled());
+  }
+
+  // --- media -----------------------------------------------------------------------------------------------------
+
+  async recordMedia(cmd: RecordMedia): Promise<Media> {
+    const ctx = this.#writeContext();
+    if (!this.#state.p.users.has(cmd.userId)) throw new NotFound('user', cmd.userId);
+    const { id, ...rest } = cmd;
+    const draft = decideUpload({ ...rest, mediaId: id }, this.#state.p.media.get(id));
+    const answer = () => mediaView(this.#state.p.media.get(id)!, cmd.userId);
+    if (draft) return this.#commit(draft, ctx.now, answer);
+    await this.#settled();
+    return answer();
+  }
+
+  async claimMedia(id: string, userId: string, alt: string | null): Promise<Media | null> {
+    const m = this.#state.p.media.get(id);
+    if (!m) return null;
+    const { owners, attached, uploadedAt, shownBy, publicIn, id: _, ...facts } = m;
+    return this.recordMedia({ ...facts, id, userId, alt });
+  }
+
+  async getMedia(id: string, viewerId: string | null): Promise<Media | null> {
+    const m = this.#state.p.media.get(id);
+    return m ? mediaView(m, viewerId) : null;
+  }
+
+  async mediaAccess(id: string, viewerId: string | null): Promise<MediaAccess> {
+    const m = this.#state.p.media.get(id);
+    return mediaAccess(m, (m?.publicIn ?? 0) > 0, viewerId);
+  }
+
+  async setMediaAlt(id: string, userId: string, alt: string): Promise<Media> {
+    const ctx = this.#writeContext();
+    const draft = decideAlt(this.#state.p.media.get(id), id, userId, alt);
+    const answer = () => mediaView(this.#state.p.media.get(id)!, userId);
+    if (draft) return this.#commit(draft, ctx.now, answer);
+    await this.#settled();
+    return answer();
+  }
+
+  async sweepMedia(uploadedBefore: number, limit: number): Promise<string[]> {
+    const ids = sweepableMedia(this.#state.p, uploadedBefore).slice(0, limit);
+    const removed: Promise<void>[] = [];
+    for (const mediaId of ids) {
+      const ctx = this.#writeContext();
+      removed.push(this.#commit({ type: 'MediaRemoved', mediaId }, ctx.now, () => undefined));
+    }
+    await Promise.all(removed);
+    return ids;
+  }
+
+  // --- tweets -----------------------------------------------------------------------------------------------------
+
+  createTweet(cmd: CreateTweet): Promise<Tweet> {
+    return this.#details.beforeWrite(cmd.replyToId, () => this.#createTweet(cmd));
+  }
+
+  async #createTweet(cmd: CreateTweet): Promise<Tweet> {
+    const ctx = this.#writeContext();
+    const p = this.#state.p;
+    const key = cmd.idempotencyKey ?? null;
+    const decided = decideCreate(ctx, cmd, {
+      author: p.users.get(cmd.authorId),
+      remembered: key === null ? undefined : p.rememberedKey(cmd.authorId, key, ctx.now),
+      parent: cmd.replyToId ? p.tweets.readById(cmd.replyToId) : undefined,
+      media: p.media,
+    });
+    if ('existing' in decided) {
+      // The first request may still wait for its fsync: answer only once it is durable.
+      await this.#settled();
+      return this.#view(this.#state.p.tweets.readById(decided.existing)!, cmd.authorId);
+    }
+    return this.#commit(decided, ctx.now, () => this.#view(this.#state.p.tweets.readById(decided.tweetId)!, cmd.authorId, ctx.now));
+  }
+
+  async getTweet(id: string, viewerId: string | null): Promise<Tweet | null> {
+    const reading = this.#details.beforeRead(id);
+    if (reading) await reading;
+    const t = this.#state.p.tweets.readById(id); // a read makes no record: most tweets of a large store are only ever read
+    return t && visibleTo(t, viewerId) ? this.#view(t, viewerId) : null;
+  }
+
+  async listTweets(q: ListTweets): Promise<TweetPage> {
+    if (!Number.isSafeInteger(q.limit) || q.limit < 1) throw new InvalidInput(`limit must be a positive integer, got ${q.limit}`);
+    await this.#timelinesBuilt();
+    let ids = this.#state.p.timelines.page(q);
+    const reading = this.#details.beforeRead(...ids.slice(0, q.limit));
+    if (reading) {
+      await reading;
+      ids = this.#state.p.timelines.page(q); // the page as it is now
+    }
+    const now = this.#o.clock.now();
+    const items = ids.slice(0, q.limit).map((id) => this.#view(this.#state.p.tweets.readById(id)!, q.viewerId, now));
+    return { items, nextBeforeId: ids.length > q.limit ? items.at(-1)!.id : null };
+  }
+
+  editTweet(cmd: EditTweet): Promise<Tweet> {
+    return this.#details.beforeWrite(cmd.id, async () => {
+      const ctx = this.#writeContext();
+      return this.#changeTweet(cmd.id, cmd.actorId, ctx.now, decideEdit(ctx, this.#state.p.tweets.readById(cmd.id), cmd, this.#state.p.media));
+    });
+  }
+
+  async revertTweet(cmd: RevertTweet): Promise<Tweet> {
+    this.#writeContext();
+    // The history is read first; decided on only if no version came meanwhile (the command sees one state).
+    let versions;
+    do versions = await this.#histories.versions(this.#existing(cmd.id));
+    while (versions.length !== this.#existing(cmd.id).versionCount);
+    const ctx = this.#writeContext();
+    return this.#changeTweet(cmd.id, cmd.actorId, ctx.now, decideRevert(ctx, this.#state.p.tweets.readById(cmd.id), cmd, versions));
+  }
+
+  transitionTweet(cmd: TransitionTweet): Promise<Tweet> {
+    return this.#details.beforeWrite(cmd.id, async () => {
+      const ctx = this.#writeContext();
+      return this.#changeTweet(cmd.id, cmd.actorId, ctx.now, decideTransition(this.#state.p.tweets.readById(cmd.id), cmd));
+    });
+  }
+
+  async listVersions(id: string, viewerId: string | null): Promise<TweetVersion[]> {
+    const reading = this.#details.beforeRead(id);
+    if (reading) await reading;
+    const versions = await this.#histories.versions(this.#existing(id));
+    // who may see which is decided on the tweet as it is once its history is read
+    const t = this.#existing(id);
+    const from = firstVisibleVersion({ authorId: t.authorId, state: t.state, publishedVersion: publishedVersion(t) }, viewerId);
+    if (from === null) throw new NotFound('tweet', id);
+    return versionsView(versions, t.authorId, this.#state.p.media, from);
+  }
+
+  engage(cmd: Engage): Promise<Engagement> {
+    return this.#details.beforeWrite(cmd.id, () => this.#engage(cmd));
+  }
+
+  async #engage(cmd: Engage): Promise<Engagement> {
+    const ctx = this.#writeContext();
+    const decided = decideEngage(this.#state.p.tweets.readById(cmd.id), cmd, edgesOf(this.#state.p, cmd.id, cmd.userId));
+    const engagement = () => engagementOf(this.#state.p.tweets.readById(cmd.id)!, cmd.userId, this.#o.clock.now());
+    if (decided === 'view') {
+      this.#views.count(cmd.id, ctx.now);
+      return engagement();
+    }
+    if (decided === null) {
+      await this.#settled();
+      return engagement();
+    }
+    return this.#commit(decided, ctx.now, engagement);
+  }
+
+  async getEngagement(id: string, viewerId: string | null): Promise<Engagement> {
+    const reading = this.#details.beforeRead(id);
+    if (reading) await reading;
+    const t = this.#existing(id);
+    if (!visibleTo(t, viewerId)) throw new NotFound('tweet', id);
+    return engagementOf(t, viewerId, this.#o.clock.now());
+  }
+
+  async topByVelocity(limit: number): Promise<VelocityEntry[]> {
+    const now = this.#o.clock.now();
+    const n = Math.max(0, Math.min(Math.floor(limit), RANKED));
+    for (;;) {
+      const p = this.#state.p; // a rebuild may swap it between slices
+      const top = p.topByVelocity(n, now);
+      if (top) return top;
+      // a pass over every tweet engaged lately, in slices with a turn of the event loop between them
+      while (!p.ranking.scanSome(RANKING_SLICE, now)) await nextTurn();
+    }
+  }
+
+  // --- stats, writable, close -------------------------------------------------------------------------------------
+
+  async stats(): Promise<StoreStats> {
+    const { p, log, journal } = this.#state;
+    return {
+      engine: this.engine,
+      users: p.users.size,
+      tweets: p.tweets.size,
+      versions: p.versionCount,
+      sessions: p.sessions.size,
+      media: p.media.size,
+      headSeq: log.head,
+      oldestRetainedSeq: this.events.oldestRetained(),
+      details: {
+        journalBytes: journal.bytes(),
+        checkpointBytes: this.#checkpointer.bytes,
+        checkpointSeq: this.#checkpointer.seq,
+        /** Tweets held in columns, without a record on the heap (restored or checkpointed, not changed since). */
+        tweetsInColumns: p.tweets.size - p.tweets.records,
+      },
+    };
+  }
+
+  async writable(): Promise<boolean> {
+    return !this.#state.closing && this.#state.healthy();
+  }
+
+  /** A checkpoint of everything, then the retention rule applied to what is on disk (`tweetstore compact`). */
+  compact(): Promise<void> {
+    return this.#checkpointer.compact();
+  }
+
+  /** Flush pending views, write a checkpoint, close files. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    const state = this.#state;
+    state.closing = true;
+    this.#checkpointer.stop();
+    this.#views.stop();
+    await this.#rebuild.settled();
+    if (state.healthy()) await this.#views.flush();
+    await this.#checkpointer.settled();
+    await state.journal.flush().catch(() => {});
+    if (state.healthy()) await this.#checkpointer.write();
+    await state.journal.close();
+    await this.#lock.release();
+  }
+
+  // --- write path -------------------------------------------------------------------------------------------------
+
+  #writeContext(): RuleContext {
+    if (this.#state.closing) throw new StorageUnavailable('the store is closed');
+    if (!this.#state.healthy()) throw this.#rebuild.refusal();
+    const o = this.#o;
+    const now = o.clock.now();
+    return { now, policy: o.policy, keyframeInterval: o.keyframeInterval, newId: () => o.ids(now) };
+  }
+
+  /** The tweet, to decide on or show: a copy if it is in columns (a record is made only when an event changes it). */
+  #existing(id: string): TweetRecord {
+    return existing(this.#state.p.tweets.readById(id), id);
+  }
+
+  /** Applies the event at once, computes the answer as of right after it, and resolves with it once durable. */
+  #commit<T>(draft: EventDraft, at: number, answer: () => T): Promise<T> {
+    const { p, log } = this.#state;
+    const event = { ...draft, seq: p.seq + 1, at } as StoreEvent;
+    p.apply(event, true);
+    const value = answer();
+    return log.append(event).then(() => value, () => this.#rebuild.refuse());
+  }
+
+  /** For answers that changed nothing: resolve once everything they may have seen is durable. */
+  #settled(): Promise<void> {
+    return this.#state.log.waitDurable(this.#state.p.seq).catch(() => this.#rebuild.refuse());
+  }
+
+  async #changeTweet(id: string, viewerId: string, now: number, draft: EventDraft | null): Promise<Tweet> {
+    if (draft) return this.#commit(draft, now, () => this.#view(this.#state.p.tweets.readById(id)!, viewerId, now));
+    await this.#settled();
+    return this.#view(this.#state.p.tweets.readById(id)!, viewerId);
+  }
+
+  #view(t: TweetRecord, viewerId: string | null, now = this.#o.clock.now()): Tweet {
+    return tweetOf(this.#state.p, t, viewerId, now, this.#o.policy);
+  }
+}

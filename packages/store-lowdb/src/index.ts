@@ -1,0 +1,6 @@
+// @tweetstore/store-lowdb: the embedded engine. A journal of events (group-committed, fsynced) and an in-memory
+// projection, checkpointed into lowdb JSON files, in one data folder; and the disk engine of the blob port.
+export { openLowdbStore } from './open.ts';
+export type { LowdbOptions, LowdbStoreOptions } from './options.ts';
+export { compactStore, storeSizes, type StoreSizes } from './data-dir/compact.ts';
+export { openDiskBlobStore, type DiskBlobStoreOptions } from './blobs/disk.ts';

@@ -1,0 +1,324 @@
+// The in-memory state of the store: a pure function of the event sequence (apply), indexed for the reads we serve.
+import { bumpRate, ratePerMinute } from '@tweetstore/core';
+import { IDEMPOTENCY_TTL_MS, nextContent, publishedVersion, shownToAll, type RememberedKey, type StoreEvent } from '@tweetstore/store';
+import { packFacts } from './facts.ts';
+import { engagementKinds, NO_MEDIA, NO_VERSIONS, tweetRecord, type CheckpointFileRef, type EngagementKind, type SessionRecord, type TweetRecord, type UserRecord } from './records.ts';
+import { firstVersion, unedited } from './versions.ts';
+import { applyMedia, attach, reshow, show, type MediaRecord } from './media.ts';
+import { Timelines } from './timelines.ts';
+import { TweetIndex } from './tweet-index.ts';
+import { HOT_MIN_RATE, VelocityRanking } from './velocity-ranking.ts';
+
+export class Projection {
+  /** seq of the last applied event (durable or not yet). */
+  seq = 0;
+  readonly users = new Map<string, UserRecord>();
+  /** Users in registration order (index = ordinal: how checkpoints name them). */
+  readonly userOrder: UserRecord[] = [];
+  readonly userIdsByName = new Map<string, string>();
+  readonly sessions = new Map<string, SessionRecord>();
+  /** Uploaded media by id (see media.ts). */
+  readonly media = new Map<string, MediaRecord>();
+  /** Tweet id -> the media its versions that everyone sees while it is published carried (media.ts: show). */
+  readonly shownMedia = new Map<string, string[]>();
+  readonly tweets = new TweetIndex((ordinal) => this.userIdAt(ordinal));
+  /** Complete once timelinesReady (a restored projection builds them after it opens: buildTimelines). */
+  readonly timelines = new Timelines((id) => this.tweets.authorOf(id));
+  /** Tweets of a lower ordinal are in the timelines. */
+  #timelined = 0;
+  /** author + key -> tweet, in insertion (= time) order so expired keys are pruned from the front. */
+  readonly idempotency = new Map<string, RememberedKey>();
+  /** Tweets engaged recently, ranked for topByVelocity. */
+  readonly ranking = new VelocityRanking({
+    velocity: (ordinal) => this.tweets.velocityAt(ordinal),
+    eligible: (ordinal) => this.tweets.stateAt(ordinal) === 'published',
+    id: (ordinal) => this.tweets.idAt(ordinal)!,
+  });
+  /** Tweets with views not yet journaled. */
+  readonly pendingViews = new Set<string>();
+  /**
+   * "tweet user kind" of every like and retweet taken back since this process started: velocity counts each user once
+   * per tweet and kind, so like/unlike/like again is one like's worth (decided when an event is made and recorded in
+   * it, so a replay counts the same; after a restart one more re-like may count).
+   */
+  readonly takenBack = new Set<string>();
+  versionCount = 0;
+  /** The details and history files of the newest checkpoint that are read after start-up, by file name. */
+  checkpointFiles = new Map<string, CheckpointFileRef>();
+  /** What changed since the checkpoint this state was loaded from or last written (see ChangeSet). */
+  changes = new ChangeSet();
+  /** Called before a tweet's checkpointed fields change: a checkpoint being captured keeps the row as it was. */
+  beforeTweetChange: ((t: TweetRecord) => void) | undefined;
+
+  /** `live`: the event was made by this process, so views already counted in memory are not counted again. */
+  apply(event: StoreEvent, live = false): void {
+    if (event.seq !== this.seq + 1) throw new Error(`event seq ${event.seq} does not follow ${this.seq}`);
+    this.#apply(event, live);
+    this.seq = event.seq;
+  }
+
+  #apply(e: StoreEvent, live: boolean): void {
+    switch (e.type) {
+      case 'UserRegistered':
+        this.changes.users = true;
+        this.addUser({ id: e.userId, username: e.username, displayName: e.displayName, createdAt: e.at, passwordHash: e.passwordHash });
+        return;
+      case 'SessionOpened':
+        this.changes.sessions = true;
+        this.sessions.set(e.tokenHash, { userId: e.userId, expiresAt: e.expiresAt });
+        return;
+      case 'SessionClosed':
+        this.changes.sessions = true;
+        this.sessions.delete(e.tokenHash);
+        return;
+      case 'MediaUploaded':
+      case 'MediaAltSet':
+      case 'MediaRemoved':
+        applyMedia(this, e);
+        return;
+      case 'TweetCreated': {
+        const published = e.state === 'published';
+        const t = tweetRecord({
+          id: e.tweetId,
+          ordinal: this.tweets.size,
+          authorId: this.userIdOf(e.authorId),
+          replyToId: e.replyToId === null ? null : (this.tweets.idOf(e.replyToId) ?? e.replyToId),
+          state: e.state,
+          createdAt: e.at,
+          idempotencyKey: e.idempotencyKey,
+          versionCount: 1,
+          history: null,
+          velocity: null,
+        });
+        t.publishedAt = published ? e.at : null;
+        Object.assign(t, { content: e.content, contentHash: e.contentHash, weightedLength: e.weightedLength, facts: packFacts(e) });
+        t.mediaIds = e.mediaIds.length === 0 ? NO_MEDIA : e.mediaIds;
+        attach(this, t.mediaIds);
+        this.addTweet(t);
+        if (published) show(this, t, t.mediaIds);
+        this.versionCount++;
+        if (published) this.#replyPublished(t, e.at, true);
+        if (t.idempotencyKey !== null) this.rememberIdempotencyKey(t.id, t.authorId, t.idempotencyKey, t.createdAt);
+        return;
+      }
+      case 'TweetEdited':
+      case 'TweetReverted': {
+        const t = this.#tweet(e.tweetId);
+        const content = nextContent(t.content, e.body);
+        const mediaIds = e.mediaIds.length === 0 ? NO_MEDIA : e.mediaIds;
+        attach(this, mediaIds);
+        // Version 1 was the tweet itself; now that the tweet changes it needs a record of its own.
+        if (unedited(t)) t.newVersions = [firstVersion(t)];
+        else if (t.newVersions === NO_VERSIONS) t.newVersions = [];
+        const body = e.body.keyframe ? { keyframe: true as const, content } : e.body;
+        t.newVersions.push({ kind: e.kind, at: e.at, contentHash: e.contentHash, mediaIds, body });
+        t.versionCount++;
+        this.versionCount++;
+        Object.assign(t, { content, contentHash: e.contentHash, mediaIds, editedAt: e.at, weightedLength: e.weightedLength, facts: packFacts(e) });
+        if (t.publishedAt !== null) t.editsSincePublish++;
+        if (shownToAll(publishedVersion(t), t.versionCount)) show(this, t, mediaIds);
+        return;
+      }
+      case 'TweetPublished':
+        this.#moveTo(e.tweetId, 'published', (t) => {
+          t.publishedAt = e.at;
+          t.editsSincePublish = 0;
+          show(this, t, t.mediaIds);
+          this.#replyPublished(t, e.at, true);
+        });
+        return;
+      case 'TweetArchived':
+        this.#moveTo(e.tweetId, 'archived', (t) => {
+          reshow(this, t.id, -1);
+          this.#replyPublished(t, e.at, false, -1);
+        });
+        return;
+      case 'TweetRestored':
+        this.#moveTo(e.tweetId, 'published', (t) => {
+          reshow(this, t.id, 1);
+          this.#replyPublished(t, e.at, false);
+        });
+        return;
+      case 'Liked':
+      case 'Retweeted': {
+        const t = this.#tweet(e.tweetId);
+        const kind = e.type === 'Liked' ? 'likes' : 'retweets';
+        (t[kind] ??= new Set()).add(this.userIdOf(e.userId));
+        if (e.velocity !== false) this.#bump(t, kind, e.at, 1);
+        return;
+      }
+      case 'Unliked':
+        this.#tweet(e.tweetId).likes?.delete(e.userId);
+        this.takenBack.add(takenBackKey(e.tweetId, e.userId, 'likes'));
+        return;
+      case 'Unretweeted':
+        this.#tweet(e.tweetId).retweets?.delete(e.userId);
+        this.takenBack.add(takenBackKey(e.tweetId, e.userId, 'retweets'));
+        return;
+      case 'ViewsCounted': {
+        const t = this.#tweet(e.tweetId);
+        t.views += e.n;
+        if (!live) this.#bump(t, 'views', e.at, e.n);
+        else {
+          t.pendingViews = Math.max(0, t.pendingViews - e.n);
+          if (t.pendingViews === 0) this.pendingViews.delete(t.id);
+        }
+        return;
+      }
+    }
+  }
+
+  /** A user's id by ordinal (registration order), as the users map holds it. */
+  userIdAt(ordinal: number): string | undefined {
+    return this.userOrder[ordinal]?.id;
+  }
+
+  addUser(u: UserRecord): void {
+    this.users.set(u.id, u);
+    this.userOrder.push(u);
+    this.userIdsByName.set(u.username.toLowerCase(), u.id);
+  }
+
+  /** Whether the tweet is still moving enough to be a topByVelocity candidate. */
+  isHot(t: TweetRecord, now: number): boolean {
+    return this.velocityScore(t, now) >= HOT_MIN_RATE;
+  }
+
+  /**
+   * Registers a tweet in the indexes; `restored`: as the checkpoint being restored holds it (unchanged, and left to
+   * buildTimelines).
+   */
+  addTweet(t: TweetRecord, restored = false): void {
+    this.tweets.add(t);
+    if (restored) return;
+    this.changes.tweets.add(t.ordinal);
+    if (this.#timelined === t.ordinal) {
+      this.timelines.add(t);
+      this.#timelined++;
+    }
+  }
+
+  get timelinesReady(): boolean {
+    return this.#timelined === this.tweets.size;
+  }
+
+  /**
+   * Adds up to `count` more tweets (in creation order, as they are now) to the timelines, or fewer if some ids do
+   * not ascend (each of those moves a list: it costs as much as `count / 4` others); false once all are in.
+   */
+  buildTimelines(count: number): boolean {
+    for (let budget = count; budget > 0 && this.#timelined < this.tweets.size; this.#timelined++) {
+      budget -= this.timelines.add(this.tweets.entryAt(this.#timelined)!) ? 1 : count / 4;
+    }
+    return !this.timelinesReady;
+  }
+
+  /** Tweet `tweetId` was created by `authorId` with idempotency key `key` at `at`. */
+  rememberIdempotencyKey(tweetId: string, authorId: string, key: string, at: number): void {
+    const k = idempotencyKeyOf(authorId, key);
+    this.idempotency.delete(k); // re-inserted at the end: the map stays in time order
+    this.idempotency.set(k, { tweetId, at });
+  }
+
+  /** Makes `t` a topByVelocity candidate if it is still moving. */
+  noteVelocity(t: TweetRecord, now: number): void {
+    if (this.isHot(t, now)) this.ranking.add(t.ordinal);
+  }
+
+  /** Views seen by this process: counted and bumped at once, journaled later as ViewsCounted. */
+  countViews(tweetId: string, n: number, at: number, bump = true): void {
+    const t = this.#tweet(tweetId);
+    t.pendingViews += n;
+    this.pendingViews.add(tweetId);
+    if (bump) this.#bump(t, 'views', at, n);
+  }
+
+  bumpVelocity(t: TweetRecord, kind: EngagementKind, at: number, n: number): void {
+    this.#bump(t, kind, at, n);
+  }
+
+  /** What the author last used the key for, unless that expired (expired keys are dropped first). */
+  rememberedKey(authorId: string, key: string, now: number): RememberedKey | undefined {
+    for (const [k, entry] of this.idempotency) {
+      if (entry.at + IDEMPOTENCY_TTL_MS > now) break;
+      this.idempotency.delete(k);
+    }
+    return this.idempotency.get(idempotencyKeyOf(authorId, key));
+  }
+
+  velocityScore(t: Pick<TweetRecord, 'velocity'>, now: number): number {
+    let sum = 0;
+    if (t.velocity === null) return 0;
+    for (const kind of engagementKinds) sum += ratePerMinute(t.velocity[kind], now);
+    return sum;
+  }
+
+  /**
+   * The published tweets moving fastest at `now`, at most `limit` (≤ RANKED); null when the ranking must scan first
+   * (ranking.scanSome: the store runs it in slices).
+   */
+  topByVelocity(limit: number, now: number): { tweetId: string; score: number }[] | null {
+    const top = this.ranking.top(limit, now)?.map((o) => ({ tweetId: this.tweets.idAt(o)!, score: this.velocityScore({ velocity: this.tweets.velocityAt(o) }, now) }));
+    // ranked by level, which orders as the scores do; sorted by score too, so rounding cannot swap two in the answer
+    return top ? top.sort((a, b) => b.score - a.score || (a.tweetId < b.tweetId ? 1 : -1)) : null;
+  }
+
+  /** The user's id as the users map holds it: one string for all the tweets and engagements that name the user. */
+  userIdOf(id: string): string {
+    return this.users.get(id)?.id ?? id;
+  }
+
+  /** The tweet an event changes. */
+  #tweet(id: string): TweetRecord {
+    const t = this.tweets.get(id);
+    if (!t) throw new Error(`event for unknown tweet ${id}`);
+    this.#touch(t);
+    return t;
+  }
+
+  #touch(t: TweetRecord): void {
+    this.beforeTweetChange?.(t);
+    this.changes.tweets.add(t.ordinal);
+  }
+
+  #moveTo(id: string, state: TweetRecord['state'], then: (t: TweetRecord) => void): void {
+    const t = this.#tweet(id);
+    const timelined = t.ordinal < this.#timelined; // if not, buildTimelines adds it as it will be
+    if (timelined) this.timelines.remove(t);
+    t.state = state;
+    if (timelined) this.timelines.add(t);
+    if (state === 'published' && t.velocity !== null) this.ranking.add(t.ordinal); // ranked again (it was dropped meanwhile)
+    then(t);
+  }
+
+  /** A reply that becomes (or stops being) published moves its parent's reply count; a new reply also bumps velocity. */
+  #replyPublished(t: TweetRecord, at: number, isNew: boolean, delta = 1): void {
+    const parent = t.replyToId === null ? undefined : this.tweets.get(t.replyToId);
+    if (!parent) return;
+    this.#touch(parent);
+    parent.replies += delta;
+    if (isNew) this.#bump(parent, 'replies', at, 1);
+  }
+
+  #bump(t: TweetRecord, kind: EngagementKind, at: number, n: number): void {
+    this.#touch(t);
+    (t.velocity ??= {})[kind] = bumpRate(t.velocity[kind], at, n);
+    this.ranking.add(t.ordinal);
+  }
+}
+
+export function takenBackKey(tweetId: string, userId: string, kind: 'likes' | 'retweets'): string {
+  return `${tweetId} ${userId} ${kind}`;
+}
+
+export function idempotencyKeyOf(authorId: string, key: string): string {
+  return `${authorId}\u0000${key}`;
+}
+
+/** Changed since the last checkpoint: tweets by ordinal; users, sessions and media as whole tables (they are small). */
+export class ChangeSet {
+  readonly tweets = new Set<number>();
+  users = false;
+  sessions = false;
+  media = false;
+}

@@ -1,0 +1,84 @@
+// Checkpoints written by older engines still load: data folders made by the engines of checkpoint formats 1 and 2
+// (fixtures/README.md) answer exactly as those engines did, before and after today's engine rewrote them in its own
+// format, and their histories go on growing.
+import { cp, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_EDIT_POLICY, manualClock, parseContent, type Tweet } from '@tweetstore/core';
+import type { TweetStore } from '@tweetstore/store';
+import type { LowdbStoreOptions } from '@tweetstore/store-lowdb';
+import { engagementAsSeen, logCapture, openedStores, tempDirs } from './support.ts';
+
+const stores = openedStores();
+const tempDir = tempDirs('tweetstore-formats-');
+const fixtures = join(import.meta.dirname, 'fixtures');
+
+interface Expected {
+  head: number;
+  tweets: Tweet[];
+  now: number;
+}
+
+/** What the fixture's engine was asked at the end, asked again (as JSON: dates as strings). */
+async function answers(store: TweetStore, expected: Expected) {
+  const [ada, yuki] = [expected.tweets.find((t) => t.author.username === 'ada')!.author, (await store.findCredentials('yuki'))!.user];
+  const page = await store.listTweets({ viewerId: ada.id, limit: 100, includeArchived: true });
+  return JSON.parse(
+    JSON.stringify({
+      head: await store.events.head(),
+      tweets: page.items,
+      versions: await Promise.all(page.items.map((t) => store.listVersions(t.id, t.author.id))),
+      engagement: await engagementAsSeen(store, page.items, yuki.id),
+      events: await store.events.after(0, 1000),
+      credentials: await store.findCredentials('YUKI'),
+      session: await store.findSession('token-hash-1'),
+      now: expected.now,
+    }),
+  );
+}
+
+async function checkpointFormat(dataDir: string): Promise<number> {
+  const [newest] = (await readdir(join(dataDir, 'checkpoints'))).filter((n) => n.startsWith('cp-')).sort().reverse();
+  return (JSON.parse(await readFile(join(dataDir, 'checkpoints', newest!, 'manifest.json'), 'utf8')) as { format: number }).format;
+}
+
+describe.each([1, 2])('a data folder of checkpoint format %i', (format) => {
+  it('answers as the engine that wrote it did, also once its checkpoint is rewritten, and its histories go on', async () => {
+    const expected = JSON.parse(await readFile(join(fixtures, `format-${format}.expected.json`), 'utf8')) as Expected;
+    const dataDir = await tempDir();
+    await cp(join(fixtures, `format-${format}`), dataDir, { recursive: true });
+    expect(await checkpointFormat(dataDir)).toBe(format);
+    const clock = manualClock(expected.now);
+    const log = logCapture();
+    const options: LowdbStoreOptions = {
+      dataDir,
+      clock,
+      policy: { ...DEFAULT_EDIT_POLICY, windowMs: 0, maxEdits: 0 },
+      keyframeInterval: 3,
+      checkpointRowsPerFile: 2,
+      logger: log.logger,
+    };
+    let store = await stores.open(options);
+    expect(await answers(store, expected)).toEqual(expected);
+    await stores.close(store); // a checkpoint of everything, in today's format
+    expect(await checkpointFormat(dataDir)).toBe(3);
+    store = await stores.open(options);
+    expect(await answers(store, expected)).toEqual(expected);
+    expect(log.warns()).toEqual([]);
+
+    // The history read back from the rewritten checkpoint grows, and any version can be restored.
+    const first = expected.tweets.find((t) => t.content.startsWith('hello #tweetstore') && t.author.username === 'ada')!;
+    const before = await store.listVersions(first.id, first.author.id);
+    await store.editTweet({ id: first.id, actorId: first.author.id, text: parseContent('hello again') });
+    const reverted = await store.revertTweet({ id: first.id, actorId: first.author.id, toVersion: 5 });
+    expect(reverted).toMatchObject({ version: before.length + 2, content: before[4]!.content });
+    await stores.close(store);
+    store = await stores.open(options);
+    const after = await store.listVersions(first.id, first.author.id);
+    expect(after.slice(0, before.length)).toEqual(before);
+    expect(after.slice(before.length).map((v) => [v.content, v.kind])).toEqual([
+      ['hello again', 'edited'],
+      [before[4]!.content, 'reverted'],
+    ]);
+  });
+});

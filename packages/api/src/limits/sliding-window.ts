@@ -6,8 +6,9 @@
 // overlaps the window only ever counts more than the window holds, so the bound is strict. A later take always sees
 // an earlier one's points, so concurrent takes near the limit may both be refused, never both let through; in memory
 // the increment and the reads are issued in one synchronous run (each rate-limiter-flexible memory call does its
-// work when called), so there a take is exact. The same steps hold on any store rate-limiter-flexible backs (memory,
-// Redis), so every instance sharing the store shares the limit.
+// work when called), so there a take is exact. The Redis store (packages/store-postgres/src/limits/rate.ts) keeps the
+// same slots and the same wait rule in one Lua script per take, exact across instances: rate-limiter-flexible's Redis
+// limiter would take 11 round trips' worth of writes a take (measured there: ~0.7 ms of CPU against ~30 µs).
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { RateLimiter, RateRule, Verdict } from './port.ts';
 

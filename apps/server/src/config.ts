@@ -1,6 +1,7 @@
 // Configuration comes from environment variables, validated once at start-up. Each bad value is refused with a
 // message that names the variable.
 import path from 'node:path';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defaultLimits, type LimitsConfig, type RateRule } from '@tweetstore/api';
 import proxyAddr from 'proxy-addr';
@@ -77,6 +78,11 @@ const envSchema = z.object({
     .string()
     .optional()
     .refine((url) => url === undefined, 'TWEETSTORE_REDIS_URL: limits in Redis are not built yet; unset it (each process counts its own)'),
+  TWEETSTORE_INSTANCE_ID: z
+    .string()
+    .trim()
+    .regex(/^[\w.:@-]{1,100}$/, 'TWEETSTORE_INSTANCE_ID must be 1-100 letters, digits or . : @ _ -')
+    .default(`${hostname()}:${process.pid}`),
   TWEETSTORE_EDIT_WINDOW_MINUTES: int('TWEETSTORE_EDIT_WINDOW_MINUTES', 0, 525_600).default(60),
   TWEETSTORE_MAX_EDITS: int('TWEETSTORE_MAX_EDITS', 0, 1_000_000).default(5),
   TWEETSTORE_SESSION_TTL_HOURS: int('TWEETSTORE_SESSION_TTL_HOURS', 1, 24 * 365).default(24 * 30),
@@ -114,6 +120,8 @@ export interface ServerConfig {
   host: string;
   /** Where the embedded store and the disk blob store keep their files. */
   dataDir: string;
+  /** This instance's name on the dashboard and in /metrics (TWEETSTORE_INSTANCE_ID; default `<host name>:<pid>`). */
+  instanceId: string;
   /** Which engine holds tweets, users and events (TWEETSTORE_STORE). */
   store: 'lowdb';
   /** Which engine holds media files (TWEETSTORE_BLOB_STORE). */
@@ -173,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     port: e.TWEETSTORE_PORT ?? e.PORT ?? 3000,
     host: e.TWEETSTORE_HOST,
     dataDir: path.resolve(cwd, e.TWEETSTORE_DATA_DIR),
+    instanceId: e.TWEETSTORE_INSTANCE_ID,
     store: e.TWEETSTORE_STORE,
     blobStore: e.TWEETSTORE_BLOB_STORE,
     limiterStore: 'memory',

@@ -1,7 +1,7 @@
 // The engines the settings choose (config.ts): where tweets and events live, where media files live, and where the rate
 // limits count. Each is opened here and nowhere else; the rest of the server sees only their ports.
 import path from 'node:path';
-import { memoryLimiterStore, type LimiterStore } from '@tweetstore/api';
+import { localInstanceBoard, memoryLimiterStore, type InstanceBoard, type LimiterStore } from '@tweetstore/api';
 import type { Clock } from '@tweetstore/core';
 import { ProcessKeyedLock, type BlobStore, type KeyedLock, type StoreOptions, type TweetStore } from '@tweetstore/store';
 import { openDiskBlobStore, openLowdbStore } from '@tweetstore/store-lowdb';
@@ -38,4 +38,9 @@ export function openLimiterStore(config: ServerConfig): LimiterStore {
       // one process: its own memory holds the counts
       return memoryLimiterStore();
   }
+}
+
+/** Where this instance publishes its figures for the dashboard: alone, a board of its own. */
+export function openInstanceBoard(config: ServerConfig): InstanceBoard {
+  return localInstanceBoard(config.instanceId);
 }

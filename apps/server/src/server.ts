@@ -12,7 +12,7 @@ import { WebSocketServer } from 'ws';
 import { clientAddressOf } from './client-address.ts';
 import type { ServerConfig } from './config.ts';
 import { requestToken, sessionCookieWriter } from './cookies.ts';
-import { mediaLocksOf, openBlobStore, openLimiterStore, openStore } from './engines.ts';
+import { mediaLocksOf, openBlobStore, openInstanceBoard, openLimiterStore, openStore } from './engines.ts';
 import { readJsonBody } from './json-body.ts';
 import { createMediaHandler, isMediaPath, sweepMedia } from './media.ts';
 import { errorResponse, retryAfterHeader, sendError } from './trpc-errors.ts';
@@ -42,7 +42,14 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
   const blobs = await openBlobStore(config);
   warmUpContentRules(); // ~70 ms now instead of 12-50 ms in each of the first requests with a URL or a long text
   let wss: WebSocketServer | undefined;
-  const telemetry = createTelemetry({ store, clock, webSockets: () => wss?.clients.size ?? 0 });
+  const board = openInstanceBoard(config);
+  const telemetry = createTelemetry({
+    store,
+    clock,
+    webSockets: () => wss?.clients.size ?? 0,
+    board,
+    onPublishError: (err) => log.debug({ err }, "this instance's figures could not be published"),
+  });
   const deps: ApiDeps = {
     store,
     blobs,
@@ -250,6 +257,7 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
       for (const client of wss!.clients) client.close(1012, 'server restarting');
       await new Promise<void>((resolve) => wss!.close(() => resolve()));
       telemetry.close();
+      await board.close();
       clearInterval(sweeper);
       await sweeping;
       await store.close();

@@ -26,3 +26,12 @@ describe('engine settings', () => {
     expect(refusal({ TWEETSTORE_REDIS_URL: 'redis://127.0.0.1:6379/0' })).toEqual([expect.stringMatching(/^TWEETSTORE_REDIS_URL: limits in Redis are not built yet/)]);
   });
 });
+
+describe('the instance id', () => {
+  it('is the host name and pid unless named, and must be a plain name', () => {
+    expect(loadConfig({}).instanceId).toMatch(new RegExp(`^[^:]+:${process.pid}$`));
+    expect(loadConfig({ TWEETSTORE_INSTANCE_ID: 'api-2' }).instanceId).toBe('api-2');
+    expect(refusal({ TWEETSTORE_INSTANCE_ID: 'has space' })).toEqual([expect.stringMatching(/^TWEETSTORE_INSTANCE_ID must be 1-100 letters/)]);
+    expect(refusal({ TWEETSTORE_INSTANCE_ID: 'x'.repeat(101) })).toHaveLength(1);
+  });
+});

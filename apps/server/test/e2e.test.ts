@@ -29,6 +29,9 @@ describe('a live server over HTTP and WebSocket', () => {
     // the store's head and counts, and each engine detail by its name (journalBytes: tweetstore_store_journal_bytes)
     expect(metrics).toMatch(/^tweetstore_store_head_seq \d+$/m);
     expect(metrics).toMatch(/^tweetstore_store_journal_bytes \d+$/m);
+    // which instance answered (TWEETSTORE_INSTANCE_ID, default host name:pid), and how many instances run: alone, one
+    expect(metrics).toMatch(/^tweetstore_instance_info\{instance="[^"]+:\d+"\} 1$/m);
+    expect(metrics).toMatch(/^tweetstore_instances [01]$/m);
     // The web client: the app for any page address, precompressed and immutable assets, 404 for missing files.
     const page = await fetch(`${server.url}/t/some-thread`);
     expect(page.status).toBe(200);

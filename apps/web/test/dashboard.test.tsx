@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { charts, toColumns } from '../src/dashboard/charts.ts';
 import { Ring } from '../src/dashboard/ring.ts';
 import { toSample, type Sample } from '../src/dashboard/samples.ts';
+import { InstanceTable } from '../src/dashboard/InstanceTable.tsx';
 import { TimeChart } from '../src/dashboard/TimeChart.tsx';
 import DashboardPage, { Dashboard } from '../src/pages/DashboardPage.tsx';
 import type { Stats } from '../src/trpc.ts';
@@ -88,9 +89,55 @@ function stats(at: number, overrides: Partial<Stats> = {}): Stats {
     connections: { webSockets: 3, subscriptions: 5 },
     store: { engine: 'lowdb', users: 1, tweets: 2, versions: 3, sessions: 1, media: 0, headSeq: 9, oldestRetainedSeq: 0, details: { journalBytes: 2048, checkpointBytes: 0, checkpointSeq: 0 } },
     topTweets: [],
+    instance: 'host-a:100',
+    instances: [],
+    shared: {},
     ...overrides,
   };
 }
+
+describe('the instances table', () => {
+  const instance = (id: string, requestsPerSecond: number): Stats['instances'][number] => ({
+    id,
+    startedAt: 1_000_000,
+    at: 1_065_000,
+    requestsPerSecond,
+    errorRate: 0,
+    p99Ms: 2.25,
+    eventLoopDelayP99Ms: 0.5,
+    rssBytes: 150 * 1024 * 1024,
+    webSockets: 4,
+    subscriptions: 6,
+    headSeq: 77,
+    details: { poolSize: 10, tailLagMs: 3 },
+  });
+
+  it('shows every instance, marks the one answering, and the shared services', () => {
+    const latest = stats(1_065_000, {
+      instance: 'host-b:2',
+      instances: [instance('host-a:1', 30), instance('host-b:2', 12)],
+      shared: { redisUsedMemoryBytes: 2 * 1024 * 1024, redisConnectedClients: 7 },
+    });
+    render(<InstanceTable stats={latest} />);
+    expect(screen.getByRole('heading', { name: /^Instances\s*\(2 running\)$/ })).toBeInTheDocument();
+    const table = screen.getByRole('table');
+    expect(within(table).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Instance', 'Up', 'Calls/s', 'p99 ms', 'Loop p99 ms', 'RSS', 'WebSockets', 'Head seq', 'Pool size', 'Tail lag ms']);
+    const [, a, b] = within(table).getAllByRole('row');
+    expect(within(a!).getAllByRole('cell').map((c) => c.textContent)).toEqual(['1 min 05 s', '30', '2.25', '0.50', '150.0 MiB', '4', '77', '10', '3']);
+    expect(b).toHaveAttribute('aria-current', 'true');
+    expect(b).toHaveTextContent('host-b:2 (this one)');
+    expect(a).not.toHaveAttribute('aria-current');
+    const shared = screen.getByLabelText('Shared services');
+    expect(shared).toHaveTextContent('Redis used memory2.0 MiB');
+    expect(shared).toHaveTextContent('Redis connected clients7');
+  });
+
+  it('says so before the first figures, and shows no shared services alone', () => {
+    render(<InstanceTable stats={stats(1_000_000)} />);
+    expect(screen.getByText('Waiting for the first figures…')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Shared services')).toBeNull();
+  });
+});
 
 describe('the stats history', () => {
   it('keeps at most its capacity, newest last', () => {
@@ -181,6 +228,10 @@ describe('the dashboard page', () => {
     // the engine's own figures, by name: a size as bytes
     expect(screen.getByTestId('store-journal')).toHaveTextContent(/^\d+(\.\d)? (bytes|KiB|MiB)$/);
     expect(screen.getByTestId('store-checkpoint-seq')).toHaveTextContent(/^\d+$/);
+    // one process alone: one instance, this one, with the engine's figures as it sees them
+    const instances = screen.getByRole('region', { name: 'Instances in the last second' });
+    await waitFor(() => expect(within(instances).getAllByRole('row')).toHaveLength(2), { timeout: 3000 });
+    expect(within(instances).getByRole('row', { current: true })).toHaveTextContent(`local:${process.pid} (this one)`);
 
     // Many ticks later, still one chart per metric, each fed by setData with a growing history.
     await waitFor(() => expect(plots.created[0]!.setData.length).toBeGreaterThan(5));

@@ -3,6 +3,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Clock, Velocity } from '@tweetstore/core';
 import type { StoreStats, TweetStore } from '@tweetstore/store';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { localInstanceBoard, type InstanceBoard, type InstanceFigures } from './instances.ts';
 
 export interface ProcedureStats {
   path: string;
@@ -35,6 +36,12 @@ export interface Stats {
   connections: { webSockets: number; subscriptions: number };
   store: StoreFigures;
   topTweets: TopTweet[];
+  /** The id of the instance that answered. */
+  instance: string;
+  /** Every running instance's figures of its last second (this one's among them), by id. */
+  instances: InstanceFigures[];
+  /** Figures of the services the instances share, by name (Redis's memory, clients, commands/s); empty alone. */
+  shared: Record<string, number>;
 }
 
 /**
@@ -65,6 +72,10 @@ export interface TelemetryOptions {
   webSockets?: () => number;
   /** Samples kept per second for percentiles (a reservoir beyond that). */
   samplesPerSecond?: number;
+  /** Where the instances publish their figures; default a board of this process alone. */
+  board?: InstanceBoard;
+  /** Told when this instance's figures could not be published (the board's service is down); it tries again. */
+  onPublishError?: (error: unknown) => void;
 }
 
 interface Window {
@@ -88,6 +99,7 @@ const snakeCase = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').
 
 export function createTelemetry(options: TelemetryOptions): Telemetry {
   const { store, clock } = options;
+  const board = options.board ?? localInstanceBoard(`local:${process.pid}`);
   const maxSamples = options.samplesPerSecond ?? 10_000;
   const startedAt = clock.now();
   const registry = new Registry();
@@ -116,6 +128,18 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     storeGauge('head_seq', 'newest durable event seq').set(s.headSeq);
     storeGauge('tweets', 'stored tweets').set(s.tweets);
     for (const [name, value] of Object.entries(s.details)) storeGauge(snakeCase(name), `${s.engine} engine: ${name}`).set(value);
+    const instances = await board.list();
+    instanceCount.set(instances.length);
+    for (const [name, value] of Object.entries(await board.shared())) sharedGauge(snakeCase(name), name).set(value);
+  };
+  // Each instance is scraped for its own figures; these say which instance answered and what all of them share.
+  new Gauge({ name: 'tweetstore_instance_info', help: 'this instance (label: its id)', labelNames: ['instance'], registers: [registry] }).set({ instance: board.self }, 1);
+  const instanceCount = new Gauge({ name: 'tweetstore_instances', help: 'instances that published figures in the last 10 s', registers: [registry] });
+  const sharedGauges = new Map<string, Gauge>();
+  const sharedGauge = (name: string, help: string) => {
+    let gauge = sharedGauges.get(name);
+    if (!gauge) sharedGauges.set(name, (gauge = new Gauge({ name: `tweetstore_shared_${name}`, help: `shared service: ${help}`, registers: [registry] })));
+    return gauge;
   };
 
   // The histogram records each whole sampling interval, so an idle loop reads ~resolution: subtract it.
@@ -141,8 +165,29 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     };
     loopDelay.reset();
     current = emptyWindow();
+    void publish().catch((error: unknown) => options.onPublishError?.(error));
   }, 1000);
   roll.unref();
+
+  /** This instance's figures of the second just ended, on the board for every instance to show. */
+  async function publish() {
+    const { window, loop } = last;
+    const s = await store.stats();
+    await board.publish({
+      id: board.self,
+      startedAt,
+      at: clock.now(),
+      requestsPerSecond: window.calls,
+      errorRate: window.calls ? window.errors / window.calls : 0,
+      p99Ms: round(percentile([...window.samples].sort((a, b) => a - b), 0.99)),
+      eventLoopDelayP99Ms: round(loop.p99),
+      rssBytes: process.memoryUsage.rss(),
+      webSockets: options.webSockets?.() ?? 0,
+      subscriptions,
+      headSeq: await store.events.head(),
+      details: s.details,
+    });
+  }
 
   return {
     registry,
@@ -197,6 +242,9 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
         connections: { webSockets: options.webSockets?.() ?? 0, subscriptions },
         store: storeFigures(await store.stats()),
         topTweets,
+        instance: board.self,
+        instances: await board.list(),
+        shared: await board.shared(),
       };
     },
     close() {

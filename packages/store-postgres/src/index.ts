@@ -3,4 +3,5 @@
 export { openS3BlobStore, type S3BlobStoreOptions } from './blobs/s3.ts';
 export { BlobCorrupted } from './blobs/sha256-check.ts';
 export { openRedisLimiterStore, type RedisLimiterStore, type RedisLimiterStoreOptions } from './limits/redis-limiter-store.ts';
+export { redisInstanceBoard, type RedisInstanceBoardOptions } from './redis/instance-board.ts';
 export { connectRedis, type RedisOptions } from './redis/connect.ts';

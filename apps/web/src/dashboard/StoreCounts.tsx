@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { Stats } from '../trpc.ts';
 import { formatBytes } from './format.ts';
+import { detailLabel } from './InstanceTable.tsx';
 
 /**
  * What the store holds: the counts every engine has, laid out before the first Stats arrives so they do not move when
@@ -29,10 +30,4 @@ export function StoreCounts({ store }: { store: Stats['store'] | undefined }) {
       </dl>
     </section>
   );
-}
-
-/** journalBytes -> "Journal", checkpointSeq -> "Checkpoint seq". */
-function detailLabel(name: string): string {
-  const words = name.replace(/Bytes$/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }

@@ -1,6 +1,7 @@
 import '../dashboard/dashboard.css';
 import { charts } from '../dashboard/charts.ts';
 import { formatDuration } from '../dashboard/format.ts';
+import { InstanceTable } from '../dashboard/InstanceTable.tsx';
 import { MetricPanel } from '../dashboard/MetricPanel.tsx';
 import { ProcedureTable } from '../dashboard/ProcedureTable.tsx';
 import { StoreCounts } from '../dashboard/StoreCounts.tsx';
@@ -44,6 +45,7 @@ export function Dashboard({ historyPoints }: { historyPoints?: number }) {
         <StoreCounts store={latest?.store} />
         <TopTweets tweets={latest?.topTweets} />
       </div>
+      <InstanceTable stats={latest} />
       <ProcedureTable procedures={latest?.procedures} />
     </div>
   );

@@ -6,8 +6,10 @@ import { insuredLimiterStore, memoryLimiterStore, type LimiterStore } from '@twe
 import type { Clock } from '@tweetstore/core';
 import { ProcessKeyedLock, type BlobStore, type KeyedLock, type StoreOptions, type TweetStore } from '@tweetstore/store';
 import { openDiskBlobStore, openLowdbStore } from '@tweetstore/store-lowdb';
-import { openRedisLimiterStore, openS3BlobStore } from '@tweetstore/store-postgres';
+import { connectRedis, openRedisLimiterStore, openS3BlobStore } from '@tweetstore/store-postgres';
 import type { Logger } from 'pino';
+
+type Redis = Awaited<ReturnType<typeof connectRedis>>;
 import type { BlobSettings, ServerConfig } from './config.ts';
 
 export interface Engines {
@@ -23,26 +25,36 @@ export interface Engines {
 /** Opens every engine the settings name; when one cannot open, closes those already open and rejects naming it. */
 export async function openEngines(config: ServerConfig, clock: Clock, log: Logger): Promise<Engines> {
   const closers: (() => Promise<void> | void)[] = [];
+  // every closer runs, even after one fails (the store's last checkpoint must not wait on a Redis that is down)
   const close = async () => {
-    for (const closer of closers.splice(0).reverse()) await closer();
+    const failures: unknown[] = [];
+    for (const closer of closers.splice(0).reverse()) await Promise.resolve().then(closer).catch((error: unknown) => failures.push(error));
+    if (failures.length > 0) throw failures.length === 1 ? failures[0] : new AggregateError(failures, 'closing the engines failed');
   };
-  /** `setting`: the variable to name when the engine cannot open (its own message names the file, bucket or URL). */
-  const opened = async <T extends { close(): Promise<void> | void }>(setting: string | null, open: Promise<T>): Promise<T> => {
+  /** `setting`: the variable to name when it cannot open (its own message names the file, bucket or URL). */
+  const opened = async <T>(setting: string | null, open: Promise<T>, closeIt: (engine: T) => Promise<void> | void): Promise<T> => {
     const engine = await open.catch((error: unknown) => {
       throw setting ? new Error(`${setting}: ${(error as Error).message}`, { cause: error }) : error;
     });
-    closers.push(() => engine.close());
+    closers.push(() => closeIt(engine));
     return engine;
   };
   try {
-    const store = await opened(null, openStore(config, clock, log));
-    const blobs = await opened(config.blobs.engine === 'disk' ? null : 'TWEETSTORE_BLOB_STORE=s3', openBlobStore(config.blobs, config.dataDir));
-    const limiterStore = await opened('TWEETSTORE_REDIS_URL', openLimiterStore(config, log));
+    const store = await opened(null, openStore(config, clock, log), (s) => s.close());
+    const blobs = await opened(config.blobs.engine === 'disk' ? null : 'TWEETSTORE_BLOB_STORE=s3', openBlobStore(config.blobs, config.dataDir), (b) => b.close());
+    // one connection for everything this instance keeps in Redis
+    const redis = config.redis && (await opened('TWEETSTORE_REDIS_URL', connectRedis({ url: config.redis.url }), quitRedis));
+    const limiterStore = await opened(null, openLimiterStore(redis && { client: redis, prefix: config.redis!.prefix }, log), (l) => l.close());
     return { store, blobs, limiterStore, mediaLocks: mediaLocksOf(config), close };
   } catch (error) {
     await close().catch((closing: unknown) => log.warn({ err: closing }, 'closing the engines opened before the failure failed'));
     throw error;
   }
+}
+
+/** QUIT when Redis answers; when it does not, the connection is cut (nothing of ours waits on it). */
+async function quitRedis(client: Redis): Promise<void> {
+  await client.quit().catch(() => client.disconnect());
 }
 
 function openStore(config: ServerConfig, clock: Clock, log: Logger): Promise<TweetStore> {
@@ -72,20 +84,22 @@ function openBlobStore(settings: BlobSettings, dataDir: string): Promise<BlobSto
   }
 }
 
-async function openLimiterStore(config: ServerConfig, log: Logger): Promise<LimiterStore & { close(): Promise<void> | void }> {
+async function openLimiterStore(redis: { client: Redis; prefix: string } | undefined, log: Logger): Promise<LimiterStore & { close(): Promise<void> | void }> {
   const local = memoryLimiterStore();
   // one process: its own memory holds the counts
-  if (!config.redis) return { ...local, close() {} };
-  const shared = await openRedisLimiterStore({ url: config.redis.url, prefix: `${config.redis.prefix}limits:` });
+  if (!redis) return { ...local, close() {} };
+  const shared = await openRedisLimiterStore({ client: redis.client, prefix: `${redis.prefix}limits:` });
+  const limitsLog = log.child({ component: 'limits' });
   // Redis keeps nothing here that must outlive an outage: while it fails, each instance counts its own
-  const insured = insuredLimiterStore(shared, local, { sharedName: 'Redis', log: log.child({ component: 'limits' }) });
+  const insured = insuredLimiterStore(shared, local, { sharedName: 'Redis', log: limitsLog });
   return {
     rate: insured.rate,
     once: insured.once,
     gate: insured.gate,
     async close() {
       insured.close();
-      await shared.close();
+      // gate places Redis is not told of end with their leases
+      await shared.close().catch((err: unknown) => limitsLog.warn({ err }, 'Redis was not told of the gate places given back; their leases end by themselves'));
     },
   };
 }

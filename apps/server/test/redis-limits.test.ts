@@ -136,4 +136,10 @@ describe('a Redis that dies while the server runs', () => {
     expect(logLines(server.output(), 50)).toEqual([]);
     after.disconnect();
   });
+
+  it('stops cleanly (exit 0, the store closed) while Redis is down', async () => {
+    await redis.kill();
+    expect(await server.kill('SIGTERM'), server.output()).toBe(0);
+    expect(logLines(server.output()).map((line) => line.msg)).toContain('stopped: journal flushed and checkpoint written');
+  });
 });

@@ -31,6 +31,10 @@ export interface OwnRedis {
   kill(): Promise<void>;
   /** Starts it again on the same port, empty. */
   start(): Promise<void>;
+  /** SIGSTOP: connections stay open and commands get no answer, as from a Redis stuck or far too slow. */
+  pause(): void;
+  /** SIGCONT: it answers again, the commands it held first. */
+  resume(): void;
 }
 
 /** A redis-server of this test's own, keeping nothing on disk, on a free port of 127.0.0.1. */
@@ -61,9 +65,12 @@ export async function ownRedis(): Promise<OwnRedis> {
     port,
     client: () => connectRedis({ url }),
     async kill() {
-      child?.kill('SIGKILL');
+      if (child?.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
       await exited;
     },
     start,
+    pause: () => child?.kill('SIGSTOP'),
+    resume: () => child?.kill('SIGCONT'),
   };
 }

@@ -55,7 +55,9 @@ export function insuredLimiterStore(shared: LimiterStore, local: LimiterStore, o
   async function insured<T>(onShared: () => Promise<T>, onLocal: () => Promise<T>, late?: (value: T) => void): Promise<T> {
     let attempt: Promise<T> | undefined;
     try {
-      return await policy.execute(() => (attempt = onShared()));
+      // a signal of its own: without one, every call in flight listens on cockatiel's one shared signal (past 10, Node
+      // warns of a leak)
+      return await policy.execute(() => (attempt = onShared()), new AbortController().signal);
     } catch {
       if (attempt && late) attempt.then(late, () => {});
       return onLocal();

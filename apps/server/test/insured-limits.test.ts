@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insuredLimiterStore, memoryLimiterStore } from '@tweetstore/api';
 import { describeLimiterStore } from '@tweetstore/api/limiter-contract';
 import { connectRedis, openRedisLimiterStore } from '@tweetstore/store-postgres';
-import { ownRedis, removeKeys, testPrefix, type OwnRedis } from './redis-server.ts';
+import { ownRedisForTests, testPrefix, type OwnRedis } from './redis-server.ts';
 
 type Redis = Awaited<ReturnType<typeof connectRedis>>;
 
@@ -15,18 +15,12 @@ const log = { warn: (_: object, message: string) => switches.push(message), info
 
 describe('insured limits, Redis up', () => {
   const prefix = testPrefix();
-  let redis: OwnRedis;
+  const own = ownRedisForTests();
   let client: Redis;
-  beforeAll(async () => {
-    redis = await ownRedis();
-    client = await redis.client();
+  beforeAll(() => {
+    client = own.client;
   });
-  afterAll(async () => {
-    expect(switches).toEqual([]);
-    await removeKeys(client, prefix);
-    client.disconnect();
-    await redis.kill();
-  });
+  afterAll(() => expect(switches).toEqual([]));
 
   describeLimiterStore('insured, Redis up', async (now) => insuredLimiterStore(await openRedisLimiterStore({ client, prefix, now }), memoryLimiterStore(now), { sharedName: 'Redis', log }));
 
@@ -40,15 +34,13 @@ describe('insured limits, Redis up', () => {
 
 describe('insured limits, Redis dead', () => {
   const before = switches.length;
-  let redis: OwnRedis;
+  const own = ownRedisForTests();
   let client: Redis;
   beforeAll(async () => {
-    redis = await ownRedis();
-    client = await redis.client();
-    await redis.kill();
+    client = own.client;
+    await own.redis.kill();
   });
   afterAll(() => {
-    client.disconnect();
     // one switch to memory per store, never one per call
     expect(switches.slice(before).every((message) => message.startsWith('Redis is failing'))).toBe(true);
   });
@@ -58,16 +50,11 @@ describe('insured limits, Redis dead', () => {
 
 describe('insured limits, Redis hung', () => {
   const prefix = testPrefix();
-  let redis: OwnRedis;
+  const own = ownRedisForTests();
   let client: Redis;
-  beforeAll(async () => {
-    redis = await ownRedis();
-    client = await redis.client();
-  });
-  afterAll(async () => {
-    redis.resume();
-    client.disconnect();
-    await redis.kill();
+  let redis: OwnRedis;
+  beforeAll(() => {
+    ({ client, redis } = own);
   });
 
   it('answers from memory after the timeout, gives back the place Redis grants late, and goes back to Redis', async () => {
@@ -104,6 +91,5 @@ describe('insured limits, Redis hung', () => {
     expect(store.degraded).toBe(false);
     expect(messages).toEqual([expect.stringMatching(/^Redis is failing or slow/), expect.stringMatching(/^Redis answers again/)]);
     expect(await client.keys(`${prefix}rate:writes:*`)).toContain(`${prefix}rate:writes:bob`);
-    await removeKeys(client, prefix);
   });
 });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logLines, startServerProcess, tempDataDir, type ServerProcess } from './harness.ts';
 import { call, expectRefused, reach, register } from './http-calls.ts';
-import { freePort, ownRedis, REDIS_URL, redisForTests, removeKeys, testPrefix, type OwnRedis } from './redis-server.ts';
+import { freePort, ownRedisForTests, REDIS_URL, redisForTests, removeKeys, testPrefix, type OwnRedis } from './redis-server.ts';
 
 type Redis = Awaited<ReturnType<typeof redisForTests>>;
 
@@ -81,14 +81,12 @@ describe('a Redis that does not answer at start', () => {
 
 describe('a Redis that dies while the server runs', () => {
   const prefix = testPrefix();
+  const own = ownRedisForTests();
   let redis: OwnRedis;
   let server: ServerProcess;
   beforeAll(async () => {
-    redis = await ownRedis();
+    redis = own.redis;
     server = await start({ TWEETSTORE_REDIS_URL: redis.url, TWEETSTORE_REDIS_PREFIX: prefix, TWEETSTORE_LIMIT_WRITES: '5/5m', LOG_LEVEL: 'info' });
-  });
-  afterAll(async () => {
-    await redis.kill();
   });
 
   const post = (token: string, i: number) => call(server, 'tweet.create', { content: `post ${i}` }, { token });

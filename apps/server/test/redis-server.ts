@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll } from 'vitest';
 import { connectRedis } from '@tweetstore/store-postgres';
 
 type Redis = Awaited<ReturnType<typeof connectRedis>>;
@@ -73,4 +74,22 @@ export async function ownRedis(): Promise<OwnRedis> {
     pause: () => child?.kill('SIGSTOP'),
     resume: () => child?.kill('SIGCONT'),
   };
+}
+
+/**
+ * A redis-server of the enclosing block's own, with a connection to it, from its beforeAll to its afterAll (killed
+ * then: it keeps nothing on disk, so nothing of the tests' is left).
+ */
+export function ownRedisForTests(): { readonly redis: OwnRedis; readonly client: Redis } {
+  const own = {} as { redis: OwnRedis; client: Redis };
+  beforeAll(async () => {
+    own.redis = await ownRedis();
+    own.client = await own.redis.client();
+  });
+  afterAll(async () => {
+    own.redis.resume();
+    own.client.disconnect();
+    await own.redis.kill();
+  });
+  return own;
 }

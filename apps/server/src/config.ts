@@ -138,6 +138,9 @@ const envSchema = z.object({
   }
 });
 
+/** The name of every variable the server reads (compose.yaml and the README set and list no other). */
+export const configVariables: readonly string[] = Object.keys(envSchema.shape);
+
 /** Where media files live (TWEETSTORE_BLOB_STORE). */
 export type BlobSettings =
   | { engine: 'disk' }
@@ -199,7 +202,7 @@ export class ConfigError extends Error {
 /** Parse the environment (only the variables above; unset or empty means default). Throws ConfigError. */
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): ServerConfig {
   const relevant = Object.fromEntries(
-    Object.keys(envSchema.shape)
+    configVariables
       .map((key) => [key, env[key]] as const)
       .filter(([, value]) => value !== undefined && value !== ''),
   );

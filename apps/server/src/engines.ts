@@ -15,7 +15,7 @@ import type { BlobSettings, ServerConfig } from './config.ts';
 export interface Engines {
   store: TweetStore;
   blobs: BlobStore;
-  limiterStore: LimiterStore;
+  limiterStore: LimiterStore & { readonly inMemoryForNow: boolean };
   /** The lock that keeps an upload and a sweep of the same media apart, as wide as the store engine is shared. */
   mediaLocks: KeyedLock;
   /** Closes what was opened, last opened first. */
@@ -84,10 +84,14 @@ function openBlobStore(settings: BlobSettings, dataDir: string): Promise<BlobSto
   }
 }
 
-async function openLimiterStore(redis: { client: Redis; prefix: string } | undefined, log: Logger): Promise<LimiterStore & { close(): Promise<void> | void }> {
+/** `inMemoryForNow`: counting in memory while the shared store fails (never, without one). */
+async function openLimiterStore(
+  redis: { client: Redis; prefix: string } | undefined,
+  log: Logger,
+): Promise<LimiterStore & { readonly inMemoryForNow: boolean; close(): Promise<void> | void }> {
   const local = memoryLimiterStore();
   // one process: its own memory holds the counts
-  if (!redis) return { ...local, close() {} };
+  if (!redis) return { ...local, inMemoryForNow: false, close() {} };
   const shared = await openRedisLimiterStore({ client: redis.client, prefix: `${redis.prefix}limits:` });
   const limitsLog = log.child({ component: 'limits' });
   // Redis keeps nothing here that must outlive an outage: while it fails, each instance counts its own
@@ -96,6 +100,9 @@ async function openLimiterStore(redis: { client: Redis; prefix: string } | undef
     rate: insured.rate,
     once: insured.once,
     gate: insured.gate,
+    get inMemoryForNow() {
+      return insured.degraded;
+    },
     async close() {
       insured.close();
       // gate places Redis is not told of end with their leases

@@ -8,6 +8,7 @@ import type { TweetStore } from '@tweetstore/store';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
+import { Gauge } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import { clientAddressOf } from './client-address.ts';
 import type { ServerConfig } from './config.ts';
@@ -43,6 +44,14 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
   warmUpContentRules(); // ~70 ms now instead of 12-50 ms in each of the first requests with a URL or a long text
   let wss: WebSocketServer | undefined;
   const telemetry = createTelemetry({ store, clock, webSockets: () => wss?.clients.size ?? 0 });
+  new Gauge({
+    name: 'tweetstore_limits_in_memory',
+    help: "1 while the rate limits count in this process's memory because their shared store (Redis) fails",
+    registers: [telemetry.registry],
+    collect() {
+      this.set(engines.limiterStore.inMemoryForNow ? 1 : 0);
+    },
+  });
   const deps: ApiDeps = {
     store,
     blobs,

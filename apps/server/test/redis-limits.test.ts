@@ -100,11 +100,13 @@ describe('a Redis that dies while the server runs', () => {
     for (const answer of answers.filter((answer) => answer.status !== 200)) expectRefused(answer);
     return token;
   };
+  const inMemoryGauge = async () => Number(/^tweetstore_limits_in_memory (\d)$/m.exec(await (await fetch(`${server.url}/metrics`)).text())?.[1]);
   const switches = () => logLines(server.output()).filter((line) => line.component === 'limits').map((line) => line.msg);
 
   it('keeps answering and limiting from memory while Redis is down, and counts in Redis again once it is back', async () => {
     const before = await redis.client();
     await busyUser('before');
+    expect(await inMemoryGauge()).toBe(0);
     expect((await keysUnder(before, prefix)).some((key) => key.startsWith(`${prefix}limits:rate:writes:`))).toBe(true);
     before.disconnect();
 
@@ -119,6 +121,7 @@ describe('a Redis that dies while the server runs', () => {
 
     await busyUser('outage');
     expect(switches()).toEqual([expect.stringMatching(/^Redis is failing or slow: the limits count in this process's memory/)]);
+    expect(await inMemoryGauge()).toBe(1);
 
     await redis.start();
     const after = await redis.client();
@@ -128,6 +131,7 @@ describe('a Redis that dies while the server runs', () => {
       expect((await call(server, 'system.health', {}, { method: 'GET' })).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    expect(await inMemoryGauge()).toBe(0);
     await busyUser('after');
     expect((await keysUnder(after, prefix)).some((key) => key.startsWith(`${prefix}limits:rate:writes:`))).toBe(true);
     expect(switches()).toHaveLength(2);

@@ -10,6 +10,7 @@ import { closeClient, createClient, type TweetstoreClient } from '@tweetstore/cl
 import { bigJpeg, jpegWithGps } from '../../../packages/media/test/fixtures.ts';
 import { S3RVER_CREDENTIALS, startS3rver, type RunningS3rver } from '../../../packages/store-postgres/test/support/s3rver.ts';
 import { startServerProcess, tempDataDir, type ServerProcess } from './harness.ts';
+import { freePort } from './redis-server.ts';
 
 const BUCKET = 'tweetstore-media';
 
@@ -133,6 +134,24 @@ describe('media in S3 through the real server', () => {
       await Promise.all([onDisk, onS3].map((i) => i.api.tweet.create.mutate({ content: `posted ${name}`, mediaIds: [media.id] })));
       await compare('after posting');
       expect((await answer(onS3, original.url)).headers['cache-control']).toBe('public, max-age=300');
+    }
+  });
+});
+
+describe('an S3 server that does not answer at start', () => {
+  it('stops the start with an error naming TWEETSTORE_BLOB_STORE=s3 and the endpoint', async () => {
+    const data = await tempDataDir();
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
+    try {
+      const failed = await startServerProcess(data.dir, { TWEETSTORE_BLOB_STORE: 's3', TWEETSTORE_S3_ENDPOINT: endpoint, TWEETSTORE_S3_BUCKET: BUCKET, AWS_ACCESS_KEY_ID: 'k', AWS_SECRET_ACCESS_KEY: 's' }).then(
+        (server) => `started: ${server.url}`,
+        (error: Error) => error.message,
+      );
+      expect(failed).toContain('server exited (1) before listening');
+      expect(failed).toContain('TWEETSTORE_BLOB_STORE=s3: ');
+      expect(failed).toContain(BUCKET);
+    } finally {
+      await data.remove();
     }
   });
 });

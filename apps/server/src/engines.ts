@@ -8,9 +8,9 @@ import { ProcessKeyedLock, type BlobStore, type KeyedLock, type StoreOptions, ty
 import { openDiskBlobStore, openLowdbStore } from '@tweetstore/store-lowdb';
 import { connectRedis, openRedisLimiterStore, openS3BlobStore } from '@tweetstore/store-postgres';
 import type { Logger } from 'pino';
+import type { BlobSettings, ServerConfig } from './config.ts';
 
 type Redis = Awaited<ReturnType<typeof connectRedis>>;
-import type { BlobSettings, ServerConfig } from './config.ts';
 
 export interface Engines {
   store: TweetStore;

@@ -1,4 +1,5 @@
-# tweetstore: one process serving the tRPC API (HTTP + WebSocket) and the web client on the embedded store.
+# tweetstore: one process serving the tRPC API (HTTP + WebSocket) and the web client; on the embedded store (data in
+# /data) unless its settings name shared services (compose.yaml runs two instances on PostgreSQL, Redis and MinIO).
 # Build: docker build -t tweetstore .   Run: docker run -p 3000:3000 -v tweetstore-data:/data tweetstore
 
 # --- the workspace's manifests, so dependency layers are cached until a manifest changes ---

@@ -66,6 +66,25 @@ const engine = <const Built extends string>(name: string, built: readonly [Built
     })
     .transform((value) => value as Built);
 
+/** A URL whose scheme is one of `schemes`; `example` shows the expected shape in the message. */
+const url = (name: string, schemes: readonly string[], example: string) =>
+  z
+    .string()
+    .trim()
+    .refine((text) => {
+      try {
+        return schemes.includes(new URL(text).protocol.slice(0, -1));
+      } catch {
+        return false;
+      }
+    }, `${name} must be a ${schemes.join(' or ')} URL, such as ${example}`);
+
+/** S3's bucket naming rules (3-63 characters: lower-case letters, digits, dots and hyphens, a letter or digit at each end). */
+const bucket = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'TWEETSTORE_S3_BUCKET must be an S3 bucket name: 3-63 lower-case letters, digits, dots and hyphens');
+
 /** Every variable the server reads, with its default. The README's configuration table lists the same. */
 const envSchema = z.object({
   PORT: int('PORT', 0, 65_535).optional(),
@@ -73,11 +92,15 @@ const envSchema = z.object({
   TWEETSTORE_HOST: z.string().trim().min(1, 'TWEETSTORE_HOST must not be empty').default('127.0.0.1'),
   TWEETSTORE_DATA_DIR: z.string().trim().min(1, 'TWEETSTORE_DATA_DIR must not be empty').default('data'),
   TWEETSTORE_STORE: engine('TWEETSTORE_STORE', ['lowdb'], ['postgres']).default('lowdb'),
-  TWEETSTORE_BLOB_STORE: engine('TWEETSTORE_BLOB_STORE', ['disk'], ['s3']).default('disk'),
-  TWEETSTORE_REDIS_URL: z
-    .string()
-    .optional()
-    .refine((url) => url === undefined, 'TWEETSTORE_REDIS_URL: limits in Redis are not built yet; unset it (each process counts its own)'),
+  TWEETSTORE_DATABASE_URL: url('TWEETSTORE_DATABASE_URL', ['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/tweetstore').optional(),
+  TWEETSTORE_BLOB_STORE: engine('TWEETSTORE_BLOB_STORE', ['disk', 's3'], []).default('disk'),
+  TWEETSTORE_S3_ENDPOINT: url('TWEETSTORE_S3_ENDPOINT', ['http', 'https'], 'http://127.0.0.1:9000').optional(),
+  TWEETSTORE_S3_BUCKET: bucket.optional(),
+  TWEETSTORE_S3_REGION: z.string().trim().min(1, 'TWEETSTORE_S3_REGION must not be empty').default('us-east-1'),
+  AWS_ACCESS_KEY_ID: z.string().trim().optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().optional(),
+  TWEETSTORE_REDIS_URL: url('TWEETSTORE_REDIS_URL', ['redis', 'rediss'], 'redis://127.0.0.1:6379/0').optional(),
+  TWEETSTORE_REDIS_PREFIX: z.string().trim().min(1, 'TWEETSTORE_REDIS_PREFIX must not be empty').default('tweetstore:'),
   TWEETSTORE_INSTANCE_ID: z
     .string()
     .trim()
@@ -113,7 +136,21 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   }).default('info'),
+}).superRefine((e, check) => {
+  const problem = (path: string, message: string) => check.addIssue({ code: 'custom', path: [path], message });
+  if (e.TWEETSTORE_BLOB_STORE === 's3' && e.TWEETSTORE_S3_BUCKET === undefined) problem('TWEETSTORE_S3_BUCKET', 'TWEETSTORE_S3_BUCKET is required with TWEETSTORE_BLOB_STORE=s3');
+  if ((e.AWS_ACCESS_KEY_ID === undefined) !== (e.AWS_SECRET_ACCESS_KEY === undefined)) {
+    problem(e.AWS_ACCESS_KEY_ID === undefined ? 'AWS_ACCESS_KEY_ID' : 'AWS_SECRET_ACCESS_KEY', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together: set both, or neither (the AWS SDK then finds credentials itself)');
+  }
 });
+
+/** The name of every variable the server reads (compose.yaml and the README set and list no other). */
+export const configVariables: readonly string[] = Object.keys(envSchema.shape);
+
+/** Where media files live (TWEETSTORE_BLOB_STORE). */
+export type BlobSettings =
+  | { engine: 'disk' }
+  | { engine: 's3'; bucket: string; endpoint?: string; region: string; credentials?: { accessKeyId: string; secretAccessKey: string } };
 
 export interface ServerConfig {
   port: number;
@@ -124,10 +161,15 @@ export interface ServerConfig {
   instanceId: string;
   /** Which engine holds tweets, users and events (TWEETSTORE_STORE). */
   store: 'lowdb';
-  /** Which engine holds media files (TWEETSTORE_BLOB_STORE). */
-  blobStore: 'disk';
-  /** Where the rate limits count: this process's memory (Redis with TWEETSTORE_REDIS_URL, once built). */
-  limiterStore: 'memory';
+  /** The PostgreSQL the postgres store engine uses (TWEETSTORE_DATABASE_URL). */
+  databaseUrl?: string;
+  /** Which engine holds media files, and its settings. */
+  blobs: BlobSettings;
+  /**
+   * The Redis every instance shares (TWEETSTORE_REDIS_URL), its keys under `prefix`: the rate limits count there
+   * (insured by this process's memory while it fails). None: each process counts its own limits in memory.
+   */
+  redis?: { url: string; prefix: string };
   editPolicy: { windowMs: number; maxEdits: number };
   sessionTtlMs: number;
   maxBodyBytes: number;
@@ -168,7 +210,7 @@ export class ConfigError extends Error {
 /** Parse the environment (only the variables above; unset or empty means default). Throws ConfigError. */
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): ServerConfig {
   const relevant = Object.fromEntries(
-    Object.keys(envSchema.shape)
+    configVariables
       .map((key) => [key, env[key]] as const)
       .filter(([, value]) => value !== undefined && value !== ''),
   );
@@ -183,8 +225,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     dataDir: path.resolve(cwd, e.TWEETSTORE_DATA_DIR),
     instanceId: e.TWEETSTORE_INSTANCE_ID,
     store: e.TWEETSTORE_STORE,
-    blobStore: e.TWEETSTORE_BLOB_STORE,
-    limiterStore: 'memory',
+    ...(e.TWEETSTORE_DATABASE_URL === undefined ? {} : { databaseUrl: e.TWEETSTORE_DATABASE_URL }),
+    blobs: blobSettings(e),
+    ...(e.TWEETSTORE_REDIS_URL === undefined ? {} : { redis: { url: e.TWEETSTORE_REDIS_URL, prefix: e.TWEETSTORE_REDIS_PREFIX } }),
     editPolicy: { windowMs: e.TWEETSTORE_EDIT_WINDOW_MINUTES * 60_000, maxEdits: e.TWEETSTORE_MAX_EDITS },
     sessionTtlMs: e.TWEETSTORE_SESSION_TTL_HOURS * 3_600_000,
     maxBodyBytes: e.TWEETSTORE_MAX_BODY_BYTES,
@@ -214,4 +257,19 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     webDir: e.TWEETSTORE_WEB_DIR ? path.resolve(cwd, e.TWEETSTORE_WEB_DIR) : fileURLToPath(new URL('../../web/dist', import.meta.url)),
     logLevel: e.LOG_LEVEL,
   };
+}
+
+function blobSettings(e: z.infer<typeof envSchema>): BlobSettings {
+  switch (e.TWEETSTORE_BLOB_STORE) {
+    case 'disk':
+      return { engine: 'disk' };
+    case 's3':
+      return {
+        engine: 's3',
+        bucket: e.TWEETSTORE_S3_BUCKET!, // required with s3 (envSchema)
+        region: e.TWEETSTORE_S3_REGION,
+        ...(e.TWEETSTORE_S3_ENDPOINT === undefined ? {} : { endpoint: e.TWEETSTORE_S3_ENDPOINT }),
+        ...(e.AWS_ACCESS_KEY_ID === undefined ? {} : { credentials: { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY! } }),
+      };
+  }
 }

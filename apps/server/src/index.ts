@@ -1,2 +1,2 @@
 export { startServer, VERSION, type RunningServer } from './server.ts';
-export { loadConfig, ConfigError, type ServerConfig } from './config.ts';
+export { loadConfig, ConfigError, configVariables, type ServerConfig } from './config.ts';

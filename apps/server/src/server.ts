@@ -8,11 +8,12 @@ import type { TweetStore } from '@tweetstore/store';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { TRPCError } from '@trpc/server';
 import type { Logger } from 'pino';
+import { Gauge } from 'prom-client';
 import { WebSocketServer } from 'ws';
 import { clientAddressOf } from './client-address.ts';
 import type { ServerConfig } from './config.ts';
 import { requestToken, sessionCookieWriter } from './cookies.ts';
-import { mediaLocksOf, openBlobStore, openInstanceBoard, openLimiterStore, openStore } from './engines.ts';
+import { openEngines } from './engines.ts';
 import { readJsonBody } from './json-body.ts';
 import { createMediaHandler, isMediaPath, sweepMedia } from './media.ts';
 import { errorResponse, retryAfterHeader, sendError } from './trpc-errors.ts';
@@ -38,26 +39,33 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
 
 
 export async function startServer(config: ServerConfig, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
-  const store = await openStore(config, clock, log);
-  const blobs = await openBlobStore(config);
+  const engines = await openEngines(config, clock, log);
+  const { store, blobs } = engines;
   warmUpContentRules(); // ~70 ms now instead of 12-50 ms in each of the first requests with a URL or a long text
   let wss: WebSocketServer | undefined;
-  const board = openInstanceBoard(config);
   const telemetry = createTelemetry({
     store,
     clock,
     webSockets: () => wss?.clients.size ?? 0,
-    board,
-    onPublishError: (err) => log.debug({ err }, "this instance's figures could not be published"),
+    board: engines.board,
+    onPublishError: (err) => log.debug({ err }, "the instances' board (figures of every instance) failed; tried again in a second"),
+  });
+  new Gauge({
+    name: 'tweetstore_limits_in_memory',
+    help: "1 while the rate limits count in this process's memory because their shared store (Redis) fails",
+    registers: [telemetry.registry],
+    collect() {
+      this.set(engines.limiterStore.inMemoryForNow ? 1 : 0);
+    },
   });
   const deps: ApiDeps = {
     store,
     blobs,
     mediaLimits: config.mediaLimits,
-    mediaLocks: mediaLocksOf(config),
+    mediaLocks: engines.mediaLocks,
     clock,
     telemetry,
-    limits: createLimits(openLimiterStore(config), config.limits),
+    limits: createLimits(engines.limiterStore, config.limits),
     config: { sessionTtlMs: config.sessionTtlMs, version: VERSION, statsIntervalMs: 1000 },
     sharedChanges: new SharedChanges(store),
     wakes: new WakeQueue(),
@@ -257,11 +265,9 @@ export async function startServer(config: ServerConfig, log: Logger, clock: Cloc
       for (const client of wss!.clients) client.close(1012, 'server restarting');
       await new Promise<void>((resolve) => wss!.close(() => resolve()));
       telemetry.close();
-      await board.close();
       clearInterval(sweeper);
       await sweeping;
-      await store.close();
-      await blobs.close();
+      await engines.close();
       log.info('stopped: journal flushed and checkpoint written');
     })();
     return shuttingDown;

@@ -1,5 +1,6 @@
-// Which engines the settings choose: the embedded ones by default, and a clear refusal, naming the variable, for one
-// that is planned but not built yet or unknown (the server then exits with status 2 before it opens anything).
+// Which engines the settings choose: the embedded ones by default, the shared services with their settings, and a
+// clear refusal, naming the variable, for one that is planned but not built yet, unknown, or given bad settings (the
+// server then exits with status 2 before it opens anything).
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
@@ -15,15 +16,47 @@ function refusal(env: Record<string, string>): string[] {
 
 describe('engine settings', () => {
   it('choose the embedded store, disk blobs and limits in memory by default', () => {
-    expect(loadConfig({})).toMatchObject({ store: 'lowdb', blobStore: 'disk', limiterStore: 'memory' });
-    expect(loadConfig({ TWEETSTORE_STORE: 'lowdb', TWEETSTORE_BLOB_STORE: 'disk', TWEETSTORE_REDIS_URL: '' })).toMatchObject({ store: 'lowdb', blobStore: 'disk' });
+    const defaults = loadConfig({});
+    expect(defaults).toMatchObject({ store: 'lowdb', blobs: { engine: 'disk' } });
+    expect(defaults.redis).toBeUndefined();
+    expect(loadConfig({ TWEETSTORE_STORE: 'lowdb', TWEETSTORE_BLOB_STORE: 'disk', TWEETSTORE_REDIS_URL: '' })).toMatchObject({ store: 'lowdb', blobs: { engine: 'disk' } });
+  });
+
+  it('choose S3 with its bucket, endpoint, region and the AWS key pair', () => {
+    expect(loadConfig({ TWEETSTORE_BLOB_STORE: 's3', TWEETSTORE_S3_BUCKET: 'tweetstore-media' }).blobs).toEqual({ engine: 's3', bucket: 'tweetstore-media', region: 'us-east-1' });
+    const s3 = {
+      TWEETSTORE_BLOB_STORE: 's3',
+      TWEETSTORE_S3_BUCKET: 'media',
+      TWEETSTORE_S3_ENDPOINT: 'http://minio:9000',
+      TWEETSTORE_S3_REGION: 'eu-west-3',
+      AWS_ACCESS_KEY_ID: 'tweetstore',
+      AWS_SECRET_ACCESS_KEY: 'secret key',
+    };
+    expect(loadConfig(s3).blobs).toEqual({ engine: 's3', bucket: 'media', endpoint: 'http://minio:9000', region: 'eu-west-3', credentials: { accessKeyId: 'tweetstore', secretAccessKey: 'secret key' } });
+  });
+
+  it('choose Redis for the limits, keys under a prefix', () => {
+    expect(loadConfig({ TWEETSTORE_REDIS_URL: 'redis://127.0.0.1:6379/0' }).redis).toEqual({ url: 'redis://127.0.0.1:6379/0', prefix: 'tweetstore:' });
+    expect(loadConfig({ TWEETSTORE_REDIS_URL: 'rediss://:pw@cache:6380', TWEETSTORE_REDIS_PREFIX: 'ts:a:' }).redis).toEqual({ url: 'rediss://:pw@cache:6380', prefix: 'ts:a:' });
   });
 
   it('refuse an engine that is not built yet, or unknown, saying which', () => {
     expect(refusal({ TWEETSTORE_STORE: 'postgres' })).toEqual(['TWEETSTORE_STORE=postgres: that engine is not built yet; use lowdb']);
-    expect(refusal({ TWEETSTORE_BLOB_STORE: 's3' })).toEqual(['TWEETSTORE_BLOB_STORE=s3: that engine is not built yet; use disk']);
     expect(refusal({ TWEETSTORE_STORE: 'mongo' })).toEqual(['TWEETSTORE_STORE must be lowdb or postgres']);
-    expect(refusal({ TWEETSTORE_REDIS_URL: 'redis://127.0.0.1:6379/0' })).toEqual([expect.stringMatching(/^TWEETSTORE_REDIS_URL: limits in Redis are not built yet/)]);
+    expect(refusal({ TWEETSTORE_BLOB_STORE: 'gcs' })).toEqual(['TWEETSTORE_BLOB_STORE must be disk or s3']);
+  });
+
+  it('refuse bad settings of the shared services, naming the variable', () => {
+    expect(refusal({ TWEETSTORE_BLOB_STORE: 's3' })).toEqual(['TWEETSTORE_S3_BUCKET is required with TWEETSTORE_BLOB_STORE=s3']);
+    expect(refusal({ TWEETSTORE_BLOB_STORE: 's3', TWEETSTORE_S3_BUCKET: 'Bad_Bucket' })).toEqual([expect.stringMatching(/^TWEETSTORE_S3_BUCKET must be an S3 bucket name/)]);
+    for (const endpoint of ['minio:9000', 'ftp://minio', 'http//minio']) {
+      expect(refusal({ TWEETSTORE_BLOB_STORE: 's3', TWEETSTORE_S3_BUCKET: 'media', TWEETSTORE_S3_ENDPOINT: endpoint }), endpoint).toEqual([
+        'TWEETSTORE_S3_ENDPOINT must be a http or https URL, such as http://127.0.0.1:9000',
+      ]);
+    }
+    expect(refusal({ AWS_ACCESS_KEY_ID: 'only-the-id' })).toEqual([expect.stringMatching(/^AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together/)]);
+    expect(refusal({ TWEETSTORE_REDIS_URL: '127.0.0.1:6379' })).toEqual(['TWEETSTORE_REDIS_URL must be a redis or rediss URL, such as redis://127.0.0.1:6379/0']);
+    expect(refusal({ TWEETSTORE_DATABASE_URL: 'mysql://db/tweetstore' })).toEqual([expect.stringMatching(/^TWEETSTORE_DATABASE_URL must be a postgres or postgresql URL/)]);
   });
 });
 

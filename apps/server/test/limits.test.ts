@@ -4,51 +4,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServerProcess, tempDataDir, type ServerProcess } from './harness.ts';
-
-const sj = (json: unknown) => ({ json });
-
-interface Answer {
-  status: number;
-  retryAfter: string | null;
-  code: string | null;
-  retryAfterMs: number | null;
-  body: string;
-}
-
-async function call(server: ServerProcess, path: string, json: unknown, options: { from?: string; token?: string; method?: 'GET' | 'POST' } = {}): Promise<Answer> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (options.from) headers['x-forwarded-for'] = options.from;
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const method = options.method ?? 'POST';
-  const url = method === 'GET' ? `${server.url}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(sj(json)))}` : `${server.url}/trpc/${path}`;
-  const response = await fetch(url, { method, headers, body: method === 'POST' ? JSON.stringify(sj(json)) : undefined });
-  const body = await response.text();
-  const error = (JSON.parse(body) as { error?: { json: { data: { code: string; retryAfterMs?: number } } } }).error?.json.data;
-  return { status: response.status, retryAfter: response.headers.get('retry-after'), code: error?.code ?? null, retryAfterMs: error?.retryAfterMs ?? null, body };
-}
-
-/** Makes `n` calls that must pass, then one that must be refused as API.md says; returns the refusal. */
-async function reach(n: number, make: (i: number) => Promise<Answer>): Promise<Answer> {
-  for (let i = 0; i < n; i++) {
-    const ok = await make(i);
-    expect(ok.status, ok.body).toBe(200);
-  }
-  const refused = await make(n);
-  expect(refused.status, refused.body).toBe(429);
-  expect(refused.code).toBe('TOO_MANY_REQUESTS');
-  expect(refused.retryAfterMs).toBeGreaterThan(0);
-  expect(refused.retryAfter).toBe(String(Math.ceil(refused.retryAfterMs! / 1000)));
-  return refused;
-}
+import { call, reach, register as registerOn, sj } from './http-calls.ts';
 
 describe('limits behind a trusted proxy', () => {
   let server: ServerProcess;
   let remove: () => Promise<void>;
-  const register = async (username: string, from: string) => {
-    const answer = await call(server, 'auth.register', { username, password: 'limits-password' }, { from });
-    expect(answer.status, answer.body).toBe(200);
-    return (JSON.parse(answer.body) as { result: { data: { json: { token: string } } } }).result.data.json.token;
-  };
+  const register = (username: string, from: string) => registerOn(server, username, from);
 
   beforeAll(async () => {
     const data = await tempDataDir();

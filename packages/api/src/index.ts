@@ -2,6 +2,7 @@ export { appRouter, createCaller, type AppRouter } from './root.ts';
 export { createContext, defaultApiConfig, type ApiConfig, type ApiDeps, type Context, type RequestInfo, type SessionCookieWriter } from './context.ts';
 export { createLimits, defaultLimits, rateLimited, type Limits, type LimitsConfig, type RateLimitName } from './limits/limits.ts';
 export { memoryLimiterStore } from './limits/memory.ts';
+export { insuredLimiterStore, type InsuredLimiterStore, type InsuredLimiterStoreOptions } from './limits/insured.ts';
 export { counterSeconds, SLOTS, slotLength } from './limits/sliding-window.ts';
 export { TooManyRequests } from './limits/too-many-requests.ts';
 export type { Gate, LimiterStore, Once, RateLimiter, RateRule, Verdict } from './limits/port.ts';

@@ -74,7 +74,7 @@ export interface TelemetryOptions {
   samplesPerSecond?: number;
   /** Where the instances publish their figures; default a board of this process alone. */
   board?: InstanceBoard;
-  /** Told when this instance's figures could not be published (the board's service is down); it tries again. */
+  /** Told when the board's service fails (figures not published, or not read); it is tried again next time. */
   onPublishError?: (error: unknown) => void;
 }
 
@@ -128,9 +128,20 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     storeGauge('head_seq', 'newest durable event seq').set(s.headSeq);
     storeGauge('tweets', 'stored tweets').set(s.tweets);
     for (const [name, value] of Object.entries(s.details)) storeGauge(snakeCase(name), `${s.engine} engine: ${name}`).set(value);
-    const instances = await board.list();
+    const { instances, shared } = await readBoard();
     instanceCount.set(instances.length);
-    for (const [name, value] of Object.entries(await board.shared())) sharedGauge(snakeCase(name), name).set(value);
+    for (const [name, value] of Object.entries(shared)) sharedGauge(snakeCase(name), name).set(value);
+  };
+  /** What the board shows; while its service fails, this instance's own last figures and nothing shared. */
+  let published: InstanceFigures | undefined;
+  const readBoard = async (): Promise<{ instances: InstanceFigures[]; shared: Record<string, number> }> => {
+    try {
+      const [instances, shared] = await Promise.all([board.list(), board.shared()]);
+      return { instances, shared };
+    } catch (error) {
+      options.onPublishError?.(error);
+      return { instances: published ? [published] : [], shared: {} };
+    }
   };
   // Each instance is scraped for its own figures; these say which instance answered and what all of them share.
   new Gauge({ name: 'tweetstore_instance_info', help: 'this instance (label: its id)', labelNames: ['instance'], registers: [registry] }).set({ instance: board.self }, 1);
@@ -173,7 +184,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   async function publish() {
     const { window, loop } = last;
     const s = await store.stats();
-    await board.publish({
+    await board.publish((published = {
       id: board.self,
       startedAt,
       at: clock.now(),
@@ -186,7 +197,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       subscriptions,
       headSeq: await store.events.head(),
       details: s.details,
-    });
+    }));
   }
 
   return {
@@ -230,6 +241,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
         const tweet = await store.getTweet(entry.tweetId, null);
         if (tweet) topTweets.push({ id: tweet.id, score: entry.score, velocity: tweet.engagement.velocity, content: tweet.content, author: tweet.author.username });
       }
+      const { instances, shared } = await readBoard();
       return {
         at: new Date(clock.now()),
         uptimeMs: clock.now() - startedAt,
@@ -243,8 +255,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
         store: storeFigures(await store.stats()),
         topTweets,
         instance: board.self,
-        instances: await board.list(),
-        shared: await board.shared(),
+        instances,
+        shared,
       };
     },
     close() {

@@ -10,6 +10,8 @@ import type { DumpCounts, DumpMedia, DumpRecord, DumpRecordType, DumpStore, Dump
 /** Relative difference allowed between two velocities (decay over ~0.4 s at the 5-minute half-life). */
 export const VELOCITY_TOLERANCE = 1e-3;
 const MAX_DIFFERENCES = 100;
+/** A value longer than this (as JSON) is cut in a difference's text. */
+const SHOWN_LENGTH = 200;
 /** Records checked at once. */
 const WINDOW = 32;
 
@@ -50,6 +52,7 @@ export async function verifyCopy(
   let window: DumpRecord[] = [];
   const progress = { phase: 'store' as DumpRecordType, done: 0 };
   const flush = async () => {
+    if (window.length === 0) return;
     const found = await Promise.all(window.map((r) => checkRecord(compare, r)));
     for (const [i, differences] of found.entries()) {
       note(report, differences);
@@ -65,8 +68,8 @@ export async function verifyCopy(
   for await (const record of records) {
     options.signal?.throwIfAborted();
     if (record.type === 'store') totals = record.counts;
+    if (window.length >= WINDOW || (window.length > 0 && window[0]!.type !== record.type)) await flush();
     window.push(record);
-    if (window.length >= WINDOW || window[0]!.type !== record.type) await flush();
   }
   await flush();
   return report;
@@ -160,11 +163,15 @@ function walk(a: unknown, b: unknown, path: string, differ: (path: string, a: un
   } else if (typeof a === 'number' && typeof b === 'number' && /\bvelocity\./.test(path)) {
     if (Math.abs(a - b) > VELOCITY_TOLERANCE * Math.max(Math.abs(a), Math.abs(b))) differ(path, a, b);
   } else if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) differ(`${path}.length`, a.length, b.length);
+    if (a.length !== b.length) differ(join(path, 'length'), a.length, b.length);
     else a.forEach((x, i) => walk(x, b[i], `${path}[${i}]`, differ));
   } else if (isObject(a) && isObject(b) && !Array.isArray(a) && !Array.isArray(b)) {
-    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) walk(a[key], b[key], path === '' ? key : `${path}.${key}`, differ);
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) walk(a[key], b[key], join(path, key), differ);
   } else if (!Object.is(a, b)) differ(path, a, b);
+}
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -173,7 +180,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 function shown(v: unknown): string {
   const s = v instanceof Date ? v.toISOString() : v === undefined ? 'nothing' : JSON.stringify(v);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  return s.length > SHOWN_LENGTH ? `${s.slice(0, SHOWN_LENGTH - 3)}...` : s;
 }
 
 function note(report: VerifyReport, found: readonly string[]): void {

@@ -4,3 +4,4 @@ export { openLowdbStore } from './open.ts';
 export type { LowdbOptions, LowdbStoreOptions } from './options.ts';
 export { compactStore, storeSizes, type StoreSizes } from './data-dir/compact.ts';
 export { openDiskBlobStore, type DiskBlobStoreOptions } from './blobs/disk.ts';
+export { exportLowdbStore, type ExportOptions, type ExportProgress } from './export/export.ts';

@@ -16,3 +16,7 @@ export * from './blobs/port.ts';
 export { seedStore, SEED_PASSWORD, type SeedOptions, type SeedPhase, type SeedSummary } from './seed/seed.ts';
 export type { KeyedLock } from './locks/port.ts';
 export { ProcessKeyedLock } from './locks/process-lock.ts';
+export { pauseEvery } from './turns.ts';
+export * from './dump/records.ts';
+export { dumpLines, DumpChecker, parseDumpLine, readDump } from './dump/read.ts';
+export { verifyCopy, type VerifyChecked, type VerifyOptions, type VerifyProgress, type VerifyReport } from './dump/verify.ts';

@@ -46,6 +46,7 @@ import {
 import type { CheckpointStore } from '../checkpoint/checkpoints.ts';
 import { HistoryFiles } from '../checkpoint/histories.ts';
 import type { DataDirLock } from '../data-dir/lock.ts';
+import type { ExportSource } from '../export/source.ts';
 import { LowdbEventFeed } from '../feed/event-feed.ts';
 import { EventLog } from '../feed/event-log.ts';
 import type { EventRing } from '../feed/event-ring.ts';
@@ -321,6 +322,11 @@ export class LowdbTweetStore implements TweetStore {
       // a pass over every tweet engaged lately, in slices with a turn of the event loop between them
       while (!p.ranking.scanSome(RANKING_SLICE, now)) await nextTurn();
     }
+  }
+
+  /** @internal for the export (export/): the engine's state, and its readers of what is on disk, as they are now. */
+  exportSource(): ExportSource {
+    return { storeId: this.storeId, dataDir: this.#o.dataDir, clock: this.#o.clock, state: this.#state, histories: this.#histories, details: this.#details };
   }
 
   // --- stats, writable, close -------------------------------------------------------------------------------------

@@ -7,3 +7,4 @@ export { connectRedis, type RedisOptions } from './redis/connect.ts';
 export { openPostgresStore } from './engine/open.ts';
 export type { PostgresTweetStore } from './engine/store.ts';
 export type { PostgresStoreOptions } from './engine/options.ts';
+export { PostgresKeyedLock, type PostgresKeyedLockOptions } from './locks/advisory-lock.ts';

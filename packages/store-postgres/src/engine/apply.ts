@@ -34,8 +34,11 @@ export function withRate(v: Velocity | null, kind: Kind, rate: DecayedRate): Vel
 
 const velocityColumns = (v: Velocity) => ({ velocity: v, velocity_level: velocityLevelOf(v) });
 
-/** Applies the event; resolves with the tweet it changed as it is now, when it changed one. */
-export async function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<ChangedTweet | undefined> {
+/**
+ * Applies the event: its statements are sent, not waited for (the writer checks them). Returns the tweet it changed as
+ * it will be, when it changed one, to build the answer from once the batch has committed.
+ */
+export function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<ChangedTweet> | undefined {
   const sql = tx.sql;
   switch (e.type) {
     case 'UserRegistered':
@@ -76,12 +79,12 @@ export async function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise
       const published = e.state === 'published';
       tx.count('tweets', 1);
       tx.count('versions', 1);
-      const row = sql`
+      const row = changing(tx, sql`
         insert into tweets (id, author_id, reply_to_id, state, created_at, published_at, content, content_hash, weighted_length,
           hashtags, mentions, urls, media_ids)
         values (${e.tweetId}, ${e.authorId}, ${e.replyToId}, ${e.state}, ${e.at}, ${published ? e.at : null}, ${e.content}, ${e.contentHash},
           ${e.weightedLength}, ${e.hashtags}::text[], ${e.mentions}::text[], ${e.urls}::text[], ${e.mediaIds}::text[])
-        returning *`;
+        returning *`);
       tx.send(sql`
         insert into versions (tweet_id, version, kind, at, content_hash, media_ids, body)
         values (${e.tweetId}, 1, 'created', ${e.at}, ${e.contentHash}, ${e.mediaIds}::text[], ${sql.json({ keyframe: true, content: e.content })})`);
@@ -93,7 +96,7 @@ export async function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise
           insert into idempotency_keys (author_id, key, tweet_id, at) values (${e.authorId}, ${e.idempotencyKey}, ${e.tweetId}, ${e.at})
           on conflict (author_id, key) do update set tweet_id = excluded.tweet_id, at = excluded.at`);
       }
-      return (await row)[0] as ChangedTweet;
+      return row;
     }
     case 'TweetEdited':
     case 'TweetReverted': {
@@ -107,12 +110,11 @@ export async function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise
       attach(tx, e.mediaIds);
       // every version added once it was published is one anybody sees while it is published (rules/visibility.ts)
       if (t.publishedAt !== null) show(tx, e.tweetId, e.mediaIds);
-      const [row] = await sql`
+      return changing(tx, sql`
         update tweets set content = ${content}, content_hash = ${e.contentHash}, media_ids = ${e.mediaIds}::text[], edited_at = ${e.at},
           weighted_length = ${e.weightedLength}, hashtags = ${e.hashtags}::text[], mentions = ${e.mentions}::text[], urls = ${e.urls}::text[],
           version_count = version_count + 1, edits_since_publish = edits_since_publish + ${t.publishedAt === null ? 0 : 1}
-        where id = ${e.tweetId} returning *`;
-      return row as ChangedTweet;
+        where id = ${e.tweetId} returning *`);
     }
     case 'TweetPublished':
       show(tx, e.tweetId, s.tweet!.mediaIds);
@@ -166,23 +168,25 @@ function show(tx: WriteTx, tweetId: string, ids: readonly string[]): void {
 /** A reply became published (or stopped being): its parent's reply count moves; a new one bumps its velocity too. */
 function replyCounted(tx: WriteTx, parent: TweetRow | undefined, at: number, delta: number, isNew: boolean): void {
   if (!parent) return;
-  void counted(tx, parent.id, 'replies', delta, isNew ? velocityColumns(bumped(parent.velocity, 'replies', at, 1)) : null, true);
+  void counted(tx, parent.id, 'replies', delta, isNew ? velocityColumns(bumped(parent.velocity, 'replies', at, 1)) : null);
 }
 
-function counted(tx: WriteTx, tweetId: string, kind: Kind, delta: number, velocity: ReturnType<typeof velocityColumns> | null, unanswered = false): Promise<ChangedTweet> {
+function counted(tx: WriteTx, tweetId: string, kind: Kind, delta: number, velocity: ReturnType<typeof velocityColumns> | null): Promise<ChangedTweet> {
   const sql = tx.sql;
   const set = velocity ? sql`, velocity = ${sql.json(velocity.velocity as never)}, velocity_level = ${level(velocity.velocity_level)}` : sql``;
-  const query = sql`update tweets set ${sql(kind)} = ${sql(kind)} + ${delta} ${set} where id = ${tweetId} returning *`;
-  if (unanswered) {
-    tx.send(query);
-    return Promise.resolve(undefined as never);
-  }
-  return query.then((rows) => rows[0] as ChangedTweet);
+  return changing(tx, sql`update tweets set ${sql(kind)} = ${sql(kind)} + ${delta} ${set} where id = ${tweetId} returning *`);
 }
 
-async function moved(tx: WriteTx, tweetId: string, set: ReturnType<WriteTx['sql']>): Promise<ChangedTweet> {
-  const [row] = await tx.sql`update tweets set ${set} where id = ${tweetId} returning *`;
-  return row as ChangedTweet;
+function moved(tx: WriteTx, tweetId: string, set: ReturnType<WriteTx['sql']>): Promise<ChangedTweet> {
+  return changing(tx, tx.sql`update tweets set ${set} where id = ${tweetId} returning *`);
+}
+
+/** A statement that returns the tweet it changed: sent, and its row kept for the answer. */
+function changing(tx: WriteTx, query: Promise<readonly object[]>): Promise<ChangedTweet> {
+  tx.send(query);
+  const row = query.then((rows) => rows[0] as ChangedTweet);
+  row.catch(() => {}); // its failure is the writer's to answer; the row is then never asked for
+  return row;
 }
 
 /** -Infinity (no rates) is kept as null, out of the ranking's index. */

@@ -89,7 +89,7 @@ export class PostgresTweetStore implements TweetStore {
   registerUser(cmd: RegisterUser): Promise<User> {
     return this.#write(async (tx) => {
       const taken = await loadUserByName(tx.sql, cmd.username.toLowerCase());
-      const e = await this.#apply(tx, decideRegister(tx.ctx, cmd, taken !== undefined), {});
+      const e = this.#apply(tx, decideRegister(tx.ctx, cmd, taken !== undefined), {});
       return () => userView({ id: e.userId, username: e.username, displayName: e.displayName, createdAt: e.at });
     });
   }
@@ -111,7 +111,7 @@ export class PostgresTweetStore implements TweetStore {
   openSession(tokenHash: string, session: Session): Promise<void> {
     return this.#write(async (tx) => {
       const [user, open] = await Promise.all([loadUser(tx.sql, session.userId), this.#sessionOpen(tx.sql, tokenHash)]);
-      await this.#apply(tx, decideOpenSession(tokenHash, session, user), { sessionOpen: open });
+      this.#apply(tx, decideOpenSession(tokenHash, session, user), { sessionOpen: open });
       return () => undefined;
     });
   }
@@ -126,7 +126,7 @@ export class PostgresTweetStore implements TweetStore {
   closeSession(tokenHash: string): Promise<void> {
     return this.#write(async (tx) => {
       const draft = decideCloseSession(tokenHash, await this.#sessionOpen(tx.sql, tokenHash));
-      if (draft) await this.#apply(tx, draft, {});
+      if (draft) this.#apply(tx, draft, {});
       return () => undefined;
     });
   }
@@ -143,7 +143,7 @@ export class PostgresTweetStore implements TweetStore {
       if (!user) throw new NotFound('user', cmd.userId);
       const { id, ...rest } = cmd;
       const draft = decideUpload({ ...rest, mediaId: id }, media.get(id));
-      if (draft) await this.#apply(tx, draft, { media });
+      if (draft) this.#apply(tx, draft, { media });
       return () => this.#mediaAsSeenBy(id, cmd.userId);
     });
   }
@@ -175,7 +175,7 @@ export class PostgresTweetStore implements TweetStore {
     return this.#write(async (tx) => {
       const media = await loadMedia(tx.sql, [id]);
       const draft = decideAlt(media.get(id), id, userId, alt);
-      if (draft) await this.#apply(tx, draft, { media });
+      if (draft) this.#apply(tx, draft, { media });
       return () => this.#mediaAsSeenBy(id, userId);
     });
   }
@@ -191,7 +191,7 @@ export class PostgresTweetStore implements TweetStore {
       // decided again under the stream lock: an upload or an attach since the query keeps it
       const media = await loadMedia(tx.sql, candidates.map((c) => c.id));
       const removed = candidates.map((c) => c.id).filter((id) => media.has(id) && sweepable(media.get(id)!, uploadedBefore));
-      for (const mediaId of removed) await this.#apply(tx, { type: 'MediaRemoved', mediaId }, {});
+      for (const mediaId of removed) this.#apply(tx, { type: 'MediaRemoved', mediaId }, {});
       return () => removed;
     });
   }
@@ -215,9 +215,8 @@ export class PostgresTweetStore implements TweetStore {
       ]);
       const decided = decideCreate(tx.ctx, cmd, { author, remembered, parent, media });
       if ('existing' in decided) return () => this.#tweetOrGone(decided.existing, cmd.authorId);
-      const { changed } = await this.#applied(tx, decided, { parent, media });
-      const t = changedRow(changed!, author!, NO_EDGES);
-      return () => this.#view(t, media, tx.ctx.now);
+      const { changed } = this.#applied(tx, decided, { parent, media });
+      return async () => this.#view(changedRow((await changed)!, author!, NO_EDGES), media, tx.ctx.now);
     });
   }
 
@@ -296,9 +295,8 @@ export class PostgresTweetStore implements TweetStore {
       const t = await loadTweet(tx.sql, cmd.id, cmd.userId);
       const decided = decideEngage(t, cmd, t?.edges ?? NO_EDGES);
       if (decided === null || decided === 'view') return () => engagementView(this.#engagement(t!), tx.ctx.now);
-      const { event, changed } = await this.#applied(tx, decided, { tweet: t });
-      const after = changedRow(changed!, t!.author, edgesAfter(t!.edges, event));
-      return () => engagementView(this.#engagement(after), tx.ctx.now);
+      const { event, changed } = this.#applied(tx, decided, { tweet: t });
+      return async () => engagementView(this.#engagement(changedRow((await changed)!, t!.author, edgesAfter(t!.edges, event))), tx.ctx.now);
     });
   }
 
@@ -399,32 +397,32 @@ export class PostgresTweetStore implements TweetStore {
     return this.#writer.run(command);
   }
 
-  async #apply<D extends EventDraft>(tx: WriteTx, draft: D, loaded: Loaded): Promise<Extract<StoreEvent, { type: D['type'] }>> {
-    return (await this.#applied(tx, draft, loaded)).event as Extract<StoreEvent, { type: D['type'] }>;
+  #apply<D extends EventDraft>(tx: WriteTx, draft: D, loaded: Loaded): Extract<StoreEvent, { type: D['type'] }> {
+    return this.#applied(tx, draft, loaded).event as Extract<StoreEvent, { type: D['type'] }>;
   }
 
-  async #applied(tx: WriteTx, draft: EventDraft, loaded: Loaded) {
+  /** Appends the event and sends its statements; `changed`: the tweet it changes, as it will be. */
+  #applied(tx: WriteTx, draft: EventDraft, loaded: Loaded) {
     const event = tx.append(draft);
-    return { event, changed: await applyEvent(tx, event, loaded) };
+    return { event, changed: applyEvent(tx, event, loaded) };
   }
 
   /** The tweet after the change (or as it is, for a change that changes nothing), as its author sees it. */
-  async #changeTweet(tx: WriteTx, t: TweetRow, draft: EventDraft | null, known?: MediaLookup): Promise<() => Tweet> {
+  async #changeTweet(tx: WriteTx, t: TweetRow, draft: EventDraft | null, known?: MediaLookup): Promise<() => Tweet | Promise<Tweet>> {
     const [parent, current] = await Promise.all([
       draft && t.replyToId && movesReplies.has(draft.type) ? loadTweet(tx.sql, t.replyToId, null) : undefined,
       loadMedia(tx.sql, draft === null || !('mediaIds' in draft) ? t.mediaIds : known ? [] : draft.mediaIds),
     ]);
     const media = known ?? current;
     if (!draft) return () => this.#view(t, media, tx.ctx.now);
-    const { changed } = await this.#applied(tx, draft, { tweet: t, parent, media });
-    const after = changedRow(changed!, t.author, t.edges);
-    return () => this.#view(after, media, tx.ctx.now);
+    const { changed } = this.#applied(tx, draft, { tweet: t, parent, media });
+    return async () => this.#view(changedRow((await changed)!, t.author, t.edges), media, tx.ctx.now);
   }
 
   /** A view of ViewsCounted: the tweet's rates as they are now, bumped by the batch. */
   async #countViews(tx: WriteTx, tweetId: string, n: number): Promise<() => void> {
     const t = await loadTweet(tx.sql, tweetId, null);
-    if (t) await this.#applied(tx, { type: 'ViewsCounted', tweetId, n }, { tweet: t });
+    if (t) this.#applied(tx, { type: 'ViewsCounted', tweetId, n }, { tweet: t });
     return () => undefined;
   }
 

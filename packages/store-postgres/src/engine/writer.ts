@@ -30,7 +30,7 @@ export interface WriteTx {
   append(draft: EventDraft): StoreEvent;
   /** Adds to a count stats reports. */
   count(name: keyof Counts, delta: number): void;
-  /** A statement whose result nobody waits for: its failure fails the command. */
+  /** Sends a statement now; nobody need wait for it: its failure fails the command. */
   send(query: Promise<unknown>): void;
 }
 
@@ -51,6 +51,11 @@ export interface WriterOptions {
   /** Called with a batch's events once it committed, before its callers are answered; resolves once delivered. */
   committed(events: StoreEvent[]): Promise<void>;
   logger: StoreLogger;
+}
+
+/** postgres.js sends a query once it is awaited or executed: sent now, so statements go out in the order made. */
+function started(query: Promise<unknown>): Promise<unknown> {
+  return (query as { execute?: () => Promise<unknown> }).execute?.() ?? query;
 }
 
 export class Writer {
@@ -90,6 +95,7 @@ export class Writer {
   async #batch(batch: Waiting[]): Promise<void> {
     let conn: Conn | undefined;
     const outcomes: ({ answer: () => unknown } | { error: unknown })[] = [];
+    type Mark = { seq: number; events: number; counts: Counts };
     const events: StoreEvent[] = [];
     try {
       conn = await this.o.sql.reserve();
@@ -97,9 +103,26 @@ export class Writer {
       const [, [head]] = await Promise.all([c`begin`, c<{ head: number }[]>`select head from stream_head for update`]);
       let seq = head!.head;
       const counts: Counts = { users: 0, tweets: 0, versions: 0, sessions: 0, media: 0 };
-      for (const w of batch) {
-        const mark = { seq, events: events.length, counts: { ...counts } };
-        const sent: Promise<unknown>[] = [c`savepoint cmd`];
+      type Open = { sent: Promise<unknown>[]; mark: Mark; index: number };
+      const restore = (mark: Mark) => {
+        seq = mark.seq;
+        events.length = mark.events;
+        Object.assign(counts, mark.counts);
+      };
+      /** Rolls back the newest savepoint's command, answering it with `error`. */
+      const rollBack = async (o: { mark: Mark; index: number }, error: unknown) => {
+        await c`rollback to savepoint cmd`; // a failure here fails the batch
+        void c`release savepoint cmd`.catch(() => {});
+        restore(o.mark);
+        outcomes[o.index] = { error: error instanceof DomainError ? error : storageError(error) };
+      };
+      const failure = async (o: Open) => (await Promise.allSettled(o.sent)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      // A command's statements are not waited for: the next command's loads come back after them (one connection runs
+      // them in order), so a failure shows there, or before COMMIT for the last one.
+      let open: Open | undefined;
+      for (let i = 0; i < batch.length; ) {
+        const mark: Mark = { seq, events: events.length, counts: { ...counts } };
+        const sent: Promise<unknown>[] = [c`savepoint cmd`.execute()];
         const ctx = this.o.context();
         const tx: WriteTx = {
           sql: c,
@@ -110,24 +133,28 @@ export class Writer {
             return event;
           },
           count: (name, delta) => void (counts[name] += delta),
-          send: (query) => void sent.push(query),
+          send: (query) => void sent.push(started(query)),
         };
         try {
-          const answer = await w.command(tx);
-          await Promise.all(sent);
-          sent.length = 0;
+          const answer = await batch[i]!.command(tx);
           void c`release savepoint cmd`.catch(() => {});
-          outcomes.push({ answer });
+          outcomes[i] = { answer };
+          open = { sent, mark, index: i++ };
         } catch (error) {
           await Promise.allSettled(sent);
-          await c`rollback to savepoint cmd`; // a failure here fails the batch
-          void c`release savepoint cmd`.catch(() => {});
-          seq = mark.seq;
-          events.length = mark.events;
-          Object.assign(counts, mark.counts);
-          outcomes.push({ error: error instanceof DomainError ? error : storageError(error) });
+          const before = open && (await failure(open));
+          if (open && before) {
+            // the command before failed, and this one's statements after it: roll that one back and run this one again
+            await rollBack(open, before.reason);
+            open = undefined;
+            continue;
+          }
+          open = undefined;
+          await rollBack({ mark, index: i++ }, error);
         }
       }
+      const last = open && (await failure(open));
+      if (open && last) await rollBack(open, last.reason);
       const ending: Promise<unknown>[] = [];
       if (events.length > 0) {
         const payloads = events.map(({ seq: _, type: __, at: ___, ...payload }) => JSON.stringify(payload));

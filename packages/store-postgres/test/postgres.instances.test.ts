@@ -4,7 +4,7 @@
 // migrate it once.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_EDIT_POLICY, parseContent, systemClock, VersionConflict } from '@tweetstore/core';
+import { DEFAULT_EDIT_POLICY, InvalidInput, parseContent, systemClock, VersionConflict } from '@tweetstore/core';
 import type { StoreEvent, TweetStore } from '@tweetstore/store';
 import postgres from 'postgres';
 import { openPostgresStore, type PostgresStoreOptions } from '../src/index.ts';
@@ -137,6 +137,44 @@ describe('two instances on one database', () => {
         expect(tailed).toBe(total);
       },
       { pollMs: 60_000 }, // the other instance's events reach each tail by NOTIFY alone here
+    );
+  });
+});
+
+describe('one instance', () => {
+  it('answers a command whose statement the database refuses with InvalidInput, committing the others of its batch', async () => {
+    await twoInstances(async (a) => {
+      const head = await a.events.head();
+      const names = Array.from({ length: 12 }, (_, i) => `batch_${i}`);
+      // PostgreSQL refuses a NUL character in text: the rules let it through in a display name, the insert fails
+      const results = await Promise.allSettled(names.map((username, i) => a.registerUser({ username, displayName: i === 5 ? 'bad\0name' : 'ok', passwordHash: 'h' })));
+      expect(results.map((r) => r.status)).toEqual(names.map((_, i) => (i === 5 ? 'rejected' : 'fulfilled')));
+      expect((results[5] as PromiseRejectedResult).reason).toBeInstanceOf(InvalidInput);
+      const events = (await a.events.after(head, 100)) as StoreEvent[];
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 11 }, (_, i) => head + 1 + i));
+      expect(events.map((e) => (e.type === 'UserRegistered' ? e.username : null))).toEqual(names.filter((_, i) => i !== 5));
+      expect(await a.findCredentials('batch_5')).toBeNull();
+      expect((await a.stats()).users).toBe(11);
+    });
+  });
+
+  it('reads past its head again when its LISTEN connection comes back, without a poll', async () => {
+    await twoInstances(
+      async (a, b) => {
+        const user = await a.registerUser({ username: 'lis', displayName: 'L', passwordHash: 'h' });
+        const from = (await a.stats()).headSeq;
+        const onB = delivered(b, from, from + 5);
+        const admin = postgres(db.url, { max: 1, onnotice: () => {} });
+        try {
+          const killed = await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${db.name} and query ilike 'listen%'`;
+          expect(killed.length).toBeGreaterThan(0);
+        } finally {
+          await admin.end();
+        }
+        for (let i = 0; i < 5; i++) await a.createTweet({ authorId: user.id, text: text(`while b was deaf ${i}`) });
+        expect((await onB.done).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5].map((i) => from + i));
+      },
+      { pollMs: 3_600_000 },
     );
   });
 });

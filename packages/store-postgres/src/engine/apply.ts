@@ -79,15 +79,16 @@ export function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<Chang
       const published = e.state === 'published';
       tx.count('tweets', 1);
       tx.count('versions', 1);
+      // the tweet and its version 1 in one statement
       const row = changing(tx, sql`
+        with version as (
+          insert into versions (tweet_id, version, kind, at, content_hash, media_ids, body)
+          values (${e.tweetId}, 1, 'created', ${e.at}, ${e.contentHash}, ${e.mediaIds}::text[], ${sql.json({ keyframe: true, content: e.content })}))
         insert into tweets (id, author_id, reply_to_id, state, created_at, published_at, content, content_hash, weighted_length,
           hashtags, mentions, urls, media_ids)
         values (${e.tweetId}, ${e.authorId}, ${e.replyToId}, ${e.state}, ${e.at}, ${published ? e.at : null}, ${e.content}, ${e.contentHash},
           ${e.weightedLength}, ${e.hashtags}::text[], ${e.mentions}::text[], ${e.urls}::text[], ${e.mediaIds}::text[])
         returning *`);
-      tx.send(sql`
-        insert into versions (tweet_id, version, kind, at, content_hash, media_ids, body)
-        values (${e.tweetId}, 1, 'created', ${e.at}, ${e.contentHash}, ${e.mediaIds}::text[], ${sql.json({ keyframe: true, content: e.content })})`);
       attach(tx, e.mediaIds);
       if (published) show(tx, e.tweetId, e.mediaIds);
       if (published) replyCounted(tx, s.parent, e.at, 1, true);

@@ -48,6 +48,7 @@ import {
   type Session,
   type StoreEvent,
   type StoreStats,
+  type StoredUser,
   type TransitionTweet,
   type TweetPage,
   type TweetStore,
@@ -61,10 +62,14 @@ import { changedRow, loadMedia, loadRememberedKey, loadTweet, loadUser, loadUser
 import { ViewBatches } from './views.ts';
 import { Writer, type Command, type WriteTx } from './writer.ts';
 
+/** Users kept in memory (the oldest read first out). */
+const USERS_KEPT = 10_000;
+
 export class PostgresTweetStore implements TweetStore {
   readonly engine = 'postgres';
   readonly #writer: Writer;
   readonly #views: ViewBatches;
+  readonly #users = new Map<string, StoredUser>();
   #closing: Promise<void> | undefined;
 
   constructor(
@@ -110,7 +115,7 @@ export class PostgresTweetStore implements TweetStore {
 
   openSession(tokenHash: string, session: Session): Promise<void> {
     return this.#write(async (tx) => {
-      const [user, open] = await Promise.all([loadUser(tx.sql, session.userId), this.#sessionOpen(tx.sql, tokenHash)]);
+      const [user, open] = await Promise.all([this.#user(tx.sql, session.userId), this.#sessionOpen(tx.sql, tokenHash)]);
       this.#apply(tx, decideOpenSession(tokenHash, session, user), { sessionOpen: open });
       return () => undefined;
     });
@@ -129,6 +134,18 @@ export class PostgresTweetStore implements TweetStore {
       if (draft) this.#apply(tx, draft, {});
       return () => undefined;
     });
+  }
+
+  /** A user, from memory once read: users never change and are never removed, so no copy here can be stale. */
+  async #user(sql: Queries, id: string): Promise<StoredUser | undefined> {
+    const known = this.#users.get(id);
+    if (known) return known;
+    const u = await loadUser(sql, id);
+    if (u) {
+      if (this.#users.size >= USERS_KEPT) this.#users.delete(this.#users.keys().next().value!);
+      this.#users.set(id, { id: u.id, username: u.username, displayName: u.displayName, createdAt: u.createdAt });
+    }
+    return u;
   }
 
   async #sessionOpen(sql: Queries, tokenHash: string): Promise<boolean> {
@@ -208,7 +225,7 @@ export class PostgresTweetStore implements TweetStore {
     return this.#write(async (tx) => {
       const key = cmd.idempotencyKey ?? null;
       const [author, remembered, parent, media] = await Promise.all([
-        loadUser(tx.sql, cmd.authorId),
+        this.#user(tx.sql, cmd.authorId),
         key === null ? undefined : loadRememberedKey(tx.sql, cmd.authorId, key),
         cmd.replyToId ? loadTweet(tx.sql, cmd.replyToId, null) : undefined,
         loadMedia(tx.sql, cmd.mediaIds ?? []),

@@ -104,6 +104,8 @@ export class Writer {
       let seq = head!.head;
       const counts: Counts = { users: 0, tweets: 0, versions: 0, sessions: 0, media: 0 };
       type Open = { sent: Promise<unknown>[]; mark: Mark; index: number };
+      /** whether the newest command's savepoint is there, to release */
+      let held = false;
       const restore = (mark: Mark) => {
         seq = mark.seq;
         events.length = mark.events;
@@ -111,8 +113,8 @@ export class Writer {
       };
       /** Rolls back the newest savepoint's command, answering it with `error`. */
       const rollBack = async (o: { mark: Mark; index: number }, error: unknown) => {
-        await c`rollback to savepoint cmd`; // a failure here fails the batch
-        void c`release savepoint cmd`.catch(() => {});
+        await c.unsafe('rollback to savepoint cmd; release savepoint cmd').simple(); // a failure here fails the batch
+        held = false;
         restore(o.mark);
         outcomes[o.index] = { error: error instanceof DomainError ? error : storageError(error) };
       };
@@ -122,7 +124,9 @@ export class Writer {
       let open: Open | undefined;
       for (let i = 0; i < batch.length; ) {
         const mark: Mark = { seq, events: events.length, counts: { ...counts } };
-        const sent: Promise<unknown>[] = [c`savepoint cmd`.execute()];
+        // the command before is done with its savepoint: released and the next one made in one message
+        const sent: Promise<unknown>[] = [c.unsafe(held ? 'release savepoint cmd; savepoint cmd' : 'savepoint cmd').simple().execute()];
+        held = true;
         const ctx = this.o.context();
         const tx: WriteTx = {
           sql: c,
@@ -137,7 +141,6 @@ export class Writer {
         };
         try {
           const answer = await batch[i]!.command(tx);
-          void c`release savepoint cmd`.catch(() => {});
           outcomes[i] = { answer };
           open = { sent, mark, index: i++ };
         } catch (error) {

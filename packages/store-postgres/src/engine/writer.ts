@@ -26,7 +26,7 @@ export interface WriteTx {
   /** the reserved connection; statements made without awaiting are pipelined in order */
   readonly sql: Conn;
   readonly ctx: RuleContext;
-  /** Gives the draft the next seq and the command's time; the event is inserted with the batch. */
+  /** Gives the draft the command's time, and the next seq once the batch has read the head; the event is inserted with the batch. */
   append(draft: EventDraft): StoreEvent;
   /** Adds to a count stats reports. */
   count(name: keyof Counts, delta: number): void;
@@ -95,19 +95,21 @@ export class Writer {
   async #batch(batch: Waiting[]): Promise<void> {
     let conn: Conn | undefined;
     const outcomes: ({ answer: () => unknown } | { error: unknown })[] = [];
-    type Mark = { seq: number; events: number; counts: Counts };
+    type Mark = { events: number; counts: Counts };
     const events: StoreEvent[] = [];
     try {
       conn = await this.o.sql.reserve();
       const c = conn;
-      const [, [head]] = await Promise.all([c`begin`, c<{ head: number }[]>`select head from stream_head for update`]);
-      let seq = head!.head;
+      // not waited for: the first command's loads, sent behind it, come back after it
+      let head = NaN;
+      void c`begin`.catch(() => {});
+      const locked = c<{ head: number }[]>`select head from stream_head for update`.then(([row]) => void (head = row!.head));
+      locked.catch(() => {});
       const counts: Counts = { users: 0, tweets: 0, versions: 0, sessions: 0, media: 0 };
       type Open = { sent: Promise<unknown>[]; mark: Mark; index: number };
       /** whether the newest command's savepoint is there, to release */
       let held = false;
       const restore = (mark: Mark) => {
-        seq = mark.seq;
         events.length = mark.events;
         Object.assign(counts, mark.counts);
       };
@@ -123,7 +125,7 @@ export class Writer {
       // them in order), so a failure shows there, or before COMMIT for the last one.
       let open: Open | undefined;
       for (let i = 0; i < batch.length; ) {
-        const mark: Mark = { seq, events: events.length, counts: { ...counts } };
+        const mark: Mark = { events: events.length, counts: { ...counts } };
         // the command before is done with its savepoint: released and the next one made in one message
         const sent: Promise<unknown>[] = [c.unsafe(held ? 'release savepoint cmd; savepoint cmd' : 'savepoint cmd').simple().execute()];
         held = true;
@@ -132,7 +134,7 @@ export class Writer {
           sql: c,
           ctx,
           append: (draft) => {
-            const event = { ...draft, seq: ++seq, at: ctx.now } as StoreEvent;
+            const event = { ...draft, seq: 0, at: ctx.now } as StoreEvent; // numbered once the head is read
             events.push(event);
             return event;
           },
@@ -158,6 +160,8 @@ export class Writer {
       }
       const last = open && (await failure(open));
       if (open && last) await rollBack(open, last.reason);
+      await locked;
+      events.forEach((e, i) => (e.seq = head + i + 1));
       const ending: Promise<unknown>[] = [];
       if (events.length > 0) {
         const payloads = events.map(({ seq: _, type: __, at: ___, ...payload }) => JSON.stringify(payload));
@@ -168,7 +172,7 @@ export class Writer {
             as e (seq, type, tweet_id, at, payload)`);
         ending.push(c`
           with h as (
-            update stream_head set head = ${seq}, users = users + ${counts.users}, tweets = tweets + ${counts.tweets},
+            update stream_head set head = ${head + events.length}, users = users + ${counts.users}, tweets = tweets + ${counts.tweets},
               versions = versions + ${counts.versions}, sessions = sessions + ${counts.sessions}, media = media + ${counts.media}
             returning head)
           select pg_notify(${this.o.channel}, head::text) from h`);

@@ -4,7 +4,7 @@
 // migrate it once.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_EDIT_POLICY, InvalidInput, parseContent, systemClock, VersionConflict } from '@tweetstore/core';
+import { DEFAULT_EDIT_POLICY, InvalidInput, parseContent, StorageUnavailable, systemClock, VersionConflict } from '@tweetstore/core';
 import type { StoreEvent, TweetStore } from '@tweetstore/store';
 import postgres from 'postgres';
 import { openPostgresStore, type PostgresStoreOptions } from '../src/index.ts';
@@ -155,6 +155,44 @@ describe('one instance', () => {
       expect(events.map((e) => (e.type === 'UserRegistered' ? e.username : null))).toEqual(names.filter((_, i) => i !== 5));
       expect(await a.findCredentials('batch_5')).toBeNull();
       expect((await a.stats()).users).toBe(11);
+    });
+  });
+
+  it('answers StorageUnavailable while its connections are cut, keeps what it acknowledged, and writes again after', async () => {
+    await twoInstances(async (a) => {
+      const user = await a.registerUser({ username: 'cut', displayName: 'C', passwordHash: 'h' });
+      const from = (await a.stats()).headSeq;
+      const seen: number[] = [];
+      a.events.subscribe((e) => seen.push(e.seq));
+      const acked: string[] = [];
+      const refused: unknown[] = [];
+      let cut: Promise<unknown> | undefined;
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, w) => {
+          for (let n = 0; n < 40; n++) {
+            try {
+              acked.push((await a.createTweet({ authorId: user.id, text: text(`w${w} n${n}`) })).id);
+            } catch (error) {
+              refused.push(error);
+            }
+            // every connection of the instance is terminated once, while the others write
+            if (acked.length === 60) cut ??= (async () => {
+              const admin = postgres(db.url, { max: 1, onnotice: () => {} });
+              await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = ${db.name} and application_name = 'tweetstore'`.finally(() => admin.end());
+            })();
+          }
+        }),
+      );
+      await cut;
+      expect(refused.every((e) => e instanceof StorageUnavailable)).toBe(true);
+      const after = await a.createTweet({ authorId: user.id, text: text('after the cut') });
+      expect(await a.writable()).toBe(true);
+      for (const id of [...acked, after.id]) expect(await a.getTweet(id, null), id).not.toBeNull();
+      const head = (await a.stats()).headSeq;
+      const events = (await a.events.after(from, 10_000)) as StoreEvent[];
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: head - from }, (_, i) => from + 1 + i));
+      // all delivered already: the write after the cut, the last one, was answered
+      expect(seen.filter((s) => s > from)).toEqual(events.map((e) => e.seq));
     });
   });
 

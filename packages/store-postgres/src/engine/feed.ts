@@ -29,6 +29,8 @@ export class PostgresEventFeed implements EventFeed {
   #timer: NodeJS.Timeout | undefined;
   #listening: { unlisten(): Promise<void> } | undefined;
   #closed = false;
+  /** the last read failed */
+  #failing = false;
 
   constructor(
     private readonly sql: Sql,
@@ -104,7 +106,17 @@ export class PostgresEventFeed implements EventFeed {
       if (!(seq > this.#head)) return;
       this.#heard(seq);
     }
-    void this.#take(() => this.#catchUp(Infinity)).catch((error) => this.logger.warn({ err: error }, 'the event tail could not read; it retries at the next wake-up'));
+    void this.#take(() => this.#catchUp(Infinity)).then(
+      () => {
+        if (this.#failing) this.logger.info({ head: this.#head }, 'the event tail reads again');
+        this.#failing = false;
+      },
+      (error) => {
+        // said once per outage, not at every poll
+        if (!this.#failing) this.logger.warn({ err: error }, 'the event tail could not read; it retries at the next wake-up');
+        this.#failing = true;
+      },
+    );
   }
 
   #heard(seq: number): void {

@@ -53,14 +53,21 @@ export interface WriterOptions {
   logger: StoreLogger;
 }
 
-/** postgres.js sends a query once it is awaited or executed: sent now, so statements go out in the order made. */
+/**
+ * postgres.js sends a query once it is awaited or executed: sent now, so statements go out in the order made. Its
+ * failure is looked at later (the writer settles what a command sent), so it is marked handled now.
+ */
 function started(query: Promise<unknown>): Promise<unknown> {
-  return (query as { execute?: () => Promise<unknown> }).execute?.() ?? query;
+  const sent = (query as { execute?: () => Promise<unknown> }).execute?.() ?? query;
+  sent.catch(() => {});
+  return sent;
 }
 
 export class Writer {
   readonly #queue: Waiting[] = [];
   #running: Promise<void> | undefined;
+  /** Reserved for the writer while it works, so reads never keep it waiting for a connection; a new one after a failure. */
+  #conn: Conn | undefined;
   /** false after a batch failed to commit, until one commits */
   healthy = true;
   batches = 0;
@@ -79,9 +86,11 @@ export class Writer {
     });
   }
 
-  /** Resolves once every command given so far is answered. */
+  /** Resolves once every command given so far is answered, and gives the writer's connection back. */
   async drained(): Promise<void> {
     while (this.#running) await this.#running;
+    this.#conn?.release();
+    this.#conn = undefined;
   }
 
   async #loop(): Promise<void> {
@@ -98,7 +107,7 @@ export class Writer {
     type Mark = { events: number; counts: Counts };
     const events: StoreEvent[] = [];
     try {
-      conn = await this.o.sql.reserve();
+      conn = this.#conn ??= await this.o.sql.reserve();
       const c = conn;
       // not waited for: the first command's loads, sent behind it, come back after it
       let head = NaN;
@@ -127,7 +136,7 @@ export class Writer {
       for (let i = 0; i < batch.length; ) {
         const mark: Mark = { events: events.length, counts: { ...counts } };
         // the command before is done with its savepoint: released and the next one made in one message
-        const sent: Promise<unknown>[] = [c.unsafe(held ? 'release savepoint cmd; savepoint cmd' : 'savepoint cmd').simple().execute()];
+        const sent: Promise<unknown>[] = [started(c.unsafe(held ? 'release savepoint cmd; savepoint cmd' : 'savepoint cmd').simple())];
         held = true;
         const ctx = this.o.context();
         const tx: WriteTx = {
@@ -188,10 +197,10 @@ export class Writer {
       const refusal = new StorageUnavailable(`the write could not be committed: ${(error as Error).message}`, { cause: error });
       this.o.logger.error({ err: error, commands: batch.length }, 'a write batch failed');
       conn?.release();
+      this.#conn = undefined;
       for (const w of batch) w.reject(refusal);
       return;
     }
-    conn.release();
     if (events.length > 0) await this.o.committed(events).catch((error) => this.o.logger.error({ err: error }, 'the feed could not deliver a batch'));
     batch.forEach((w, i) => {
       const outcome = outcomes[i]!;

@@ -173,12 +173,11 @@ export class Writer {
       events.forEach((e, i) => (e.seq = head + i + 1));
       const ending: Promise<unknown>[] = [];
       if (events.length > 0) {
-        const payloads = events.map(({ seq: _, type: __, at: ___, ...payload }) => JSON.stringify(payload));
+        // one JSON document for the whole batch: JSON.stringify once, no array of strings to escape
+        const rows = events.map(({ seq, type, at, ...payload }) => ({ seq, type, tweet_id: 'tweetId' in payload ? payload.tweetId : null, at, payload }));
         ending.push(c`
           insert into events (seq, type, tweet_id, at, payload)
-          select seq, type, tweet_id, at, payload::jsonb from unnest(${events.map((e) => e.seq)}::bigint[], ${events.map((e) => e.type)}::text[],
-            ${events.map((e) => ('tweetId' in e ? e.tweetId : null))}::text[], ${events.map((e) => e.at)}::bigint[], ${payloads}::text[])
-            as e (seq, type, tweet_id, at, payload)`);
+          select * from jsonb_to_recordset(${c.json(rows as never)}) as e (seq bigint, type text, tweet_id text, at bigint, payload jsonb)`);
         ending.push(c`
           with h as (
             update stream_head set head = ${head + events.length}, users = users + ${counts.users}, tweets = tweets + ${counts.tweets},

@@ -185,6 +185,7 @@ describe('one instance', () => {
       );
       await cut;
       expect(refused.every((e) => e instanceof StorageUnavailable)).toBe(true);
+      expect(await a.writable()).toBe(true); // PostgreSQL answers again, whether or not the last batch failed
       const after = await a.createTweet({ authorId: user.id, text: text('after the cut') });
       expect(await a.writable()).toBe(true);
       for (const id of [...acked, after.id]) expect(await a.getTweet(id, null), id).not.toBeNull();
@@ -214,6 +215,17 @@ describe('one instance', () => {
       },
       { pollMs: 3_600_000 },
     );
+  });
+});
+
+describe('opening', () => {
+  it('fails with a message naming the database when PostgreSQL cannot be reached, and refuses bad options', async () => {
+    const options = { clock: systemClock, policy: DEFAULT_EDIT_POLICY };
+    await expect(openPostgresStore({ ...options, url: 'postgres://postgres:secret@127.0.0.1:1/nowhere' })).rejects.toThrow(
+      'the PostgreSQL store at postgres://postgres:***@127.0.0.1:1/nowhere cannot be opened',
+    );
+    await expect(openPostgresStore({ ...options, url: db.url, schema: 'Robert"); drop table' })).rejects.toBeInstanceOf(RangeError);
+    await expect(openPostgresStore({ ...options, url: db.url, poolSize: 1 })).rejects.toBeInstanceOf(RangeError);
   });
 });
 

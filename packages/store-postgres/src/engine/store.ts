@@ -383,8 +383,14 @@ export class PostgresTweetStore implements TweetStore {
     });
   }
 
+  /** After a batch failed, whether PostgreSQL answers again (the writer takes a new connection for its next batch). */
   async writable(): Promise<boolean> {
-    return this.#closing === undefined && this.#writer.healthy;
+    if (this.#closing) return false;
+    if (this.#writer.healthy) return true;
+    return this.sql`select 1`.then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Writes the views counted, lets every write given so far finish, stops the tail and ends the pool. */

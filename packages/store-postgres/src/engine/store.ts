@@ -430,13 +430,13 @@ export class PostgresTweetStore implements TweetStore {
     return { event, changed: applyEvent(tx, event, loaded) };
   }
 
-  /** The tweet after the change (or as it is, for a change that changes nothing), as its author sees it. */
+  /** The tweet after the change (or as it is, for a change that changes nothing), as its author sees it; `known`: the media it carries after, if loaded. */
   async #changeTweet(tx: WriteTx, t: TweetRow, draft: EventDraft | null, known?: MediaLookup): Promise<() => Tweet | Promise<Tweet>> {
-    const [parent, current] = await Promise.all([
+    const carried = draft !== null && 'mediaIds' in draft ? draft.mediaIds : t.mediaIds; // what it shows after
+    const [parent, media] = await Promise.all([
       draft && t.replyToId && movesReplies.has(draft.type) ? loadTweet(tx.sql, t.replyToId, null) : undefined,
-      loadMedia(tx.sql, draft === null || !('mediaIds' in draft) ? t.mediaIds : known ? [] : draft.mediaIds),
+      known ?? loadMedia(tx.sql, carried),
     ]);
-    const media = known ?? current;
     if (!draft) return () => this.#view(t, media, tx.ctx.now);
     const { changed } = this.#applied(tx, draft, { tweet: t, parent, media });
     return async () => this.#view(changedRow((await changed)!, t.author, t.edges), media, tx.ctx.now);

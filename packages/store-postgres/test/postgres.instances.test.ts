@@ -135,6 +135,9 @@ describe('two instances on one database', () => {
         expect((await onB.done).map((e) => e.seq)).toEqual(expected);
         expect(await onB.done).toEqual(await onA.done);
         expect(tailed).toBe(total);
+        // a lastEventId from one instance resumes on the other with exactly what came after it
+        const mark = start + 100;
+        expect(await b.events.after(mark, 1000)).toEqual((await onA.done).filter((e) => e.seq > mark));
       },
       { pollMs: 60_000 }, // the other instance's events reach each tail by NOTIFY alone here
     );

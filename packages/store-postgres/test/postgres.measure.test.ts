@@ -2,7 +2,7 @@
 //   MEASURE_POSTGRES=1 npx vitest run --project store-postgres test/postgres.measure.test.ts
 // Creates per second through openPostgresStore with 1, 8 and 64 callers at once, against the baseline of what the
 // database must do at least: one durable INSERT transaction per create, through a pool of the same size.
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { DEFAULT_EDIT_POLICY, parseContent, systemClock } from '@tweetstore/core';
 import postgres from 'postgres';
@@ -35,9 +35,14 @@ describe.runIf(process.env.MEASURE_POSTGRES)('PostgreSQL engine measurement', ()
     const text = parseContent('a tweet of ordinary length, with a #tag and a link https://example.com/x');
     let id = 0;
     const rows: string[] = [];
+    const loop = monitorEventLoopDelay({ resolution: 1 });
     for (const callers of [1, 8, 64]) {
       const total = callers === 1 ? 500 : 3000;
+      loop.enable();
       const engine = await rate(callers, total, (i) => store.createTweet({ authorId: authors[i % 64]!.id, text }));
+      loop.disable();
+      console.log(`${callers} callers: longest event-loop delay ${(loop.max / 1e6).toFixed(1)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms`);
+      loop.reset();
       const floor = await rate(callers, total, () => baseline`insert into baseline values (${++id}, 'author', ${text.content}, ${Date.now()})`);
       rows.push(`| ${callers} | ${Math.round(engine).toLocaleString('en')} | ${Math.round(floor).toLocaleString('en')} | ${(engine / floor).toFixed(2)} |`);
     }

@@ -156,7 +156,7 @@ export class PostgresTweetStore implements TweetStore {
 
   recordMedia(cmd: RecordMedia): Promise<Media> {
     return this.#write(async (tx) => {
-      const [user, media] = await Promise.all([loadUser(tx.sql, cmd.userId), loadMedia(tx.sql, [cmd.id])]);
+      const [user, media] = await Promise.all([this.#user(tx.sql, cmd.userId), loadMedia(tx.sql, [cmd.id])]);
       if (!user) throw new NotFound('user', cmd.userId);
       const { id, ...rest } = cmd;
       const draft = decideUpload({ ...rest, mediaId: id }, media.get(id));

@@ -4,24 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manualClock } from '@tweetstore/core';
 import { openLowdbStore } from '@tweetstore/store-lowdb';
-import { describeTweetStoreContract } from '@tweetstore/store/contract';
+import { describeTweetStoreContract, reopeningHarness } from '@tweetstore/store/contract';
 
 describeTweetStoreContract('lowdb', async ({ policy }) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'tweetstore-contract-'));
   const clock = manualClock();
-  const open = () => openLowdbStore({ dataDir, clock, policy, viewsFlushMs: 50 });
-  const harness = {
-    store: await open(),
+  return reopeningHarness(
     clock,
-    async reopen() {
-      await harness.store.close();
-      harness.store = await open();
-      return harness.store;
-    },
-    async cleanup() {
-      await harness.store.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-  return harness;
+    () => openLowdbStore({ dataDir, clock, policy, viewsFlushMs: 50 }),
+    () => rm(dataDir, { recursive: true, force: true }),
+  );
 });

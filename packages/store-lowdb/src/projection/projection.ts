@@ -1,8 +1,8 @@
 // The in-memory state of the store: a pure function of the event sequence (apply), indexed for the reads we serve.
-import { bumpRate, ratePerMinute } from '@tweetstore/core';
-import { IDEMPOTENCY_TTL_MS, nextContent, publishedVersion, shownToAll, type RememberedKey, type StoreEvent } from '@tweetstore/store';
+import { bumpRate } from '@tweetstore/core';
+import { byVelocityScore, IDEMPOTENCY_TTL_MS, nextContent, velocityScore, publishedVersion, shownToAll, type RememberedKey, type StoreEvent } from '@tweetstore/store';
 import { packFacts } from './facts.ts';
-import { engagementKinds, NO_MEDIA, NO_VERSIONS, tweetRecord, type CheckpointFileRef, type EngagementKind, type SessionRecord, type TweetRecord, type UserRecord } from './records.ts';
+import { NO_MEDIA, NO_VERSIONS, tweetRecord, type CheckpointFileRef, type EngagementKind, type SessionRecord, type TweetRecord, type UserRecord } from './records.ts';
 import { firstVersion, unedited } from './versions.ts';
 import { applyMedia, attach, reshow, show, type MediaRecord } from './media.ts';
 import { Timelines } from './timelines.ts';
@@ -247,10 +247,7 @@ export class Projection {
   }
 
   velocityScore(t: Pick<TweetRecord, 'velocity'>, now: number): number {
-    let sum = 0;
-    if (t.velocity === null) return 0;
-    for (const kind of engagementKinds) sum += ratePerMinute(t.velocity[kind], now);
-    return sum;
+    return velocityScore(t.velocity, now);
   }
 
   /**
@@ -260,7 +257,7 @@ export class Projection {
   topByVelocity(limit: number, now: number): { tweetId: string; score: number }[] | null {
     const top = this.ranking.top(limit, now)?.map((o) => ({ tweetId: this.tweets.idAt(o)!, score: this.velocityScore({ velocity: this.tweets.velocityAt(o) }, now) }));
     // ranked by level, which orders as the scores do; sorted by score too, so rounding cannot swap two in the answer
-    return top ? top.sort((a, b) => b.score - a.score || (a.tweetId < b.tweetId ? 1 : -1)) : null;
+    return top ? top.sort(byVelocityScore) : null;
   }
 
   /** The user's id as the users map holds it: one string for all the tweets and engagements that name the user. */

@@ -7,8 +7,9 @@
 // tweets stopped being published that the ranking runs out, or when the candidates have doubled since the last scan
 // (it drops the cold ones).
 // The store runs a scan in slices between event-loop turns: at 100k engaged tweets a pass takes ~30 ms.
-import { addToLevel, levelOfRate } from '@tweetstore/core';
-import { engagementKinds, type TweetRecord } from './records.ts';
+import { levelOfRate } from '@tweetstore/core';
+import { HOT_MIN_RATE, RANKED, velocityLevelOf } from '@tweetstore/store';
+import type { TweetRecord } from './records.ts';
 
 /** What the ranking reads of a tweet, by ordinal (a tweet restored and not asked for since has no record). */
 export interface RankedTweets {
@@ -18,10 +19,9 @@ export interface RankedTweets {
   id(ordinal: number): string;
 }
 
-/** How many of the highest levels are kept ranked: topByVelocity answers up to this many. */
-export const RANKED = 100;
-/** Below this many events per minute a tweet is no longer a candidate. */
-export const HOT_MIN_RATE = 1e-3;
+/** How many of the highest levels are kept ranked (topByVelocity answers up to this many), and the rate below which a
+ * tweet is no longer a candidate: the rules every engine ranks by. */
+export { HOT_MIN_RATE, RANKED };
 
 interface Ranked {
   ordinal: number;
@@ -32,10 +32,7 @@ interface Ranked {
 const byLevel = (a: Ranked, b: Ranked) => b.level - a.level || (a.id < b.id ? 1 : -1);
 
 export function levelOf(v: TweetRecord['velocity']): number {
-  if (v === null) return -Infinity;
-  let level = -Infinity;
-  for (const kind of engagementKinds) level = addToLevel(level, v[kind]);
-  return level;
+  return velocityLevelOf(v);
 }
 
 export class VelocityRanking {

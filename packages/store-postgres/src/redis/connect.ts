@@ -2,6 +2,7 @@
 // Redis only speeds things up here, so a call never waits for it long: while the connection is down, commands fail at
 // once instead of queueing (ioredis keeps reconnecting meanwhile), and one that gets no answer fails after a second.
 import { Redis } from 'ioredis';
+import { redacted } from '../redacted.ts';
 
 export interface RedisOptions {
   /** `TWEETSTORE_REDIS_URL`, e.g. `redis://127.0.0.1:6379/0`. */
@@ -30,15 +31,4 @@ export async function connectRedis(options: RedisOptions): Promise<Redis> {
     throw new Error(`Redis at ${redacted(options.url)} cannot be reached: ${(error as Error).message}`, { cause: error });
   }
   return client;
-}
-
-/** The URL without its password, for messages. */
-function redacted(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'the given URL';
-  }
 }

@@ -22,6 +22,25 @@ export interface StoreHarness {
 
 export type StoreHarnessFactory = (options: StoreHarnessOptions) => Promise<StoreHarness>;
 
+/** The harness of an engine whose `open()` opens the same data each time: reopen closes and opens again, cleanup
+ * closes and then runs `remove`. */
+export async function reopeningHarness(clock: ManualClock, open: () => Promise<TweetStore>, remove: () => Promise<void>): Promise<StoreHarness> {
+  const harness: StoreHarness = {
+    store: await open(),
+    clock,
+    async reopen() {
+      await harness.store.close();
+      harness.store = await open();
+      return harness.store;
+    },
+    async cleanup() {
+      await harness.store.close();
+      await remove();
+    },
+  };
+  return harness;
+}
+
 /** Not the default policy, so an engine that ignores options.policy fails. */
 export const CONTRACT_EDIT_POLICY: EditPolicy = Object.freeze({ windowMs: 30 * 60_000, maxEdits: 3 });
 

@@ -12,7 +12,7 @@ import { tweetsContract } from './tweets.ts';
 import { usersContract } from './users.ts';
 import { visibilityContract } from './visibility.ts';
 
-export { CONTRACT_EDIT_POLICY, uploadOf, type ManualClock, type StoreHarness, type StoreHarnessFactory, type StoreHarnessOptions } from './context.ts';
+export { CONTRACT_EDIT_POLICY, reopeningHarness, uploadOf, type ManualClock, type StoreHarness, type StoreHarnessFactory, type StoreHarnessOptions } from './context.ts';
 
 /**
  * Registers the contract's describe/it blocks. `factory` builds a fresh, empty store per test on the clock and

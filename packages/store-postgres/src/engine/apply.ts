@@ -1,0 +1,196 @@
+// An event applied to the tables, in the transaction that appends it: what lowdb's projection does in memory
+// (projection.ts, media.ts), as statements. A statement that changes a tweet returns the row as it is after it, so the
+// answer is built without reading again. Velocity is bumped here from the rates the command loaded under the stream
+// lock (core's bumpRate, as the embedded engine bumps it), and kept with its level for the ranking's index.
+import { bumpRate, type DecayedRate } from '@tweetstore/core';
+import { nextContent, velocityLevelOf, type MediaLookup, type StoreEvent } from '@tweetstore/store';
+import type { changedRow, TweetRow, Velocity } from './rows.ts';
+import type { WriteTx } from './writer.ts';
+
+/** What the command loaded that applying its event needs. */
+export interface Loaded {
+  /** the tweet the event changes */
+  tweet?: TweetRow | undefined;
+  /** the tweet it replies to, if any */
+  parent?: TweetRow | undefined;
+  /** the media the event names */
+  media?: MediaLookup;
+  /** for SessionOpened: a session with its token hash is open already */
+  sessionOpen?: boolean;
+}
+
+export type ChangedTweet = Parameters<typeof changedRow>[0];
+
+type Kind = keyof Velocity & string;
+
+/** The rates with `n` events of `kind` at `at` (a pending rate's whole count, when `rate` is given instead). */
+export function bumped(v: Velocity | null, kind: Kind, at: number, n: number): Velocity {
+  return { ...v, [kind]: bumpRate(v?.[kind], at, n) };
+}
+
+export function withRate(v: Velocity | null, kind: Kind, rate: DecayedRate): Velocity {
+  return bumped(v, kind, rate.at, rate.value);
+}
+
+const velocityColumns = (v: Velocity) => ({ velocity: v, velocity_level: velocityLevelOf(v) });
+
+/**
+ * Applies the event: its statements are sent, not waited for (the writer checks them). Returns the tweet it changed as
+ * it will be, when it changed one, to build the answer from once the batch has committed.
+ */
+export function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<ChangedTweet> | undefined {
+  const sql = tx.sql;
+  switch (e.type) {
+    case 'UserRegistered':
+      tx.count('users', 1);
+      tx.send(sql`
+        insert into users (id, username, username_lower, display_name, password_hash, created_at)
+        values (${e.userId}, ${e.username}, ${e.username.toLowerCase()}, ${e.displayName}, ${e.passwordHash}, ${e.at})`);
+      return undefined;
+    case 'SessionOpened':
+      if (!s.sessionOpen) tx.count('sessions', 1);
+      tx.send(sql`
+        insert into sessions (token_hash, user_id, expires_at) values (${e.tokenHash}, ${e.userId}, ${e.expiresAt})
+        on conflict (token_hash) do update set user_id = excluded.user_id, expires_at = excluded.expires_at`);
+      return undefined;
+    case 'SessionClosed':
+      tx.count('sessions', -1);
+      tx.send(sql`delete from sessions where token_hash = ${e.tokenHash}`);
+      return undefined;
+    case 'MediaUploaded': {
+      if (!s.media?.get(e.mediaId)) {
+        tx.count('media', 1);
+        tx.send(sql`
+          insert into media (id, kind, mime, bytes, width, height, files, placeholder, uploaded_at)
+          values (${e.mediaId}, ${e.kind}, ${e.mime}, ${e.bytes}, ${e.width}, ${e.height}, ${sql.json(e.files as never)}, ${e.placeholder}, ${e.at})`);
+      } else tx.send(sql`update media set uploaded_at = ${e.at} where id = ${e.mediaId}`);
+      tx.send(setAlt(tx, e.mediaId, e.userId, e.alt));
+      return undefined;
+    }
+    case 'MediaAltSet':
+      tx.send(setAlt(tx, e.mediaId, e.userId, e.alt));
+      return undefined;
+    case 'MediaRemoved':
+      tx.count('media', -1);
+      tx.send(sql`delete from media_owners where media_id = ${e.mediaId}`);
+      tx.send(sql`delete from media where id = ${e.mediaId}`);
+      return undefined;
+    case 'TweetCreated': {
+      const published = e.state === 'published';
+      tx.count('tweets', 1);
+      tx.count('versions', 1);
+      // the tweet and its version 1 in one statement
+      const row = changing(tx, sql`
+        with version as (
+          insert into versions (tweet_id, version, kind, at, content_hash, media_ids, body)
+          values (${e.tweetId}, 1, 'created', ${e.at}, ${e.contentHash}, ${e.mediaIds}::text[], ${sql.json({ keyframe: true, content: e.content })}))
+        insert into tweets (id, author_id, reply_to_id, state, created_at, published_at, content, content_hash, weighted_length,
+          hashtags, mentions, urls, media_ids)
+        values (${e.tweetId}, ${e.authorId}, ${e.replyToId}, ${e.state}, ${e.at}, ${published ? e.at : null}, ${e.content}, ${e.contentHash},
+          ${e.weightedLength}, ${e.hashtags}::text[], ${e.mentions}::text[], ${e.urls}::text[], ${e.mediaIds}::text[])
+        returning *`);
+      attach(tx, e.mediaIds);
+      if (published) show(tx, e.tweetId, e.mediaIds);
+      if (published) replyCounted(tx, s.parent, e.at, 1, true);
+      if (e.idempotencyKey !== null) {
+        tx.send(sql`
+          insert into idempotency_keys (author_id, key, tweet_id, at) values (${e.authorId}, ${e.idempotencyKey}, ${e.tweetId}, ${e.at})
+          on conflict (author_id, key) do update set tweet_id = excluded.tweet_id, at = excluded.at`);
+      }
+      return row;
+    }
+    case 'TweetEdited':
+    case 'TweetReverted': {
+      const t = s.tweet!;
+      const content = nextContent(t.content, e.body);
+      const body = e.body.keyframe ? { keyframe: true as const, content } : e.body;
+      tx.count('versions', 1);
+      tx.send(sql`
+        insert into versions (tweet_id, version, kind, at, content_hash, media_ids, body)
+        values (${e.tweetId}, ${e.version}, ${e.kind}, ${e.at}, ${e.contentHash}, ${e.mediaIds}::text[], ${sql.json(body)})`);
+      attach(tx, e.mediaIds);
+      // every version added once it was published is one anybody sees while it is published (rules/visibility.ts)
+      if (t.publishedAt !== null) show(tx, e.tweetId, e.mediaIds);
+      return changing(tx, sql`
+        update tweets set content = ${content}, content_hash = ${e.contentHash}, media_ids = ${e.mediaIds}::text[], edited_at = ${e.at},
+          weighted_length = ${e.weightedLength}, hashtags = ${e.hashtags}::text[], mentions = ${e.mentions}::text[], urls = ${e.urls}::text[],
+          version_count = version_count + 1, edits_since_publish = edits_since_publish + ${t.publishedAt === null ? 0 : 1}
+        where id = ${e.tweetId} returning *`);
+    }
+    case 'TweetPublished':
+      show(tx, e.tweetId, s.tweet!.mediaIds);
+      replyCounted(tx, s.parent, e.at, 1, true);
+      return moved(tx, e.tweetId, sql`state = 'published', published_at = ${e.at}, edits_since_publish = 0`);
+    case 'TweetArchived':
+      replyCounted(tx, s.parent, e.at, -1, false);
+      return moved(tx, e.tweetId, sql`state = 'archived'`);
+    case 'TweetRestored':
+      replyCounted(tx, s.parent, e.at, 1, false);
+      return moved(tx, e.tweetId, sql`state = 'published'`);
+    case 'Liked':
+    case 'Retweeted': {
+      const kind = e.type === 'Liked' ? 'likes' : 'retweets';
+      tx.send(sql`
+        insert into engagements (tweet_id, user_id, kind, active) values (${e.tweetId}, ${e.userId}, ${kind}, true)
+        on conflict (tweet_id, user_id, kind) do update set active = true`);
+      const velocity = e.velocity === false ? null : velocityColumns(bumped(s.tweet!.velocity, kind, e.at, 1));
+      return counted(tx, e.tweetId, kind, 1, velocity);
+    }
+    case 'Unliked':
+    case 'Unretweeted': {
+      const kind = e.type === 'Unliked' ? 'likes' : 'retweets';
+      tx.send(sql`update engagements set active = false, taken_back = true where tweet_id = ${e.tweetId} and user_id = ${e.userId} and kind = ${kind}`);
+      return counted(tx, e.tweetId, kind, -1, null);
+    }
+    case 'ViewsCounted':
+      return counted(tx, e.tweetId, 'views', e.n, velocityColumns(bumped(s.tweet!.velocity, 'views', e.at, e.n)));
+  }
+}
+
+function setAlt(tx: WriteTx, mediaId: string, userId: string, alt: string) {
+  return tx.sql`
+    insert into media_owners (media_id, user_id, alt) values (${mediaId}, ${userId}, ${alt})
+    on conflict (media_id, user_id) do update set alt = excluded.alt`;
+}
+
+/** Media once carried by a version of a tweet are attached for good. */
+function attach(tx: WriteTx, ids: readonly string[]): void {
+  if (ids.length > 0) tx.send(tx.sql`update media set attached = true where id = any(${ids as string[]}::text[]) and not attached`);
+}
+
+/** A version anyone sees while the tweet is published carries these media (those stored). */
+function show(tx: WriteTx, tweetId: string, ids: readonly string[]): void {
+  if (ids.length === 0) return;
+  tx.send(tx.sql`
+    insert into media_shown (media_id, tweet_id) select id, ${tweetId} from media where id = any(${ids as string[]}::text[])
+    on conflict do nothing`);
+}
+
+/** A reply became published (or stopped being): its parent's reply count moves; a new one bumps its velocity too. */
+function replyCounted(tx: WriteTx, parent: TweetRow | undefined, at: number, delta: number, isNew: boolean): void {
+  if (!parent) return;
+  void counted(tx, parent.id, 'replies', delta, isNew ? velocityColumns(bumped(parent.velocity, 'replies', at, 1)) : null);
+}
+
+function counted(tx: WriteTx, tweetId: string, kind: Kind, delta: number, velocity: ReturnType<typeof velocityColumns> | null): Promise<ChangedTweet> {
+  const sql = tx.sql;
+  const set = velocity ? sql`, velocity = ${sql.json(velocity.velocity as never)}, velocity_level = ${level(velocity.velocity_level)}` : sql``;
+  return changing(tx, sql`update tweets set ${sql(kind)} = ${sql(kind)} + ${delta} ${set} where id = ${tweetId} returning *`);
+}
+
+function moved(tx: WriteTx, tweetId: string, set: ReturnType<WriteTx['sql']>): Promise<ChangedTweet> {
+  return changing(tx, tx.sql`update tweets set ${set} where id = ${tweetId} returning *`);
+}
+
+/** A statement that returns the tweet it changed: sent, and its row kept for the answer. */
+function changing(tx: WriteTx, query: Promise<readonly object[]>): Promise<ChangedTweet> {
+  tx.send(query);
+  const row = query.then((rows) => rows[0] as ChangedTweet);
+  row.catch(() => {}); // its failure is the writer's to answer; the row is then never asked for
+  return row;
+}
+
+/** -Infinity (no rates) is kept as null, out of the ranking's index. */
+function level(l: number): number | null {
+  return l === -Infinity ? null : l;
+}

@@ -1,0 +1,169 @@
+// Rows read back as the plain state the engine-neutral rules and views take (@tweetstore/store rules/state.ts), and
+// the queries that load them. A tweet is read with its author and one viewer's likes and retweets in one query.
+import type { DecayedRate, EngagementCounts, TweetState, VersionBody, VersionKind } from '@tweetstore/core';
+import type { EngagementEdges, MediaFacts, RememberedKey, StoredMedia, StoredTweet, StoredUser, StoredVersion } from '@tweetstore/store';
+import type { Queries } from './connect.ts';
+
+export type Velocity = Partial<Record<keyof EngagementCounts, DecayedRate>>;
+
+/** A tweet as the rules see it, with what its views show and one viewer's edges. */
+export interface TweetRow extends StoredTweet {
+  author: StoredUser;
+  hashtags: string[];
+  mentions: string[];
+  urls: string[];
+  likes: number;
+  retweets: number;
+  replies: number;
+  views: number;
+  velocity: Velocity | null;
+  /** the viewer's (null: nobody's) */
+  edges: EngagementEdges;
+}
+
+interface RawTweet {
+  id: string;
+  author_id: string;
+  reply_to_id: string | null;
+  state: TweetState;
+  created_at: number;
+  published_at: number | null;
+  edited_at: number | null;
+  edits_since_publish: number;
+  version_count: number;
+  content: string;
+  content_hash: string;
+  weighted_length: number;
+  hashtags: string[];
+  mentions: string[];
+  urls: string[];
+  media_ids: string[];
+  likes: number;
+  retweets: number;
+  replies: number;
+  views: number;
+  velocity: Velocity | null;
+  a_username: string;
+  a_display_name: string;
+  a_created_at: number;
+  liked: boolean;
+  retweeted: boolean;
+  like_taken_back: boolean;
+  retweet_taken_back: boolean;
+}
+
+/** Tweets with their author and `viewerId`'s edges: finish with a where clause (and an order). */
+export function selectTweets(sql: Queries, viewerId: string | null) {
+  return sql`
+    select t.*, u.username a_username, u.display_name a_display_name, u.created_at a_created_at,
+      coalesce(l.active, false) liked, coalesce(l.taken_back, false) like_taken_back,
+      coalesce(r.active, false) retweeted, coalesce(r.taken_back, false) retweet_taken_back
+    from tweets t
+    join users u on u.id = t.author_id
+    left join engagements l on l.tweet_id = t.id and l.user_id = ${viewerId} and l.kind = 'likes'
+    left join engagements r on r.tweet_id = t.id and r.user_id = ${viewerId} and r.kind = 'retweets'`;
+}
+
+export async function loadTweet(sql: Queries, id: string, viewerId: string | null): Promise<TweetRow | undefined> {
+  const [row] = await sql<RawTweet[]>`${selectTweets(sql, viewerId)} where t.id = ${id}`;
+  return row && tweetRow(row);
+}
+
+export function tweetRow(r: RawTweet): TweetRow {
+  return {
+    id: r.id,
+    authorId: r.author_id,
+    replyToId: r.reply_to_id,
+    state: r.state,
+    createdAt: r.created_at,
+    publishedAt: r.published_at,
+    editedAt: r.edited_at,
+    editsSincePublish: r.edits_since_publish,
+    versionCount: r.version_count,
+    content: r.content,
+    contentHash: r.content_hash,
+    weightedLength: r.weighted_length,
+    mediaIds: r.media_ids,
+    hashtags: r.hashtags,
+    mentions: r.mentions,
+    urls: r.urls,
+    likes: r.likes,
+    retweets: r.retweets,
+    replies: r.replies,
+    views: r.views,
+    velocity: r.velocity,
+    author: { id: r.author_id, username: r.a_username, displayName: r.a_display_name, createdAt: r.a_created_at },
+    edges: { liked: r.liked, retweeted: r.retweeted, likeTakenBack: r.like_taken_back, retweetTakenBack: r.retweet_taken_back },
+  };
+}
+
+export interface UserRow extends StoredUser {
+  passwordHash: string;
+}
+
+interface RawUser {
+  id: string;
+  username: string;
+  display_name: string;
+  created_at: number;
+  password_hash: string;
+}
+
+function userRow(r: RawUser): UserRow {
+  return { id: r.id, username: r.username, displayName: r.display_name, createdAt: r.created_at, passwordHash: r.password_hash };
+}
+
+export async function loadUser(sql: Queries, id: string): Promise<UserRow | undefined> {
+  const [row] = await sql<RawUser[]>`select * from users where id = ${id}`;
+  return row && userRow(row);
+}
+
+/** `lower`: the name as JavaScript lower-cases it. */
+export async function loadUserByName(sql: Queries, lower: string): Promise<UserRow | undefined> {
+  const [row] = await sql<RawUser[]>`select * from users where username_lower = ${lower}`;
+  return row && userRow(row);
+}
+
+interface RawMedia extends MediaFacts {
+  id: string;
+  uploaded_at: number;
+  attached: boolean;
+  owners: Record<string, string>;
+}
+
+/** The media of these ids that are stored, with their owners. */
+export async function loadMedia(sql: Queries, ids: readonly string[]): Promise<Map<string, StoredMedia>> {
+  const found = new Map<string, StoredMedia>();
+  if (ids.length === 0) return found;
+  const rows = await sql<RawMedia[]>`
+    select m.*, coalesce((select jsonb_object_agg(o.user_id, o.alt) from media_owners o where o.media_id = m.id), '{}') owners
+    from media m where m.id = any(${[...new Set(ids)]}::text[])`;
+  for (const { uploaded_at, owners, ...r } of rows) found.set(r.id, { ...r, uploadedAt: uploaded_at, owners: new Map(Object.entries(owners)) });
+  return found;
+}
+
+interface RawVersion {
+  kind: VersionKind;
+  at: number;
+  content_hash: string;
+  media_ids: string[];
+  body: VersionBody;
+}
+
+/** Versions 1..n of the tweet, oldest first. */
+export async function loadVersions(sql: Queries, tweetId: string): Promise<StoredVersion[]> {
+  const rows = await sql<RawVersion[]>`select kind, at, content_hash, media_ids, body from versions where tweet_id = ${tweetId} order by version`;
+  return rows.map((r) => ({ kind: r.kind, at: r.at, contentHash: r.content_hash, mediaIds: r.media_ids, body: r.body }));
+}
+
+export async function loadRememberedKey(sql: Queries, authorId: string, key: string): Promise<RememberedKey | undefined> {
+  const [row] = await sql<{ tweet_id: string; at: number }[]>`select tweet_id, at from idempotency_keys where author_id = ${authorId} and key = ${key}`;
+  return row && { tweetId: row.tweet_id, at: row.at };
+}
+
+/** The tweet as a statement returned it after a change, with the author and edges its command loaded. */
+export function changedRow(changed: Omit<RawTweet, 'a_username' | 'a_display_name' | 'a_created_at' | 'liked' | 'retweeted' | 'like_taken_back' | 'retweet_taken_back'>, author: StoredUser, edges: EngagementEdges): TweetRow {
+  return { ...tweetRow({ ...changed, a_username: '', a_display_name: '', a_created_at: 0, liked: false, retweeted: false, like_taken_back: false, retweet_taken_back: false }), author, edges };
+}
+
+export const NO_EDGES: EngagementEdges = Object.freeze({ liked: false, retweeted: false, likeTakenBack: false, retweetTakenBack: false });

@@ -59,3 +59,13 @@ it('fails a whole read of bytes changed on the server, instead of ending it as i
   expect(new Uint8Array(await buffer((await blobs.read(key, { start: 8, end: 12 }))!))).toEqual(new Uint8Array(Buffer.from('d,Aso')));
   await blobs.close();
 });
+
+it('opens on a new bucket from several instances starting at once: one makes it, every one uses it', async () => {
+  const options = { ...optionsOf(), bucket: `tweetstore-new-${randomUUID().slice(0, 8)}` };
+  const stores = await Promise.all(Array.from({ length: 4 }, () => openS3BlobStore(options)));
+  const bytes = new TextEncoder().encode('made by one, seen by all');
+  const key = { mediaId: sha256Hex('shared'), name: 'original' };
+  await stores[0]!.put(key, bytes);
+  for (const store of stores) expect((await store.stat(key))?.bytes).toBe(bytes.length);
+  await Promise.all(stores.map((store) => store.close()));
+});

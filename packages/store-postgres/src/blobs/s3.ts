@@ -183,8 +183,13 @@ async function ensureBucket(client: S3Client, Bucket: string, endpoint: string |
   try {
     await client.send(new CreateBucketCommand({ Bucket }));
   } catch (error) {
-    // another instance starting at the same time made it
+    // another instance starting at the same time made it (AWS says it is ours; s3rver and some others only that it
+    // exists, as AWS does for a bucket of someone else's: then it is ours if we may use it)
     if (error instanceof S3ServiceException && error.name === 'BucketAlreadyOwnedByYou') return;
+    if (error instanceof S3ServiceException && error.name === 'BucketAlreadyExists') {
+      const usable = await client.send(new HeadBucketCommand({ Bucket })).then(() => true, () => false);
+      if (usable) return;
+    }
     throw new Error(`${where} does not exist and cannot be created: ${(error as Error).message || (error as Error).name}`, { cause: error });
   }
 }

@@ -91,8 +91,9 @@ const envSchema = z.object({
   TWEETSTORE_PORT: int('TWEETSTORE_PORT', 0, 65_535).optional(),
   TWEETSTORE_HOST: z.string().trim().min(1, 'TWEETSTORE_HOST must not be empty').default('127.0.0.1'),
   TWEETSTORE_DATA_DIR: z.string().trim().min(1, 'TWEETSTORE_DATA_DIR must not be empty').default('data'),
-  TWEETSTORE_STORE: engine('TWEETSTORE_STORE', ['lowdb'], ['postgres']).default('lowdb'),
+  TWEETSTORE_STORE: engine('TWEETSTORE_STORE', ['lowdb', 'postgres'], []).default('lowdb'),
   TWEETSTORE_DATABASE_URL: url('TWEETSTORE_DATABASE_URL', ['postgres', 'postgresql'], 'postgres://postgres@127.0.0.1:5432/tweetstore').optional(),
+  TWEETSTORE_DATABASE_POOL: int('TWEETSTORE_DATABASE_POOL', 2, 1_000).default(10),
   TWEETSTORE_BLOB_STORE: engine('TWEETSTORE_BLOB_STORE', ['disk', 's3'], []).default('disk'),
   TWEETSTORE_S3_ENDPOINT: url('TWEETSTORE_S3_ENDPOINT', ['http', 'https'], 'http://127.0.0.1:9000').optional(),
   TWEETSTORE_S3_BUCKET: bucket.optional(),
@@ -138,6 +139,9 @@ const envSchema = z.object({
   }).default('info'),
 }).superRefine((e, check) => {
   const problem = (path: string, message: string) => check.addIssue({ code: 'custom', path: [path], message });
+  if (e.TWEETSTORE_STORE === 'postgres' && e.TWEETSTORE_DATABASE_URL === undefined) {
+    problem('TWEETSTORE_DATABASE_URL', 'TWEETSTORE_DATABASE_URL is required with TWEETSTORE_STORE=postgres (e.g. postgres://postgres@127.0.0.1:5432/tweetstore)');
+  }
   if (e.TWEETSTORE_BLOB_STORE === 's3' && e.TWEETSTORE_S3_BUCKET === undefined) problem('TWEETSTORE_S3_BUCKET', 'TWEETSTORE_S3_BUCKET is required with TWEETSTORE_BLOB_STORE=s3');
   if ((e.AWS_ACCESS_KEY_ID === undefined) !== (e.AWS_SECRET_ACCESS_KEY === undefined)) {
     problem(e.AWS_ACCESS_KEY_ID === undefined ? 'AWS_ACCESS_KEY_ID' : 'AWS_SECRET_ACCESS_KEY', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY go together: set both, or neither (the AWS SDK then finds credentials itself)');
@@ -160,7 +164,9 @@ export interface ServerConfig {
   /** This instance's name on the dashboard and in /metrics (TWEETSTORE_INSTANCE_ID; default `<host name>:<pid>`). */
   instanceId: string;
   /** Which engine holds tweets, users and events (TWEETSTORE_STORE). */
-  store: 'lowdb';
+  store: 'lowdb' | 'postgres';
+  /** Connections each instance opens to PostgreSQL for reads and its writer (TWEETSTORE_DATABASE_POOL). */
+  databasePoolSize: number;
   /** The PostgreSQL the postgres store engine uses (TWEETSTORE_DATABASE_URL). */
   databaseUrl?: string;
   /** Which engine holds media files, and its settings. */
@@ -225,6 +231,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     dataDir: path.resolve(cwd, e.TWEETSTORE_DATA_DIR),
     instanceId: e.TWEETSTORE_INSTANCE_ID,
     store: e.TWEETSTORE_STORE,
+    databasePoolSize: e.TWEETSTORE_DATABASE_POOL,
     ...(e.TWEETSTORE_DATABASE_URL === undefined ? {} : { databaseUrl: e.TWEETSTORE_DATABASE_URL }),
     blobs: blobSettings(e),
     ...(e.TWEETSTORE_REDIS_URL === undefined ? {} : { redis: { url: e.TWEETSTORE_REDIS_URL, prefix: e.TWEETSTORE_REDIS_PREFIX } }),

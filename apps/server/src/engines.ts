@@ -6,7 +6,7 @@ import { insuredLimiterStore, localInstanceBoard, memoryLimiterStore, type Insta
 import type { Clock } from '@tweetstore/core';
 import { ProcessKeyedLock, type BlobStore, type KeyedLock, type StoreOptions, type TweetStore } from '@tweetstore/store';
 import { openDiskBlobStore, openLowdbStore } from '@tweetstore/store-lowdb';
-import { connectRedis, openRedisLimiterStore, openS3BlobStore, redisInstanceBoard } from '@tweetstore/store-postgres';
+import { connectRedis, openPostgresStore, openRedisLimiterStore, openS3BlobStore, PostgresKeyedLock, redisInstanceBoard } from '@tweetstore/store-postgres';
 import type { Logger } from 'pino';
 import type { BlobSettings, ServerConfig } from './config.ts';
 
@@ -42,7 +42,8 @@ export async function openEngines(config: ServerConfig, clock: Clock, log: Logge
     return engine;
   };
   try {
-    const store = await opened(null, openStore(config, clock, log), (s) => s.close());
+    const store = await opened(config.store === 'lowdb' ? null : 'TWEETSTORE_DATABASE_URL', openStore(config, clock, log), (s) => s.close());
+    const mediaLocks = await opened(null, Promise.resolve(mediaLocksOf(config)), (l) => l.close?.());
     const blobs = await opened(config.blobs.engine === 'disk' ? null : 'TWEETSTORE_BLOB_STORE=s3', openBlobStore(config.blobs, config.dataDir), (b) => b.close());
     // one connection for everything this instance keeps in Redis
     const redis = config.redis && (await opened('TWEETSTORE_REDIS_URL', connectRedis({ url: config.redis.url }), quitRedis));
@@ -53,7 +54,7 @@ export async function openEngines(config: ServerConfig, clock: Clock, log: Logge
       // an instance that stops leaves the board at once (one killed, once its figures are stale)
       (b) => b.close().catch((err: unknown) => log.warn({ err }, 'this instance could not take itself off the board; it drops off in 10 s')),
     );
-    return { store, blobs, limiterStore, mediaLocks: mediaLocksOf(config), board, close };
+    return { store, blobs, limiterStore, mediaLocks, board, close };
   } catch (error) {
     await close().catch((closing: unknown) => log.warn({ err: closing }, 'closing the engines opened before the failure failed'));
     throw error;
@@ -70,6 +71,8 @@ function openStore(config: ServerConfig, clock: Clock, log: Logger): Promise<Twe
   switch (config.store) {
     case 'lowdb':
       return openLowdbStore({ ...options, dataDir: config.dataDir, checkpointEveryEvents: config.checkpointEveryEvents });
+    case 'postgres':
+      return openPostgresStore({ ...options, url: config.databaseUrl!, poolSize: config.databasePoolSize });
   }
 }
 
@@ -78,6 +81,9 @@ function mediaLocksOf(config: ServerConfig): KeyedLock {
     case 'lowdb':
       // one process per data folder: a lock in its memory is everyone's
       return new ProcessKeyedLock();
+    case 'postgres':
+      // every instance on the database: an advisory lock there
+      return new PostgresKeyedLock({ url: config.databaseUrl! });
   }
 }
 

@@ -25,8 +25,9 @@ const running = await startServer(config, log).catch((err: unknown) => {
   process.exit(1);
 });
 
-log.info({ url: running.url, dataDir: running.dataDir }, 'listening');
-console.log(`tweetstore listening on ${running.url}  (tRPC at ${running.url}/trpc, data in ${running.dataDir})`);
+const dataIn = config.store === 'lowdb' ? running.dataDir : `PostgreSQL ${withoutPassword(config.databaseUrl!)}`;
+log.info({ url: running.url, instance: config.instanceId, dataIn }, 'listening');
+console.log(`tweetstore listening on ${running.url}  (tRPC at ${running.url}/trpc, data in ${dataIn})`);
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
@@ -38,4 +39,11 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       },
     );
   });
+}
+
+/** A URL as it may be shown: without its password. */
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }

@@ -40,8 +40,14 @@ describe('engine settings', () => {
     expect(loadConfig({ TWEETSTORE_REDIS_URL: 'rediss://:pw@cache:6380', TWEETSTORE_REDIS_PREFIX: 'ts:a:' }).redis).toEqual({ url: 'rediss://:pw@cache:6380', prefix: 'ts:a:' });
   });
 
-  it('refuse an engine that is not built yet, or unknown, saying which', () => {
-    expect(refusal({ TWEETSTORE_STORE: 'postgres' })).toEqual(['TWEETSTORE_STORE=postgres: that engine is not built yet; use lowdb']);
+  it('choose PostgreSQL for the store, which needs its URL', () => {
+    expect(loadConfig({ TWEETSTORE_STORE: 'postgres', TWEETSTORE_DATABASE_URL: 'postgres://u:p@db:5432/ts' })).toMatchObject({ store: 'postgres', databaseUrl: 'postgres://u:p@db:5432/ts', databasePoolSize: 10 });
+    expect(loadConfig({ TWEETSTORE_STORE: 'postgres', TWEETSTORE_DATABASE_URL: 'postgresql://db/ts', TWEETSTORE_DATABASE_POOL: '30' }).databasePoolSize).toBe(30);
+    expect(refusal({ TWEETSTORE_STORE: 'postgres' })).toEqual([expect.stringMatching(/^TWEETSTORE_DATABASE_URL is required with TWEETSTORE_STORE=postgres/)]);
+    expect(refusal({ TWEETSTORE_STORE: 'postgres', TWEETSTORE_DATABASE_URL: 'postgres://db/ts', TWEETSTORE_DATABASE_POOL: '1' })).toEqual([expect.stringMatching(/^TWEETSTORE_DATABASE_POOL/)]);
+  });
+
+  it('refuse an unknown engine, saying which', () => {
     expect(refusal({ TWEETSTORE_STORE: 'mongo' })).toEqual(['TWEETSTORE_STORE must be lowdb or postgres']);
     expect(refusal({ TWEETSTORE_BLOB_STORE: 'gcs' })).toEqual(['TWEETSTORE_BLOB_STORE must be disk or s3']);
   });

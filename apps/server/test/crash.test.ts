@@ -5,18 +5,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeClient, createClient, type TweetstoreClient } from '@tweetstore/client';
 import { startServerProcess, tempDataDir, type ServerProcess } from './harness.ts';
+import { createRandom } from '@tweetstore/store';
 
 const ROUNDS = 20;
 const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
 
-function mulberry32(s: number) {
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const env = { TWEETSTORE_EDIT_WINDOW_MINUTES: '0', TWEETSTORE_MAX_EDITS: '0', TWEETSTORE_CHECKPOINT_EVERY: '300' };
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -32,7 +25,7 @@ interface Writer {
 describe('crash safety', () => {
   it(`keeps every acknowledged write and applies nothing by halves across ${ROUNDS} SIGKILLs (CRASH_SEED=${seed})`, { timeout: 150_000 }, async () => {
     console.log(`crash test: CRASH_SEED=${seed}`);
-    const random = mulberry32(seed);
+    const { next: random } = createRandom(seed);
     const data = await tempDataDir();
     cleanups.push(data.remove);
     let server: ServerProcess = await startServerProcess(data.dir, env);

@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeClient, createClient, type TweetChange } from '@tweetstore/client';
-import { ConfigError, configVariables, loadConfig } from '../src/config.ts';
+import { configVariables, loadConfig } from '../src/config.ts';
 import { startServerProcess, startSignal, tempDataDir, type ServerProcess } from './harness.ts';
 import { freePort } from './redis-server.ts';
 
@@ -67,17 +67,9 @@ describe('compose.yaml', () => {
   it('sets only variables the server reads, with values its configuration accepts', () => {
     const set = Object.keys(serverEnv).filter((name) => name.startsWith('TWEETSTORE_') || name.startsWith('AWS_ACCESS') || name.startsWith('AWS_SECRET'));
     expect(set.filter((name) => !configVariables.includes(name))).toEqual([]);
-    // the PostgreSQL store is the one engine not wired yet: the only refusal, until it is
-    try {
-      loadConfig(serverEnv);
-      throw new Error('compose.yaml chooses TWEETSTORE_STORE=postgres, which this server accepts now: make this test load it whole');
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      expect(error.problems).toEqual(['TWEETSTORE_STORE=postgres: that engine is not built yet; use lowdb']);
-    }
-    const { TWEETSTORE_STORE: _, ...rest } = serverEnv;
-    const config = loadConfig(rest);
+    const config = loadConfig(serverEnv);
     expect(config).toMatchObject({
+      store: 'postgres',
       port: 3000,
       host: '0.0.0.0',
       blobs: { engine: 's3', endpoint: 'http://minio:9000', bucket: 'tweetstore-media', credentials: { accessKeyId: expect.any(String) } },

@@ -4,4 +4,6 @@
 export interface KeyedLock {
   /** Runs `task` once no earlier task of `key` is running; its result or failure is the caller's. */
   run<T>(key: string, task: () => Promise<T>): Promise<T>;
+  /** Lets go of what the lock holds (a database's connections); none in memory. */
+  close?(): Promise<void>;
 }

@@ -109,7 +109,7 @@ describe('the instances table', () => {
     webSockets: 4,
     subscriptions: 6,
     headSeq: 77,
-    details: { poolSize: 10, tailLagMs: 3 },
+    details: { poolSize: 10, poolWaiting: 1, tailLagMs: 3 },
   });
 
   it('shows every instance, marks the one answering, and the shared services', () => {
@@ -121,9 +121,9 @@ describe('the instances table', () => {
     render(<InstanceTable stats={latest} />);
     expect(screen.getByRole('heading', { name: /^Instances\s*\(2 running\)$/ })).toBeInTheDocument();
     const table = screen.getByRole('table');
-    expect(within(table).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Instance', 'Up', 'Calls/s', 'p99 ms', 'Loop p99 ms', 'RSS', 'WebSockets', 'Head seq', 'Pool size', 'Tail lag ms']);
+    expect(within(table).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Instance', 'Up', 'Calls/s', 'p99 ms', 'Loop p99 ms', 'RSS', 'WebSockets', 'Head seq', 'Pool waiting', 'Tail lag ms']);
     const [, a, b] = within(table).getAllByRole('row');
-    expect(within(a!).getAllByRole('cell').map((c) => c.textContent)).toEqual(['1 min 05 s', '30', '2.25', '0.50', '150.0 MiB', '4', '77', '10', '3']);
+    expect(within(a!).getAllByRole('cell').map((c) => c.textContent)).toEqual(['1 min 05 s', '30', '2.25', '0.50', '150.0 MiB', '4', '77', '1', '3']);
     expect(b).toHaveAttribute('aria-current', 'true');
     expect(b).toHaveTextContent('host-b:2 (this one)');
     expect(a).not.toHaveAttribute('aria-current');

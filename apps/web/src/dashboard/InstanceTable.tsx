@@ -10,7 +10,7 @@ export function InstanceTable({ stats }: { stats: Stats | undefined }) {
   const headingId = useId();
   const instances = stats?.instances ?? [];
   const shared = Object.entries(stats?.shared ?? {});
-  const detailNames = [...new Set(instances.flatMap((i) => Object.keys(i.details)))].sort();
+  const detailNames = PER_INSTANCE_DETAILS.filter((name) => instances.some((i) => name in i.details));
   return (
     <section className="card" aria-labelledby={headingId}>
       <h2 id={headingId}>
@@ -76,6 +76,13 @@ export function InstanceTable({ stats }: { stats: Stats | undefined }) {
     </section>
   );
 }
+
+/**
+ * The store figures that tell instances apart, shown per instance when the engine has them (the PostgreSQL engine's
+ * connections waited for, and how far its event tail is behind); the rest of an
+ * engine's details are the Store panel's.
+ */
+const PER_INSTANCE_DETAILS = ['poolWaiting', 'tailLagMs'];
 
 /** A figure as its name says: `…Bytes` a size, anything else a number. */
 function figure(name: string, value: number | undefined): string {

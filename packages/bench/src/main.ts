@@ -382,7 +382,7 @@ class PgFixture {
     } finally {
       await sql.end();
     }
-    log(`      fixture: seeded in ${(done.ms / 1000).toFixed(1)} s (${Math.round(this.size / (done.ms / 1000)).toLocaleString('en-US')} tweets/s, with their likes and retweets), vacuum analyze ${((performance.now() - vacuumStart) / 1000).toFixed(1)} s`);
+    log(`      fixture: seeded in ${(done.ms / 1000).toFixed(1)} s (${this.size.toLocaleString('en-US')} tweets with their likes and retweets), vacuum analyze ${((performance.now() - vacuumStart) / 1000).toFixed(1)} s`);
     return { sampleIds: done.sampleIds, seedMs: done.ms, via: done.via };
   }
 

@@ -18,11 +18,14 @@ import type { GenSpec } from './loadgen/main.ts';
 import type { LoadResult } from './loadgen/stats.ts';
 import type { BenchUser, Workload } from './loadgen/workload.ts';
 import { cpuMsOf, killAll, rssOf, spawnHelper, startServer, type ServerChild } from './proc.ts';
+import postgres from 'postgres';
 import { checks, fmtSize, highestHolding, table, type RowResult } from './report.ts';
+import { createDatabase, DbProbe, dbUrl, dropDatabase, dropRedisPrefix, ensureServices, REDIS_URL, runName, type DbWindow } from './postgres.ts';
+import { postgresBlock, postgresChecks } from './postgres-report.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const REPO = here('../../../');
-const RESULTS = here('../results/');
+const DEFAULT_RESULTS = here('../results/');
 const SERVER_MAIN = path.join(REPO, 'apps/server/src/main.ts');
 
 // ---------------------------------------------------------------------------------------------- arguments
@@ -43,6 +46,9 @@ const HELP = `usage: npm run bench -- [--quick | --full] [options]
   --fanout-decode=scan|superjson
                      how a subscriber reads a delivery: find the tag by string search (default), or decode it as the
                      tRPC client does (JSON.parse + superjson.deserialize, ~50 µs a message: the generator's CPU shows)
+  --postgres-size=N  tweets seeded for the PostgreSQL rows (postgres-1, postgres-2: the server on the PostgreSQL engine
+                     with 1 and 2 instances; pg-baseline: one INSERT per create); default quick 10k, full 100k
+  --results=DIR      write the JSON there instead of packages/bench/results/
   --help
 
 Ctrl-C stops cleanly: the servers and the load generator are stopped and temporary folders removed.`;
@@ -54,7 +60,7 @@ if (flag('help') || flag('h')) {
   console.log(HELP);
   process.exit(0);
 }
-const known = /^--(quick|full|no-cache|help|duration=.+|warmup=.+|open-warmup=.+|only=.+|profile=.+|seeder=(loader|seedStore)|fanout-(subs|procs)=\d+|fanout-decode=(scan|superjson))$/;
+const known = /^--(quick|full|no-cache|help|duration=.+|warmup=.+|open-warmup=.+|only=.+|profile=.+|results=.+|seeder=(loader|seedStore)|(fanout-(subs|procs)|postgres-size)=\d+|fanout-decode=(scan|superjson))$/;
 const unknown = argv.filter((a) => !known.test(a));
 if (unknown.length) {
   console.error(`unknown option ${unknown.join(' ')}\n\n${HELP}`);
@@ -87,6 +93,9 @@ const BIG_SIZE = quick ? null : 1_000_000;
 /** Edits seeded into a fixture: two per tweet at the big size (issue 4: "1M tweets and 2M edits"), else none. */
 const editsFor = (size: number) => (size === BIG_SIZE ? 2 * size : 0);
 const BASELINE_SIZES = SIZES.filter((s) => s > 0);
+/** The PostgreSQL rows' size: the issue's 100k, smaller in quick mode (seeding goes through the engine, ~5k commands/s). */
+const PG_SIZE = Number(option('postgres-size') ?? (quick ? 10_000 : REF_SIZE));
+const RESULTS = path.resolve(option('results') ?? DEFAULT_RESULTS);
 const LOAD = {
   httpConnections: 64,
   wsSockets: 32,
@@ -138,7 +147,12 @@ interface RowPlan {
 const SLOW_MIN_MS = quick ? 3_000 : 10_000;
 
 interface StageCtx {
+  /** the server the set-up talks to (of several instances, the first) */
   server: ServerChild;
+  /** every process under test whose CPU, loop and RSS a row measures (default: [server]) */
+  servers?: ServerChild[];
+  /** the PostgreSQL rows' database, whose backends' CPU a row measures too */
+  db?: DbProbe;
   stored(): Promise<number | null>;
   users: BenchUser[];
   pool: string[];
@@ -265,11 +279,13 @@ interface SeedDone {
   via: string;
 }
 
-function runSeeder(dir: string, tweets: number, edits: number): Promise<SeedDone> {
+/** Seeds the data folder `dir`, or with `databaseUrl` the PostgreSQL engine in that database. */
+function runSeeder(dir: string | null, tweets: number, edits: number, databaseUrl?: string): Promise<SeedDone> {
   const child: ChildProcess = spawnHelper(
     here('./seed.ts'),
     {
-      BENCH_SEED_DIR: dir,
+      ...(dir ? { BENCH_SEED_DIR: dir } : {}),
+      ...(databaseUrl ? { BENCH_SEED_DATABASE_URL: databaseUrl } : {}),
       BENCH_SEED_TWEETS: String(tweets),
       BENCH_SEED_EDITS: String(edits),
       BENCH_SEED: String(SEED),
@@ -327,12 +343,68 @@ async function inBatches<T>(items: T[], width: number, each: (item: T, i: number
   for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map((item, k) => each(item, i + k)));
 }
 
-function tweetstoreStage(size: number): Stage {
+/** The engine a tweetstore stage runs on: the embedded one (a data folder), or PostgreSQL with N instances. */
+type Engine = { kind: 'lowdb' } | { kind: 'postgres'; instances: number; fixture: PgFixture };
+
+/**
+ * The PostgreSQL rows' data: seeded once per run into a database of its own (`<run>_seed`, through the engine, as
+ * the folders are), vacuumed and analysed, then copied for each stage (`create database ... template`), so every
+ * stage starts from the same rows as the others; every database of the run is dropped at its end.
+ */
+class PgFixture {
+  readonly run = runName();
+  private seeded: Promise<{ sampleIds: string[]; seedMs: number; via: string }> | null = null;
+  private readonly databases = new Set<string>();
+  constructor(readonly size: number) {}
+
+  /** A new database holding the seeded rows, named `<run>_<suffix>`. */
+  async copy(suffix: string): Promise<{ name: string; sampleIds: string[]; seedMs: number; copyMs: number; via: string }> {
+    const seed = await (this.seeded ??= this.seed());
+    const name = `${this.run}_${suffix}`;
+    const started = performance.now();
+    this.databases.add(name);
+    await createDatabase(name, `${this.run}_seed`);
+    return { name, ...seed, copyMs: performance.now() - started };
+  }
+
+  private async seed() {
+    await ensureServices();
+    const name = `${this.run}_seed`;
+    this.databases.add(name);
+    await createDatabase(name);
+    log(`      fixture: seeding ${fixtureLabel(this.size, 0)} into PostgreSQL (database ${name}, through openPostgresStore, thousands of commands in flight)`);
+    const done = await runSeeder(null, this.size, 0, dbUrl(name));
+    const vacuumStart = performance.now();
+    const sql = postgres(dbUrl(name), { max: 1, onnotice: () => {} });
+    try {
+      // what autovacuum would do during the rows otherwise: the copies start with statistics and visibility maps
+      await sql`vacuum (analyze)`;
+    } finally {
+      await sql.end();
+    }
+    log(`      fixture: seeded in ${(done.ms / 1000).toFixed(1)} s (${this.size.toLocaleString('en-US')} tweets with their likes and retweets), vacuum analyze ${((performance.now() - vacuumStart) / 1000).toFixed(1)} s`);
+    return { sampleIds: done.sampleIds, seedMs: done.ms, via: done.via };
+  }
+
+  async drop(name: string): Promise<void> {
+    await dropDatabase(name);
+    this.databases.delete(name);
+  }
+
+  async dropAll(): Promise<void> {
+    for (const name of [...this.databases]) await this.drop(name);
+  }
+}
+const pgFixtures = new Set<PgFixture>();
+
+function tweetstoreStage(size: number, engine: Engine = { kind: 'lowdb' }): Stage {
+  const target = engine.kind === 'lowdb' ? 'tweetstore' : `postgres-${engine.instances}`;
   const rows: RowPlan[] = [];
-  for (const scenario of SCENARIOS) {
+  // the PostgreSQL rows: the issue's create, get, list, like and edit (mixed adds nothing the others do not show)
+  for (const scenario of engine.kind === 'lowdb' ? SCENARIOS : SCENARIOS.filter((sc) => sc !== 'mixed')) {
     for (const transport of ['http', 'ws'] as const) {
       rows.push({
-        target: 'tweetstore',
+        target,
         scenario,
         transport,
         size,
@@ -342,7 +414,7 @@ function tweetstoreStage(size: number): Stage {
       });
     }
   }
-  if (size === REF_SIZE) {
+  if (size === REF_SIZE && engine.kind === 'lowdb') {
     const create = (s: StageCtx): Workload => ({ kind: 'tweetstore', op: 'create', users: s.users, pool: s.pool });
     rows.push(
       { target: 'tweetstore', scenario: 'create', transport: 'ws', size, load: { kind: 'open-ws', rate: LOAD.openRate, sockets: LOAD.wsSockets }, wsPath: '/trpc', workload: create },
@@ -353,33 +425,63 @@ function tweetstoreStage(size: number): Stage {
     );
   }
   let client: TweetstoreClient | null = null;
-  const dataDir = () => path.join(tmpRoot, `tweetstore-${size}`);
+  const dataDir = (instance = 0) => path.join(tmpRoot, `${target}-${size}${instance ? `-${instance}` : ''}`);
+  const common = {
+    PORT: '0',
+    TWEETSTORE_HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    TWEETSTORE_EDIT_WINDOW_MINUTES: '0',
+    TWEETSTORE_MAX_EDITS: '0',
+    // the load comes from one address and a few accounts at thousands of calls a second: far past API.md's limits
+    TWEETSTORE_RATE_LIMITS: 'off',
+  };
+  let database: string | null = null;
+  const redisPrefix = engine.kind === 'postgres' ? `${engine.fixture.run}:${target}:` : '';
   return {
-    name: `tweetstore at ${fmtSize(size)} tweets`,
+    name: engine.kind === 'lowdb' ? `tweetstore at ${fmtSize(size)} tweets` : `tweetstore on PostgreSQL, ${engine.instances} instance${engine.instances > 1 ? 's' : ''}, at ${fmtSize(size)} tweets`,
     rows,
     async start() {
-      const note: Record<string, unknown> = { stage: `tweetstore-${size}` };
+      const note: Record<string, unknown> = { stage: `${target}-${size}` };
       stageNotes.push(note);
       let sampleIds: string[] = [];
-      if (size > 0) {
-        const f = await fixture(size, dataDir());
-        Object.assign(note, { seededWith: f.via, seedMs: f.seedMs, fixtureFromCache: f.cached });
+      let servers: ServerChild[];
+      let db: DbProbe | undefined;
+      if (engine.kind === 'lowdb') {
+        if (size > 0) {
+          const f = await fixture(size, dataDir());
+          Object.assign(note, { seededWith: f.via, seedMs: f.seedMs, fixtureFromCache: f.cached });
+          sampleIds = f.sampleIds;
+        }
+        servers = [await startServer('tweetstore', SERVER_MAIN, { ...common, TWEETSTORE_DATA_DIR: dataDir() })];
+      } else {
+        const f = await engine.fixture.copy(target.replace('-', ''));
+        database = f.name;
+        Object.assign(note, { seededWith: f.via, seedMs: f.seedMs, database: f.name, copyMs: Math.round(f.copyMs), redisPrefix });
+        log(`      database ${f.name} copied from the seeded one in ${(f.copyMs / 1000).toFixed(1)} s; Redis prefix ${redisPrefix}`);
         sampleIds = f.sampleIds;
+        // one after another: the first migrates (nothing to do on a copy), the others find it done
+        servers = [];
+        for (let i = 0; i < engine.instances; i++) {
+          servers.push(
+            await startServer(`${target}#${i + 1}`, SERVER_MAIN, {
+              ...common,
+              // media on disk, a folder per instance: no row uploads media
+              TWEETSTORE_DATA_DIR: dataDir(i + 1),
+              TWEETSTORE_STORE: 'postgres',
+              TWEETSTORE_DATABASE_URL: dbUrl(f.name),
+              TWEETSTORE_REDIS_URL: REDIS_URL,
+              TWEETSTORE_REDIS_PREFIX: redisPrefix,
+              TWEETSTORE_INSTANCE_ID: `bench-${i + 1}`,
+            }),
+          );
+        }
+        db = new DbProbe(f.name);
       }
-      const server = await startServer('tweetstore', SERVER_MAIN, {
-        PORT: '0',
-        TWEETSTORE_HOST: '127.0.0.1',
-        TWEETSTORE_DATA_DIR: dataDir(),
-        LOG_LEVEL: 'warn',
-        TWEETSTORE_EDIT_WINDOW_MINUTES: '0',
-        TWEETSTORE_MAX_EDITS: '0',
-        // the load comes from one address and a few accounts at thousands of calls a second: far past API.md's limits
-        TWEETSTORE_RATE_LIMITS: 'off',
-      });
-      note.startToListeningMs = Math.round(server.startMs);
-      reportWarnings(server, note, 'at start');
-      if (size > 0) startMsAt.set(size, server.startMs);
-      log(`      tweetstore up in ${(server.startMs / 1000).toFixed(1)} s; registering ${BENCH_USERS} bench users through auth.register`);
+      const server = servers[0]!;
+      note.startToListeningMs = servers.map((s) => Math.round(s.startMs));
+      for (const s of servers) reportWarnings(s, note, 'at start');
+      if (size > 0 && engine.kind === 'lowdb') startMsAt.set(size, server.startMs);
+      log(`      ${servers.length > 1 ? `${servers.length} instances` : target} up in ${servers.map((s) => (s.startMs / 1000).toFixed(1)).join(' + ')} s; registering ${BENCH_USERS} bench users through auth.register`);
       const setupStart = performance.now();
       const api = (client = createClient({ url: server.url }));
       const users: BenchUser[] = [];
@@ -410,6 +512,8 @@ function tweetstoreStage(size: number): Stage {
       note.poolTweets = pool.length;
       return {
         server,
+        servers,
+        ...(db ? { db } : {}),
         users,
         pool,
         created: 0,
@@ -419,26 +523,72 @@ function tweetstoreStage(size: number): Stage {
     async stop(ctx) {
       if (client) await closeClient(client);
       client = null;
-      const stats = await ctx.server.probeRead();
-      if (stats) stageNotes.at(-1)!.finalRssBytes = stats.rssBytes;
-      reportWarnings(ctx.server, stageNotes.at(-1)!, 'while measured');
-      await ctx.server.stop();
-      await rm(dataDir(), { recursive: true, force: true });
+      const note = stageNotes.at(-1)!;
+      for (const server of ctx.servers ?? [ctx.server]) {
+        const stats = await server.probeRead();
+        if (stats) note.finalRssBytes = Math.max(Number(note.finalRssBytes ?? 0), stats.rssBytes);
+        reportWarnings(server, note, 'while measured');
+        await server.stop();
+      }
+      await ctx.db?.close();
+      if (engine.kind === 'postgres') {
+        if (database) await engine.fixture.drop(database);
+        note.redisKeysRemoved = await dropRedisPrefix(redisPrefix);
+      }
+      for (let i = 0; i <= (engine.kind === 'postgres' ? engine.instances : 0); i++) await rm(dataDir(i), { recursive: true, force: true });
     },
   };
+}
+
+/** The one-INSERT-per-create baseline (trpc-baseline.ts, BENCH_TARGET=pg) on a copy of the PostgreSQL rows. */
+function pgBaselineStage(fixture: PgFixture): Stage {
+  const size = fixture.size;
+  const w = (op: 'create' | 'get') => (): Workload => ({ kind: 'pg-baseline', op, maxId: size });
+  const row = (op: 'create' | 'get', transport: 'http' | 'ws'): RowPlan => ({ target: 'pg-baseline', scenario: op, transport, size, load: transport === 'http' ? httpLoad() : wsLoad(), wsPath: '/trpc', workload: w(op) });
+  let database: string | null = null;
+  return {
+    name: `one durable INSERT per create on PostgreSQL at ${fmtSize(size)} rows`,
+    rows: [row('get', 'http'), row('get', 'ws'), row('create', 'http'), row('create', 'ws')],
+    async start() {
+      const note: Record<string, unknown> = { stage: `pg-baseline-${size}` };
+      stageNotes.push(note);
+      const f = await fixture.copy('baseline');
+      database = f.name;
+      Object.assign(note, { database: f.name, copyMs: Math.round(f.copyMs) });
+      // its table is filled from the engine's tweets at its start
+      const server = await startServer('pg-baseline', here('./targets/trpc-baseline.ts'), { BENCH_TARGET: 'pg', BENCH_DATABASE_URL: dbUrl(f.name) });
+      log(`      database ${f.name} copied in ${(f.copyMs / 1000).toFixed(1)} s; baseline up (its table filled from the tweets) in ${(server.startMs / 1000).toFixed(1)} s`);
+      const ctx: StageCtx = { server, db: new DbProbe(f.name), stored: async () => size + ctx.created, users: [], pool: [], created: 0 };
+      return ctx;
+    },
+    async stop(ctx) {
+      await ctx.server.stop();
+      await ctx.db?.close();
+      if (database) await fixture.drop(database);
+    },
+  };
+}
+
+/** The PostgreSQL rows, after the others: the baseline, then the engine with 1 and with 2 instances. */
+function postgresStages(size: number): Stage[] {
+  const fixture = new PgFixture(size);
+  pgFixtures.add(fixture);
+  return [pgBaselineStage(fixture), tweetstoreStage(size, { kind: 'postgres', instances: 1, fixture }), tweetstoreStage(size, { kind: 'postgres', instances: 2, fixture })];
 }
 
 // ---------------------------------------------------------------------------------------------- generator
 function genSpec(row: RowPlan, ctx: StageCtx, ms: number, seed: number): GenSpec {
   const workload = row.workload(ctx);
   const l = row.load;
+  // several instances: each connection (socket) to one of them, in turn
+  const urls = ctx.servers && ctx.servers.length > 1 ? { urls: ctx.servers.map((s) => s.url) } : {};
   switch (l.kind) {
     case 'closed-http':
-      return { transport: 'http', url: ctx.server.url, connections: l.connections, durationMs: ms, workload, seed };
+      return { transport: 'http', url: ctx.server.url, ...urls, connections: l.connections, durationMs: ms, workload, seed };
     case 'open-http':
       return { transport: 'http', url: ctx.server.url, connections: l.connections, rate: l.rate, pacer: l.pacer, durationMs: ms, workload, seed };
     case 'closed-ws':
-      return { transport: 'ws', url: ctx.server.url, path: row.wsPath, sockets: l.sockets, inFlight: l.inFlight, durationMs: ms, workload, seed };
+      return { transport: 'ws', url: ctx.server.url, ...urls, path: row.wsPath, sockets: l.sockets, inFlight: l.inFlight, durationMs: ms, workload, seed };
     case 'open-ws':
       return { transport: 'ws', url: ctx.server.url, path: row.wsPath, sockets: l.sockets, inFlight: 1, rate: l.rate, durationMs: ms, workload, seed };
     case 'fanout':
@@ -450,27 +600,38 @@ function genSpec(row: RowPlan, ctx: StageCtx, ms: number, seed: number): GenSpec
 interface Window {
   loopMaxMs: number | null;
   rssMaxBytes: number | null;
-  /** the server's CPU time (user + system) over the window */
+  /** the servers' CPU time (user + system) over the window, all instances together */
   cpuMs: number | null;
+  instances: number;
+  /** the PostgreSQL rows' database over the window */
+  db: DbWindow | null;
 }
 
-/** Runs `work` as a measured window: the server's largest event-loop delay (probe) and its largest RSS. */
-async function measured<T>(server: ServerChild, work: () => Promise<T>): Promise<{ value: T } & Window> {
-  await server.probeReset();
-  const cpuBefore = cpuMsOf(server.pid);
-  let rssMax = rssOf(server.pid) ?? 0;
-  const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssOf(server.pid) ?? 0)), 250);
+/**
+ * Runs `work` as a measured window: the servers' CPU time, their largest event-loop delay (probe) and largest RSS
+ * (of several instances: CPU summed, the others the largest of any), and the database's when there is one.
+ */
+async function measured<T>(ctx: StageCtx, work: () => Promise<T>): Promise<{ value: T } & Window> {
+  const servers = ctx.servers ?? [ctx.server];
+  await Promise.all(servers.map((s) => s.probeReset()));
+  const dbEnd = ctx.db ? await ctx.db.start() : null;
+  const cpuBefore = servers.map((s) => cpuMsOf(s.pid));
+  const rss = () => Math.max(0, ...servers.map((s) => rssOf(s.pid) ?? 0));
+  let rssMax = rss();
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, rss())), 250);
   let value: T;
   try {
     value = await work();
   } finally {
     clearInterval(sampler);
   }
-  const cpuAfter = cpuMsOf(server.pid);
-  const probe = await server.probeRead();
-  rssMax = Math.max(rssMax, rssOf(server.pid) ?? 0, probe?.rssBytes ?? 0);
-  const cpuMs = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
-  return { value, loopMaxMs: probe ? probe.maxMs : null, rssMaxBytes: rssMax || null, cpuMs };
+  const cpuAfter = servers.map((s) => cpuMsOf(s.pid));
+  const db = dbEnd ? await dbEnd() : null;
+  const probes = await Promise.all(servers.map((s) => s.probeRead()));
+  rssMax = Math.max(rssMax, rss(), ...probes.map((p) => p?.rssBytes ?? 0));
+  const cpuMs = cpuBefore.every((c, i) => c !== null && cpuAfter[i] !== null) ? cpuAfter.reduce<number>((sum, c, i) => sum + c! - cpuBefore[i]!, 0) : null;
+  const loopMaxMs = probes.every((p) => p !== null) ? Math.max(...probes.map((p) => p!.maxMs)) : null;
+  return { value, loopMaxMs, rssMaxBytes: rssMax || null, cpuMs, instances: servers.length, db };
 }
 
 function rowResult(n: number, row: RowPlan, load: LoadShape, stored: number | null, r: LoadResult, w: Window): RowResult {
@@ -492,6 +653,9 @@ function rowResult(n: number, row: RowPlan, load: LoadShape, stored: number | nu
     loopMaxMs: w.loopMaxMs,
     rssMaxBytes: w.rssMaxBytes,
     serverCpuUsPerOp: w.cpuMs !== null && r.ok > 0 ? Math.round((w.cpuMs * 1000) / r.ok) : null,
+    ...(w.db
+      ? { instances: w.instances, dbCpuUsPerOp: r.ok > 0 ? Math.round((w.db.cpuMs * 1000) / r.ok) : null, dbXactsPerOp: r.ok > 0 ? Math.round((100 * w.db.xacts) / r.ok) / 100 : null }
+      : {}),
     ratio: null,
     durationMs: r.durationMs,
     ...(r.scheduled !== undefined ? { scheduled: r.scheduled, sendLagMaxMs: r.sendLagMaxMs } : {}),
@@ -501,7 +665,7 @@ function rowResult(n: number, row: RowPlan, load: LoadShape, stored: number | nu
 function logResult(r: RowResult, what: string) {
   if (process.stderr.isTTY) process.stderr.write('\x1b[2K');
   log(
-    `  [${String(r.n).padStart(2)}] ${what}: ${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.errors} errors, loop max ${r.loopMaxMs === null ? '?' : r.loopMaxMs.toFixed(0)} ms, server CPU ${r.serverCpuUsPerOp ?? '?'} µs/op${r.errorSamples.length ? `  (${r.errorSamples[0]!.slice(0, 120)})` : ''}`,
+    `  [${String(r.n).padStart(2)}] ${what}: ${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.errors} errors, loop max ${r.loopMaxMs === null ? '?' : r.loopMaxMs.toFixed(0)} ms, server CPU ${r.serverCpuUsPerOp ?? '?'} µs/op${r.instances && r.instances > 1 ? ` (${r.instances} instances together)` : ''}${r.dbCpuUsPerOp !== undefined ? `, database CPU ${r.dbCpuUsPerOp ?? '?'} µs/op and ${r.dbXactsPerOp ?? '?'} transactions/op` : ''}${r.errorSamples.length ? `  (${r.errorSamples[0]!.slice(0, 120)})` : ''}`,
   );
 }
 
@@ -550,7 +714,7 @@ async function runRow(row: RowPlan, ctx: StageCtx, gen: Generator, n: number, st
     // let the server finish what the warm-up left in flight before the window opens
     await new Promise((r) => setTimeout(r, 250));
   }
-  const m = await measured(ctx.server, () => gen.run(genSpec(row, ctx, row.slow ? Math.max(durationMs, SLOW_MIN_MS) : durationMs, seed)));
+  const m = await measured(ctx, () => gen.run(genSpec(row, ctx, row.slow ? Math.max(durationMs, SLOW_MIN_MS) : durationMs, seed)));
   if (isCreate) ctx.created += m.value.ok;
   const result: RowResult = { ...rowResult(n, row, row.load, stored, m.value, m), ...(warmup ? { warmup } : {}) };
   logResult(result, isOpenLoop(row.load) && warmup ? `${label(row)} (after ${warmMs / 1000} s warm-up: ${Math.round(warmup.opsPerSec)} ops/s, p99 ${warmup.p99Ms.toFixed(1)} ms)` : label(row));
@@ -566,7 +730,7 @@ async function runFanoutRow(row: RowPlan, ctx: StageCtx, gen: Generator, results
     if (warm > 0) ctx.created += (await fanout.step(gen, FANOUT.rates[0]!, warm)).stats.createsAcked;
     const tryRate = async (rate: number) => {
       const stored = await ctx.stored();
-      const m = await measured(ctx.server, () => fanout.step(gen, rate, FANOUT_STEP_MS));
+      const m = await measured(ctx, () => fanout.step(gen, rate, FANOUT_STEP_MS));
       const { latency, stats, errorSamples } = m.value;
       ctx.created += stats.createsAcked;
       const result: RowResult = { ...rowResult(results.length + 1, row, { kind: 'fanout', subscribers: stats.subscribers, rate }, stored, latency, m), errorSamples, fanout: stats };
@@ -628,6 +792,7 @@ let generator: Generator | null = null;
 async function cleanup() {
   generator?.stop();
   await killAll(5_000);
+  for (const fixture of pgFixtures) await fixture.dropAll().catch((err: unknown) => log(`could not drop the run's databases: ${(err as Error).message}`));
   if (tmpRoot) await rm(tmpRoot, { recursive: true, force: true });
   for (const dir of tempDirsOutsideRoot) await rm(dir, { recursive: true, force: true });
 }
@@ -654,6 +819,7 @@ async function main() {
     stages.push(tweetstoreStage(size));
     if (BASELINE_SIZES.includes(size)) stages.push(jsonServerStage(size), lowdbStage(size));
   }
+  stages.push(...postgresStages(PG_SIZE));
   for (const stage of stages) stage.rows = stage.rows.filter((r) => !only || only.test(label(r)));
   const active = stages.filter((s) => s.rows.length);
   const total = active.reduce((n, s) => n + s.rows.length, 0);
@@ -697,6 +863,7 @@ async function main() {
     r.ratio = noop && noop.opsPerSec > 0 ? r.opsPerSec / noop.opsPerSec : null;
   }
   const targetChecks = checks(results, REF_SIZE, BIG_SIZE === null ? null : { size: BIG_SIZE, edits: editsFor(BIG_SIZE) }, startMsAt);
+  const pgChecks = postgresChecks(results);
   const finished = new Date();
   const command = commandLine();
   const header = [
@@ -718,7 +885,17 @@ async function main() {
       Math.max(info.loadAvgAtStart[0]!, loadEnd[0]!) > 1.5 ? '  (other processes were using the CPU: every figure is lower than on an idle machine)' : ''
     }`,
   );
-  const printed = [...header, '', table(results), '', 'issue 4 targets:', ...targetChecks.map((c) => `  ${c.status.padEnd(4)}  ${c.name}: ${c.detail}`)];
+  const pgBlock = postgresBlock(results);
+  const printed = [
+    ...header,
+    '',
+    table(results),
+    ...(pgBlock.length ? ['', ...pgBlock] : []),
+    '',
+    'issue 4 targets:',
+    ...targetChecks.map((c) => `  ${c.status.padEnd(4)}  ${c.name}: ${c.detail}`),
+    ...(pgChecks.length ? ['', 'issue 14 targets:', ...pgChecks.map((c) => `  ${c.status.padEnd(4)}  ${c.name}: ${c.detail}`)] : []),
+  ];
   const errorsSeen = results.filter((r) => r.errorSamples.length);
   if (errorsSeen.length) printed.push('', 'errors (first of each row):', ...errorsSeen.map((r) => `  #${r.n}: ${r.errorSamples[0]}`));
   console.log(printed.join('\n'));
@@ -732,16 +909,16 @@ async function main() {
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
     machine: { ...info, loadAvgAtEnd: loadEnd },
-    settings: { durationMs, warmupMs, openWarmupMs, fanout: { ...FANOUT, stepMs: FANOUT_STEP_MS }, sizes: SIZES, baselineSizes: BASELINE_SIZES, refSize: REF_SIZE, load: LOAD, benchUsers: BENCH_USERS, ownTweetsPerUser: OWN_TWEETS, seed: SEED, seeder, fixtureCache: useCache, only: option('only') ?? null },
+    settings: { durationMs, warmupMs, openWarmupMs, fanout: { ...FANOUT, stepMs: FANOUT_STEP_MS }, sizes: SIZES, baselineSizes: BASELINE_SIZES, refSize: REF_SIZE, postgresSize: PG_SIZE, load: LOAD, benchUsers: BENCH_USERS, ownTweetsPerUser: OWN_TWEETS, seed: SEED, seeder, fixtureCache: useCache, only: option('only') ?? null },
     stages: stageNotes,
     rows: results,
-    checks: targetChecks,
+    checks: [...targetChecks, ...pgChecks],
     fanout: fanoutSummary(results),
   };
   const file = path.join(RESULTS, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
   await writeFile(file, JSON.stringify(json, null, 2) + '\n');
   await writeFile(path.join(RESULTS, 'latest.json'), JSON.stringify(json, null, 2) + '\n');
-  log(`written: ${path.relative(process.cwd(), file)} and results/latest.json`);
+  log(`written: ${file} and latest.json beside it`);
 }
 
 try {

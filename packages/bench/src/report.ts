@@ -3,7 +3,7 @@ import type { FanoutStats } from './fanout.ts';
 
 export interface RowResult {
   n: number;
-  /** raw | noop-trpc | json-server | lowdb-naive | tweetstore */
+  /** raw | noop-trpc | json-server | lowdb-naive | tweetstore | postgres-1 | postgres-2 | pg-baseline */
   target: string;
   scenario: string;
   transport: 'http' | 'ws';
@@ -27,6 +27,12 @@ export interface RowResult {
   /** the server's CPU time (user + system, /proc/<pid>/stat) in the window per op (fan-out: per delivery), µs;
    * unlike ops/s, it hardly moves when other processes share the cores */
   serverCpuUsPerOp: number | null;
+  /** server processes under test (PostgreSQL rows: 1 or 2 instances on one database); CPU is their sum */
+  instances?: number;
+  /** PostgreSQL rows: CPU time of the database's backends in the window per op, µs (postgres.ts DbProbe) */
+  dbCpuUsPerOp?: number | null;
+  /** PostgreSQL rows: the database's transactions in the window per op (pg_stat_database, about) */
+  dbXactsPerOp?: number | null;
   /** ops/s divided by the no-op tRPC mutation's ops/s over the same transport in this run */
   ratio: number | null;
   durationMs: number;

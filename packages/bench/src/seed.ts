@@ -1,6 +1,7 @@
 // Fixture loader, run as its own process by the orchestrator while no server holds the data folder: adds
 // `BENCH_SEED_TWEETS` tweets (and `BENCH_SEED_EDITS` edits) to the store in `BENCH_SEED_DIR`, then closes it (which
-// writes a checkpoint).
+// writes a checkpoint). With `BENCH_SEED_DATABASE_URL` it fills the PostgreSQL engine in that database instead, the
+// same way (through the port, thousands of commands in flight, which its writer commits ~64 to a transaction).
 // Uses @tweetstore/store's seedStore, then reads a spread sample of tweet ids for the workloads; BENCH_SEEDER=loader
 // uses a small loader on the store port instead: seed users registered directly (a fixed password hash; they never
 // sign in), and createTweet with many calls in flight so the journal's group commit batches them.
@@ -8,6 +9,7 @@
 import * as storeModule from '@tweetstore/store';
 import type { TweetStore } from '@tweetstore/store';
 import { openLowdbStore } from '@tweetstore/store-lowdb';
+import { openPostgresStore } from '@tweetstore/store-postgres';
 import { parseContent, systemClock } from '@tweetstore/core';
 import { postText, prng } from './content.ts';
 
@@ -17,7 +19,8 @@ type SeedStore = (
   onProgress?: (done: number, total: number, phase: string) => void,
 ) => Promise<unknown>;
 
-const dataDir = process.env.BENCH_SEED_DIR!;
+const dataDir = process.env.BENCH_SEED_DIR;
+const databaseUrl = process.env.BENCH_SEED_DATABASE_URL;
 const total = Number(process.env.BENCH_SEED_TWEETS ?? 0);
 const edits = Number(process.env.BENCH_SEED_EDITS ?? 0);
 const seed = Number(process.env.BENCH_SEED ?? 1);
@@ -78,14 +81,17 @@ async function spreadSample(store: TweetStore): Promise<string[]> {
 
 try {
   const started = performance.now();
-  const store = await openLowdbStore({
-    dataDir,
-    clock: systemClock,
-    policy: { windowMs: 0, maxEdits: 0 },
-    // one checkpoint at close instead of one per 10,000 events while loading
-    checkpointEveryEvents: 100_000_000,
-    checkpointIntervalMs: 3_600_000,
-  });
+  const policy = { windowMs: 0, maxEdits: 0 };
+  const store = databaseUrl
+    ? await openPostgresStore({ url: databaseUrl, clock: systemClock, policy })
+    : await openLowdbStore({
+        dataDir: dataDir!,
+        clock: systemClock,
+        policy,
+        // one checkpoint at close instead of one per 10,000 events while loading
+        checkpointEveryEvents: 100_000_000,
+        checkpointIntervalMs: 3_600_000,
+      });
   // BENCH_SEEDER=loader forces the bench's own loader even when seedStore exists.
   const seedStore = process.env.BENCH_SEEDER === 'loader' ? undefined : (storeModule as unknown as { seedStore?: SeedStore }).seedStore;
   let sampleIds: string[] = [];

@@ -9,6 +9,8 @@ import { Recorder, type LoadResult } from './stats.ts';
 
 export interface HttpSpec {
   url: string;
+  /** several instances of one service: the connections split evenly over them (closed loop only; default: [url]) */
+  urls?: string[];
   connections: number;
   /** open loop when set (calls per second over all connections) */
   rate?: number;
@@ -23,47 +25,60 @@ export function runAutocannon(spec: HttpSpec, signal: AbortSignal): Promise<Load
   const factory = makeFactory(spec.workload, spec.seed);
   const rec = new Recorder();
   const first = toHttp(factory.next());
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const instance = autocannon(
-      {
-        url: spec.url,
-        connections: spec.connections,
-        duration: spec.durationMs / 1000,
-        timeout: 10,
-        // autocannon stops at the first sample tick after `duration`: with its 1 s default a 0.5 s warm-up ran 1 s
-        sampleInt: 100,
-        ...(spec.rate ? { overallRate: spec.rate } : {}),
-        requests: [
+  const urls = spec.urls ?? [spec.url];
+  const started = performance.now();
+  // one autocannon per instance, its share of the connections, all drawing calls from one factory into one recorder
+  const runs = urls.map(
+    (url, i) =>
+      new Promise<void>((resolve, reject) => {
+        const instance = autocannon(
           {
-            method: first.method,
-            path: first.path,
-            setupRequest: (req: autocannon.Request) => {
-              const r = toHttp(factory.next());
-              return { ...req, method: r.method, path: r.path, headers: r.headers, body: r.body ?? '' } as autocannon.Request;
-            },
+            url,
+            connections: Math.floor(spec.connections / urls.length) + (i < spec.connections % urls.length ? 1 : 0),
+            duration: spec.durationMs / 1000,
+            timeout: 10,
+            // autocannon stops at the first sample tick after `duration`: with its 1 s default a 0.5 s warm-up ran 1 s
+            sampleInt: 100,
+            ...(spec.rate ? { overallRate: spec.rate / urls.length } : {}),
+            requests: [
+              {
+                method: first.method,
+                path: first.path,
+                setupRequest: (req: autocannon.Request) => {
+                  const r = toHttp(factory.next());
+                  return { ...req, method: r.method, path: r.path, headers: r.headers, body: r.body ?? '' } as autocannon.Request;
+                },
+              },
+            ],
           },
-        ],
-      },
-      (err, result) => {
-        signal.removeEventListener('abort', stop);
-        if (err) return reject(err);
-        const durationMs = Math.min(performance.now() - started, spec.durationMs);
-        for (let i = 0; i < result.errors; i++) rec.failure('connection error');
-        for (let i = 0; i < result.timeouts; i++) rec.failure('timeout (10 s)');
-        const out = rec.result(durationMs);
-        rec.destroy();
-        resolve(out);
-      },
-    );
-    const stop = () => instance.stop();
-    signal.addEventListener('abort', stop, { once: true });
-    instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-      if (performance.now() - started > spec.durationMs) return; // only replies inside the window count
-      if (statusCode >= 200 && statusCode < 300) rec.success(responseTime);
-      else rec.failure(`HTTP ${statusCode}`);
-    });
-  });
+          (err, result) => {
+            signal.removeEventListener('abort', stop);
+            if (err) return reject(err);
+            for (let k = 0; k < result.errors; k++) rec.failure('connection error');
+            for (let k = 0; k < result.timeouts; k++) rec.failure('timeout (10 s)');
+            resolve();
+          },
+        );
+        const stop = () => instance.stop();
+        signal.addEventListener('abort', stop, { once: true });
+        instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+          if (performance.now() - started > spec.durationMs) return; // only replies inside the window count
+          if (statusCode >= 200 && statusCode < 300) rec.success(responseTime);
+          else rec.failure(`HTTP ${statusCode}`);
+        });
+      }),
+  );
+  return Promise.all(runs).then(
+    () => {
+      const out = rec.result(Math.min(performance.now() - started, spec.durationMs));
+      rec.destroy();
+      return out;
+    },
+    (err: unknown) => {
+      rec.destroy();
+      throw err;
+    },
+  );
 }
 
 /** Open loop over HTTP: call i is due at t0 + i/rate; latency from when it was due; at most `connections` sockets. */

@@ -17,7 +17,8 @@ export type Workload =
   | { kind: 'raw' }
   | { kind: 'noop' }
   | { kind: 'json-server'; op: RestOp; maxId: number }
-  | { kind: 'lowdb'; op: RestOp; maxId: number }
+  /** post.create / post.get / post.list of trpc-baseline.ts (lowdb or PostgreSQL) */
+  | { kind: 'lowdb' | 'pg-baseline'; op: RestOp; maxId: number }
   | { kind: 'tweetstore'; op: TweetOp; users: BenchUser[]; pool: string[] }
   /** creates whose text carries `#fanout<step>_<i>` (i = call index from 0), for the fan-out subscribers to match */
   | { kind: 'fanout'; step: number; users: BenchUser[] };
@@ -54,6 +55,7 @@ export function makeFactory(w: Workload, seed: number): CallFactory {
         tokenFor: () => null,
       };
     case 'lowdb':
+    case 'pg-baseline':
       return {
         next(): Call {
           if (w.op === 'create') return { t: 'rpc', type: 'mutation', path: 'post.create', input: { content: postText(rand, unique()), authorId: 'bench' }, token: null };

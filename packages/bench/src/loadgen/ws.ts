@@ -12,6 +12,8 @@ import { Recorder, type LoadResult } from './stats.ts';
 
 export interface WsSpec {
   url: string;
+  /** several instances of one service: socket `lane` connects to urls[lane % urls.length] (default: [url]) */
+  urls?: string[];
   /** '/trpc' for tRPC servers, '/' for the raw one */
   path: string;
   sockets: number;
@@ -76,8 +78,8 @@ export function openSocket(url: string, token: string | null, timeoutMs = 10_000
 
 export async function runWs(spec: WsSpec, signal: AbortSignal): Promise<LoadResult> {
   const factory = makeFactory(spec.workload, spec.seed);
-  const base = spec.url.replace(/^http/, 'ws').replace(/\/+$/, '') + (spec.path === '/' ? '/' : spec.path);
-  const sockets = await Promise.all(Array.from({ length: spec.sockets }, (_, lane) => openSocket(base, factory.tokenFor(lane))));
+  const bases = (spec.urls ?? [spec.url]).map((url) => url.replace(/^http/, 'ws').replace(/\/+$/, '') + (spec.path === '/' ? '/' : spec.path));
+  const sockets = await Promise.all(Array.from({ length: spec.sockets }, (_, lane) => openSocket(bases[lane % bases.length]!, factory.tokenFor(lane))));
   const rec = new Recorder();
   const pending = new Map<number, number>(); // id -> start (performance.now); call index = id - 1
   const acked: number[] = [];

@@ -1,13 +1,19 @@
-// Two tRPC baselines on one tiny server, set up like apps/server (standalone HTTP adapter at /trpc/, the ws
+// Three tRPC baselines on one tiny server, set up like apps/server (standalone HTTP adapter at /trpc/, the ws
 // adapter on upgrade, superjson, the same keep-alive), chosen by BENCH_TARGET:
 //   noop  - `noop` mutation that does nothing: the framework limit.
 //   lowdb - a naive lowdb 7 handler: JSONFilePreset(BENCH_LOWDB_FILE), `db.update` per write, linear find.
+//   pg    - a naive but honest PostgreSQL backend on BENCH_DATABASE_URL, through a pool like the engine's (postgres.js
+//           4.2.0, 10 connections): a create is one `INSERT ... RETURNING` in its own transaction, with
+//           synchronous_commit on (durable when answered), a get one `SELECT` by primary key. Its table holds a
+//           copy of the engine's tweets in that database (made at start), so both work on the same rows.
+//           tRPC rather than raw node:http, so that against the engine's rows only the store differs.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { JSONFilePreset } from 'lowdb/node';
+import postgres from 'postgres';
 import superjson from 'superjson';
 import { WebSocketServer } from 'ws';
 
@@ -28,6 +34,7 @@ async function buildRouter() {
       noop: t.procedure.input((v) => obj(v)).mutation(() => ({ ok: true as const })),
     });
   }
+  if (target === 'pg') return postgresRouter();
   const file = process.env.BENCH_LOWDB_FILE;
   if (!file) throw new Error('BENCH_LOWDB_FILE is required');
   const db = await JSONFilePreset<{ posts: Post[] }>(file, { posts: [] });
@@ -49,6 +56,37 @@ async function buildRouter() {
           return post;
         }),
       list: t.procedure.input((v) => ({ limit: Number(obj(v).limit ?? 20) })).query(({ input }) => db.data.posts.slice(-input.limit).reverse()),
+    }),
+  });
+}
+
+async function postgresRouter() {
+  const url = process.env.BENCH_DATABASE_URL;
+  if (!url) throw new Error('BENCH_DATABASE_URL is required');
+  const sql = postgres(url, { max: 10, onnotice: () => {}, connection: { synchronous_commit: 'on' } });
+  await sql`create table if not exists bench_posts (id bigint generated always as identity primary key, author_id text not null, content text not null, created_at bigint not null)`;
+  const [count] = await sql<{ n: number }[]>`select count(*)::int as n from bench_posts`;
+  if (count?.n === 0 && (await sql`select to_regclass('tweets') as t`)[0]!.t) {
+    await sql`insert into bench_posts (author_id, content, created_at) select author_id, content, created_at from tweets order by created_at, id`;
+    await sql`analyze bench_posts`;
+  }
+  type Row = { id: string; author_id: string; content: string; created_at: string };
+  const post = (r: Row): Post => ({ id: Number(r.id), content: r.content, authorId: r.author_id, createdAt: new Date(Number(r.created_at)).toISOString() });
+  return t.router({
+    post: t.router({
+      create: t.procedure
+        .input((v) => ({ content: String(obj(v).content ?? ''), authorId: String(obj(v).authorId ?? 'anon') }))
+        .mutation(async ({ input }) => {
+          const [row] = await sql<Row[]>`insert into bench_posts (author_id, content, created_at) values (${input.authorId}, ${input.content}, ${Date.now()}) returning *`;
+          return post(row!);
+        }),
+      get: t.procedure
+        .input((v) => ({ id: Number(obj(v).id) }))
+        .query(async ({ input }) => {
+          const [row] = await sql<Row[]>`select * from bench_posts where id = ${input.id}`;
+          if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `no post ${input.id}` });
+          return post(row);
+        }),
     }),
   });
 }

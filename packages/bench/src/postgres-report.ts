@@ -1,0 +1,62 @@
+// The PostgreSQL rows' own block under the table (issue 14 point 7): what each op cost the instances and the
+// database, the 2-instance rows against the 1-instance rows, the engine against the one-INSERT baseline, and the
+// issue's create targets.
+import { fmtSize, type Check, type RowResult } from './report.ts';
+
+const ENGINE = /^postgres-(\d+)$/;
+const BASELINE = 'pg-baseline';
+const fmt = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? '-' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+
+/** The block's lines; none when no PostgreSQL row ran. */
+export function postgresBlock(rows: RowResult[]): string[] {
+  const pg = rows.filter((r) => ENGINE.test(r.target) || r.target === BASELINE);
+  if (!pg.length) return [];
+  const same = (r: RowResult, target: string) => rows.find((x) => x.target === target && x.scenario === r.scenario && x.transport === r.transport && x.load === r.load);
+  const ratio = (a: RowResult | undefined, b: RowResult | undefined) => (a && b && b.opsPerSec > 0 ? `${(a.opsPerSec / b.opsPerSec).toFixed(2)}×` : '-');
+  const head = ['#', 'target', 'scenario', 'tr', 'size', 'ops/s', 'server µs/op', 'db µs/op', 'db xacts/op', '÷ postgres-1', '÷ pg-baseline'];
+  const body = pg.map((r) => [
+    String(r.n),
+    r.target,
+    r.scenario,
+    r.transport,
+    fmtSize(r.size),
+    fmt(r.opsPerSec),
+    fmt(r.serverCpuUsPerOp),
+    fmt(r.dbCpuUsPerOp),
+    fmt(r.dbXactsPerOp, 2),
+    r.target === 'postgres-1' || r.target === BASELINE ? '-' : ratio(r, same(r, 'postgres-1')),
+    r.target === BASELINE ? '-' : ratio(r, same(r, BASELINE)),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 1 && i <= 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [
+    'PostgreSQL rows (issue 14 point 7): server µs/op = CPU of all the row\'s instances together per op; db µs/op = CPU of',
+    '  the PostgreSQL backends connected to the row\'s database (/proc/<pid>/stat; not the WAL writer or checkpointer);',
+    '  db xacts/op = its transactions per op (pg_stat_database, reported by backends at most once a second: about)',
+    line(head),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...body.map(line),
+  ];
+}
+
+/** Issue 14's create targets: the engine (one instance) ≥ 0.8× the one-INSERT baseline and ≥ 2,000/s. */
+export function postgresChecks(rows: RowResult[]): Check[] {
+  const out: Check[] = [];
+  for (const transport of ['ws', 'http'] as const) {
+    const engine = rows.find((r) => r.target === 'postgres-1' && r.scenario === 'create' && r.transport === transport);
+    const base = rows.find((r) => r.target === BASELINE && r.scenario === 'create' && r.transport === transport);
+    if (!engine) continue;
+    const at = fmtSize(engine.size);
+    out.push(
+      base
+        ? {
+            name: `PostgreSQL engine create over ${transport} at ${at} ≥ 0.8× one durable INSERT per create`,
+            status: engine.opsPerSec >= 0.8 * base.opsPerSec ? 'PASS' : 'FAIL',
+            detail: `${fmt(engine.opsPerSec)} / ${fmt(base.opsPerSec)} ops/s = ${(engine.opsPerSec / base.opsPerSec).toFixed(2)}×`,
+          }
+        : { name: `PostgreSQL engine create over ${transport} ≥ 0.8× one durable INSERT per create`, status: 'n/a', detail: 'baseline row not run' },
+      { name: `PostgreSQL engine create over ${transport} at ${at} ≥ 2,000/s`, status: engine.opsPerSec >= 2000 ? 'PASS' : 'FAIL', detail: `${fmt(engine.opsPerSec)} ops/s, ${engine.errors} errors` },
+    );
+  }
+  return out;
+}

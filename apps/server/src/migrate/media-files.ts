@@ -1,5 +1,6 @@
-// The media files of a migration: copied from the source blob store to the target's, content checked (the original's
-// sha256 is the media id; every file has the size its record says), several at once. An object the target already
+// The media files of a migration: copied from the source blob store to the target's, content checked (every file has
+// the size its record says; a video's original, kept as uploaded, has the sha256 its media id is: an image's files
+// are all written afresh from the upload, @tweetstore/media), several at once. An object the target already
 // holds with the right size is skipped, so a rerun after a cancel only copies what is missing. After the copy, a
 // check reads every file back from the target and compares its sha256 with the source's.
 import type { Readable } from 'node:stream';
@@ -32,6 +33,8 @@ export interface MediaCopied {
 interface MediaFileRef {
   key: BlobKey;
   bytes: number;
+  /** the sha256 the bytes must have, when known (the upload's: the media id) */
+  sha256: string | null;
 }
 
 /** Copies every file of these media objects that the target lacks; throws naming the first source file that is missing or not what its record says. */
@@ -68,7 +71,7 @@ export async function checkMediaFiles(media: readonly DumpMedia[], from: BlobSto
 }
 
 async function eachFile(media: readonly DumpMedia[], phase: MediaFilesProgress['phase'], o: MediaFilesOptions, work: (file: MediaFileRef) => Promise<void>): Promise<void> {
-  const files = media.flatMap((m) => m.files.map((f) => ({ key: { mediaId: m.id, name: f.name }, bytes: f.bytes })));
+  const files = media.flatMap((m) => m.files.map((f) => ({ key: { mediaId: m.id, name: f.name }, bytes: f.bytes, sha256: m.kind === 'video' && f.name === 'original' ? m.id : null })));
   const limit = pLimit(o.concurrency ?? 8);
   let done = 0;
   let told = 0;
@@ -95,7 +98,7 @@ async function eachFile(media: readonly DumpMedia[], phase: MediaFilesProgress['
 /** Why the bytes are not the file's (null: they are). */
 async function wrongContent(file: MediaFileRef, bytes: Uint8Array): Promise<string | null> {
   if (bytes.length !== file.bytes) return `has ${bytes.length} bytes, its record says ${file.bytes}`;
-  if (file.key.name === 'original' && (await sha256(bytes)) !== file.key.mediaId) return 'does not have the sha256 its media id is';
+  if (file.sha256 !== null && (await sha256(bytes)) !== file.sha256) return `does not have the sha256 its media id is`;
   return null;
 }
 

@@ -2,6 +2,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { isTRPCClientError } from '@trpc/client';
 import { closeClient, createClient, type TweetstoreClient } from './client.ts';
@@ -335,6 +336,8 @@ async function migrate(): Promise<void> {
   process.once('SIGINT', () => cancel.abort());
   const bars = phaseProgress();
   const started = performance.now();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   let report;
   try {
     report = await migrateFolder({ from, config, signal: cancel.signal, onProgress: (p) => bars.update(p.phase, p.step, p.done, p.total) });
@@ -344,12 +347,13 @@ async function migrate(): Promise<void> {
     throw error;
   }
   bars.stop();
+  loop.disable();
   const { imported: i, media, verified, seconds, differenceCount } = report;
   const s = (n: number) => n.toFixed(1);
   print(report, [
     `migrated ${path.resolve(from)} into ${target} in ${s((performance.now() - started) / 1000)} s`,
     `  users ${i.users} · sessions ${i.sessions} · tweets ${i.tweets} · versions ${i.versions} · likes ${i.likes} · retweets ${i.retweets} · media ${i.media} · files ${media.files} (${media.copied} copied, ${media.skipped} already there)`,
-    `  seconds: import ${s(seconds.import)} · media ${s(seconds.media)} · verify ${s(seconds.verify)}`,
+    `  seconds: import ${s(seconds.import)} · media ${s(seconds.media)} · verify ${s(seconds.verify)} · longest event-loop stall ${Math.round(loop.max / 1e6)} ms`,
     `  verified: ${verified.reads} reads through both stores, ${verified.files} media files read back; differences: ${differenceCount}`,
     differenceCount === 0
       ? `next: start the servers with TWEETSTORE_STORE=postgres and these settings (store ${i.storeId}, events continue after ${i.headSeq})`

@@ -126,6 +126,9 @@ async function importInto(tx: Queries, records: AsyncIterable<DumpRecord> | Iter
   await tx`
     update stream_head set head = ${s.headSeq}, store_id = ${s.storeId}, users = ${counts.users}, tweets = ${counts.tweets},
       versions = ${counts.versions}, sessions = ${counts.sessions}, media = ${counts.media}`;
+  // the planner's statistics of the tables just filled (autovacuum would take its time): without them the engine's
+  // first reads plan as for empty tables (a tweet read scanned every user)
+  await tx`analyze users, sessions, media, media_owners, media_shown, tweets, versions, engagements, idempotency_keys`;
   o.signal?.throwIfAborted();
   await o.beforeCommit?.();
   o.signal?.throwIfAborted();

@@ -6,7 +6,7 @@
 // verified through the port of each store (verifyCopy) and every media file is read back from the target.
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidInput, StorageUnavailable, systemClock } from '@tweetstore/core';
+import { InvalidInput, StorageUnavailable, systemClock, type Clock } from '@tweetstore/core';
 import { verifyCopy, type DumpMedia, type DumpRecord, type StoreLogger, type TweetStore, type VerifyChecked } from '@tweetstore/store';
 import { exportLowdbStore, openDiskBlobStore, openLowdbStore } from '@tweetstore/store-lowdb';
 import { importDump, openPostgresStore, type ImportSummary } from '@tweetstore/store-postgres';
@@ -57,8 +57,12 @@ export async function migrateFolder(o: MigrateOptions): Promise<MigrateReport> {
     if (p.phase !== 'commit') o.onProgress?.({ phase, step: p.phase === 'check' ? 'files' : p.phase, done: p.done, total: p.total });
   };
   const closers: (() => Promise<void>)[] = [];
+  // Both stores read at one instant while verified: velocities decay between two reads, and on a busy machine the
+  // source (in memory) and the target (a query) answered seconds apart, more than verifyCopy's tolerance allows.
+  let frozenAt: number | undefined;
+  const clock = { now: () => frozenAt ?? systemClock.now() };
   try {
-    const source = await openSource(o.from, config, logger);
+    const source = await openSource(o.from, config, clock, logger);
     closers.push(() => source.close());
     const sourceBlobs = await openDiskBlobStore({ root: path.join(o.from, 'media') });
     closers.push(() => sourceBlobs.close());
@@ -84,7 +88,8 @@ export async function migrateFolder(o: MigrateOptions): Promise<MigrateReport> {
     });
 
     started = performance.now();
-    const target = await openPostgresStore({ url, poolSize: config.databasePoolSize, clock: systemClock, policy: config.editPolicy, logger });
+    frozenAt = systemClock.now();
+    const target = await openPostgresStore({ url, poolSize: config.databasePoolSize, clock, policy: config.editPolicy, logger });
     closers.push(() => target.close());
     const report = await verifyCopy(source, target, exportLowdbStore(o.from, { store: source, signal }), { signal, onProgress: progress('verify') });
     const files = await checkMediaFiles(media, sourceBlobs, targetBlobs, { signal, onProgress: progress('verify') });
@@ -104,14 +109,14 @@ export async function migrateFolder(o: MigrateOptions): Promise<MigrateReport> {
 }
 
 /** The folder's store, opened as a server opens it, under its lock. */
-async function openSource(dataDir: string, config: ServerConfig, logger: StoreLogger): Promise<TweetStore> {
+async function openSource(dataDir: string, config: ServerConfig, clock: Clock, logger: StoreLogger): Promise<TweetStore> {
   try {
     await access(path.join(dataDir, 'store.json'));
   } catch {
     throw new InvalidInput(`${dataDir} is not a tweetstore data folder (it has no store.json)`);
   }
   try {
-    return await openLowdbStore({ dataDir, clock: systemClock, policy: config.editPolicy, readDetailsInBackground: false, logger });
+    return await openLowdbStore({ dataDir, clock, policy: config.editPolicy, readDetailsInBackground: false, logger });
   } catch (error) {
     if (error instanceof StorageUnavailable) throw new StorageUnavailable(`cannot migrate ${dataDir}: ${error.message}`, { cause: error });
     throw error;

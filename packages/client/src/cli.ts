@@ -339,10 +339,12 @@ async function migrate(): Promise<void> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   let report;
+  let phase = '';
   try {
-    report = await migrateFolder({ from, config, signal: cancel.signal, onProgress: (p) => bars.update(p.phase, p.step, p.done, p.total) });
+    report = await migrateFolder({ from, config, signal: cancel.signal, onProgress: (p) => (bars.update(p.phase, p.step, p.done, p.total), (phase = p.phase)) });
   } catch (error) {
     bars.stop();
+    if (cancel.signal.aborted && phase === 'verify') throw new Error('cancelled while verifying: the copy is committed but not verified (drop the database to start again)', { cause: error });
     if (cancel.signal.aborted) throw new Error('cancelled: the database is as it was (media files copied so far stay)', { cause: error });
     throw error;
   }

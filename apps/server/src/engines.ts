@@ -87,7 +87,8 @@ function mediaLocksOf(config: ServerConfig): KeyedLock {
   }
 }
 
-function openBlobStore(settings: BlobSettings, dataDir: string): Promise<BlobStore> {
+/** The blob store the settings name (the migration's target too). */
+export function openBlobStore(settings: BlobSettings, dataDir: string): Promise<BlobStore> {
   switch (settings.engine) {
     case 'disk':
       return openDiskBlobStore({ root: path.join(dataDir, 'media') });

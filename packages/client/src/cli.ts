@@ -2,9 +2,11 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { isTRPCClientError } from '@trpc/client';
 import { closeClient, createClient, type TweetstoreClient } from './client.ts';
+import { phaseProgress } from './progress.ts';
 import { formatDetails, formatDiff, formatMedia, formatStats, formatTweet, formatVersion } from './format.ts';
 
 const HELP = `tweetstore — command-line client for a tweetstore server
@@ -29,10 +31,32 @@ usage: tweetstore <command> [args] [--url URL] [--json]
   stats [--watch]                                         server stats (live with --watch; Ctrl-C stops)
   seed --data-dir DIR --tweets N --edits M --users U [--seed S]
   compact --data-dir DIR                                  checkpoint and drop covered journal segments (server stopped)
+  migrate --from DIR                                      copy a data folder into PostgreSQL + S3, verified (tweetstore migrate --help)
                                   fill a data folder offline (server stopped) with realistic data; Ctrl-C cancels
 
 environment: TWEETSTORE_URL (default http://127.0.0.1:3000), TWEETSTORE_TOKEN (overrides the saved session),
 TWEETSTORE_PASSWORD (instead of --password), TWEETSTORE_SESSION_FILE (default ~/.config/tweetstore/session.json)`;
+
+const MIGRATE_HELP = `tweetstore migrate --from <data folder>
+
+Copies an embedded data folder (the server's TWEETSTORE_DATA_DIR, server stopped) into the engines the server's
+settings name, so the same settings then start any number of instances on it:
+
+  TWEETSTORE_DATABASE_URL   the PostgreSQL database (required); its schema is created; it must hold no store yet
+  TWEETSTORE_BLOB_STORE     s3 (with TWEETSTORE_S3_BUCKET, TWEETSTORE_S3_ENDPOINT, TWEETSTORE_S3_REGION,
+                            AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or disk (then TWEETSTORE_DATA_DIR/media)
+
+Phases, each with a progress bar on stderr (a line per phase when stderr is not a terminal):
+  import   the folder's users, sessions, media records and tweets (every version, like, retweet, view, idempotency
+           key) written into PostgreSQL in one transaction; the store keeps its id and its event stream continues
+           after the folder's last event (clients resuming from it miss nothing; from before it they reload)
+  media    every media file copied to the target blob store, its content checked; files already there are skipped
+  verify   every user, session, media object and tweet read through both stores and compared; every media file
+           read back from the target
+
+Nothing is committed to the database until the media are copied: Ctrl-C (or a failure) before then leaves it as it
+was (media files copied stay; a rerun skips them). A folder a running server holds is refused. Exit 0 when the copy
+shows 0 differences, 1 otherwise (the first differences listed), 2 for bad settings.`;
 
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
@@ -100,6 +124,9 @@ function int(value: string | undefined, name: string): number | undefined {
 }
 
 class UsageError extends Error {}
+
+/** Commands that work on a data folder, not through a server. */
+const offline = new Set(['seed', 'compact', 'migrate']);
 
 const MEDIA_ID = /^[0-9a-f]{64}$/;
 
@@ -267,6 +294,8 @@ async function run(api: TweetstoreClient, command: string): Promise<void> {
       return seed();
     case 'compact':
       return compact();
+    case 'migrate':
+      return migrate();
     default:
       throw new UsageError(`unknown command ${command}`);
   }
@@ -283,6 +312,63 @@ async function compact(): Promise<void> {
     `${label.padEnd(7)} journal ${s.journalSegments} segment(s), ${mb(s.journalBytes)}; checkpoints ${s.checkpoints}, ${mb(s.checkpointBytes)}`;
   print({ before, after }, `${line('before', before)}
 ${line('after', after)}`);
+}
+
+/** `migrate --from DIR`: the server's migration (loaded only for this command), its progress drawn here. */
+async function migrate(): Promise<void> {
+  const from = flags.from;
+  if (!from) throw new UsageError('give the data folder to migrate with --from');
+  const { ConfigError, loadConfig, migrateFolder } = await import('@tweetstore/server/migrate');
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`tweetstore: ${error.message}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (!config.databaseUrl) throw new UsageError('set TWEETSTORE_DATABASE_URL to the PostgreSQL database to migrate into');
+  const target = `PostgreSQL ${shownUrl(config.databaseUrl)} and ${config.blobs.engine === 's3' ? `S3 bucket ${config.blobs.bucket}` : `${config.dataDir}/media`}`;
+  console.error(`migrating ${path.resolve(from)} into ${target}`);
+  console.error('Ctrl-C cancels: nothing is committed to the database until the media are copied (media files copied so far stay; a rerun skips them)');
+  const cancel = new AbortController();
+  process.once('SIGINT', () => cancel.abort());
+  const bars = phaseProgress();
+  const started = performance.now();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  let report;
+  let phase = '';
+  try {
+    report = await migrateFolder({ from, config, signal: cancel.signal, onProgress: (p) => (bars.update(p.phase, p.step, p.done, p.total), (phase = p.phase)) });
+  } catch (error) {
+    bars.stop();
+    if (cancel.signal.aborted && phase === 'verify') throw new Error('cancelled while verifying: the copy is committed but not verified (drop the database to start again)', { cause: error });
+    if (cancel.signal.aborted) throw new Error('cancelled: the database is as it was (media files copied so far stay)', { cause: error });
+    throw error;
+  }
+  bars.stop();
+  loop.disable();
+  const { imported: i, media, verified, seconds, differenceCount } = report;
+  const s = (n: number) => n.toFixed(1);
+  print(report, [
+    `migrated ${path.resolve(from)} into ${target} in ${s((performance.now() - started) / 1000)} s`,
+    `  users ${i.users} · sessions ${i.sessions} · tweets ${i.tweets} · versions ${i.versions} · likes ${i.likes} · retweets ${i.retweets} · media ${i.media} · files ${media.files} (${media.copied} copied, ${media.skipped} already there)`,
+    `  seconds: import ${s(seconds.import)} · media ${s(seconds.media)} · verify ${s(seconds.verify)} · longest event-loop stall ${Math.round(loop.max / 1e6)} ms`,
+    `  verified: ${verified.reads} reads through both stores, ${verified.files} media files read back; differences: ${differenceCount}`,
+    differenceCount === 0
+      ? `next: start the servers with TWEETSTORE_STORE=postgres and these settings (store ${i.storeId}, events continue after ${i.headSeq})`
+      : `first differences:\n${report.differences.slice(0, 20).map((d) => `  ${d}`).join('\n')}`,
+  ].join('\n'));
+  if (differenceCount > 0) process.exitCode = 1;
+}
+
+/** A URL as it may be shown: without its password. */
+function shownUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }
 
 /** Opens the data folder's store directly (its LOCK refuses while a server uses it) and fills it with seedStore. */
@@ -331,14 +417,14 @@ async function seed(): Promise<void> {
 
 const command = positionals[0];
 if (!command || flags.help) {
-  console.log(HELP);
+  console.log(command === 'migrate' ? MIGRATE_HELP : HELP);
   process.exit(command || flags.help ? 0 : 2);
 }
 const token = await savedToken();
 const api = createClient({ url, token });
 try {
   await run(api, command);
-  process.exitCode = 0;
+  process.exitCode ??= 0;
 } catch (error) {
   if (error instanceof UsageError) {
     console.error(`tweetstore: ${error.message}\n\n${HELP}`);
@@ -349,7 +435,7 @@ try {
     console.error(`tweetstore: ${data?.code ?? 'ERROR'}: ${error.message.split('\n')[0]}${issues}`);
     process.exitCode = 1;
   } else {
-    console.error(`tweetstore: ${(error as Error).message}${command === 'seed' || command === 'compact' ? '' : ` (is the server running at ${url}?)`}`);
+    console.error(`tweetstore: ${(error as Error).message}${offline.has(command) ? '' : ` (is the server running at ${url}?)`}`);
     process.exitCode = 1;
   }
 } finally {

@@ -9,3 +9,4 @@ export { openPostgresStore } from './engine/open.ts';
 export type { PostgresTweetStore } from './engine/store.ts';
 export type { PostgresStoreOptions } from './engine/options.ts';
 export { PostgresKeyedLock, type PostgresKeyedLockOptions } from './locks/advisory-lock.ts';
+export { importDump, type ImportOptions, type ImportProgress, type ImportSummary } from './import/import.ts';

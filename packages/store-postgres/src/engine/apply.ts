@@ -3,7 +3,8 @@
 // answer is built without reading again. Velocity is bumped here from the rates the command loaded under the stream
 // lock (core's bumpRate, as the embedded engine bumps it), and kept with its level for the ranking's index.
 import { bumpRate, type DecayedRate } from '@tweetstore/core';
-import { nextContent, velocityLevelOf, type MediaLookup, type StoreEvent } from '@tweetstore/store';
+import { nextContent, type MediaLookup, type StoreEvent } from '@tweetstore/store';
+import { engagementColumn, insertRows, mediaColumns, sessionColumns, tweetColumns, userColumns, velocityColumns, versionColumns, type VelocityColumns } from './columns.ts';
 import type { changedRow, TweetRow, Velocity } from './rows.ts';
 import type { WriteTx } from './writer.ts';
 
@@ -32,8 +33,6 @@ export function withRate(v: Velocity | null, kind: Kind, rate: DecayedRate): Vel
   return bumped(v, kind, rate.at, rate.value);
 }
 
-const velocityColumns = (v: Velocity) => ({ velocity: v, velocity_level: velocityLevelOf(v) });
-
 /**
  * Applies the event: its statements are sent, not waited for (the writer checks them). Returns the tweet it changed as
  * it will be, when it changed one, to build the answer from once the batch has committed.
@@ -43,14 +42,12 @@ export function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<Chang
   switch (e.type) {
     case 'UserRegistered':
       tx.count('users', 1);
-      tx.send(sql`
-        insert into users (id, username, username_lower, display_name, password_hash, created_at)
-        values (${e.userId}, ${e.username}, ${e.username.toLowerCase()}, ${e.displayName}, ${e.passwordHash}, ${e.at})`);
+      tx.send(insertRows(sql, 'users', [userColumns({ id: e.userId, username: e.username, displayName: e.displayName, passwordHash: e.passwordHash, createdAt: e.at })]));
       return undefined;
     case 'SessionOpened':
       if (!s.sessionOpen) tx.count('sessions', 1);
       tx.send(sql`
-        insert into sessions (token_hash, user_id, expires_at) values (${e.tokenHash}, ${e.userId}, ${e.expiresAt})
+        ${insertRows(sql, 'sessions', [sessionColumns(e.tokenHash, e.userId, e.expiresAt)])}
         on conflict (token_hash) do update set user_id = excluded.user_id, expires_at = excluded.expires_at`);
       return undefined;
     case 'SessionClosed':
@@ -60,9 +57,7 @@ export function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<Chang
     case 'MediaUploaded': {
       if (!s.media?.get(e.mediaId)) {
         tx.count('media', 1);
-        tx.send(sql`
-          insert into media (id, kind, mime, bytes, width, height, files, placeholder, uploaded_at)
-          values (${e.mediaId}, ${e.kind}, ${e.mime}, ${e.bytes}, ${e.width}, ${e.height}, ${sql.json(e.files as never)}, ${e.placeholder}, ${e.at})`);
+        tx.send(insertRows(sql, 'media', [mediaColumns({ ...e, id: e.mediaId, uploadedAt: e.at, attached: false })]));
       } else tx.send(sql`update media set uploaded_at = ${e.at} where id = ${e.mediaId}`);
       tx.send(setAlt(tx, e.mediaId, e.userId, e.alt));
       return undefined;
@@ -80,21 +75,28 @@ export function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<Chang
       tx.count('tweets', 1);
       tx.count('versions', 1);
       // the tweet and its version 1 in one statement
-      const row = changing(tx, sql`
-        with version as (
-          insert into versions (tweet_id, version, kind, at, content_hash, media_ids, body)
-          values (${e.tweetId}, 1, 'created', ${e.at}, ${e.contentHash}, ${e.mediaIds}::text[], ${sql.json({ keyframe: true, content: e.content })}))
-        insert into tweets (id, author_id, reply_to_id, state, created_at, published_at, content, content_hash, weighted_length,
-          hashtags, mentions, urls, media_ids)
-        values (${e.tweetId}, ${e.authorId}, ${e.replyToId}, ${e.state}, ${e.at}, ${published ? e.at : null}, ${e.content}, ${e.contentHash},
-          ${e.weightedLength}, ${e.hashtags}::text[], ${e.mentions}::text[], ${e.urls}::text[], ${e.mediaIds}::text[])
-        returning *`);
+      const version = versionColumns(e.tweetId, 1, { kind: 'created', at: e.at, contentHash: e.contentHash, mediaIds: e.mediaIds, body: { keyframe: true, content: e.content } });
+      const tweet = tweetColumns({
+        ...e,
+        id: e.tweetId,
+        createdAt: e.at,
+        publishedAt: published ? e.at : null,
+        editedAt: null,
+        editsSincePublish: 0,
+        versionCount: 1,
+        likes: 0,
+        retweets: 0,
+        replies: 0,
+        views: 0,
+        velocity: null,
+      });
+      const row = changing(tx, sql`with version as (${insertRows(sql, 'versions', [version])}) ${insertRows(sql, 'tweets', [tweet])} returning *`);
       attach(tx, e.mediaIds);
       if (published) show(tx, e.tweetId, e.mediaIds);
       if (published) replyCounted(tx, s.parent, e.at, 1, true);
       if (e.idempotencyKey !== null) {
         tx.send(sql`
-          insert into idempotency_keys (author_id, key, tweet_id, at) values (${e.authorId}, ${e.idempotencyKey}, ${e.tweetId}, ${e.at})
+          ${insertRows(sql, 'idempotency_keys', [{ author_id: e.authorId, key: e.idempotencyKey, tweet_id: e.tweetId, at: e.at }])}
           on conflict (author_id, key) do update set tweet_id = excluded.tweet_id, at = excluded.at`);
       }
       return row;
@@ -103,11 +105,8 @@ export function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<Chang
     case 'TweetReverted': {
       const t = s.tweet!;
       const content = nextContent(t.content, e.body);
-      const body = e.body.keyframe ? { keyframe: true as const, content } : e.body;
       tx.count('versions', 1);
-      tx.send(sql`
-        insert into versions (tweet_id, version, kind, at, content_hash, media_ids, body)
-        values (${e.tweetId}, ${e.version}, ${e.kind}, ${e.at}, ${e.contentHash}, ${e.mediaIds}::text[], ${sql.json(body)})`);
+      tx.send(insertRows(sql, 'versions', [versionColumns(e.tweetId, e.version, { kind: e.kind, at: e.at, contentHash: e.contentHash, mediaIds: e.mediaIds, body: e.body })]));
       attach(tx, e.mediaIds);
       // every version added once it was published is one anybody sees while it is published (rules/visibility.ts)
       if (t.publishedAt !== null) show(tx, e.tweetId, e.mediaIds);
@@ -131,7 +130,7 @@ export function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<Chang
     case 'Retweeted': {
       const kind = e.type === 'Liked' ? 'likes' : 'retweets';
       tx.send(sql`
-        insert into engagements (tweet_id, user_id, kind, active) values (${e.tweetId}, ${e.userId}, ${kind}, true)
+        ${insertRows(sql, 'engagements', [engagementColumn(e.tweetId, e.userId, kind, true, false)])}
         on conflict (tweet_id, user_id, kind) do update set active = true`);
       const velocity = e.velocity === false ? null : velocityColumns(bumped(s.tweet!.velocity, kind, e.at, 1));
       return counted(tx, e.tweetId, kind, 1, velocity);
@@ -149,7 +148,7 @@ export function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<Chang
 
 function setAlt(tx: WriteTx, mediaId: string, userId: string, alt: string) {
   return tx.sql`
-    insert into media_owners (media_id, user_id, alt) values (${mediaId}, ${userId}, ${alt})
+    ${insertRows(tx.sql, 'media_owners', [{ media_id: mediaId, user_id: userId, alt }])}
     on conflict (media_id, user_id) do update set alt = excluded.alt`;
 }
 
@@ -172,9 +171,9 @@ function replyCounted(tx: WriteTx, parent: TweetRow | undefined, at: number, del
   void counted(tx, parent.id, 'replies', delta, isNew ? velocityColumns(bumped(parent.velocity, 'replies', at, 1)) : null);
 }
 
-function counted(tx: WriteTx, tweetId: string, kind: Kind, delta: number, velocity: ReturnType<typeof velocityColumns> | null): Promise<ChangedTweet> {
+function counted(tx: WriteTx, tweetId: string, kind: Kind, delta: number, velocity: VelocityColumns | null): Promise<ChangedTweet> {
   const sql = tx.sql;
-  const set = velocity ? sql`, velocity = ${sql.json(velocity.velocity as never)}, velocity_level = ${level(velocity.velocity_level)}` : sql``;
+  const set = velocity ? sql`, velocity = ${sql.json(velocity.velocity as never)}, velocity_level = ${velocity.velocity_level}` : sql``;
   return changing(tx, sql`update tweets set ${sql(kind)} = ${sql(kind)} + ${delta} ${set} where id = ${tweetId} returning *`);
 }
 
@@ -188,9 +187,4 @@ function changing(tx: WriteTx, query: Promise<readonly object[]>): Promise<Chang
   const row = query.then((rows) => rows[0] as ChangedTweet);
   row.catch(() => {}); // its failure is the writer's to answer; the row is then never asked for
   return row;
-}
-
-/** -Infinity (no rates) is kept as null, out of the ranking's index. */
-function level(l: number): number | null {
-  return l === -Infinity ? null : l;
 }

@@ -4,7 +4,13 @@
 // and by a poll every `pollMs` (a LISTEN connection that dropped misses notifies; on reconnecting it reads again).
 // Reads take turns, so events are delivered in order however the wake-ups interleave.
 import type { EventFeed, EventsAfter, StoreEvent, StoreLogger } from '@tweetstore/store';
-import { reading, type Sql } from './connect.ts';
+import { reading, type Queries, type Sql } from './connect.ts';
+
+/**
+ * The oldest seq after which every event is kept, as a column of stream_head: seqs are gap-free from the first event
+ * kept, and a store imported at a head seq (../import) keeps none before it.
+ */
+export const oldestRetained = (sql: Queries) => sql`coalesce((select min(seq) from events) - 1, head)`;
 
 /** Events read per query while catching up. */
 const PAGE = 1000;
@@ -64,11 +70,11 @@ export class PostgresEventFeed implements EventFeed {
   async after(afterSeq: number, limit: number): Promise<EventsAfter> {
     const n = Math.max(0, Math.floor(limit));
     return reading(async () => {
-      const [rows, [head]] = await Promise.all([
+      const [rows, [kept]] = await Promise.all([
         this.sql<EventRow[]>`select seq, type, at, payload from events where seq > ${afterSeq} order by seq limit ${n}`,
-        this.sql<{ head: number }[]>`select head from stream_head`,
+        this.sql<{ head: number; oldest: number }[]>`select head, ${oldestRetained(this.sql)} oldest from stream_head`,
       ]);
-      if (afterSeq > head!.head) return 'gone';
+      if (afterSeq > kept!.head || afterSeq < kept!.oldest) return 'gone';
       return rows.map(eventOf);
     });
   }

@@ -2,6 +2,7 @@
 // the queries that load them. A tweet is read with its author and one viewer's likes and retweets in one query.
 import type { DecayedRate, EngagementCounts, TweetState, VersionBody, VersionKind } from '@tweetstore/core';
 import type { EngagementEdges, MediaFacts, RememberedKey, StoredMedia, StoredTweet, StoredUser, StoredVersion } from '@tweetstore/store';
+import type { TweetColumns } from './columns.ts';
 import type { Queries } from './connect.ts';
 
 export type Velocity = Partial<Record<keyof EngagementCounts, DecayedRate>>;
@@ -21,28 +22,8 @@ export interface TweetRow extends StoredTweet {
   edges: EngagementEdges;
 }
 
-interface RawTweet {
-  id: string;
-  author_id: string;
-  reply_to_id: string | null;
-  state: TweetState;
-  created_at: number;
-  published_at: number | null;
-  edited_at: number | null;
-  edits_since_publish: number;
-  version_count: number;
-  content: string;
-  content_hash: string;
-  weighted_length: number;
-  hashtags: string[];
-  mentions: string[];
-  urls: string[];
-  media_ids: string[];
-  likes: number;
-  retweets: number;
-  replies: number;
-  views: number;
-  velocity: Velocity | null;
+/** A tweets row (the columns the engine writes) with its author's and the viewer's columns joined. */
+interface RawTweet extends TweetColumns {
   a_username: string;
   a_display_name: string;
   a_created_at: number;

@@ -56,7 +56,7 @@ import {
 } from '@tweetstore/store';
 import { applyEvent, withRate, type Loaded } from './apply.ts';
 import { reading, type Queries, type Sql } from './connect.ts';
-import type { PostgresEventFeed } from './feed.ts';
+import { oldestRetained, type PostgresEventFeed } from './feed.ts';
 import type { ResolvedPostgresOptions } from './options.ts';
 import { changedRow, loadMedia, loadRememberedKey, loadTweet, loadUser, loadUserByName, loadVersions, NO_EDGES, selectTweets, tweetRow, type TweetRow, type Velocity } from './rows.ts';
 import { ViewBatches } from './views.ts';
@@ -355,8 +355,8 @@ export class PostgresTweetStore implements TweetStore {
 
   stats(): Promise<StoreStats> {
     return reading(async () => {
-      const [h] = await this.sql<{ head: number; users: number; tweets: number; versions: number; sessions: number; media: number }[]>`
-        select head, users, tweets, versions, sessions, media from stream_head`;
+      const [h] = await this.sql<{ head: number; users: number; tweets: number; versions: number; sessions: number; media: number; oldest: number }[]>`
+        select head, users, tweets, versions, sessions, media, ${oldestRetained(this.sql)} oldest from stream_head`;
       const pool = this.sql.stats;
       return {
         engine: this.engine,
@@ -366,7 +366,7 @@ export class PostgresTweetStore implements TweetStore {
         sessions: h!.sessions,
         media: h!.media,
         headSeq: h!.head,
-        oldestRetainedSeq: 0,
+        oldestRetainedSeq: h!.oldest,
         details: {
           poolSize: this.o.poolSize,
           poolConnections: pool.connections,

@@ -70,13 +70,15 @@ export class Fanout {
   }
 
   /** Spawn the subscriber processes and open every subscription (subscriber k signs in as bench user k mod users). */
-  static async open(settings: FanoutSettings, url: string, users: BenchUser[]): Promise<{ fanout: Fanout; ms: number }> {
+  /** `urls`: the instances the subscribers are spread over (subscriber k on urls[k % n]); creates go to the first. */
+  static async open(settings: FanoutSettings, urls: string[], users: BenchUser[]): Promise<{ fanout: Fanout; ms: number }> {
+    const url = urls[0]!;
     const started = performance.now();
     const fanout = new Fanout(settings, url, users);
     try {
       const tokens = Array.from({ length: settings.subscribers }, (_, k) => users[k % users.length]!.token);
       const per = Math.ceil(tokens.length / fanout.hosts.length);
-      const opened = await Promise.all(fanout.hosts.map((h, p) => h.subscribe({ url, tokens: tokens.slice(p * per, (p + 1) * per), decode: settings.decode })));
+      const opened = await Promise.all(fanout.hosts.map((h, p) => h.subscribe({ url, urls, tokens: tokens.slice(p * per, (p + 1) * per), decode: settings.decode })));
       const total = opened.reduce((n, o) => n + o.opened, 0);
       if (total !== settings.subscribers) throw new Error(`opened ${total} of ${settings.subscribers} subscriptions`);
     } catch (err) {

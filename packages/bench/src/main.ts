@@ -424,6 +424,10 @@ function tweetstoreStage(size: number, engine: Engine = { kind: 'lowdb' }): Stag
       { target: 'tweetstore', scenario: 'fanout', transport: 'ws', size, load: { kind: 'fanout', subscribers: FANOUT.subscribers }, wsPath: '/trpc', workload: (s) => ({ kind: 'fanout', step: 0, users: s.users }) },
     );
   }
+  if (engine.kind === 'postgres') {
+    // issue 14: the subscribers spread over the instances, the creates on one: every event must reach every subscriber
+    rows.push({ target, scenario: 'fanout', transport: 'ws', size, load: { kind: 'fanout', subscribers: FANOUT.subscribers }, wsPath: '/trpc', workload: (s) => ({ kind: 'fanout', step: 0, users: s.users }) });
+  }
   let client: TweetstoreClient | null = null;
   const dataDir = (instance = 0) => path.join(tmpRoot, `${target}-${size}${instance ? `-${instance}` : ''}`);
   const common = {
@@ -723,8 +727,9 @@ async function runRow(row: RowPlan, ctx: StageCtx, gen: Generator, n: number, st
 
 /** The fan-out row: open the subscriptions, warm up at the first rate, then one result per rate until one fails. */
 async function runFanoutRow(row: RowPlan, ctx: StageCtx, gen: Generator, results: RowResult[]): Promise<void> {
-  const { fanout, ms } = await Fanout.open(FANOUT, ctx.server.url, ctx.users);
-  log(`      ${FANOUT.subscribers.toLocaleString('en-US')} subscriptions open in ${(ms / 1000).toFixed(1)} s (${FANOUT.processes} subscriber process(es), decode: ${FANOUT.decode})`);
+  const urls = (ctx.servers ?? [ctx.server]).map((s) => s.url);
+  const { fanout, ms } = await Fanout.open(FANOUT, urls, ctx.users);
+  log(`      ${FANOUT.subscribers.toLocaleString('en-US')} subscriptions open in ${(ms / 1000).toFixed(1)} s over ${urls.length} instance(s) (${FANOUT.processes} subscriber process(es), decode: ${FANOUT.decode})`);
   try {
     const warm = warmupFor(row);
     if (warm > 0) ctx.created += (await fanout.step(gen, FANOUT.rates[0]!, warm)).stats.createsAcked;

@@ -38,7 +38,7 @@ describe('fan-out against the real server', { timeout: 60_000 }, () => {
     it(`credits every subscriber with every acknowledged create, once (decode: ${decode})`, async () => {
       const settings: FanoutSettings = { subscribers: 12, processes: 2, decode, rates: [20], targetRate: 20, p99LimitMs: 100, settleMs: 10_000, creatorSockets: 2 };
       const creator = new Generator();
-      const { fanout } = await Fanout.open(settings, server.url, users);
+      const { fanout } = await Fanout.open(settings, [server.url], users);
       try {
         const { stats, latency } = await fanout.step(creator, 20, 1_000);
         expect(stats.creates).toBe(20);

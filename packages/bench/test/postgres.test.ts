@@ -34,7 +34,9 @@ describe('the PostgreSQL rows of npm run bench', () => {
       '--duration=1',
       '--warmup=1',
       `--results=${results}`,
-      '--only=(pg-baseline|postgres-1|postgres-2) create ws|postgres-2 get http|pg-baseline get ws',
+      '--only=(pg-baseline|postgres-1|postgres-2) create ws|postgres-2 get http|pg-baseline get ws|postgres-2 fanout',
+      // the fan-out row's subscribers spread over both instances, few of them here
+      '--fanout-subs=40',
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -45,6 +47,12 @@ describe('the PostgreSQL rows of npm run bench', () => {
     expect(code, stderr.slice(-3000)).toBe(0);
 
     const json = JSON.parse(await readFile(path.join(results, 'latest.json'), 'utf8')) as { rows: RowResult[]; stages: { database?: string }[] };
+    // the fan-out: creates on one instance, subscribers on both, every create delivered to every subscriber once
+    const fanout = json.rows.filter((r) => r.scenario === 'fanout');
+    expect(fanout.length).toBeGreaterThan(0);
+    expect(fanout[0]).toMatchObject({ target: 'postgres-2', errors: 0, fanout: { subscribers: 40, rate: 20 } });
+    expect(fanout[0]!.fanout!.expected).toBeGreaterThan(0);
+    json.rows = json.rows.filter((r) => r.scenario !== 'fanout');
     const rows = json.rows.map((r) => `${r.target} ${r.scenario} ${r.transport}`);
     expect(rows).toEqual(['pg-baseline get ws', 'pg-baseline create ws', 'postgres-1 create ws', 'postgres-2 get http', 'postgres-2 create ws']);
     for (const r of json.rows) {

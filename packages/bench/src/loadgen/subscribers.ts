@@ -16,6 +16,8 @@ import { epochNow, openSocket } from './ws.ts';
 export interface SubscribeSpec {
   /** the server's base URL */
   url: string;
+  /** several instances' URLs: subscriber k subscribes on urls[k % urls.length] (spread over the instances) */
+  urls?: string[];
   /** one session token per subscriber */
   tokens: string[];
   decode: 'scan' | 'superjson';
@@ -69,10 +71,10 @@ export class Subscribers {
   /** Open every socket and subscription; resolves once the server has answered each with `started`. */
   async open(): Promise<{ opened: number; ms: number }> {
     const started = performance.now();
-    const base = `${this.spec.url.replace(/^http/, 'ws').replace(/\/+$/, '')}/trpc`;
+    const bases = (this.spec.urls ?? [this.spec.url]).map((url) => `${url.replace(/^http/, 'ws').replace(/\/+$/, '')}/trpc`);
     for (let from = 0; from < this.spec.tokens.length; from += OPEN_IN_PARALLEL) {
       const tokens = this.spec.tokens.slice(from, from + OPEN_IN_PARALLEL);
-      this.sockets.push(...(await Promise.all(tokens.map((token, k) => this.subscribe(base, token, from + k)))));
+      this.sockets.push(...(await Promise.all(tokens.map((token, k) => this.subscribe(bases[(from + k) % bases.length]!, token, from + k)))));
     }
     return { opened: this.sockets.length, ms: performance.now() - started };
   }

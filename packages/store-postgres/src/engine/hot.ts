@@ -58,6 +58,8 @@ export class HotTweets {
   readonly #ring: (string | undefined)[] = new Array<string | undefined>(RING);
   /** the last seq delivered by the tail */
   #seq: number;
+  /** the highest seq the tail was woken for */
+  #woken = 0;
   #waiters: { seq: number; resolve(reached: boolean): void }[] = [];
   hits = 0;
   misses = 0;
@@ -111,7 +113,11 @@ export class HotTweets {
   /** Whether the tail has delivered `seq`, waiting for it up to waitMs. */
   #reached(seq: number): Promise<boolean> | boolean {
     if (this.#seq >= seq) return true;
-    this.wakeTail(seq);
+    // once per seq heard of here: the tail reads what it was not told of (a NOTIFY on its way, or lost)
+    if (seq > this.#woken) {
+      this.#woken = seq;
+      this.wakeTail(seq);
+    }
     return new Promise<boolean>((resolve) => {
       const waiter = { seq, resolve };
       this.#waiters.push(waiter);

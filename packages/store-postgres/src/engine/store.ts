@@ -250,11 +250,9 @@ export class PostgresTweetStore implements TweetStore {
 
   getTweet(id: string, viewerId: string | null): Promise<Tweet | null> {
     return reading(async () => {
-      const hot = await this.#hot?.read(id, viewerId);
-      if (hot) return hot.tweet && visibleTo(hot.tweet, viewerId) ? this.#view(hot.tweet, hot.media, this.o.clock.now()) : null;
-      const t = await loadTweet(this.sql, id, viewerId);
+      const { tweet: t, media } = await this.#read(id, viewerId);
       if (!t || !visibleTo(t, viewerId)) return null;
-      return this.#view(t, await loadMedia(this.sql, t.mediaIds), this.o.clock.now());
+      return this.#view(t, media ?? (await loadMedia(this.sql, t.mediaIds)), this.o.clock.now());
     });
   }
 
@@ -316,7 +314,7 @@ export class PostgresTweetStore implements TweetStore {
   async engage(cmd: Engage): Promise<Engagement> {
     if (cmd.action === 'view') {
       // not per user, and counted in batches: decided on the tweet as it is read
-      const t = await reading(() => loadTweet(this.sql, cmd.id, cmd.userId));
+      const t = (await reading(() => this.#read(cmd.id, cmd.userId))).tweet;
       const now = this.#ruleContext().now;
       if (decideEngage(t, cmd, t?.edges ?? NO_EDGES) === 'view') this.#views.count(cmd.id, now);
       return engagementView(this.#engagement(t!), now);
@@ -332,11 +330,15 @@ export class PostgresTweetStore implements TweetStore {
 
   getEngagement(id: string, viewerId: string | null): Promise<Engagement> {
     return reading(async () => {
-      const hot = await this.#hot?.read(id, viewerId);
-      const t = hot ? hot.tweet : await loadTweet(this.sql, id, viewerId);
+      const t = (await this.#read(id, viewerId)).tweet;
       if (!t || !visibleTo(t, viewerId)) throw new NotFound('tweet', id);
       return engagementView(this.#engagement(t), this.o.clock.now());
     });
+  }
+
+  /** The tweet with the viewer's edges: from memory when it is hot and that is current (hot.ts), else from PostgreSQL. */
+  async #read(id: string, viewerId: string | null): Promise<{ tweet: TweetRow | undefined; media?: MediaLookup }> {
+    return (await this.#hot?.read(id, viewerId)) ?? { tweet: await loadTweet(this.sql, id, viewerId) };
   }
 
   /**

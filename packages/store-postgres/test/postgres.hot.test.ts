@@ -86,6 +86,24 @@ describe('two instances sharing one Redis', () => {
   });
 });
 
+describe('a tweet with more likers than kept', () => {
+  it('is answered from memory to nobody in particular, and from PostgreSQL to a viewer, right both ways', async () => {
+    await instances(2, { hot: { redis: shared.redis, prefix: `${shared.prefix}edges:`, maxEdges: 3 } }, async (a, b) => {
+      const [author, ...fans] = await people(a, 7, 'many');
+      const t = await a.createTweet({ authorId: author!.id, text: text('popular') });
+      for (const [i, fan] of fans.entries()) {
+        await a.engage({ id: t.id, userId: fan.id, action: 'like' });
+        expect((await b.getTweet(t.id, null))!.engagement.likes).toBe(i + 1);
+        expect(await b.getEngagement(t.id, fan.id)).toMatchObject({ likes: i + 1, likedByCurrentUser: true });
+        expect(await b.getEngagement(t.id, author!.id)).toMatchObject({ likes: i + 1, likedByCurrentUser: false });
+      }
+      const d = await details(b);
+      expect(d.cacheTweets).toBe(1);
+      expect(d.cacheHits).toBeGreaterThan(0);
+    });
+  });
+});
+
 describe('Redis killed', () => {
   it('reads go to PostgreSQL and stay right; writes are acknowledged once the writer cannot be trusted', async () => {
     const own = await redisToKill();

@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { connectRedis, openPostgresStore, type PostgresStoreOptions, type PostgresTweetStore } from '../src/index.ts';
 import { databaseAndRedis } from './support/database-and-redis.ts';
-import { redisToKill } from './support/redis.ts';
+import { REDIS_URL, redisToKill } from './support/redis.ts';
 
 const shared = databaseAndRedis();
 
@@ -33,8 +33,10 @@ async function instances(n: number, extra: Partial<PostgresStoreOptions>, test: 
 
 const hotOn = (client: Redis, leaseMs?: number): Partial<PostgresStoreOptions> => ({ hot: { redis: client, prefix: `${shared.prefix}${randomBytes(4).toString('hex')}:`, leaseMs } });
 
-async function details(store: PostgresTweetStore): Promise<Record<string, number>> {
-  return (await store.stats()).details as Record<string, number>;
+type HotDetails = Record<'cacheTweets' | 'cacheHits' | 'cacheMisses' | 'cacheFallbacks' | 'headRaiseFailures', number>;
+
+async function details(store: PostgresTweetStore): Promise<HotDetails> {
+  return (await store.stats()).details as unknown as HotDetails;
 }
 
 async function people(store: PostgresTweetStore, n: number, name: string) {
@@ -100,6 +102,54 @@ describe('a tweet with more likers than kept', () => {
       const d = await details(b);
       expect(d.cacheTweets).toBe(1);
       expect(d.cacheHits).toBeGreaterThan(0);
+    });
+  });
+});
+
+describe('the committed head in Redis', () => {
+  it('is not trusted by B once A, cut off from Redis alone, acknowledged a write it could not raise', async () => {
+    const ca = await connectRedis({ url: REDIS_URL });
+    try {
+      const hot = { prefix: `${shared.prefix}cut:`, leaseMs: 300 };
+      await instances(1, { hot: { ...hot, redis: ca } }, async (a) => {
+        const b = await openPostgresStore({ ...(a as unknown as { o: PostgresStoreOptions }).o, hot: { ...hot, redis: shared.redis } });
+        try {
+          const [author, fan] = await people(a, 2, 'cut');
+          const t = await a.createTweet({ authorId: author!.id, text: text('raised, then not') });
+          expect((await b.getTweet(t.id, fan!.id))!.engagement.likes).toBe(0);
+          expect((await b.getTweet(t.id, fan!.id))!.engagement.likes).toBe(0);
+          const hits = (await details(b)).cacheHits;
+          ca.disconnect(); // A's connection alone: B still reaches Redis
+          await a.engage({ id: t.id, userId: fan!.id, action: 'like' });
+          expect((await details(a)).headRaiseFailures).toBe(1);
+          const fallbacks = (await details(b)).cacheFallbacks;
+          expect((await b.getTweet(t.id, fan!.id))!.engagement).toMatchObject({ likes: 1, likedByCurrentUser: true });
+          // answered by PostgreSQL because A's lease had ended, not by memory that may not have the like yet
+          expect(await details(b)).toMatchObject({ cacheHits: hits, cacheFallbacks: fallbacks + 1 });
+        } finally {
+          await b.close();
+        }
+      });
+    } finally {
+      ca.disconnect();
+    }
+  });
+
+  it('lost with Redis (its keys gone) sends reads to PostgreSQL until a heartbeat sets it from the database', async () => {
+    const hot = hotOn(shared.redis, 300);
+    await instances(2, hot, async (a, b) => {
+      const [author] = await people(a, 1, 'lost');
+      const t = await a.createTweet({ authorId: author!.id, text: text('kept') });
+      await b.getTweet(t.id, null);
+      await shared.redis.del(`${hot.hot!.prefix}head`);
+      const before = await details(b);
+      expect((await b.getTweet(t.id, null))!.content).toBe('kept');
+      expect((await details(b)).cacheFallbacks).toBe(before.cacheFallbacks + 1);
+      // a heartbeat comes every 100 ms; the head is back at PostgreSQL's
+      while ((await shared.redis.get(`${hot.hot!.prefix}head`)) === null) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(Number(await shared.redis.get(`${hot.hot!.prefix}head`))).toBe((await a.stats()).headSeq);
+      await b.getTweet(t.id, null);
+      expect((await details(b)).cacheHits).toBe(before.cacheHits + 1);
     });
   });
 });

@@ -36,6 +36,18 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 if redis.call('ZCOUNT', KEYS[2], '-inf', now) > 0 then return -2 end
 return tonumber(h)`;
 
+/** A raise not answered within this counts as failed (a hung Redis must not hold every batch for the 1 s command timeout). */
+const RAISE_TIMEOUT_MS = 200;
+/** A read of the head not answered within this goes to PostgreSQL. */
+const READ_TIMEOUT_MS = 100;
+
+/** `work`, or a rejection once `ms` have passed without its answer. */
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms)));
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 export interface BarrierOptions {
   redis: Redis;
   /** keys go under it, e.g. `tweetstore:store:` */
@@ -57,6 +69,8 @@ export class CommittedHead {
   #renewedAt = -Infinity;
   #timer: NodeJS.Timeout | undefined;
   #failing = false;
+  /** performance.now() until which reads do not ask Redis (it failed or was slow) */
+  #unreadUntil = -Infinity;
   /** raises that failed and made the ack wait for the lease */
   raiseFailures = 0;
 
@@ -107,7 +121,8 @@ export class CommittedHead {
    */
   async raise(seq: number): Promise<void> {
     try {
-      await this.#raise(this.#keys, [seq, this.o.writerId, this.o.leaseMs, this.o.forgetMs, '0']);
+      // a raise Redis runs after it was given up on only raises the head further: harmless
+      await within(RAISE_TIMEOUT_MS, this.#raise(this.#keys, [seq, this.o.writerId, this.o.leaseMs, this.o.forgetMs, '0']));
       this.#renewed();
     } catch (error) {
       this.raiseFailures++;
@@ -119,7 +134,15 @@ export class CommittedHead {
 
   /** The head every acknowledged write is within, or undefined when it cannot be trusted or read. */
   async read(): Promise<number | undefined> {
-    const h = (await this.#head(this.#keys, [])) as number;
+    if (performance.now() < this.#unreadUntil) return undefined;
+    let h: number;
+    try {
+      h = (await within(READ_TIMEOUT_MS, this.#head(this.#keys, []))) as number;
+    } catch {
+      // failing or slow: the reads of the next quarter second go to PostgreSQL without asking
+      this.#unreadUntil = performance.now() + 250;
+      return undefined;
+    }
     return h >= 0 ? h : undefined;
   }
 }

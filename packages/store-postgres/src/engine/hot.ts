@@ -84,12 +84,7 @@ export class HotTweets {
    * fails, the tail is behind, or the viewer's edges are not kept).
    */
   async read(id: string, viewerId: string | null): Promise<HotRead | null> {
-    let committed: number | undefined;
-    try {
-      committed = await this.head.read();
-    } catch {
-      committed = undefined;
-    }
+    const committed = await this.head.read();
     if (committed === undefined || !(await this.#reached(committed))) {
       this.fallbacks++;
       return null;

@@ -40,7 +40,7 @@ export async function removeKeys(client: Redis, prefix: string): Promise<number>
 }
 
 /** A redis-server of the test's own on a free port (keeping nothing on disk), for a test that kills it. */
-export async function redisToKill(): Promise<{ url: string; kill(): Promise<void> }> {
+export async function redisToKill(): Promise<{ url: string; kill(): Promise<void>; pause(): void; resume(): void }> {
   const { spawn } = await import('node:child_process');
   const { createServer } = await import('node:net');
   const probe = createServer();
@@ -66,5 +66,8 @@ export async function redisToKill(): Promise<{ url: string; kill(): Promise<void
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
+    /** SIGSTOP: connections stay open and commands get no answer */
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
   };
 }

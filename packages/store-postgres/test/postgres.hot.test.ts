@@ -127,6 +127,10 @@ describe('the committed head in Redis', () => {
           expect((await b.getTweet(t.id, fan!.id))!.engagement).toMatchObject({ likes: 1, likedByCurrentUser: true });
           // answered by PostgreSQL because A's lease had ended, not by memory that may not have the like yet
           expect(await details(b)).toMatchObject({ cacheHits: hits, cacheFallbacks: fallbacks + 1 });
+          // A's connection back: its heartbeat renews its lease and raises the head past the like, so B trusts it again
+          await ca.connect();
+          while ((await details(b)).cacheHits === hits) expect((await b.getTweet(t.id, fan!.id))!.engagement.likes).toBe(1);
+          expect(Number(await shared.redis.get(`${hot.prefix}head`))).toBe((await a.stats()).headSeq);
         } finally {
           await b.close();
         }

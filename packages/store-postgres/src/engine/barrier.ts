@@ -69,6 +69,8 @@ export class CommittedHead {
   #renewedAt = -Infinity;
   #timer: NodeJS.Timeout | undefined;
   #failing = false;
+  /** the highest seq this writer committed */
+  #committed = 0;
   /** performance.now() until which reads do not ask Redis (it failed or was slow) */
   #unreadUntil = -Infinity;
   /** raises that failed and made the ack wait for the lease */
@@ -94,7 +96,9 @@ export class CommittedHead {
 
   async #renew(throwing: boolean): Promise<void> {
     try {
-      let h = (await this.#raise(this.#keys, [0, this.o.writerId, this.o.leaseMs, this.o.forgetMs, '0'])) as number;
+      // with the highest seq this writer committed: a lease renewed after a raise failed (say, on a new connection
+      // while the failed raise's was cut) covers what that raise should have
+      let h = (await this.#raise(this.#keys, [this.#committed, this.o.writerId, this.o.leaseMs, this.o.forgetMs, '0'])) as number;
       if (h === -1) h = (await this.#raise(this.#keys, [await this.o.databaseHead(), this.o.writerId, this.o.leaseMs, this.o.forgetMs, '1'])) as number;
       this.#renewed();
     } catch (error) {
@@ -120,6 +124,7 @@ export class CommittedHead {
    * writer's lease has surely ended, so no reader trusts a head without `seq` once the callers have their answer.
    */
   async raise(seq: number): Promise<void> {
+    if (seq > this.#committed) this.#committed = seq;
     try {
       // a raise Redis runs after it was given up on only raises the head further: harmless
       await within(RAISE_TIMEOUT_MS, this.#raise(this.#keys, [seq, this.o.writerId, this.o.leaseMs, this.o.forgetMs, '0']));

@@ -6,7 +6,7 @@ import { insuredLimiterStore, localInstanceBoard, memoryLimiterStore, type Insta
 import type { Clock } from '@tweetstore/core';
 import { ProcessKeyedLock, type BlobStore, type KeyedLock, type StoreOptions, type TweetStore } from '@tweetstore/store';
 import { openDiskBlobStore, openLowdbStore } from '@tweetstore/store-lowdb';
-import { connectRedis, openPostgresStore, openRedisLimiterStore, openS3BlobStore, PostgresKeyedLock, redisInstanceBoard } from '@tweetstore/store-postgres';
+import { connectRedis, openPostgresStore, openRedisLimiterStore, openS3BlobStore, PostgresKeyedLock, redisInstanceBoard, type PostgresStoreOptions } from '@tweetstore/store-postgres';
 import type { Logger } from 'pino';
 import type { BlobSettings, ServerConfig } from './config.ts';
 
@@ -42,11 +42,13 @@ export async function openEngines(config: ServerConfig, clock: Clock, log: Logge
     return engine;
   };
   try {
-    const store = await opened(config.store === 'lowdb' ? null : 'TWEETSTORE_DATABASE_URL', openStore(config, clock, log), (s) => s.close());
+    // one connection for everything this instance keeps in Redis; opened first, so the store can keep its committed
+    // head there, and closed last
+    const redis = config.redis && (await opened('TWEETSTORE_REDIS_URL', connectRedis({ url: config.redis.url }), quitRedis));
+    const hot = redis && { redis, prefix: `${config.redis!.prefix}store:` };
+    const store = await opened(config.store === 'lowdb' ? null : 'TWEETSTORE_DATABASE_URL', openStore(config, clock, log, hot), (s) => s.close());
     const mediaLocks = await opened(null, Promise.resolve(mediaLocksOf(config)), (l) => l.close?.());
     const blobs = await opened(config.blobs.engine === 'disk' ? null : 'TWEETSTORE_BLOB_STORE=s3', openBlobStore(config.blobs, config.dataDir), (b) => b.close());
-    // one connection for everything this instance keeps in Redis
-    const redis = config.redis && (await opened('TWEETSTORE_REDIS_URL', connectRedis({ url: config.redis.url }), quitRedis));
     const limiterStore = await opened(null, openLimiterStore(redis && { client: redis, prefix: config.redis!.prefix }, log), (l) => l.close());
     const board = await opened(
       null,
@@ -66,13 +68,14 @@ async function quitRedis(client: Redis): Promise<void> {
   await client.quit().catch(() => client.disconnect());
 }
 
-function openStore(config: ServerConfig, clock: Clock, log: Logger): Promise<TweetStore> {
+/** `hot`: with a Redis, the PostgreSQL engine keeps hot tweets in memory behind a committed head there. */
+function openStore(config: ServerConfig, clock: Clock, log: Logger, hot?: PostgresStoreOptions['hot']): Promise<TweetStore> {
   const options: StoreOptions = { clock, policy: config.editPolicy, logger: log.child({ component: 'store' }) };
   switch (config.store) {
     case 'lowdb':
       return openLowdbStore({ ...options, dataDir: config.dataDir, checkpointEveryEvents: config.checkpointEveryEvents });
     case 'postgres':
-      return openPostgresStore({ ...options, url: config.databaseUrl!, poolSize: config.databasePoolSize });
+      return openPostgresStore({ ...options, url: config.databaseUrl!, poolSize: config.databasePoolSize, hot });
   }
 }
 

@@ -1,27 +1,25 @@
-// The store contract, run against the PostgreSQL engine: one database for the file, a schema of its own per test.
+// The store contract, run against the PostgreSQL engine: one database for the file, a schema of its own per test;
+// once as it reads PostgreSQL every time, once with hot tweets kept in memory behind the committed head in Redis.
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
 import { manualClock } from '@tweetstore/core';
 import { describeTweetStoreContract, reopeningHarness } from '@tweetstore/store/contract';
 import postgres from 'postgres';
 import { openPostgresStore } from '../src/index.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
+import { databaseAndRedis } from './support/database-and-redis.ts';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(() => db?.drop());
+const shared = databaseAndRedis();
 
-describeTweetStoreContract('postgres', async ({ policy }) => {
-  const schema = `contract_${randomBytes(4).toString('hex')}`;
-  const clock = manualClock();
-  return reopeningHarness(
-    clock,
-    () => openPostgresStore({ url: db.url, schema, clock, policy, viewsFlushMs: 50, pollMs: 100 }),
-    async () => {
-      const sql = postgres(db.url, { max: 1, onnotice: () => {} });
-      await sql.unsafe(`drop schema ${schema} cascade`).finally(() => sql.end());
-    },
-  );
-});
+for (const hot of [false, true]) {
+  describeTweetStoreContract(hot ? 'postgres with hot tweets' : 'postgres', async ({ policy }) => {
+    const schema = `contract_${randomBytes(4).toString('hex')}`;
+    const clock = manualClock();
+    return reopeningHarness(
+      clock,
+      () => openPostgresStore({ url: shared.db.url, schema, clock, policy, viewsFlushMs: 50, pollMs: 100, hot: hot ? { redis: shared.redis, prefix: `${shared.prefix}${schema}:` } : undefined }),
+      async () => {
+        const sql = postgres(shared.db.url, { max: 1, onnotice: () => {} });
+        await sql.unsafe(`drop schema ${schema} cascade`).finally(() => sql.end());
+      },
+    );
+  });
+}

@@ -67,6 +67,11 @@ export class PostgresEventFeed implements EventFeed {
     return Promise.resolve(this.#head);
   }
 
+  /** The last seq delivered, now. */
+  headNow(): number {
+    return this.#head;
+  }
+
   async after(afterSeq: number, limit: number): Promise<EventsAfter> {
     const n = Math.max(0, Math.floor(limit));
     return reading(async () => {

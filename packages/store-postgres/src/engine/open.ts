@@ -1,5 +1,7 @@
 // Opens the PostgreSQL engine: connects, applies the migrations (safe when several instances start together), reads
 // the stream's head and identity, and starts the event tail.
+import { randomUUID } from 'node:crypto';
+import { CommittedHead } from './barrier.ts';
 import { connect } from './connect.ts';
 import { PostgresEventFeed } from './feed.ts';
 import { migrate } from './migrate.ts';
@@ -15,7 +17,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     const [row] = await sql<{ head: number; store_id: string }[]>`select head, store_id from stream_head`;
     const feed = new PostgresEventFeed(sql, row!.head, o.logger);
     await feed.start(o.channel, o.pollMs);
-    const store = new PostgresTweetStore(row!.store_id, sql, o, feed);
+    // registered before this instance can commit anything (barrier.ts)
+    const head = o.hot && new CommittedHead({ ...o.hot, writerId: randomUUID(), logger: o.logger, databaseHead: async () => (await sql<{ head: number }[]>`select head from stream_head`)[0]!.head });
+    await head?.start().catch((error: Error) => {
+      throw new Error(`the committed head in Redis (hot tweets) cannot be registered: ${error.message}`, { cause: error });
+    });
+    const store = new PostgresTweetStore(row!.store_id, sql, o, feed, head || undefined);
     o.logger.info({ schema: o.schema, head: row!.head, storeId: store.storeId }, 'the PostgreSQL store is open');
     return store;
   } catch (error) {

@@ -1,4 +1,5 @@
 // The PostgreSQL engine's options: every engine's (clock, ids, edit policy, keyframes, logger) and its own.
+import type { Redis } from 'ioredis';
 import { integerOption, resolveStoreOptions, type ResolvedStoreOptions, type StoreOptions } from '@tweetstore/store';
 import { checkedSchema } from './connect.ts';
 
@@ -15,6 +16,25 @@ export interface PostgresStoreOptions extends StoreOptions {
   pollMs?: number;
   /** Most commands one write transaction carries; default 64. */
   batchSize?: number;
+  /** Hot tweets served from this instance's memory, read-after-ack kept by a committed head in this Redis (hot.ts, barrier.ts); default: off, every read goes to PostgreSQL. */
+  hot?: HotTweetsOptions;
+}
+
+export interface HotTweetsOptions {
+  /** the instance's Redis connection (connectRedis) */
+  redis: Redis;
+  /** the keys' prefix, the same for every instance of one store, e.g. `tweetstore:store:` */
+  prefix: string;
+  /** tweets kept, default 10,000 */
+  tweets?: number;
+  /** a tweet with more likes and retweets (given or taken back) keeps no users' sets; default 10,000 */
+  maxEdges?: number;
+  /** how long a read waits for the tail to reach the committed head before it goes to PostgreSQL; default 20 ms */
+  waitMs?: number;
+  /** a writer's lease on the committed head; default 2,000 ms */
+  leaseMs?: number;
+  /** a writer's lease ended this long ago is taken off (an instance killed); default 60,000 ms */
+  forgetMs?: number;
 }
 
 export interface ResolvedPostgresOptions extends ResolvedStoreOptions {
@@ -26,6 +46,7 @@ export interface ResolvedPostgresOptions extends ResolvedStoreOptions {
   batchSize: number;
   /** The NOTIFY channel of this store's commits. */
   channel: string;
+  hot: Required<HotTweetsOptions> | null;
 }
 
 export function resolvePostgresOptions(o: PostgresStoreOptions): ResolvedPostgresOptions {
@@ -39,6 +60,17 @@ export function resolvePostgresOptions(o: PostgresStoreOptions): ResolvedPostgre
     viewsFlushMs: integerOption('viewsFlushMs', o.viewsFlushMs, 1_000),
     pollMs: integerOption('pollMs', o.pollMs, 500),
     batchSize: integerOption('batchSize', o.batchSize, 64),
+    hot: o.hot
+      ? {
+          redis: o.hot.redis,
+          prefix: o.hot.prefix,
+          tweets: integerOption('hot.tweets', o.hot.tweets, 10_000),
+          maxEdges: integerOption('hot.maxEdges', o.hot.maxEdges, 10_000),
+          waitMs: integerOption('hot.waitMs', o.hot.waitMs, 20),
+          leaseMs: integerOption('hot.leaseMs', o.hot.leaseMs, 2_000, 1),
+          forgetMs: integerOption('hot.forgetMs', o.hot.forgetMs, 60_000, 1),
+        }
+      : null,
     channel: schema === null ? 'tweetstore_events' : `tweetstore_events_${schema}`,
   };
 }

@@ -2,7 +2,8 @@
 // holds the stream lock, it loads the plain state of the one user, tweet or media object it is about, calls the
 // engine-neutral rule, and applies the event the rule returned (apply.ts). Reads go to PostgreSQL directly, so an
 // acknowledged write is seen by every later read on every instance; nothing of the state is cached here but the views
-// this instance counted and has not written yet (views.ts).
+// this instance counted and has not written yet (views.ts), and, with a Redis, the hot tweets gets are answered from
+// (hot.ts: kept by the event tail, served only once the tail has reached the committed head in Redis, barrier.ts).
 import { InvalidInput, levelOfRate, NotFound, StorageUnavailable, type Engagement, type Media, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
 import {
   byVelocityScore,
@@ -55,6 +56,8 @@ import {
   type VelocityEntry,
 } from '@tweetstore/store';
 import { applyEvent, withRate, type Loaded } from './apply.ts';
+import type { CommittedHead } from './barrier.ts';
+import { HotTweets } from './hot.ts';
 import { reading, type Queries, type Sql } from './connect.ts';
 import { oldestRetained, type PostgresEventFeed } from './feed.ts';
 import type { ResolvedPostgresOptions } from './options.ts';
@@ -70,6 +73,8 @@ export class PostgresTweetStore implements TweetStore {
   readonly #writer: Writer;
   readonly #views: ViewBatches;
   readonly #users = new Map<string, StoredUser>();
+  /** hot tweets in memory (hot.ts), when a Redis keeps the committed head */
+  readonly #hot: HotTweets | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(
@@ -77,6 +82,7 @@ export class PostgresTweetStore implements TweetStore {
     private readonly sql: Sql,
     private readonly o: ResolvedPostgresOptions,
     readonly events: PostgresEventFeed,
+    private readonly committedHead?: CommittedHead,
   ) {
     this.#writer = new Writer({
       sql,
@@ -84,8 +90,13 @@ export class PostgresTweetStore implements TweetStore {
       batchSize: o.batchSize,
       context: () => this.#ruleContext(),
       committed: (events) => this.events.committed(events),
+      published: committedHead && ((seq) => committedHead.raise(seq)),
       logger: o.logger,
     });
+    if (committedHead && o.hot) {
+      const hot = (this.#hot = new HotTweets(o.hot, committedHead, sql, events.headNow(), (seq) => events.wake(seq)));
+      events.subscribe((e) => hot.delivered(e));
+    }
     this.#views = new ViewBatches(o.viewsFlushMs, (tweetId, n) => this.#writer.run((tx) => this.#countViews(tx, tweetId, n)), o.logger);
   }
 
@@ -239,9 +250,9 @@ export class PostgresTweetStore implements TweetStore {
 
   getTweet(id: string, viewerId: string | null): Promise<Tweet | null> {
     return reading(async () => {
-      const t = await loadTweet(this.sql, id, viewerId);
+      const { tweet: t, media } = await this.#read(id, viewerId);
       if (!t || !visibleTo(t, viewerId)) return null;
-      return this.#view(t, await loadMedia(this.sql, t.mediaIds), this.o.clock.now());
+      return this.#view(t, media ?? (await loadMedia(this.sql, t.mediaIds)), this.o.clock.now());
     });
   }
 
@@ -303,7 +314,7 @@ export class PostgresTweetStore implements TweetStore {
   async engage(cmd: Engage): Promise<Engagement> {
     if (cmd.action === 'view') {
       // not per user, and counted in batches: decided on the tweet as it is read
-      const t = await reading(() => loadTweet(this.sql, cmd.id, cmd.userId));
+      const t = (await reading(() => this.#read(cmd.id, cmd.userId))).tweet;
       const now = this.#ruleContext().now;
       if (decideEngage(t, cmd, t?.edges ?? NO_EDGES) === 'view') this.#views.count(cmd.id, now);
       return engagementView(this.#engagement(t!), now);
@@ -319,10 +330,15 @@ export class PostgresTweetStore implements TweetStore {
 
   getEngagement(id: string, viewerId: string | null): Promise<Engagement> {
     return reading(async () => {
-      const t = await loadTweet(this.sql, id, viewerId);
+      const t = (await this.#read(id, viewerId)).tweet;
       if (!t || !visibleTo(t, viewerId)) throw new NotFound('tweet', id);
       return engagementView(this.#engagement(t), this.o.clock.now());
     });
+  }
+
+  /** The tweet with the viewer's edges: from memory when it is hot and that is current (hot.ts), else from PostgreSQL. */
+  async #read(id: string, viewerId: string | null): Promise<{ tweet: TweetRow | undefined; media?: MediaLookup }> {
+    return (await this.#hot?.read(id, viewerId)) ?? { tweet: await loadTweet(this.sql, id, viewerId) };
   }
 
   /**
@@ -378,6 +394,13 @@ export class PostgresTweetStore implements TweetStore {
           tailBehind: this.events.behind(),
           tailLagMs: this.events.lagMs(),
           viewsPending: this.#views.pendingIds().length,
+          ...(this.#hot && {
+            cacheTweets: this.#hot.size,
+            cacheHits: this.#hot.hits,
+            cacheMisses: this.#hot.misses,
+            cacheFallbacks: this.#hot.fallbacks,
+            headRaiseFailures: this.committedHead!.raiseFailures,
+          }),
         },
       };
     });
@@ -403,6 +426,7 @@ export class PostgresTweetStore implements TweetStore {
     this.#views.stop();
     await this.#views.flush();
     await this.#writer.drained();
+    await this.committedHead?.stop();
     await this.events.stop();
     await this.sql.end({ timeout: 5 });
   }

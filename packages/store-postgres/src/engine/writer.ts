@@ -50,6 +50,8 @@ export interface WriterOptions {
   context(): RuleContext;
   /** Called with a batch's events once it committed, before its callers are answered; resolves once delivered. */
   committed(events: StoreEvent[]): Promise<void>;
+  /** Called with a batch's last seq once it committed, with `committed`, before its callers are answered (the committed head in Redis). */
+  published?(seq: number): Promise<void>;
   logger: StoreLogger;
 }
 
@@ -200,7 +202,12 @@ export class Writer {
       for (const w of batch) w.reject(refusal);
       return;
     }
-    if (events.length > 0) await this.o.committed(events).catch((error) => this.o.logger.error({ err: error }, 'the feed could not deliver a batch'));
+    if (events.length > 0) {
+      await Promise.all([
+        this.o.committed(events).catch((error) => this.o.logger.error({ err: error }, 'the feed could not deliver a batch')),
+        this.o.published?.(events.at(-1)!.seq),
+      ]);
+    }
     batch.forEach((w, i) => {
       const outcome = outcomes[i]!;
       if ('error' in outcome) w.reject(outcome.error);

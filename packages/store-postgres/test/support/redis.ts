@@ -38,3 +38,36 @@ export async function removeKeys(client: Redis, prefix: string): Promise<number>
   }
   return removed;
 }
+
+/** A redis-server of the test's own on a free port (keeping nothing on disk), for a test that kills it. */
+export async function redisToKill(): Promise<{ url: string; kill(): Promise<void>; pause(): void; resume(): void }> {
+  const { spawn } = await import('node:child_process');
+  const { createServer } = await import('node:net');
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((resolve) => probe.close(resolve));
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.once('error', () => {});
+  const url = `redis://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      (await connectRedis({ url })).disconnect();
+      break;
+    } catch (error) {
+      if (attempt === 100 || child.exitCode !== null) throw new Error(`redis-server on port ${port} does not answer: install Debian's redis-server`, { cause: error });
+      await sleep(50);
+    }
+  }
+  return {
+    url,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    /** SIGSTOP: connections stay open and commands get no answer */
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
+  };
+}

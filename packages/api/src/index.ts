@@ -3,7 +3,7 @@ export { createContext, defaultApiConfig, type ApiConfig, type ApiDeps, type Con
 export { createLimits, defaultLimits, rateLimited, type Limits, type LimitsConfig, type RateLimitName } from './limits/limits.ts';
 export { memoryLimiterStore } from './limits/memory.ts';
 export { insuredLimiterStore, type InsuredLimiterStore, type InsuredLimiterStoreOptions } from './limits/insured.ts';
-export { counterSeconds, SLOTS, slotLength } from './limits/sliding-window.ts';
+export { counterSeconds, retryAfterMs, SLOTS, slotLength } from './limits/sliding-window.ts';
 export { TooManyRequests } from './limits/too-many-requests.ts';
 export type { Gate, LimiterStore, Once, RateLimiter, RateRule, Verdict } from './limits/port.ts';
 export { createTelemetry, type Stats, type StoreFigures, type Telemetry, type ProcedureStats, type TopTweet } from './telemetry.ts';

@@ -33,14 +33,9 @@ export function slidingWindow(counters: RateLimiterAbstract, rule: RateRule, now
       const total = before.reduce((a, b) => a + b, mine);
       if (total <= rule.points) return { ok: true };
       await counters.reward(slotKey(key, slot), cost);
-      // Slot s stops counting once the window no longer overlaps it, at (s + SLOTS + 1) slots; oldest first, find
-      // the one whose leaving frees enough (the current slot's own points leave last).
-      let counted = total;
-      for (let i = 0; i <= SLOTS; i++) {
-        counted -= i < SLOTS ? before[i]! : mine - cost;
-        if (counted <= rule.points) return { ok: false, retryAfterMs: Math.max(1, (slot + i + 1) * slotMs - at) };
-      }
-      return { ok: false, retryAfterMs: rule.windowMs };
+      // the current slot's own points (this take's given back) leave last
+      const slots = [...before.map((points, i) => [slot - SLOTS + i, points] as const), [slot, mine - cost] as const];
+      return { ok: false, retryAfterMs: retryAfterMs(slots, total, rule, slotMs, at) };
     },
     async giveBack(key, cost = 1) {
       const slot = Math.floor(now() / slotMs);
@@ -58,6 +53,19 @@ export function slidingWindow(counters: RateLimiterAbstract, rule: RateRule, now
       return counts.some((n) => n > 0);
     },
   };
+}
+
+/**
+ * How long a refused take of a window holding `total` points (its cost included) waits: slot s stops counting once the
+ * window no longer overlaps it, at (s + SLOTS + 1) slots, so oldest first, the first slot whose leaving brings the
+ * total within the rule. `slots`: [slot, points], oldest first. The Redis store answers with the same rule.
+ */
+export function retryAfterMs(slots: Iterable<readonly [number, number]>, total: number, rule: RateRule, slotMs: number, at: number): number {
+  for (const [s, points] of slots) {
+    total -= points;
+    if (total <= rule.points) return Math.max(1, (s + SLOTS + 1) * slotMs - at);
+  }
+  return rule.windowMs;
 }
 
 export function slotLength(rule: RateRule): number {

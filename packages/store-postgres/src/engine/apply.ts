@@ -38,6 +38,7 @@ export function withRate(v: Velocity | null, kind: Kind, rate: DecayedRate): Vel
  * it will be, when it changed one, to build the answer from once the batch has committed.
  */
 export function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<ChangedTweet> | undefined {
+  if (e.type === 'TweetCreated') return Promise.resolve(created(tx, e, s));
   const sql = tx.sql;
   switch (e.type) {
     case 'UserRegistered':
@@ -70,37 +71,6 @@ export function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<Chang
       tx.send(sql`delete from media_owners where media_id = ${e.mediaId}`);
       tx.send(sql`delete from media where id = ${e.mediaId}`);
       return undefined;
-    case 'TweetCreated': {
-      const published = e.state === 'published';
-      tx.count('tweets', 1);
-      tx.count('versions', 1);
-      // the tweet and its version 1 in one statement
-      const version = versionColumns(e.tweetId, 1, { kind: 'created', at: e.at, contentHash: e.contentHash, mediaIds: e.mediaIds, body: { keyframe: true, content: e.content } });
-      const tweet = tweetColumns({
-        ...e,
-        id: e.tweetId,
-        createdAt: e.at,
-        publishedAt: published ? e.at : null,
-        editedAt: null,
-        editsSincePublish: 0,
-        versionCount: 1,
-        likes: 0,
-        retweets: 0,
-        replies: 0,
-        views: 0,
-        velocity: null,
-      });
-      const row = changing(tx, sql`with version as (${insertRows(sql, 'versions', [version])}) ${insertRows(sql, 'tweets', [tweet])} returning *`);
-      attach(tx, e.mediaIds);
-      if (published) show(tx, e.tweetId, e.mediaIds);
-      if (published) replyCounted(tx, s.parent, e.at, 1, true);
-      if (e.idempotencyKey !== null) {
-        tx.send(sql`
-          ${insertRows(sql, 'idempotency_keys', [{ author_id: e.authorId, key: e.idempotencyKey, tweet_id: e.tweetId, at: e.at }])}
-          on conflict (author_id, key) do update set tweet_id = excluded.tweet_id, at = excluded.at`);
-      }
-      return row;
-    }
     case 'TweetEdited':
     case 'TweetReverted': {
       const t = s.tweet!;
@@ -144,6 +114,41 @@ export function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<Chang
     case 'ViewsCounted':
       return counted(tx, e.tweetId, 'views', e.n, velocityColumns(bumped(s.tweet!.velocity, 'views', e.at, e.n)));
   }
+}
+
+/**
+ * A new tweet and its version 1: rows gathered with the batch's other new tweets (writer.ts), and the row is the answer.
+ * A plain post sends nothing of its own, so it needs no savepoint.
+ */
+function created(tx: WriteTx, e: Extract<StoreEvent, { type: 'TweetCreated' }>, s: Loaded): ChangedTweet {
+  const published = e.state === 'published';
+  tx.count('tweets', 1);
+  tx.count('versions', 1);
+  const tweet = tweetColumns({
+    ...e,
+    id: e.tweetId,
+    createdAt: e.at,
+    publishedAt: published ? e.at : null,
+    editedAt: null,
+    editsSincePublish: 0,
+    versionCount: 1,
+    likes: 0,
+    retweets: 0,
+    replies: 0,
+    views: 0,
+    velocity: null,
+  });
+  tx.defer('versions', versionColumns(e.tweetId, 1, { kind: 'created', at: e.at, contentHash: e.contentHash, mediaIds: e.mediaIds, body: { keyframe: true, content: e.content } }));
+  tx.defer('tweets', tweet);
+  attach(tx, e.mediaIds);
+  if (published) show(tx, e.tweetId, e.mediaIds);
+  if (published) replyCounted(tx, s.parent, e.at, 1, true);
+  if (e.idempotencyKey !== null) {
+    tx.send(tx.sql`
+      ${insertRows(tx.sql, 'idempotency_keys', [{ author_id: e.authorId, key: e.idempotencyKey, tweet_id: e.tweetId, at: e.at }])}
+      on conflict (author_id, key) do update set tweet_id = excluded.tweet_id, at = excluded.at`);
+  }
+  return tweet;
 }
 
 function setAlt(tx: WriteTx, mediaId: string, userId: string, alt: string) {

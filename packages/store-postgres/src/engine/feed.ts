@@ -3,6 +3,7 @@
 // commits (their events are handed on as they are when nothing came between), by a NOTIFY from any instance's commit,
 // and by a poll every `pollMs` (a LISTEN connection that dropped misses notifies; on reconnecting it reads again).
 // Reads take turns, so events are delivered in order however the wake-ups interleave.
+import { randomBytes } from 'node:crypto';
 import type { EventFeed, EventsAfter, StoreEvent, StoreLogger } from '@tweetstore/store';
 import { reading, type Queries, type Sql } from './connect.ts';
 
@@ -38,6 +39,9 @@ export class PostgresEventFeed implements EventFeed {
   /** the last read failed */
   #failing = false;
 
+  /** Names this instance's commits in their notifies (writer.ts), so it does not read its own events back. */
+  readonly origin = randomBytes(6).toString('base64url');
+
   constructor(
     private readonly sql: Sql,
     head: number,
@@ -50,7 +54,11 @@ export class PostgresEventFeed implements EventFeed {
   async start(channel: string, pollMs: number): Promise<void> {
     this.#listening = await this.sql.listen(
       channel,
-      (payload) => this.wake(Number(payload)),
+      (payload) => {
+        // "<head> <origin>": this instance's own commits reach it through committed(), not by a second read
+        const [head, origin] = payload.split(' ');
+        if (origin !== this.origin) this.wake(Number(head));
+      },
       () => this.wake(), // (re)connected: what was notified meanwhile is read now
     );
     this.#timer = setInterval(() => this.wake(), pollMs).unref();

@@ -16,6 +16,8 @@ export interface PostgresStoreOptions extends StoreOptions {
   pollMs?: number;
   /** Most commands one write transaction carries; default 64. */
   batchSize?: number;
+  /** Write transactions in flight at once, each on a connection of its own: the next is built while one commits; default 2. */
+  writeLanes?: number;
   /** Hot tweets served from this instance's memory, read-after-ack kept by a committed head in this Redis (hot.ts, barrier.ts); default: off, every read goes to PostgreSQL. */
   hot?: HotTweetsOptions;
 }
@@ -44,6 +46,7 @@ export interface ResolvedPostgresOptions extends ResolvedStoreOptions {
   viewsFlushMs: number;
   pollMs: number;
   batchSize: number;
+  writeLanes: number;
   /** The NOTIFY channel of this store's commits. */
   channel: string;
   hot: Required<HotTweetsOptions> | null;
@@ -60,6 +63,7 @@ export function resolvePostgresOptions(o: PostgresStoreOptions): ResolvedPostgre
     viewsFlushMs: integerOption('viewsFlushMs', o.viewsFlushMs, 1_000),
     pollMs: integerOption('pollMs', o.pollMs, 500),
     batchSize: integerOption('batchSize', o.batchSize, 64),
+    writeLanes: integerOption('writeLanes', o.writeLanes, 2),
     hot: o.hot
       ? {
           redis: o.hot.redis,

@@ -51,6 +51,12 @@ export async function loadTweet(sql: Queries, id: string, viewerId: string | nul
 }
 
 export function tweetRow(r: RawTweet): TweetRow {
+  const author = { id: r.author_id, username: r.a_username, displayName: r.a_display_name, createdAt: r.a_created_at };
+  return rowOf(r, author, { liked: r.liked, retweeted: r.retweeted, likeTakenBack: r.like_taken_back, retweetTakenBack: r.retweet_taken_back });
+}
+
+/** The tweet as the rules see it, from its columns, with its author and one viewer's edges. */
+function rowOf(r: TweetColumns, author: StoredUser, edges: EngagementEdges): TweetRow {
   return {
     id: r.id,
     authorId: r.author_id,
@@ -64,7 +70,7 @@ export function tweetRow(r: RawTweet): TweetRow {
     content: r.content,
     contentHash: r.content_hash,
     weightedLength: r.weighted_length,
-    mediaIds: r.media_ids,
+    mediaIds: r.media_ids as string[],
     hashtags: r.hashtags,
     mentions: r.mentions,
     urls: r.urls,
@@ -73,8 +79,8 @@ export function tweetRow(r: RawTweet): TweetRow {
     replies: r.replies,
     views: r.views,
     velocity: r.velocity,
-    author: { id: r.author_id, username: r.a_username, displayName: r.a_display_name, createdAt: r.a_created_at },
-    edges: { liked: r.liked, retweeted: r.retweeted, likeTakenBack: r.like_taken_back, retweetTakenBack: r.retweet_taken_back },
+    author,
+    edges,
   };
 }
 
@@ -142,9 +148,9 @@ export async function loadRememberedKey(sql: Queries, authorId: string, key: str
   return row && { tweetId: row.tweet_id, at: row.at };
 }
 
-/** The tweet as a statement returned it after a change, with the author and edges its command loaded. */
-export function changedRow(changed: Omit<RawTweet, 'a_username' | 'a_display_name' | 'a_created_at' | 'liked' | 'retweeted' | 'like_taken_back' | 'retweet_taken_back'>, author: StoredUser, edges: EngagementEdges): TweetRow {
-  return { ...tweetRow({ ...changed, a_username: '', a_display_name: '', a_created_at: 0, liked: false, retweeted: false, like_taken_back: false, retweet_taken_back: false }), author, edges };
+/** The tweet as a statement returned it after a change (or as a new tweet's row was built), with the author and edges its command loaded. */
+export function changedRow(changed: TweetColumns, author: StoredUser, edges: EngagementEdges): TweetRow {
+  return rowOf(changed, author, edges);
 }
 
 export const NO_EDGES: EngagementEdges = Object.freeze({ liked: false, retweeted: false, likeTakenBack: false, retweetTakenBack: false });

@@ -87,7 +87,9 @@ export class PostgresTweetStore implements TweetStore {
     this.#writer = new Writer({
       sql,
       channel: o.channel,
+      origin: events.origin,
       batchSize: o.batchSize,
+      lanes: o.writeLanes,
       context: () => this.#ruleContext(),
       committed: (events) => this.events.committed(events),
       published: committedHead && ((seq) => committedHead.raise(seq)),
@@ -126,7 +128,7 @@ export class PostgresTweetStore implements TweetStore {
 
   openSession(tokenHash: string, session: Session): Promise<void> {
     return this.#write(async (tx) => {
-      const [user, open] = await Promise.all([this.#user(tx.sql, session.userId), this.#sessionOpen(tx.sql, tokenHash)]);
+      const [user, open] = await Promise.all([this.#user(() => tx.sql, session.userId), this.#sessionOpen(tx.sql, tokenHash)]);
       this.#apply(tx, decideOpenSession(tokenHash, session, user), { sessionOpen: open });
       return () => undefined;
     });
@@ -148,10 +150,10 @@ export class PostgresTweetStore implements TweetStore {
   }
 
   /** A user, from memory once read: users never change and are never removed, so no copy here can be stale. */
-  async #user(sql: Queries, id: string): Promise<StoredUser | undefined> {
+  async #user(sql: () => Queries, id: string): Promise<StoredUser | undefined> {
     const known = this.#users.get(id);
     if (known) return known;
-    const u = await loadUser(sql, id);
+    const u = await loadUser(sql(), id);
     if (u) {
       if (this.#users.size >= USERS_KEPT) this.#users.delete(this.#users.keys().next().value!);
       this.#users.set(id, { id: u.id, username: u.username, displayName: u.displayName, createdAt: u.createdAt });
@@ -167,7 +169,7 @@ export class PostgresTweetStore implements TweetStore {
 
   recordMedia(cmd: RecordMedia): Promise<Media> {
     return this.#write(async (tx) => {
-      const [user, media] = await Promise.all([this.#user(tx.sql, cmd.userId), loadMedia(tx.sql, [cmd.id])]);
+      const [user, media] = await Promise.all([this.#user(() => tx.sql, cmd.userId), loadMedia(tx.sql, [cmd.id])]);
       if (!user) throw new NotFound('user', cmd.userId);
       const { id, ...rest } = cmd;
       const draft = decideUpload({ ...rest, mediaId: id }, media.get(id));
@@ -235,11 +237,12 @@ export class PostgresTweetStore implements TweetStore {
   createTweet(cmd: CreateTweet): Promise<Tweet> {
     return this.#write(async (tx) => {
       const key = cmd.idempotencyKey ?? null;
+      // a plain post by a known author loads nothing, so it sends nothing of its own (writer.ts): tx.sql only when needed
       const [author, remembered, parent, media] = await Promise.all([
-        this.#user(tx.sql, cmd.authorId),
+        this.#user(() => tx.sql, cmd.authorId),
         key === null ? undefined : loadRememberedKey(tx.sql, cmd.authorId, key),
         cmd.replyToId ? loadTweet(tx.sql, cmd.replyToId, null) : undefined,
-        loadMedia(tx.sql, cmd.mediaIds ?? []),
+        cmd.mediaIds?.length ? loadMedia(tx.sql, cmd.mediaIds) : new Map(),
       ]);
       const decided = decideCreate(tx.ctx, cmd, { author, remembered, parent, media });
       if ('existing' in decided) return () => this.#tweetOrGone(decided.existing, cmd.authorId);

@@ -88,6 +88,73 @@ describe('two instances sharing one Redis', () => {
   });
 });
 
+describe('sessions kept by two instances sharing one Redis', () => {
+  it('refuses on B a session closed on A at once, finds on B one opened on A, and keeps expiry', async () => {
+    await instances(2, hotOn(shared.redis), async (a, b) => {
+      const [user] = await people(a, 1, 'signed');
+      const until = () => new Date(clock.now() + 60_000);
+      for (let i = 0; i < 30; i++) {
+        const token = `token-${i}`;
+        expect(await b.findSession(token)).toBeNull(); // an unknown token is not remembered as unknown
+        await a.openSession(token, { userId: user!.id, expiresAt: until() });
+        expect(await b.findSession(token)).toMatchObject({ userId: user!.id }); // B keeps it from now on
+        expect(await b.findSession(token)).toMatchObject({ userId: user!.id });
+        await a.closeSession(token);
+        expect(await b.findSession(token)).toBeNull();
+        expect(await a.findSession(token)).toBeNull();
+      }
+      await a.openSession('late', { userId: user!.id, expiresAt: until() });
+      expect(await b.findSession('late')).not.toBeNull();
+      clock.advance(60_001);
+      expect(await b.findSession('late')).toBeNull(); // kept, but expired
+      const d = (await b.stats()).details as Record<string, number>;
+      expect(d.cacheSessions).toBe(1);
+      expect(d.cacheHits).toBeGreaterThanOrEqual(31);
+    });
+  });
+
+  it('answers kept sessions while the sessions table is locked, and only with the cache on', { timeout: 30_000 }, async () => {
+    for (const [extra, fromMemory] of [
+      [hotOn(shared.redis), true],
+      [{}, false],
+    ] as const) {
+      await instances(1, extra, async (store) => {
+        const [user] = await people(store, 1, 'locked');
+        const tokens = Array.from({ length: 20 }, (_, i) => `t${i}`);
+        for (const t of tokens) await store.openSession(t, { userId: user!.id, expiresAt: new Date(clock.now() + 60_000) });
+        const all = () => Promise.all(tokens.map((t) => store.findSession(t)));
+        const before = await all();
+        const lock = postgres(shared.db.url, { max: 1, onnotice: () => {} });
+        const schema = (store as unknown as { o: { schema: string } }).o.schema;
+        let release = () => {};
+        try {
+          const held = new Promise<void>((resolve) => (release = resolve));
+          await new Promise<void>((resolve) => {
+            void lock.begin(async (tx) => {
+              await tx.unsafe(`lock table ${schema}.sessions in access exclusive mode`);
+              resolve();
+              await held;
+            });
+          });
+          let answered = false;
+          const found = all().then((after) => {
+            answered = true;
+            expect(after).toEqual(before);
+          });
+          if (fromMemory) await found;
+          else await Promise.race([found, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+          expect(answered).toBe(fromMemory);
+          release();
+          await found;
+        } finally {
+          release();
+          await lock.end();
+        }
+      });
+    }
+  });
+});
+
 describe('a tweet with more likers than kept', () => {
   it('is answered from memory to nobody in particular, and from PostgreSQL to a viewer, right both ways', async () => {
     await instances(2, { hot: { redis: shared.redis, prefix: `${shared.prefix}edges:`, maxEdges: 3 } }, async (a, b) => {

@@ -3,8 +3,9 @@
 // engagement read for any viewer is answered from memory. The instance's event tail keeps them current: engagement
 // events change the counters, the users' sets and the velocity as apply.ts does in SQL (the same bumpRate); any other
 // event that changes a kept tweet (edit, revert, transition, media, its replies) drops it, and the next read loads it
-// again. A read is served here only once the tail has delivered up to the committed head in Redis (barrier.ts);
-// otherwise, after waiting for the tail up to `waitMs`, or when Redis fails, it goes to PostgreSQL.
+// again. Sessions are kept the same way (a signed-in call looks its session up first): opened and closed by the tail's
+// SessionOpened and SessionClosed. A read is served here only once the tail has delivered up to the committed head in
+// Redis (barrier.ts); otherwise, after waiting for the tail up to `waitMs`, or when Redis fails, it goes to PostgreSQL.
 import type { MediaLookup, StoredMedia, StoreEvent } from '@tweetstore/store';
 import { bumped } from './apply.ts';
 import type { CommittedHead } from './barrier.ts';
@@ -12,7 +13,7 @@ import type { Queries } from './connect.ts';
 import { loadMedia, NO_EDGES, selectTweets, tweetRow, type TweetRow } from './rows.ts';
 
 export interface HotOptions {
-  /** tweets kept, default 10,000 */
+  /** tweets kept, default 10,000; as many sessions */
   tweets: number;
   /** a tweet with more likes and retweets (given or taken back) than this keeps no users' sets: reads with a viewer go to PostgreSQL */
   maxEdges: number;
@@ -44,6 +45,17 @@ const RING = 4096;
 /** Tweets whose parent (or lack of one) is remembered, to drop a parent whose reply changes state. */
 const PARENTS = 100_000;
 
+/** A session as it is stored: expiry is the caller's to check. */
+export interface HotSession {
+  userId: string;
+  expiresAt: number;
+}
+
+interface KeptSession extends HotSession {
+  /** the seq it was read at */
+  seq: number;
+}
+
 export interface HotRead {
   tweet: TweetRow | undefined;
   media: MediaLookup;
@@ -51,6 +63,8 @@ export interface HotRead {
 
 export class HotTweets {
   readonly #kept = new Map<string, Kept>();
+  /** open sessions by token hash (an unknown token is not remembered: each look-up of one goes to PostgreSQL) */
+  readonly #sessions = new Map<string, KeptSession>();
   /** tweet -> media it carries, and media -> tweets kept carrying it */
   readonly #byMedia = new Map<string, Set<string>>();
   readonly #parentOf = new Map<string, string | null>();
@@ -105,6 +119,48 @@ export class HotTweets {
     return { tweet: { ...k.row, edges: edgesOf(k.users, viewerId) }, media: k.media };
   }
 
+  /**
+   * The session of this token hash as every acknowledged write left it: null when there is none; undefined: go to
+   * PostgreSQL (Redis fails or the tail is behind).
+   */
+  async session(tokenHash: string): Promise<HotSession | null | undefined> {
+    const committed = await this.head.read();
+    if (committed === undefined || !(await this.#reached(committed))) {
+      this.fallbacks++;
+      return undefined;
+    }
+    const kept = this.#sessions.get(tokenHash);
+    if (kept) {
+      this.hits++;
+      this.#sessions.delete(tokenHash); // most recently read last
+      this.#sessions.set(tokenHash, kept);
+      return { userId: kept.userId, expiresAt: kept.expiresAt };
+    }
+    this.misses++;
+    // one statement, one snapshot: the session, if any, and the head it is current at
+    const [row] = await this.sql<{ snapshot_head: number; user_id: string | null; expires_at: number | null }[]>`
+      select (select head from stream_head) snapshot_head, s.user_id, s.expires_at
+      from (select 1) one left join sessions s on s.token_hash = ${tokenHash}`;
+    if (row!.user_id === null) return null;
+    const found = { userId: row!.user_id, expiresAt: row!.expires_at! };
+    if (!this.#changedSince(tokenHash, row!.snapshot_head)) {
+      this.#sessions.set(tokenHash, { ...found, seq: row!.snapshot_head });
+      if (this.#sessions.size > this.o.tweets) this.#sessions.delete(this.#sessions.keys().next().value!);
+    }
+    return found;
+  }
+
+  /** Whether an event the tail delivered after `seq` may have changed `key` (a tweet id or a token hash). */
+  #changedSince(key: string, seq: number): boolean {
+    if (seq >= this.#seq) return false;
+    if (this.#seq - seq > RING) return true;
+    for (let s = seq + 1; s <= this.#seq; s++) {
+      const touched = this.#ring[s % RING];
+      if (touched === key || touched === EVERY) return true;
+    }
+    return false;
+  }
+
   /** Whether the tail has delivered `seq`, waiting for it up to waitMs. */
   #reached(seq: number): Promise<boolean> | boolean {
     if (this.#seq >= seq) return true;
@@ -151,13 +207,7 @@ export class HotTweets {
 
   /** Keeps what was loaded, unless the tail has gone past its snapshot with an event that may change it. */
   #keep(id: string, k: Kept): void {
-    if (k.seq < this.#seq) {
-      if (this.#seq - k.seq > RING) return;
-      for (let s = k.seq + 1; s <= this.#seq; s++) {
-        const touched = this.#ring[s % RING];
-        if (touched === id || touched === EVERY) return;
-      }
-    }
+    if (this.#changedSince(id, k.seq)) return;
     this.#kept.set(id, k);
     for (const m of k.row.mediaIds) {
       let tweets = this.#byMedia.get(m);
@@ -187,6 +237,11 @@ export class HotTweets {
 
   clear(): void {
     for (const id of [...this.#kept.keys()]) this.#drop(id);
+  }
+
+  /** Sessions kept. */
+  get sessions(): number {
+    return this.#sessions.size;
   }
 
   /** The tail's delivery, in seq order. */
@@ -246,6 +301,15 @@ export class HotTweets {
         if (parent === null) return e.tweetId;
         this.#dropNewer(parent, e.seq);
         return EVERY; // two tweets touched: the ring holds one id a seq
+      }
+      case 'SessionOpened':
+      case 'SessionClosed': {
+        const k = this.#sessions.get(e.tokenHash);
+        if (k && k.seq < e.seq) {
+          if (e.type === 'SessionClosed') this.#sessions.delete(e.tokenHash);
+          else Object.assign(k, { userId: e.userId, expiresAt: e.expiresAt, seq: e.seq });
+        }
+        return e.tokenHash;
       }
       case 'MediaUploaded':
       case 'MediaAltSet':

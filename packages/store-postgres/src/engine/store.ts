@@ -136,8 +136,12 @@ export class PostgresTweetStore implements TweetStore {
 
   findSession(tokenHash: string): Promise<Session | null> {
     return reading(async () => {
-      const [s] = await this.sql<{ user_id: string; expires_at: number }[]>`select user_id, expires_at from sessions where token_hash = ${tokenHash}`;
-      return s && s.expires_at > this.o.clock.now() ? { userId: s.user_id, expiresAt: new Date(s.expires_at) } : null;
+      let s = await this.#hot?.session(tokenHash);
+      if (s === undefined) {
+        const [row] = await this.sql<{ user_id: string; expires_at: number }[]>`select user_id, expires_at from sessions where token_hash = ${tokenHash}`;
+        s = row ? { userId: row.user_id, expiresAt: row.expires_at } : null;
+      }
+      return s && s.expiresAt > this.o.clock.now() ? { userId: s.userId, expiresAt: new Date(s.expiresAt) } : null;
     });
   }
 
@@ -399,6 +403,7 @@ export class PostgresTweetStore implements TweetStore {
           viewsPending: this.#views.pendingIds().length,
           ...(this.#hot && {
             cacheTweets: this.#hot.size,
+            cacheSessions: this.#hot.sessions,
             cacheHits: this.#hot.hits,
             cacheMisses: this.#hot.misses,
             cacheFallbacks: this.#hot.fallbacks,

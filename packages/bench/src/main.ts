@@ -21,7 +21,8 @@ import { cpuMsOf, killAll, rssOf, spawnHelper, startServer, type ServerChild } f
 import postgres from 'postgres';
 import { checks, fmtSize, highestHolding, table, type RowResult } from './report.ts';
 import { createDatabase, DbProbe, dbUrl, dropDatabase, dropRedisPrefix, ensureServices, REDIS_URL, runName, type DbWindow } from './postgres.ts';
-import { postgresBlock, postgresChecks } from './postgres-report.ts';
+import type { StoreLevelResult } from './pg-store.ts';
+import { postgresBlock, postgresChecks, storeLevelBlock, storeLevelChecks, type StoreLevel } from './postgres-report.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const REPO = here('../../../');
@@ -47,7 +48,8 @@ const HELP = `usage: npm run bench -- [--quick | --full] [options]
                      how a subscriber reads a delivery: find the tag by string search (default), or decode it as the
                      tRPC client does (JSON.parse + superjson.deserialize, ~50 µs a message: the generator's CPU shows)
   --postgres-size=N  tweets seeded for the PostgreSQL rows (postgres-1, postgres-2: the server on the PostgreSQL engine
-                     with 1 and 2 instances; pg-baseline: one INSERT per create); default quick 10k, full 100k
+                     with 1 and 2 instances; pg-baseline: one INSERT per create; pg-store create: the engine at its
+                     port against one INSERT per create through the same pool, --only='pg-store'); default quick 10k, full 100k
   --results=DIR      write the JSON there instead of packages/bench/results/
   --help
 
@@ -574,10 +576,34 @@ function pgBaselineStage(fixture: PgFixture): Stage {
 }
 
 /** The PostgreSQL rows, after the others: the baseline, then the engine with 1 and with 2 instances. */
-function postgresStages(size: number): Stage[] {
-  const fixture = new PgFixture(size);
-  pgFixtures.add(fixture);
-  return [pgBaselineStage(fixture), tweetstoreStage(size, { kind: 'postgres', instances: 1, fixture }), tweetstoreStage(size, { kind: 'postgres', instances: 2, fixture })];
+function postgresStages(fixture: PgFixture): Stage[] {
+  return [pgBaselineStage(fixture), tweetstoreStage(fixture.size, { kind: 'postgres', instances: 1, fixture }), tweetstoreStage(fixture.size, { kind: 'postgres', instances: 2, fixture })];
+}
+
+/** What --only matches to run the store-level comparison (pg-store.ts). */
+const STORE_LEVEL_LABEL = 'pg-store create';
+const STORE_LEVEL_ROUNDS = quick ? 3 : 5;
+
+/** pg-store.ts on a copy of the PostgreSQL rows, in a child process: the engine at its port against one INSERT per create. */
+async function runStoreLevel(fixture: PgFixture): Promise<StoreLevel> {
+  log(`  ▸ ${STORE_LEVEL_LABEL}: the engine at its port against one durable INSERT per create, ${STORE_LEVEL_ROUNDS} alternating rounds of ${durationMs / 1000} s at 1, 8 and 64 callers (~${Math.ceil((STORE_LEVEL_ROUNDS * 6 * durationMs) / 1000)} s)`);
+  const f = await fixture.copy('store');
+  try {
+    const child = spawnHelper(here('./pg-store.ts'), { BENCH_DATABASE_URL: dbUrl(f.name), BENCH_DURATION_MS: String(durationMs), BENCH_ROUNDS: String(STORE_LEVEL_ROUNDS) });
+    const results = await new Promise<StoreLevelResult[]>((resolve, reject) => {
+      let done: StoreLevelResult[] | null = null;
+      child.on('message', (raw: unknown) => {
+        const m = raw as { type: string; callers?: number; kind?: string; round?: number; rounds?: number; opsPerSec?: number; results?: StoreLevelResult[]; message?: string };
+        if (m.type === 'progress') log(`      ${m.callers} callers, ${m.kind} round ${m.round}/${m.rounds}: ${Math.round(m.opsPerSec!).toLocaleString('en-US')} creates/s`);
+        else if (m.type === 'done') done = m.results!;
+        else if (m.type === 'error') reject(new Error(`pg-store.ts failed: ${m.message}`));
+      });
+      child.once('exit', (code) => (done ? resolve(done) : reject(new Error(`pg-store.ts exited with ${code}`))));
+    });
+    return { size: fixture.size, rounds: STORE_LEVEL_ROUNDS, roundMs: durationMs, results };
+  } finally {
+    await fixture.drop(f.name);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------- generator
@@ -824,11 +850,14 @@ async function main() {
     stages.push(tweetstoreStage(size));
     if (BASELINE_SIZES.includes(size)) stages.push(jsonServerStage(size), lowdbStage(size));
   }
-  stages.push(...postgresStages(PG_SIZE));
+  const pgFixture = new PgFixture(PG_SIZE);
+  pgFixtures.add(pgFixture);
+  stages.push(...postgresStages(pgFixture));
   for (const stage of stages) stage.rows = stage.rows.filter((r) => !only || only.test(label(r)));
   const active = stages.filter((s) => s.rows.length);
   const total = active.reduce((n, s) => n + s.rows.length, 0);
-  if (!total) {
+  const storeLevelWanted = !only || only.test(STORE_LEVEL_LABEL);
+  if (!total && !storeLevelWanted) {
     console.error(`no row matches --only=${option('only')}`);
     process.exit(2);
   }
@@ -861,6 +890,9 @@ async function main() {
     }
   }
 
+  const storeLevel = storeLevelWanted && !cancelling ? await runStoreLevel(pgFixture) : null;
+  if (cancelling) return;
+
   // ratios to the no-op tRPC mutation over the same transport
   for (const r of results) {
     if (r.fanout) continue; // deliveries per second: nothing to compare with a no-op call
@@ -868,7 +900,7 @@ async function main() {
     r.ratio = noop && noop.opsPerSec > 0 ? r.opsPerSec / noop.opsPerSec : null;
   }
   const targetChecks = checks(results, REF_SIZE, BIG_SIZE === null ? null : { size: BIG_SIZE, edits: editsFor(BIG_SIZE) }, startMsAt);
-  const pgChecks = postgresChecks(results);
+  const pgChecks = [...(storeLevel ? storeLevelChecks(storeLevel) : []), ...postgresChecks(results)];
   const finished = new Date();
   const command = commandLine();
   const header = [
@@ -896,6 +928,7 @@ async function main() {
     '',
     table(results),
     ...(pgBlock.length ? ['', ...pgBlock] : []),
+    ...(storeLevel ? ['', ...storeLevelBlock(storeLevel)] : []),
     '',
     'issue 4 targets:',
     ...targetChecks.map((c) => `  ${c.status.padEnd(4)}  ${c.name}: ${c.detail}`),
@@ -917,6 +950,7 @@ async function main() {
     settings: { durationMs, warmupMs, openWarmupMs, fanout: { ...FANOUT, stepMs: FANOUT_STEP_MS }, sizes: SIZES, baselineSizes: BASELINE_SIZES, refSize: REF_SIZE, postgresSize: PG_SIZE, load: LOAD, benchUsers: BENCH_USERS, ownTweetsPerUser: OWN_TWEETS, seed: SEED, seeder, fixtureCache: useCache, only: option('only') ?? null },
     stages: stageNotes,
     rows: results,
+    storeLevel,
     checks: [...targetChecks, ...pgChecks],
     fanout: fanoutSummary(results),
   };

@@ -1,6 +1,7 @@
 // The PostgreSQL rows' own block under the table (issue 14 point 7): what each op cost the instances and the
 // database, the 2-instance rows against the 1-instance rows, the engine against the one-INSERT baseline, and the
 // issue's create targets.
+import type { StoreLevelResult } from './pg-store.ts';
 import { fmtSize, type Check, type RowResult } from './report.ts';
 
 const ENGINE = /^postgres-(\d+)$/;
@@ -50,7 +51,7 @@ export function postgresChecks(rows: RowResult[]): Check[] {
     out.push(
       base
         ? {
-            name: `PostgreSQL engine create over ${transport} at ${at} ≥ 0.8× one durable INSERT per create`,
+            name: `PostgreSQL engine create over ${transport} at ${at}, whole server ≥ 0.8× a tRPC server doing one durable INSERT per create`,
             status: engine.opsPerSec >= 0.8 * base.opsPerSec ? 'PASS' : 'FAIL',
             detail: `${fmt(engine.opsPerSec)} / ${fmt(base.opsPerSec)} ops/s = ${(engine.opsPerSec / base.opsPerSec).toFixed(2)}×`,
           }
@@ -59,4 +60,47 @@ export function postgresChecks(rows: RowResult[]): Check[] {
     );
   }
   return out;
+}
+
+/** What main.ts ran of pg-store.ts: the engine at its port against one INSERT per create through the same pool. */
+export interface StoreLevel {
+  size: number;
+  rounds: number;
+  roundMs: number;
+  results: StoreLevelResult[];
+}
+
+/** The store-level block: per number of callers, the engine's creates/s beside the baseline's, and their costs. */
+export function storeLevelBlock(s: StoreLevel): string[] {
+  const head = ['callers', 'engine creates/s', 'baseline INSERTs/s', 'engine ÷ baseline', 'engine js µs/op', 'engine db µs/op', 'baseline js µs/op', 'baseline db µs/op', 'rounds (engine | baseline)'];
+  const callers = [...new Set(s.results.map((r) => r.callers))];
+  const body = callers.map((n) => {
+    const e = s.results.find((r) => r.callers === n && r.kind === 'engine')!;
+    const b = s.results.find((r) => r.callers === n && r.kind === 'baseline')!;
+    return [String(n), fmt(e.opsPerSec), fmt(b.opsPerSec), `${(e.opsPerSec / b.opsPerSec).toFixed(2)}×`, fmt(e.clientCpuUsPerOp), fmt(e.dbCpuUsPerOp), fmt(b.clientCpuUsPerOp), fmt(b.dbCpuUsPerOp), `${e.rounds.map((x) => fmt(x)).join(' ')} | ${b.rounds.map((x) => fmt(x)).join(' ')}`];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [
+    `PostgreSQL engine at its port (pg-store.ts, at ${fmtSize(s.size)} tweets): openPostgresStore's createTweet against one durable INSERT per create through a pool`,
+    `  of the same size (10), in one process, no server in front; median of ${s.rounds} alternating rounds of ${s.roundMs / 1000} s; js = that process's CPU, db = the backends'`,
+    line(head),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...body.map(line),
+  ];
+}
+
+/** Issue 14's create target at the store port, with 64 callers: the engine ≥ 0.8× one durable INSERT per create. */
+export function storeLevelChecks(s: StoreLevel): Check[] {
+  const e = s.results.find((r) => r.callers === 64 && r.kind === 'engine');
+  const b = s.results.find((r) => r.callers === 64 && r.kind === 'baseline');
+  if (!e || !b) return [];
+  return [
+    {
+      name: `PostgreSQL engine create at its port, 64 callers, at ${fmtSize(s.size)} ≥ 0.8× one durable INSERT per create through the same pool`,
+      status: e.opsPerSec >= 0.8 * b.opsPerSec ? 'PASS' : 'FAIL',
+      detail: `${fmt(e.opsPerSec)} / ${fmt(b.opsPerSec)} creates/s = ${(e.opsPerSec / b.opsPerSec).toFixed(2)}×`,
+    },
+    { name: `PostgreSQL engine create at its port, 64 callers ≥ 2,000/s`, status: e.opsPerSec >= 2000 ? 'PASS' : 'FAIL', detail: `${fmt(e.opsPerSec)} creates/s` },
+  ];
 }

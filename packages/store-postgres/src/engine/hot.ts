@@ -98,18 +98,9 @@ export class HotTweets {
    * fails, the tail is behind, or the viewer's edges are not kept).
    */
   async read(id: string, viewerId: string | null): Promise<HotRead | null> {
-    const committed = await this.head.read();
-    if (committed === undefined || !(await this.#reached(committed))) {
-      this.fallbacks++;
-      return null;
-    }
-    let k = this.#kept.get(id);
-    if (k) {
-      this.hits++;
-      this.#kept.delete(id); // most recently read last
-      this.#kept.set(id, k);
-    } else {
-      this.misses++;
+    if (!(await this.#servable())) return null;
+    let k = this.#hit(this.#kept, id);
+    if (!k) {
       const loaded = await this.#load(id);
       if (!loaded) return { tweet: undefined, media: new Map() };
       k = loaded;
@@ -124,19 +115,9 @@ export class HotTweets {
    * PostgreSQL (Redis fails or the tail is behind).
    */
   async session(tokenHash: string): Promise<HotSession | null | undefined> {
-    const committed = await this.head.read();
-    if (committed === undefined || !(await this.#reached(committed))) {
-      this.fallbacks++;
-      return undefined;
-    }
-    const kept = this.#sessions.get(tokenHash);
-    if (kept) {
-      this.hits++;
-      this.#sessions.delete(tokenHash); // most recently read last
-      this.#sessions.set(tokenHash, kept);
-      return { userId: kept.userId, expiresAt: kept.expiresAt };
-    }
-    this.misses++;
+    if (!(await this.#servable())) return undefined;
+    const kept = this.#hit(this.#sessions, tokenHash);
+    if (kept) return { userId: kept.userId, expiresAt: kept.expiresAt };
     // one statement, one snapshot: the session, if any, and the head it is current at
     const [row] = await this.sql<{ snapshot_head: number; user_id: string | null; expires_at: number | null }[]>`
       select (select head from stream_head) snapshot_head, s.user_id, s.expires_at
@@ -148,6 +129,27 @@ export class HotTweets {
       if (this.#sessions.size > this.o.tweets) this.#sessions.delete(this.#sessions.keys().next().value!);
     }
     return found;
+  }
+
+  /** Whether memory may answer now: the tail has delivered the committed head in Redis (counted as a fallback when not). */
+  async #servable(): Promise<boolean> {
+    const committed = await this.head.read();
+    if (committed !== undefined && (await this.#reached(committed))) return true;
+    this.fallbacks++;
+    return false;
+  }
+
+  /** What `map` keeps under `key`, made the most recently read (the last out); a hit or a miss counted. */
+  #hit<T>(map: Map<string, T>, key: string): T | undefined {
+    const kept = map.get(key);
+    if (kept === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    map.delete(key);
+    map.set(key, kept);
+    return kept;
   }
 
   /** Whether an event the tail delivered after `seq` may have changed `key` (a tweet id or a token hash). */

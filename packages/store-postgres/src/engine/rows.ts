@@ -33,16 +33,22 @@ interface RawTweet extends TweetColumns {
   retweet_taken_back: boolean;
 }
 
-/** Tweets with their author and `viewerId`'s edges: finish with a where clause (and an order). */
+/**
+ * Tweets with their author and `viewerId`'s edges: finish with a where clause (and an order). The edges are one
+ * lateral look-up per tweet by the engagements key: as two left joins, the planner read a page of the newest tweets
+ * against a scan of every engagement of the viewer's kind (10.7 ms against 0.6 ms at 100k tweets and 120k edges).
+ */
 export function selectTweets(sql: Queries, viewerId: string | null) {
   return sql`
     select t.*, u.username a_username, u.display_name a_display_name, u.created_at a_created_at,
-      coalesce(l.active, false) liked, coalesce(l.taken_back, false) like_taken_back,
-      coalesce(r.active, false) retweeted, coalesce(r.taken_back, false) retweet_taken_back
+      coalesce(e.liked, false) liked, coalesce(e.like_taken_back, false) like_taken_back,
+      coalesce(e.retweeted, false) retweeted, coalesce(e.retweet_taken_back, false) retweet_taken_back
     from tweets t
     join users u on u.id = t.author_id
-    left join engagements l on l.tweet_id = t.id and l.user_id = ${viewerId} and l.kind = 'likes'
-    left join engagements r on r.tweet_id = t.id and r.user_id = ${viewerId} and r.kind = 'retweets'`;
+    left join lateral (
+      select bool_or(g.active) filter (where g.kind = 'likes') liked, bool_or(g.taken_back) filter (where g.kind = 'likes') like_taken_back,
+        bool_or(g.active) filter (where g.kind = 'retweets') retweeted, bool_or(g.taken_back) filter (where g.kind = 'retweets') retweet_taken_back
+      from engagements g where g.tweet_id = t.id and g.user_id = ${viewerId}) e on true`;
 }
 
 export async function loadTweet(sql: Queries, id: string, viewerId: string | null): Promise<TweetRow | undefined> {

@@ -112,9 +112,10 @@ export class PostgresTweetStore implements TweetStore {
     });
   }
 
+  /** From memory once read (every signed-in call asks for its user): users never change. */
   getUser(id: string): Promise<User | null> {
     return reading(async () => {
-      const u = await loadUser(this.sql, id);
+      const u = await this.#user(() => this.sql, id);
       return u ? userView(u) : null;
     });
   }

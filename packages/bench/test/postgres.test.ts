@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbUrl, ensureServices } from '../src/postgres.ts';
+import type { StoreLevel } from '../src/postgres-report.ts';
 import type { RowResult } from '../src/report.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
@@ -34,7 +35,7 @@ describe('the PostgreSQL rows of npm run bench', () => {
       '--duration=1',
       '--warmup=1',
       `--results=${results}`,
-      '--only=(pg-baseline|postgres-1|postgres-2) create ws|postgres-2 get http|pg-baseline get ws|postgres-2 fanout',
+      '--only=(pg-baseline|postgres-1|postgres-2) create ws|postgres-2 get http|pg-baseline get ws|postgres-2 fanout|pg-store',
       // the fan-out row's subscribers spread over both instances, few of them here
       '--fanout-subs=40',
     ];
@@ -46,7 +47,7 @@ describe('the PostgreSQL rows of npm run bench', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code, stderr.slice(-3000)).toBe(0);
 
-    const json = JSON.parse(await readFile(path.join(results, 'latest.json'), 'utf8')) as { rows: RowResult[]; stages: { database?: string }[] };
+    const json = JSON.parse(await readFile(path.join(results, 'latest.json'), 'utf8')) as { rows: RowResult[]; stages: { database?: string }[]; storeLevel: StoreLevel };
     // the fan-out: creates on one instance, subscribers on both, every create delivered to every subscriber once
     const fanout = json.rows.filter((r) => r.scenario === 'fanout');
     expect(fanout.length).toBeGreaterThan(0);
@@ -67,7 +68,12 @@ describe('the PostgreSQL rows of npm run bench', () => {
     }
     expect(json.rows.map((r) => r.instances)).toEqual([1, 1, 1, 2, 2]);
     expect(stdout).toContain('PostgreSQL rows (issue 14 point 7)');
-    expect(stdout).toMatch(/(PASS|FAIL) {2}PostgreSQL engine create over ws at 300 ≥ 0\.8× one durable INSERT per create/);
+    expect(stdout).toMatch(/(PASS|FAIL) {2}PostgreSQL engine create over ws at 300, whole server ≥ 0\.8× a tRPC server doing one durable INSERT per create/);
+    // the engine at its port against one INSERT per create: both sides answered at 1, 8 and 64 callers
+    expect(json.storeLevel.results.map((r) => `${r.callers} ${r.kind}`)).toEqual(['1 engine', '1 baseline', '8 engine', '8 baseline', '64 engine', '64 baseline']);
+    for (const r of json.storeLevel.results) expect(r.opsPerSec, `${r.callers} ${r.kind}`).toBeGreaterThan(0);
+    expect(stdout).toContain('PostgreSQL engine at its port (pg-store.ts, at 300 tweets)');
+    expect(stdout).toMatch(/(PASS|FAIL) {2}PostgreSQL engine create at its port, 64 callers, at 300 ≥ 0\.8× one durable INSERT per create through the same pool/);
 
     // every database the run made is gone (the seeded one included)
     const made = json.stages.flatMap((s) => (s.database ? [s.database] : []));

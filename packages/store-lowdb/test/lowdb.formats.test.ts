@@ -1,4 +1,4 @@
-// Checkpoints written by older engines still load: data folders made by the engines of checkpoint formats 1 and 2
+// Checkpoints written by older engines still load: data folders made by the engines of checkpoint formats 1 to 3
 // (fixtures/README.md) answer exactly as those engines did, before and after today's engine rewrote them in its own
 // format, and their histories go on growing.
 import { cp, readdir, readFile } from 'node:fs/promises';
@@ -42,7 +42,7 @@ async function checkpointFormat(dataDir: string): Promise<number> {
   return (JSON.parse(await readFile(join(dataDir, 'checkpoints', newest!, 'manifest.json'), 'utf8')) as { format: number }).format;
 }
 
-describe.each([1, 2])('a data folder of checkpoint format %i', (format) => {
+describe.each([1, 2, 3])('a data folder of checkpoint format %i', (format) => {
   it('answers as the engine that wrote it did, also once its checkpoint is rewritten, and its histories go on', async () => {
     const expected = JSON.parse(await readFile(join(fixtures, `format-${format}.expected.json`), 'utf8')) as Expected;
     const dataDir = await tempDir();

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_EDIT_POLICY, manualClock, parseContent, type Tweet } from '@tweetstore/core';
 import type { TweetStore } from '@tweetstore/store';
 import type { LowdbStoreOptions } from '@tweetstore/store-lowdb';
+import { FORMAT } from '../src/checkpoint/checkpoints.ts';
 import { engagementAsSeen, logCapture, openedStores, tempDirs } from './support.ts';
 
 const stores = openedStores();
@@ -61,7 +62,7 @@ describe.each([1, 2, 3])('a data folder of checkpoint format %i', (format) => {
     let store = await stores.open(options);
     expect(await answers(store, expected)).toEqual(expected);
     await stores.close(store); // a checkpoint of everything, in today's format
-    expect(await checkpointFormat(dataDir)).toBe(3);
+    expect(await checkpointFormat(dataDir)).toBe(FORMAT);
     store = await stores.open(options);
     expect(await answers(store, expected)).toEqual(expected);
     expect(log.warns()).toEqual([]);

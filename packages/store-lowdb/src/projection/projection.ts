@@ -39,7 +39,8 @@ export class Projection {
   /**
    * Tweet id -> the users who took back a like or a retweet of it (a tweet none did has no entry): velocity counts each
    * user once per tweet and kind, so like/unlike/like again is one like's worth (decided when an event is made and
-   * recorded in it, so a replay counts the same; after a restart one more re-like may count).
+   * recorded in it, so a replay counts the same). Checkpoints hold it since format 4; one of an older format did not,
+   * so a store restored from one has forgotten those taken back before it.
    */
   readonly takenBack = new Map<string, TakenBack>();
   versionCount = 0;

@@ -7,7 +7,7 @@ import { contentHash } from '@tweetstore/store';
 import { packFacts } from '../src/projection/facts.ts';
 import { NO_MEDIA, tweetRecord, type CheckpointFileRef, type TweetRecord } from '../src/projection/records.ts';
 import type { TweetIndexColumns } from '../src/checkpoint/format/tweet-columns.ts';
-import { encodeTweets } from '../src/checkpoint/format/tweet-columns.ts';
+import { encodeTweets, takenBackOf } from '../src/checkpoint/format/tweet-columns.ts';
 import { TweetIndex } from '../src/projection/tweet-index.ts';
 
 const users = ['u-ada', 'u-bob', 'u-cy'];
@@ -21,7 +21,7 @@ function tweet(ordinal: number, content: string, extra: Partial<TweetRecord> = {
 
 /** The tweets as a checkpoint writes them, restored into a TweetIndex with their details file not read yet. */
 function restored(tweets: TweetRecord[], userId = (o: number) => users[o], history: CheckpointFileRef | null = null, hot = (_: TweetRecord) => false, readCopies?: number) {
-  const { index, details } = encodeTweets(tweets, { tweetOrdinal: (id) => tweets.findIndex((t) => t.id === id), userOrdinal, hot });
+  const { index, details } = encodeTweets(tweets, [], { tweetOrdinal: (id) => tweets.findIndex((t) => t.id === id), userOrdinal, hot });
   const json = (x: object) => JSON.parse(JSON.stringify(x)) as never; // as the files hold them
   const tweetIndex = new TweetIndex(userId, readCopies);
   tweetIndex.restore(json(index), history, 8, users.length);
@@ -147,5 +147,29 @@ describe('details kept in columns', () => {
     bad((c) => (c.state = 'ppxppp'), 'has no state');
     bad((c) => c.created.pop(), 'differ in length');
     expect(() => new TweetIndex((o) => users[o]).restore(index, null, 4, users.length)).toThrow('more than 4 tweets');
+  });
+});
+
+describe('likes and retweets taken back, in the tweets file', () => {
+  const tweets = [tweet(0, 'a'), tweet(1, 'b'), tweet(2, 'c')];
+  const takenBack = [undefined, { likes: new Set(['u-ada', 'u-cy']) }, { likes: new Set(['u-bob']), retweets: new Set(['u-bob']) }];
+  const encoded = () => encodeTweets(tweets, takenBack, { tweetOrdinal: (id) => tweets.findIndex((t) => t.id === id), userOrdinal, hot: () => false }).index;
+
+  it('gives back who took back what, for the tweets that have any', () => {
+    const c = JSON.parse(JSON.stringify(encoded())) as TweetIndexColumns;
+    expect(takenBackOf(c, 3, (o) => users[o])).toEqual(new Map([[1, takenBack[1]], [2, takenBack[2]]]));
+    delete c.likesTakenBack; // a tweets file of format 3 has neither
+    delete c.retweetsTakenBack;
+    expect(takenBackOf(c, 3, (o) => users[o])).toEqual(new Map());
+  });
+
+  it('refuses a row past the chunk and a user it does not have', () => {
+    const bad = (change: (c: TweetIndexColumns) => void, why: string) => {
+      const c = structuredClone(encoded());
+      change(c);
+      expect(() => takenBackOf(c, 3, (o) => users[o])).toThrow(why);
+    };
+    bad((c) => (c.likesTakenBack![3] = [0]), 'no tweet #3 for its users');
+    bad((c) => (c.retweetsTakenBack![2] = [3]), 'no user #3');
   });
 });

@@ -1,4 +1,4 @@
-// Checkpoints written by older engines still load: data folders made by the engines of checkpoint formats 1 and 2
+// Checkpoints written by older engines still load: data folders made by the engines of checkpoint formats 1 to 3
 // (fixtures/README.md) answer exactly as those engines did, before and after today's engine rewrote them in its own
 // format, and their histories go on growing.
 import { cp, readdir, readFile } from 'node:fs/promises';
@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_EDIT_POLICY, manualClock, parseContent, type Tweet } from '@tweetstore/core';
 import type { TweetStore } from '@tweetstore/store';
 import type { LowdbStoreOptions } from '@tweetstore/store-lowdb';
+import { FORMAT } from '../src/checkpoint/checkpoints.ts';
 import { engagementAsSeen, logCapture, openedStores, tempDirs } from './support.ts';
 
 const stores = openedStores();
@@ -42,7 +43,7 @@ async function checkpointFormat(dataDir: string): Promise<number> {
   return (JSON.parse(await readFile(join(dataDir, 'checkpoints', newest!, 'manifest.json'), 'utf8')) as { format: number }).format;
 }
 
-describe.each([1, 2])('a data folder of checkpoint format %i', (format) => {
+describe.each([1, 2, 3])('a data folder of checkpoint format %i', (format) => {
   it('answers as the engine that wrote it did, also once its checkpoint is rewritten, and its histories go on', async () => {
     const expected = JSON.parse(await readFile(join(fixtures, `format-${format}.expected.json`), 'utf8')) as Expected;
     const dataDir = await tempDir();
@@ -61,7 +62,7 @@ describe.each([1, 2])('a data folder of checkpoint format %i', (format) => {
     let store = await stores.open(options);
     expect(await answers(store, expected)).toEqual(expected);
     await stores.close(store); // a checkpoint of everything, in today's format
-    expect(await checkpointFormat(dataDir)).toBe(3);
+    expect(await checkpointFormat(dataDir)).toBe(FORMAT);
     store = await stores.open(options);
     expect(await answers(store, expected)).toEqual(expected);
     expect(log.warns()).toEqual([]);

@@ -96,6 +96,28 @@ describe('lowdb engine: incremental checkpoints', () => {
     expect(now).toEqual(expected);
   });
 
+  it('keeps the likes and retweets taken back in a chunk whose files it reuses', async () => {
+    const { dataDir, store, author, fan, tweets } = await twelveTweets();
+    const churned = tweets[1]!; // chunk 0
+    for (const action of ['like', 'unlike', 'retweet', 'unretweet'] as const) await store.engage({ id: churned.id, userId: fan.id, action });
+    const { velocity } = await store.getEngagement(churned.id, null);
+    await closeStore(store);
+    const log = logCapture();
+    const again = await open(dataDir, { checkpointRowsPerFile: 3, logger: log.logger });
+    await again.editTweet({ id: tweets[10]!.id, actorId: author.id, text: parseContent('tweet 10, edited') }); // chunk 3
+    await closeStore(again);
+    expect(log.written()).toEqual([expect.objectContaining({ written: 3, reused: 10 })]); // chunk 3's three files
+    const [first, second] = await checkpointNames(dataDir);
+    expect((await inodes(cpDir(dataDir, second!))).get('tweets-00000.json')).toBe((await inodes(cpDir(dataDir, first!))).get('tweets-00000.json'));
+
+    const reopened = await open(dataDir, { checkpointRowsPerFile: 3 });
+    const head = await reopened.events.head();
+    await reopened.engage({ id: churned.id, userId: fan.id, action: 'like' });
+    const relike = await reopened.engage({ id: churned.id, userId: fan.id, action: 'retweet' });
+    expect(relike).toMatchObject({ likes: 1, retweets: 1, velocity });
+    expect(((await reopened.events.after(head, 10)) as StoreEvent[]).map((e) => 'velocity' in e && e.velocity)).toEqual([false, false]);
+  });
+
   it('writes every chunk again when the chunk size changed', async () => {
     const { dataDir, store, fan, tweets } = await twelveTweets();
     await closeStore(store);
@@ -138,6 +160,7 @@ describe('lowdb engine: incremental checkpoints', () => {
     for (const [i, t] of tweets.entries()) {
       work.push(store.editTweet({ id: t.id, actorId: author.id, text: parseContent(`tweet ${i}, edited`) }));
       work.push(store.engage({ id: t.id, userId: fans[i % 2]!.id, action: i % 3 ? 'like' : 'retweet' }));
+      if (i % 4 === 0) work.push(store.engage({ id: t.id, userId: fans[i % 2]!.id, action: i % 3 ? 'unlike' : 'unretweet' }));
     }
     for (let round = 0; round < 5; round++) {
       await new Promise((resolve) => setImmediate(resolve)); // and more between the chunks

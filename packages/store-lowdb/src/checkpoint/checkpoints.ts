@@ -16,10 +16,11 @@ import { fsyncPath, readFileBytes, readFileBytesNow, readJsonFile, writeJsonFile
 const NAME = /^cp-(\d{16})$/;
 /**
  * 1: texts in a table of their own; 2: each tweets chunk holds its texts, files named by chunk, rows per chunk
- * fixed; 3: tweets files hold columns of the tweets' current state, history files their version histories.
+ * fixed; 3: tweets files hold columns of the tweets' current state, history files their version histories; 4: tweets
+ * files also hold who took back a like or a retweet (formats 1-3 did not: a store loaded from one starts with none).
  */
-export const FORMAT = 3;
-const FORMATS = [1, 2, 3];
+export const FORMAT = 4;
+const FORMATS = [1, 2, 3, 4];
 
 export interface CheckpointFile {
   name: string;

@@ -3,7 +3,7 @@
 import { engagementView, tweetView, type EngagementEdges, type EngagementState } from '@tweetstore/store';
 import type { EditPolicy, Engagement, Tweet } from '@tweetstore/core';
 import { unpackFacts } from '../projection/facts.ts';
-import { takenBackKey, type Projection } from '../projection/projection.ts';
+import type { Projection } from '../projection/projection.ts';
 import type { TweetRecord } from '../projection/records.ts';
 
 export function engagementState(t: TweetRecord, viewerId: string | null): EngagementState {
@@ -28,8 +28,8 @@ export function edgesOf(p: Projection, tweetId: string, userId: string): Engagem
   return {
     liked: t?.likes?.has(userId) ?? false,
     retweeted: t?.retweets?.has(userId) ?? false,
-    likeTakenBack: p.takenBack.has(takenBackKey(tweetId, userId, 'likes')),
-    retweetTakenBack: p.takenBack.has(takenBackKey(tweetId, userId, 'retweets')),
+    likeTakenBack: p.tookBack(tweetId, userId, 'likes'),
+    retweetTakenBack: p.tookBack(tweetId, userId, 'retweets'),
   };
 }
 

@@ -11,7 +11,7 @@ import { SLICE_MS } from '../checkpoint/turns.ts';
 import { openLowdbStore } from '../open.ts';
 import type { Projection } from '../projection/projection.ts';
 import { sourceOf, type ExportSource } from './source.ts';
-import { takenBackByTweet, tweetRecordAt } from './tweet-record.ts';
+import { tweetRecordAt } from './tweet-record.ts';
 
 export interface ExportProgress {
   phase: DumpRecordType;
@@ -106,8 +106,7 @@ async function* records(source: ExportSource, o: ExportOptions): AsyncGenerator<
     owners: [...m.owners].map(([userId, alt]) => ({ userId, alt })),
     attached: m.attached,
   }));
-  const takenBack = takenBackByTweet(p);
-  yield* phase('tweet', counts.tweets, ordinals(counts.tweets), (ordinal) => tweetRecordAt(source, p, ordinal, takenBack));
+  yield* phase('tweet', counts.tweets, ordinals(counts.tweets), (ordinal) => tweetRecordAt(source, p, ordinal));
   await step();
 }
 

@@ -2,7 +2,7 @@
 import { bumpRate } from '@tweetstore/core';
 import { byVelocityScore, IDEMPOTENCY_TTL_MS, nextContent, velocityScore, publishedVersion, shownToAll, type RememberedKey, type StoreEvent } from '@tweetstore/store';
 import { packFacts } from './facts.ts';
-import { NO_MEDIA, NO_VERSIONS, tweetRecord, type CheckpointFileRef, type EngagementKind, type SessionRecord, type TweetRecord, type UserRecord } from './records.ts';
+import { NO_MEDIA, NO_VERSIONS, tweetRecord, type CheckpointFileRef, type EngagementKind, type SessionRecord, type TakenBack, type TakenBackKind, type TweetRecord, type UserRecord } from './records.ts';
 import { firstVersion, unedited } from './versions.ts';
 import { applyMedia, attach, reshow, show, type MediaRecord } from './media.ts';
 import { Timelines } from './timelines.ts';
@@ -37,11 +37,12 @@ export class Projection {
   /** Tweets with views not yet journaled. */
   readonly pendingViews = new Set<string>();
   /**
-   * "tweet user kind" of every like and retweet taken back since this process started: velocity counts each user once
-   * per tweet and kind, so like/unlike/like again is one like's worth (decided when an event is made and recorded in
-   * it, so a replay counts the same; after a restart one more re-like may count).
+   * Tweet id -> the users who took back a like or a retweet of it (a tweet none did has no entry): velocity counts each
+   * user once per tweet and kind, so like/unlike/like again is one like's worth (decided when an event is made and
+   * recorded in it, so a replay counts the same). Checkpoints hold it since format 4; one of an older format did not,
+   * so a store restored from one has forgotten those taken back before it.
    */
-  readonly takenBack = new Set<string>();
+  readonly takenBack = new Map<string, TakenBack>();
   versionCount = 0;
   /** The details and history files of the newest checkpoint that are read after start-up, by file name. */
   checkpointFiles = new Map<string, CheckpointFileRef>();
@@ -148,13 +149,13 @@ export class Projection {
         return;
       }
       case 'Unliked':
-        this.#tweet(e.tweetId).likes?.delete(e.userId);
-        this.takenBack.add(takenBackKey(e.tweetId, e.userId, 'likes'));
+      case 'Unretweeted': {
+        const t = this.#tweet(e.tweetId);
+        const kind = e.type === 'Unliked' ? 'likes' : 'retweets';
+        t[kind]?.delete(e.userId);
+        this.#takeBack(t.id, this.userIdOf(e.userId), kind);
         return;
-      case 'Unretweeted':
-        this.#tweet(e.tweetId).retweets?.delete(e.userId);
-        this.takenBack.add(takenBackKey(e.tweetId, e.userId, 'retweets'));
-        return;
+      }
       case 'ViewsCounted': {
         const t = this.#tweet(e.tweetId);
         t.views += e.n;
@@ -166,6 +167,11 @@ export class Projection {
         return;
       }
     }
+  }
+
+  /** Whether the user took back a like or a retweet (`kind`) of the tweet. */
+  tookBack(tweetId: string, userId: string, kind: TakenBackKind): boolean {
+    return this.takenBack.get(tweetId)?.[kind]?.has(userId) ?? false;
   }
 
   /** A user's id by ordinal (registration order), as the users map holds it. */
@@ -265,6 +271,12 @@ export class Projection {
     return this.users.get(id)?.id ?? id;
   }
 
+  #takeBack(tweetId: string, userId: string, kind: TakenBackKind): void {
+    let users = this.takenBack.get(tweetId);
+    if (!users) this.takenBack.set(tweetId, (users = {}));
+    (users[kind] ??= new Set()).add(userId);
+  }
+
   /** The tweet an event changes. */
   #tweet(id: string): TweetRecord {
     const t = this.tweets.get(id);
@@ -302,10 +314,6 @@ export class Projection {
     (t.velocity ??= {})[kind] = bumpRate(t.velocity[kind], at, n);
     this.ranking.add(t.ordinal);
   }
-}
-
-export function takenBackKey(tweetId: string, userId: string, kind: 'likes' | 'retweets'): string {
-  return `${tweetId} ${userId} ${kind}`;
 }
 
 export function idempotencyKeyOf(authorId: string, key: string): string {

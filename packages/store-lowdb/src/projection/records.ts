@@ -56,6 +56,10 @@ export const NO_VERSIONS: VersionRecord[] = Object.freeze([]) as unknown as Vers
 export type EngagementKind = keyof EngagementCounts;
 export const engagementKinds: readonly EngagementKind[] = ['likes', 'retweets', 'replies', 'views'];
 
+/** The users who took back a like or a retweet of one tweet, by kind (a kind none took back has no set). */
+export type TakenBack = Partial<Record<'likes' | 'retweets', Set<string>>>;
+export type TakenBackKind = keyof TakenBack;
+
 /**
  * A file of a checkpoint that is read after start-up (a details or history file, see snapshot.ts), with the size and
  * CRC-32 its manifest gives; its rows start at the tweet of ordinal `first`. One object per file, shared by its

@@ -87,6 +87,29 @@ export function durabilityContract(ctx: ContractContext): void {
       expect((await store.stats()).tweets).toBe(1);
     });
 
+    it('keeps which likes and retweets were taken back: given again after the reopen, they add no velocity', async () => {
+      const [author, fan] = [await ctx.user(), await ctx.user()];
+      const t = await ctx.post(author.id, 'taken back');
+      for (const [give, takeBack] of [['like', 'unlike'], ['retweet', 'unretweet']] as const) {
+        await ctx.store.engage({ id: t.id, userId: fan.id, action: give });
+        await ctx.store.engage({ id: t.id, userId: fan.id, action: takeBack });
+      }
+      const { velocity } = await ctx.store.getEngagement(t.id, null);
+      const store = await ctx.reopen();
+      const head = await store.events.head();
+      await store.engage({ id: t.id, userId: fan.id, action: 'like' });
+      const again = await store.engage({ id: t.id, userId: fan.id, action: 'retweet' });
+      expect(again).toMatchObject({ likes: 1, retweets: 1, likedByCurrentUser: true, retweetedByCurrentUser: true });
+      expect(again.velocity.likes).toBeCloseTo(velocity.likes, 10);
+      expect(again.velocity.retweets).toBeCloseTo(velocity.retweets, 10);
+      // The store decided so from the user's edges (likeTakenBack, retweetTakenBack), and the events record it.
+      const events = (await store.events.after(head, 10)) as StoreEvent[];
+      expect(events.map((e) => ({ type: e.type, velocity: 'velocity' in e ? e.velocity : undefined }))).toEqual([
+        { type: 'Liked', velocity: false },
+        { type: 'Retweeted', velocity: false },
+      ]);
+    });
+
     it('answers events.after for events from before the reopen', async () => {
       const author = await ctx.user();
       await ctx.post(author.id, 'one');

@@ -9,7 +9,7 @@ import { ChangeSet, Projection } from '../../projection/projection.ts';
 import { IDEMPOTENCY_TTL_MS, publishedVersion, shownToAll, type TextFacts } from '@tweetstore/store';
 import { tweetRecord, type CheckpointFileRef, type TweetRecord, type VersionRecord } from '../../projection/records.ts';
 import type { SessionRow, UserRow } from './snapshot.ts';
-import type { TweetIndexColumns } from './tweet-columns.ts';
+import { takenBackOf, type TweetIndexColumns } from './tweet-columns.ts';
 import type { ReadFileNow } from '../../projection/tweet-index.ts';
 
 /** A tweet as checkpoints of formats 1 and 2 hold it: one object, with its whole history. */
@@ -89,7 +89,10 @@ export class ProjectionRestore {
     this.#p.checkpointFiles.set(ref.file, ref);
   }
 
-  /** A tweets file of format 3 (chunks of `rows` tweets); `history`: the file of the chunk's histories. Its details file follows. */
+  /**
+   * A tweets file of format 3 or 4 (chunks of `rows` tweets); `history`: the file of the chunk's histories. Its details
+   * file follows.
+   */
   tweetIndex(columns: TweetIndexColumns, history: CheckpointFileRef | null, rows: number): void {
     const p = this.#p;
     const chunk = p.tweets.restore(columns, history, rows, p.userOrder.length);
@@ -103,6 +106,7 @@ export class ProjectionRestore {
       const parent = chunk.replyToOrdinal(i);
       if (parent >= 0 && chunk.state(i) === 'published') p.tweets.addReplies(parent, 1);
     }
+    for (const [i, users] of takenBackOf(columns, chunk.n, (o) => p.userIdAt(o))) p.takenBack.set(p.tweets.idAt(chunk.first + i)!, users);
   }
 
   /** A details file (format 3) of `rows` tweets restored already: read when first needed (`read`). */

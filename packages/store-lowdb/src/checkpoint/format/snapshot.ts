@@ -5,7 +5,7 @@
 import { mediaRow } from './media-rows.ts';
 import { ChangeSet, type Projection } from '../../projection/projection.ts';
 import { historyChunk, type HistoryAtSeq, type HistoryFile } from './history-rows.ts';
-import { NO_VERSIONS, type CheckpointFileRef, type TweetRecord } from '../../projection/records.ts';
+import { NO_VERSIONS, type CheckpointFileRef, type TakenBack, type TweetRecord } from '../../projection/records.ts';
 import { ColdDetails, ColdIndex, encodeTweets, type EncodeContext } from './tweet-columns.ts';
 
 export interface UserRow {
@@ -50,7 +50,8 @@ export class CheckpointCapture {
   readonly #rows: number;
   readonly #tweetCount: number;
   readonly #pending = new Set<number>();
-  readonly #preserved = new Map<number, TweetRecord>();
+  /** Tweets as they were at `seq`, with who had taken back a like or a retweet of them then. */
+  readonly #preserved = new Map<number, { tweet: TweetRecord; takenBack: TakenBack | undefined }>();
   readonly #rewrites: { users: boolean; sessions: boolean; media: boolean; tweets: Set<number>; history: Set<number> };
   /** Per history file written: its tweets with versions, and how many versions each had at `seq`. */
   readonly #written = new Map<number, { ordinals: number[]; counts: number[] }>();
@@ -165,11 +166,10 @@ export class CheckpointCapture {
 
   #preserve(t: TweetRecord): void {
     if (t.ordinal < this.#tweetCount && this.#pending.has(Math.floor(t.ordinal / this.#rows)) && !this.#preserved.has(t.ordinal)) {
+      const takenBack = this.#p.takenBack.get(t.id);
       this.#preserved.set(t.ordinal, {
-        ...t,
-        likes: t.likes && new Set(t.likes),
-        retweets: t.retweets && new Set(t.retweets),
-        velocity: t.velocity && { ...t.velocity },
+        tweet: { ...t, likes: t.likes && new Set(t.likes), retweets: t.retweets && new Set(t.retweets), velocity: t.velocity && { ...t.velocity } },
+        takenBack: takenBack && { likes: takenBack.likes && new Set(takenBack.likes), retweets: takenBack.retweets && new Set(takenBack.retweets) },
       });
     }
   }
@@ -179,14 +179,18 @@ export class CheckpointCapture {
     this.#pending.delete(k);
     const p = this.#p;
     const tweets: TweetRecord[] = [];
+    const takenBack: (TakenBack | undefined)[] = [];
     const end = Math.min((k + 1) * this.#rows, this.#tweetCount);
     for (let ordinal = k * this.#rows; ordinal < end; ordinal++) {
-      tweets.push(this.#preserved.get(ordinal) ?? p.tweets.read(ordinal, false)!); // not kept: a checkpoint reads whole chunks
+      const preserved = this.#preserved.get(ordinal);
+      const t = preserved?.tweet ?? p.tweets.read(ordinal, false)!; // not kept: a checkpoint reads whole chunks
+      tweets.push(t);
+      takenBack.push(preserved ? preserved.takenBack : p.takenBack.get(t.id));
       this.#preserved.delete(ordinal);
     }
     const files: ChunkFile[] = [];
     if (this.#rewrites.tweets.has(k)) {
-      const { index, details } = encodeTweets(tweets, this.#encoding);
+      const { index, details } = encodeTweets(tweets, takenBack, this.#encoding);
       files.push({ table: 'tweets', chunk: k, data: index }, { table: 'details', chunk: k, data: details });
       // kept in columns (mostly outside the heap) until the checkpoint is durable; its history file is known then
       const cold = new ColdIndex(index, k * this.#rows, undefined, p.userOrder.length);

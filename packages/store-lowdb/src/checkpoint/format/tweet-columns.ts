@@ -1,9 +1,10 @@
-// A chunk of tweets in a checkpoint (format 3), one column per field, in two files: the tweets file holds what the
-// indexes need (parsed at start-up), the details file everything else (parsed when first needed: tweet-index.ts).
+// A chunk of tweets in a checkpoint (format 3 on), one column per field, in two files: the tweets file holds what the
+// indexes and the engagement rules need (parsed at start-up), the details file everything else (parsed when first
+// needed: tweet-index.ts).
 // Columns of numbers and strings parse several times faster than an object per tweet (no keys, no small arrays).
 // Version histories are in a third file (history-rows.ts).
 import type { DecayedRate, TweetState } from '@tweetstore/core';
-import { engagementKinds, NO_MEDIA, tweetRecord, type CheckpointFileRef, type EngagementKind, type TweetRecord } from '../../projection/records.ts';
+import { engagementKinds, NO_MEDIA, tweetRecord, type CheckpointFileRef, type EngagementKind, type TakenBack, type TweetRecord } from '../../projection/records.ts';
 import { packStrings, stringAt, stringCount, type Strings } from './strings.ts';
 
 type Velocity = Partial<Record<EngagementKind, DecayedRate>>;
@@ -23,6 +24,12 @@ export interface TweetIndexColumns {
   keys: Record<number, string>;
   /** Of the tweets that were topByVelocity candidates when written (the rest are in the details file). */
   velocity: Record<number, Velocity>;
+  /**
+   * Since format 4, sparse by index in the chunk: the user ordinals of those who took back a like or a retweet. A
+   * tweets file of format 3 has neither: its engine did not keep them, so its tweets start with none taken back.
+   */
+  likesTakenBack?: Record<number, number[]>;
+  retweetsTakenBack?: Record<number, number[]>;
 }
 
 /** The details file: same order and length as the tweets file's. */
@@ -58,10 +65,10 @@ export interface EncodeContext {
   hot(t: TweetRecord): boolean;
 }
 
-/** Both files of a chunk. */
-export function encodeTweets(tweets: readonly TweetRecord[], ctx: EncodeContext): { index: TweetIndexColumns; details: TweetDetails } {
+/** Both files of a chunk; `takenBack[i]`: who took back a like or a retweet of `tweets[i]`. */
+export function encodeTweets(tweets: readonly TweetRecord[], takenBack: readonly (TakenBack | undefined)[], ctx: EncodeContext): { index: TweetIndexColumns; details: TweetDetails } {
   const person = (id: string) => ctx.userOrdinal(id);
-  const index: TweetIndexColumns = { ids: [], author: [], replyTo: [], state: '', created: [], versions: [], keys: {}, velocity: {} };
+  const index: Required<TweetIndexColumns> = { ids: [], author: [], replyTo: [], state: '', created: [], versions: [], keys: {}, velocity: {}, likesTakenBack: {}, retweetsTakenBack: {} };
   const details: TweetDetails = { published: [], edited: [], edits: [], text: [], hash: [], length: [], facts: [], views: [], media: {}, likes: {}, retweets: {}, velocity: {} };
   const ids: string[] = [];
   const hashes: string[] = [];
@@ -78,6 +85,9 @@ export function encodeTweets(tweets: readonly TweetRecord[], ctx: EncodeContext)
     index.versions.push(t.versionCount);
     if (t.idempotencyKey !== null) index.keys[i] = t.idempotencyKey;
     if (t.velocity !== null && Object.keys(t.velocity).length > 0) (ctx.hot(t) ? index : details).velocity[i] = { ...t.velocity }; // serialised later: a copy
+    const tookBack = takenBack[i];
+    if (tookBack?.likes) index.likesTakenBack[i] = [...tookBack.likes].map(person);
+    if (tookBack?.retweets) index.retweetsTakenBack[i] = [...tookBack.retweets].map(person);
 
     details.published.push(t.publishedAt === null ? null : t.publishedAt - t.createdAt);
     details.edited.push(t.editedAt === null ? null : t.editedAt - t.createdAt);
@@ -103,6 +113,29 @@ function userOf(userId: (ordinal: number) => string | undefined, ordinal: number
   const id = userId(ordinal);
   if (id === undefined) throw new Error(`no user #${ordinal}`);
   return id;
+}
+
+/**
+ * Who took back a like or a retweet of the tweets of a tweets file's chunk of `n`, by index in the chunk: only the
+ * tweets that have any (none in a file of format 3). `userId`: a user's id by ordinal.
+ */
+export function takenBackOf(c: TweetIndexColumns, n: number, userId: (ordinal: number) => string | undefined): Map<number, TakenBack> {
+  const byRow = new Map<number, TakenBack>();
+  for (const [kind, lists] of [['likes', c.likesTakenBack ?? {}], ['retweets', c.retweetsTakenBack ?? {}]] as const) {
+    for (const i of listedRows(lists, n)) {
+      let users = byRow.get(i);
+      if (!users) byRow.set(i, (users = {}));
+      users[kind] = new Set(lists[i]!.map((o) => userOf(userId, o)));
+    }
+  }
+  return byRow;
+}
+
+/** The rows of a sparse column of user lists, each checked to be a row of the chunk's `n` with a list. */
+function listedRows(lists: Record<number, number[]>, n: number): number[] {
+  const rows = Object.keys(lists).map(Number);
+  for (const i of rows) if (!(Number.isInteger(i) && i >= 0 && i < n) || !Array.isArray(lists[i])) throw new Error(`no tweet #${i} for its users`);
+  return rows;
 }
 
 /** The ids of a tweets file's chunk, in order. */
@@ -324,10 +357,9 @@ class UserLists {
 
   constructor(lists: Record<number, number[]>, n: number) {
     this.#start = new Uint32Array(n + 1);
-    const rows = Object.keys(lists).map(Number);
+    const rows = listedRows(lists, n);
     let total = 0;
     for (const i of rows) {
-      if (!(Number.isInteger(i) && i >= 0 && i < n) || !Array.isArray(lists[i])) throw new Error(`no tweet #${i} for its users`);
       this.#start[i + 1] = lists[i]!.length;
       total += lists[i]!.length;
     }

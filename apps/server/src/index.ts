@@ -1,2 +1,3 @@
 export { startServer, VERSION, type RunningServer } from './server.ts';
+export { openEngines, type Engines } from './engines.ts';
 export { loadConfig, ConfigError, configVariables, type ServerConfig } from './config.ts';

@@ -38,8 +38,12 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown) {
 }
 
 
-export async function startServer(config: ServerConfig, log: Logger, clock: Clock = systemClock): Promise<RunningServer> {
-  const engines = await openEngines(config, clock, log);
+/**
+ * `open`: what opens the engines the settings name (engines.ts); the benchmark's insert-only server
+ * (packages/bench/src/targets/tweetstore-insert-only.ts) wraps it, everything else uses it as it is.
+ */
+export async function startServer(config: ServerConfig, log: Logger, clock: Clock = systemClock, open: typeof openEngines = openEngines): Promise<RunningServer> {
+  const engines = await open(config, clock, log);
   const { store, blobs } = engines;
   warmUpContentRules(); // ~70 ms now instead of 12-50 ms in each of the first requests with a URL or a long text
   let wss: WebSocketServer | undefined;

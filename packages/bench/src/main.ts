@@ -48,8 +48,9 @@ const HELP = `usage: npm run bench -- [--quick | --full] [options]
                      how a subscriber reads a delivery: find the tag by string search (default), or decode it as the
                      tRPC client does (JSON.parse + superjson.deserialize, ~50 µs a message: the generator's CPU shows)
   --postgres-size=N  tweets seeded for the PostgreSQL rows (postgres-1, postgres-2: the server on the PostgreSQL engine
-                     with 1 and 2 instances; pg-baseline: one INSERT per create; pg-store create: the engine at its
-                     port against one INSERT per create through the same pool, --only='pg-store'); default quick 10k, full 100k
+                     with 1 and 2 instances; pg-baseline: a tRPC server doing one INSERT per create; pg-insert-only:
+                     the same server as postgres-1 whose create is one INSERT; pg-store create: the engine at its port
+                     against one INSERT per create through the same pool, --only='pg-store'); default quick 10k, full 100k
   --results=DIR      write the JSON there instead of packages/bench/results/
   --help
 
@@ -346,7 +347,8 @@ async function inBatches<T>(items: T[], width: number, each: (item: T, i: number
 }
 
 /** The engine a tweetstore stage runs on: the embedded one (a data folder), or PostgreSQL with N instances. */
-type Engine = { kind: 'lowdb' } | { kind: 'postgres'; instances: number; fixture: PgFixture };
+/** `insertOnly`: the server whose create is one INSERT (targets/tweetstore-insert-only.ts), its create rows only. */
+type Engine = { kind: 'lowdb' } | { kind: 'postgres'; instances: number; fixture: PgFixture; insertOnly?: boolean };
 
 /**
  * The PostgreSQL rows' data: seeded once per run into a database of its own (`<run>_seed`, through the engine, as
@@ -400,10 +402,12 @@ class PgFixture {
 const pgFixtures = new Set<PgFixture>();
 
 function tweetstoreStage(size: number, engine: Engine = { kind: 'lowdb' }): Stage {
-  const target = engine.kind === 'lowdb' ? 'tweetstore' : `postgres-${engine.instances}`;
+  const insertOnly = engine.kind === 'postgres' && engine.insertOnly === true;
+  const target = engine.kind === 'lowdb' ? 'tweetstore' : insertOnly ? INSERT_ONLY : `postgres-${engine.instances}`;
   const rows: RowPlan[] = [];
   // the PostgreSQL rows: the issue's create, get, list, like and edit (mixed adds nothing the others do not show)
-  for (const scenario of engine.kind === 'lowdb' ? SCENARIOS : SCENARIOS.filter((sc) => sc !== 'mixed')) {
+  const scenarios = engine.kind === 'lowdb' ? SCENARIOS : insertOnly ? (['create'] as const) : SCENARIOS.filter((sc) => sc !== 'mixed');
+  for (const scenario of scenarios) {
     for (const transport of ['http', 'ws'] as const) {
       rows.push({
         target,
@@ -426,7 +430,7 @@ function tweetstoreStage(size: number, engine: Engine = { kind: 'lowdb' }): Stag
       { target: 'tweetstore', scenario: 'fanout', transport: 'ws', size, load: { kind: 'fanout', subscribers: FANOUT.subscribers }, wsPath: '/trpc', workload: (s) => ({ kind: 'fanout', step: 0, users: s.users }) },
     );
   }
-  if (engine.kind === 'postgres') {
+  if (engine.kind === 'postgres' && !insertOnly) {
     // issue 14: the subscribers spread over the instances, the creates on one: every event must reach every subscriber
     rows.push({ target, scenario: 'fanout', transport: 'ws', size, load: { kind: 'fanout', subscribers: FANOUT.subscribers }, wsPath: '/trpc', workload: (s) => ({ kind: 'fanout', step: 0, users: s.users }) });
   }
@@ -444,7 +448,12 @@ function tweetstoreStage(size: number, engine: Engine = { kind: 'lowdb' }): Stag
   let database: string | null = null;
   const redisPrefix = engine.kind === 'postgres' ? `${engine.fixture.run}:${target}:` : '';
   return {
-    name: engine.kind === 'lowdb' ? `tweetstore at ${fmtSize(size)} tweets` : `tweetstore on PostgreSQL, ${engine.instances} instance${engine.instances > 1 ? 's' : ''}, at ${fmtSize(size)} tweets`,
+    name:
+      engine.kind === 'lowdb'
+        ? `tweetstore at ${fmtSize(size)} tweets`
+        : insertOnly
+          ? `tweetstore on PostgreSQL whose create is one INSERT, at ${fmtSize(size)} tweets`
+          : `tweetstore on PostgreSQL, ${engine.instances} instance${engine.instances > 1 ? 's' : ''}, at ${fmtSize(size)} tweets`,
     rows,
     async start() {
       const note: Record<string, unknown> = { stage: `${target}-${size}` };
@@ -460,7 +469,7 @@ function tweetstoreStage(size: number, engine: Engine = { kind: 'lowdb' }): Stag
         }
         servers = [await startServer('tweetstore', SERVER_MAIN, { ...common, TWEETSTORE_DATA_DIR: dataDir() })];
       } else {
-        const f = await engine.fixture.copy(target.replace('-', ''));
+        const f = await engine.fixture.copy(target.replaceAll('-', '_'));
         database = f.name;
         Object.assign(note, { seededWith: f.via, seedMs: f.seedMs, database: f.name, copyMs: Math.round(f.copyMs), redisPrefix });
         log(`      database ${f.name} copied from the seeded one in ${(f.copyMs / 1000).toFixed(1)} s; Redis prefix ${redisPrefix}`);
@@ -469,7 +478,7 @@ function tweetstoreStage(size: number, engine: Engine = { kind: 'lowdb' }): Stag
         servers = [];
         for (let i = 0; i < engine.instances; i++) {
           servers.push(
-            await startServer(`${target}#${i + 1}`, SERVER_MAIN, {
+            await startServer(`${target}#${i + 1}`, insertOnly ? here('./targets/tweetstore-insert-only.ts') : SERVER_MAIN, {
               ...common,
               // media on disk, a folder per instance: no row uploads media
               TWEETSTORE_DATA_DIR: dataDir(i + 1),
@@ -575,10 +584,18 @@ function pgBaselineStage(fixture: PgFixture): Stage {
   };
 }
 
-/** The PostgreSQL rows, after the others: the baseline, then the engine with 1 and with 2 instances. */
+/** The PostgreSQL rows, after the others: the baselines, then the engine with 1 and with 2 instances. */
 function postgresStages(fixture: PgFixture): Stage[] {
-  return [pgBaselineStage(fixture), tweetstoreStage(fixture.size, { kind: 'postgres', instances: 1, fixture }), tweetstoreStage(fixture.size, { kind: 'postgres', instances: 2, fixture })];
+  return [
+    pgBaselineStage(fixture),
+    tweetstoreStage(fixture.size, { kind: 'postgres', instances: 1, fixture, insertOnly: true }),
+    tweetstoreStage(fixture.size, { kind: 'postgres', instances: 1, fixture }),
+    tweetstoreStage(fixture.size, { kind: 'postgres', instances: 2, fixture }),
+  ];
 }
+
+/** The tweetstore server on PostgreSQL whose create is one INSERT (targets/tweetstore-insert-only.ts). */
+const INSERT_ONLY = 'pg-insert-only';
 
 /** What --only matches to run the store-level comparison (pg-store.ts). */
 const STORE_LEVEL_LABEL = 'pg-store create';

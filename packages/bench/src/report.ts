@@ -46,7 +46,7 @@ export interface RowResult {
 
 export interface Check {
   name: string;
-  status: 'PASS' | 'FAIL' | 'n/a';
+  status: 'PASS' | 'FAIL' | 'n/a' | 'info';
   detail: string;
 }
 

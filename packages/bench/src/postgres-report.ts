@@ -72,6 +72,17 @@ export function postgresChecks(rows: RowResult[]): Check[] {
     const whole = against(BASELINE, 'a tRPC server doing only one durable INSERT per create (not a target: the whole server against none)');
     out.push({ ...whole, status: whole.status === 'n/a' ? 'n/a' : 'info' });
   }
+  // every event to every subscriber, the subscribers spread over two instances and the creates on one
+  const fan = rows.find((r) => r.target === 'postgres-2' && r.fanout?.rate === 20);
+  if (fan?.fanout) {
+    const f = fan.fanout;
+    const delivered = f.missing === 0 && f.duplicates === 0 && f.createErrors === 0 && f.expected > 0;
+    out.push({
+      name: `${f.subscribers.toLocaleString('en-US')} subscribers across 2 instances at 20 creates/s: every event delivered to every subscriber, once`,
+      status: delivered ? 'PASS' : 'FAIL',
+      detail: `${f.delivered.toLocaleString('en-US')} of ${f.expected.toLocaleString('en-US')} delivered, ${f.missing} missing, ${f.duplicates} duplicates, p99 ${fmt(fan.p99Ms, 1)} ms`,
+    });
+  }
   return out;
 }
 

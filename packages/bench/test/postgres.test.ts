@@ -69,6 +69,7 @@ describe('the PostgreSQL rows of npm run bench', () => {
     expect(json.rows.map((r) => r.instances)).toEqual([1, 1, 1, 1, 2, 2]);
     expect(stdout).toContain('PostgreSQL rows (issue 14 point 7)');
     expect(stdout).toMatch(/(PASS|FAIL) {2}PostgreSQL engine create over ws at 300 ≥ 0\.8× the same server whose create is one durable INSERT/);
+    expect(stdout).toMatch(/PASS {2}40 subscribers across 2 instances at 20 creates\/s: every event delivered to every subscriber, once/);
     expect(stdout).toMatch(/info {2}PostgreSQL engine create over ws at 300 ≥ 0\.8× a tRPC server doing only one durable INSERT per create/);
     // the engine at its port against one INSERT per create: both sides answered at 1, 8 and 64 callers
     expect(json.storeLevel.results.map((r) => `${r.callers} ${r.kind}`)).toEqual(['1 engine', '1 baseline', '8 engine', '8 baseline', '64 engine', '64 baseline']);

@@ -50,6 +50,8 @@ import {
   type StoreEvent,
   type StoreStats,
   type StoredUser,
+  type Thread,
+  type ThreadQuery,
   type TransitionTweet,
   type TweetPage,
   type TweetStore,
@@ -268,8 +270,7 @@ export class PostgresTweetStore implements TweetStore {
     if (!Number.isSafeInteger(q.limit) || q.limit < 1) throw new InvalidInput(`limit must be a positive integer, got ${q.limit}`);
     const sql = this.sql;
     const viewer = q.viewerId ?? null;
-    const own = q.includeArchived ? sql`t.state in ('draft', 'archived')` : sql`t.state = 'draft'`;
-    const filters = [sql`(t.state = 'published' or (t.author_id = ${viewer} and ${own}))`];
+    const filters = [this.#shownTo(viewer, q.includeArchived ?? false)];
     if (q.beforeId) filters.push(sql`t.id < ${q.beforeId}`);
     if (q.authorId) filters.push(sql`t.author_id = ${q.authorId}`);
     if (q.replyToId) filters.push(sql`t.reply_to_id = ${q.replyToId}`);
@@ -281,6 +282,34 @@ export class PostgresTweetStore implements TweetStore {
       const now = this.o.clock.now();
       const items = page.map((t) => this.#view(t, media, now));
       return { items, nextBeforeId: rows.length > q.limit ? items.at(-1)!.id : null };
+    });
+  }
+
+  getThread(q: ThreadQuery): Promise<Thread> {
+    if (!Number.isSafeInteger(q.limit) || q.limit < 1) throw new InvalidInput(`limit must be a positive integer, got ${q.limit}`);
+    const sql = this.sql;
+    const viewer = q.viewerId ?? null;
+    const after = q.afterId ? sql`and t.id > ${q.afterId}` : sql``;
+    return reading(async () => {
+      const [chain, replies] = await Promise.all([
+        // the tweet and every ancestor in one statement, each step up one look-up by primary key
+        sql`
+          with recursive chain (id, reply_to_id, depth) as (
+            select id, reply_to_id, 0 from tweets where id = ${q.id}
+            union all
+            select p.id, p.reply_to_id, chain.depth + 1 from chain join tweets p on p.id = chain.reply_to_id)
+          ${selectTweets(sql, viewer)} join chain on chain.id = t.id order by chain.depth desc`,
+        sql`${selectTweets(sql, viewer)} where t.reply_to_id = ${q.id} and ${this.#shownTo(viewer, true)} ${after} order by t.id limit ${q.limit + 1}`,
+      ]);
+      const rows = chain.map((r) => tweetRow(r as never)); // root first, the tweet last
+      const tweet = rows.pop();
+      if (!tweet || !visibleTo(tweet, viewer)) throw new NotFound('tweet', q.id);
+      const ancestors = rows.filter((t) => visibleTo(t, viewer));
+      const page = replies.slice(0, q.limit).map((r) => tweetRow(r as never));
+      const media = await loadMedia(sql, [...ancestors, tweet, ...page].flatMap((t) => t.mediaIds));
+      const now = this.o.clock.now();
+      const view = (t: TweetRow) => this.#view(t, media, now);
+      return { ancestors: ancestors.map(view), tweet: view(tweet), replies: page.map(view), nextAfterId: replies.length > q.limit ? page.at(-1)!.id : null };
     });
   }
 
@@ -345,6 +374,12 @@ export class PostgresTweetStore implements TweetStore {
   }
 
   /** The tweet with the viewer's edges: from memory when it is hot and that is current (hot.ts), else from PostgreSQL. */
+  /** The tweets the viewer may see: the published ones, and its own drafts (and archived ones, if asked). */
+  #shownTo(viewerId: string | null, includeArchived: boolean) {
+    const own = includeArchived ? this.sql`t.state in ('draft', 'archived')` : this.sql`t.state = 'draft'`;
+    return this.sql`(t.state = 'published' or (t.author_id = ${viewerId} and ${own}))`;
+  }
+
   async #read(id: string, viewerId: string | null): Promise<{ tweet: TweetRow | undefined; media?: MediaLookup }> {
     return (await this.#hot?.read(id, viewerId)) ?? { tweet: await loadTweet(this.sql, id, viewerId) };
   }

@@ -63,7 +63,7 @@ import { HotTweets } from './hot.ts';
 import { reading, type Queries, type Sql } from './connect.ts';
 import { oldestRetained, type PostgresEventFeed } from './feed.ts';
 import type { ResolvedPostgresOptions } from './options.ts';
-import { changedRow, loadMedia, loadRememberedKey, loadTweet, loadUser, loadUserByName, loadVersions, NO_EDGES, selectTweets, tweetRow, type TweetRow, type Velocity } from './rows.ts';
+import { changedRow, loadMedia, loadRememberedKey, loadTweet, loadUser, loadUserByName, loadVersions, NO_EDGES, selectChain, selectReplies, selectTweets, shownTo, tweetRow, type TweetRow, type Velocity } from './rows.ts';
 import { ViewBatches } from './views.ts';
 import { Writer, type Command, type WriteTx } from './writer.ts';
 
@@ -270,7 +270,7 @@ export class PostgresTweetStore implements TweetStore {
     if (!Number.isSafeInteger(q.limit) || q.limit < 1) throw new InvalidInput(`limit must be a positive integer, got ${q.limit}`);
     const sql = this.sql;
     const viewer = q.viewerId ?? null;
-    const filters = [this.#shownTo(viewer, q.includeArchived ?? false)];
+    const filters = [shownTo(sql, viewer, q.includeArchived ?? false)];
     if (q.beforeId) filters.push(sql`t.id < ${q.beforeId}`);
     if (q.authorId) filters.push(sql`t.author_id = ${q.authorId}`);
     if (q.replyToId) filters.push(sql`t.reply_to_id = ${q.replyToId}`);
@@ -289,18 +289,8 @@ export class PostgresTweetStore implements TweetStore {
     if (!Number.isSafeInteger(q.limit) || q.limit < 1) throw new InvalidInput(`limit must be a positive integer, got ${q.limit}`);
     const sql = this.sql;
     const viewer = q.viewerId ?? null;
-    const after = q.afterId ? sql`and t.id > ${q.afterId}` : sql``;
     return reading(async () => {
-      const [chain, replies] = await Promise.all([
-        // the tweet and every ancestor in one statement, each step up one look-up by primary key
-        sql`
-          with recursive chain (id, reply_to_id, depth) as (
-            select id, reply_to_id, 0 from tweets where id = ${q.id}
-            union all
-            select p.id, p.reply_to_id, chain.depth + 1 from chain join tweets p on p.id = chain.reply_to_id)
-          ${selectTweets(sql, viewer)} join chain on chain.id = t.id order by chain.depth desc`,
-        sql`${selectTweets(sql, viewer)} where t.reply_to_id = ${q.id} and ${this.#shownTo(viewer, true)} ${after} order by t.id limit ${q.limit + 1}`,
-      ]);
+      const [chain, replies] = await Promise.all([selectChain(sql, q.id, viewer), selectReplies(sql, q.id, viewer, q.afterId, q.limit + 1)]);
       const rows = chain.map((r) => tweetRow(r as never)); // root first, the tweet last
       const tweet = rows.pop();
       if (!tweet || !visibleTo(tweet, viewer)) throw new NotFound('tweet', q.id);
@@ -374,12 +364,6 @@ export class PostgresTweetStore implements TweetStore {
   }
 
   /** The tweet with the viewer's edges: from memory when it is hot and that is current (hot.ts), else from PostgreSQL. */
-  /** The tweets the viewer may see: the published ones, and its own drafts (and archived ones, if asked). */
-  #shownTo(viewerId: string | null, includeArchived: boolean) {
-    const own = includeArchived ? this.sql`t.state in ('draft', 'archived')` : this.sql`t.state = 'draft'`;
-    return this.sql`(t.state = 'published' or (t.author_id = ${viewerId} and ${own}))`;
-  }
-
   async #read(id: string, viewerId: string | null): Promise<{ tweet: TweetRow | undefined; media?: MediaLookup }> {
     return (await this.#hot?.read(id, viewerId)) ?? { tweet: await loadTweet(this.sql, id, viewerId) };
   }

@@ -47,6 +47,23 @@ describe('tweetstore CLI', () => {
     expect(cli('stats').out).toMatch(/store: \d+ tweets/);
   });
 
+  it('shows a thread: the ancestors, the tweet, and its replies, paged', () => {
+    const idOf = (run: { out: string }) => (JSON.parse(run.out) as { id: string }).id;
+    const root = idOf(cli('post', 'where it starts', '--json'));
+    const middle = idOf(cli('post', 'a reply in the middle', '--reply-to', root, '--json'));
+    for (const answer of ['first answer', 'second answer']) cli('post', answer, '--reply-to', middle);
+    const shown = cli('thread', middle, '--limit', '1');
+    expect(shown.code, shown.err).toBe(0);
+    expect(shown.out).toMatch(new RegExp(`^${root}  @clio[\\s\\S]*where it starts\\n[\\s\\S]*\\n▶ ${middle}  @clio[\\s\\S]*a reply in the middle[\\s\\S]*↳ \\S+  @clio[\\s\\S]*first answer`));
+    expect(shown.out).not.toContain('second answer');
+    const cursor = /more replies: --cursor (\S+)/.exec(shown.out)?.[1];
+    const next = cli('thread', middle, '--cursor', cursor!).out;
+    expect([next.includes('second answer'), next.includes('first answer'), next.includes('more replies')]).toEqual([true, false, false]);
+    const asJson = JSON.parse(cli('thread', middle, '--json').out) as { ancestors: { id: string }[]; replies: { items: unknown[] } };
+    expect([asJson.ancestors.map((t) => t.id), asJson.replies.items.length]).toEqual([[root], 2]);
+    expect(cli('thread', '01JZZZZZZZZZZZZZZZZZZZZZZZ').err).toContain('NOT_FOUND');
+  });
+
   it('uploads media and posts with it, by file or by id', async () => {
     const dir = path.dirname(sessionFile);
     const photo = path.join(dir, 'wall.jpg');

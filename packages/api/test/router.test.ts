@@ -217,6 +217,26 @@ describe('pagination', () => {
   });
 });
 
+describe('thread', () => {
+  it('gives the ancestors, the tweet, and its replies oldest first, paged by replies.nextCursor', async () => {
+    const [alice, bob] = [await t.user('alice'), await t.user('bob')];
+    const root = await alice.api.tweet.create({ content: 'root' });
+    const middle = await bob.api.tweet.create({ content: 'middle', replyToId: root.id });
+    for (let i = 0; i < 3; i++) await alice.api.tweet.create({ content: `answer ${i}`, replyToId: middle.id });
+    const page1 = await t.anonymous.tweet.thread({ id: middle.id, limit: 2 });
+    expect(page1.ancestors.map((x) => x.content)).toEqual(['root']);
+    expect(page1.tweet).toEqual(await t.anonymous.tweet.get({ id: middle.id }));
+    expect(page1.replies.items.map((x) => x.content)).toEqual(['answer 0', 'answer 1']);
+    await alice.api.tweet.create({ content: 'answer 3', replyToId: middle.id });
+    const page2 = await t.anonymous.tweet.thread({ id: middle.id, limit: 2, cursor: page1.replies.nextCursor });
+    expect(page2.replies).toEqual({ items: [expect.objectContaining({ content: 'answer 2' }), expect.objectContaining({ content: 'answer 3' })], nextCursor: null });
+    await alice.api.tweet.archive({ id: root.id });
+    expect((await bob.api.tweet.thread({ id: middle.id })).ancestors).toEqual([]);
+    expect(await codeOf(bob.api.tweet.thread({ id: root.id }))).toBe('NOT_FOUND');
+    expect((await alice.api.tweet.thread({ id: middle.id })).ancestors.map((x) => x.content)).toEqual(['root']);
+  });
+});
+
 describe('bad input changes nothing and never answers 500', () => {
   it('refuses each invalid input with BAD_REQUEST or NOT_FOUND', async () => {
     const alice = await t.user('alice');
@@ -237,6 +257,10 @@ describe('bad input changes nothing and never answers 500', () => {
       ['bad cursor', () => alice.api.tweet.list({ cursor: 'garbage' }), 'BAD_REQUEST'],
       ['limit 0', () => alice.api.tweet.list({ limit: 0 }), 'BAD_REQUEST'],
       ['limit 101', () => alice.api.tweet.list({ limit: 101 }), 'BAD_REQUEST'],
+      ['thread of unknown', () => alice.api.tweet.thread({ id: '01JZZZZZZZZZZZZZZZZZZZZZZZ' }), 'NOT_FOUND'],
+      ['thread, bad cursor', () => alice.api.tweet.thread({ id: tweet.id, cursor: 'garbage' }), 'BAD_REQUEST'],
+      ['thread, limit 0', () => alice.api.tweet.thread({ id: tweet.id, limit: 0 }), 'BAD_REQUEST'],
+      ['thread, limit 101', () => alice.api.tweet.thread({ id: tweet.id, limit: 101 }), 'BAD_REQUEST'],
       ['unknown action', () => alice.api.tweet.engage({ id: tweet.id, action: 'boost' } as never), 'BAD_REQUEST'],
       ['version 0', () => alice.api.tweet.revert({ id: tweet.id, toVersion: 0 }), 'BAD_REQUEST'],
       ['short password', () => t.anonymous.auth.register({ username: 'zed', password: 'short' }), 'BAD_REQUEST'],

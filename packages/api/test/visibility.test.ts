@@ -33,14 +33,16 @@ async function world() {
   await ada.api.tweet.publish({ id: published.id });
   await ada.api.tweet.edit({ id: published.id, content: 'public four' });
   await bob.api.tweet.engage({ id: published.id, action: 'like' });
+  await ada.api.tweet.create({ content: 'DRAFT SECRET reply', draft: true, replyToId: published.id });
 
   const archived = await ada.api.tweet.create({ content: 'ARCHIVED SECRET', mediaIds: [archivedPicture!] });
   await bob.api.tweet.engage({ id: archived.id, action: 'like' });
   await bob.api.tweet.engage({ id: archived.id, action: 'retweet' });
+  const underArchived = await bob.api.tweet.create({ content: 'a reply to what is archived next', replyToId: archived.id });
   await ada.api.tweet.archive({ id: archived.id });
 
   const secrets = ['SECRET', draftPicture!, prePicture!, archivedPicture!];
-  return { ada, bob, draft, published, archived, media: { draftPicture, prePicture, publicPicture, archivedPicture }, secrets };
+  return { ada, bob, draft, published, archived, underArchived, media: { draftPicture, prePicture, publicPicture, archivedPicture }, secrets };
 }
 
 /** The answer as it goes on the wire, or the error code. */
@@ -64,6 +66,10 @@ describe('the visibility matrix: every read', () => {
       ['versions of draft', (api) => api.tweet.versions({ id: w.draft.id })],
       ['versions of published', (api) => api.tweet.versions({ id: w.published.id })],
       ['versions of archived', (api) => api.tweet.versions({ id: w.archived.id })],
+      ['thread of draft', (api) => api.tweet.thread({ id: w.draft.id })],
+      ['thread of published', (api) => api.tweet.thread({ id: w.published.id })],
+      ['thread of archived', (api) => api.tweet.thread({ id: w.archived.id })],
+      ['thread of a reply to archived', (api) => api.tweet.thread({ id: w.underArchived.id })],
       ['diff of draft', (api) => api.tweet.diff({ id: w.draft.id, from: 1, to: 2 })],
       ['diff of published, from a draft version', (api) => api.tweet.diff({ id: w.published.id, from: 1, to: 4 })],
       ['diff of published, between drafts', (api) => api.tweet.diff({ id: w.published.id, from: 1, to: 2 })],
@@ -98,6 +104,8 @@ describe('the visibility matrix: every read', () => {
         'get archived',
         'versions of draft',
         'versions of archived',
+        'thread of draft',
+        'thread of archived',
         'diff of draft',
         'diff of published, from a draft version',
         'diff of published, between drafts',
@@ -108,6 +116,9 @@ describe('the visibility matrix: every read', () => {
       ]);
       expect(seen['versions of published'], viewer).toContain('public three');
       expect(seen['list'], viewer).toContain('public four');
+      expect(seen['thread of published'], viewer).toContain('public four');
+      // the reply still names its parent's id (that it left is all others learn), but no ancestor is shown
+      expect(seen['thread of a reply to archived'], viewer).toMatch(/^\{"json":\{"ancestors":\[\],.*a reply to what is archived next/);
       expect(seen['stats'], viewer).toContain(w.published.id);
     }
     // anonymous and bob read the same (bob's like aside); the author reads every secret
@@ -121,6 +132,8 @@ describe('the visibility matrix: every read', () => {
       ['versions of published', 'PREPUB SECRET one'],
       ['versions of archived', 'ARCHIVED SECRET'],
       ['media.get prePicture', w.media.prePicture!],
+      ['thread of published', 'DRAFT SECRET reply'],
+      ['thread of a reply to archived', 'ARCHIVED SECRET'],
     ] as const) {
       expect(ada[read], read).toContain(secret);
     }

@@ -266,6 +266,7 @@ async function leaks(target: Target): Promise<{ reads: number; leaks: string[] }
     for (const id of [draft, prepub, archived]) {
       texts.push([`get ${id}`, await call('tweet.get', { id }, token)]);
       texts.push([`versions ${id}`, await call('tweet.versions', { id }, token)]);
+      texts.push([`thread ${id}`, await call('tweet.thread', { id }, token)]);
       for (const [from, to] of [[1, 1], [1, 2], [2, 1], [1, 3]]) texts.push([`diff ${id} ${from}-${to}`, await call('tweet.diff', { id, from, to }, token)]);
     }
     texts.push(['list', await call('tweet.list', { limit: 100 }, token)]);

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { isTRPCClientError } from '@trpc/client';
 import { closeClient, createClient, type TweetstoreClient } from './client.ts';
 import { phaseProgress } from './progress.ts';
-import { formatDetails, formatDiff, formatMedia, formatStats, formatTweet, formatVersion } from './format.ts';
+import { formatDetails, formatDiff, formatMedia, formatStats, formatThread, formatTweet, formatVersion } from './format.ts';
 
 const HELP = `tweetstore — command-line client for a tweetstore server
 
@@ -21,6 +21,7 @@ usage: tweetstore <command> [args] [--url URL] [--json]
   upload <file> [--alt TEXT]                              upload an image or video; prints its media id
   get <id>
   list [--author USER_ID] [--replies-to ID] [--limit N] [--cursor C] [--archived]
+  thread <id> [--limit N] [--cursor C]                    its ancestors (root first), the tweet, its replies (oldest first)
   edit <id> <text> [--media FILE|ID]... [--no-media] [--expected-version N]
   history <id>                                            every version, oldest first
   diff <id> <from> <to>
@@ -217,6 +218,10 @@ async function run(api: TweetstoreClient, command: string): Promise<void> {
       });
       const text = page.items.map(formatTweet).join('\n\n') + (page.nextCursor ? `\n\nmore: --cursor ${page.nextCursor}` : '');
       return print(page, page.items.length ? text : 'no tweets');
+    }
+    case 'thread': {
+      const t = await api.tweet.thread.query({ id: need(1, 'id'), limit: int(flags.limit, '--limit'), cursor: flags.cursor });
+      return print(t, formatThread(t));
     }
     case 'edit': {
       const [id, content] = [need(1, 'id'), need(2, 'text')];

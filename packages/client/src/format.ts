@@ -15,6 +15,17 @@ export function formatTweet(t: Tweet): string {
   ].join('\n');
 }
 
+/** A thread as `tweet.thread` gives it: the ancestors root first, the tweet marked, its replies indented under it. */
+export function formatThread(t: { ancestors: Tweet[]; tweet: Tweet; replies: { items: Tweet[]; nextCursor: string | null } }): string {
+  const under = (text: string, mark: string) => mark + text.replaceAll('\n', `\n${' '.repeat(mark.length)}`);
+  return [
+    ...t.ancestors.map(formatTweet),
+    under(formatTweet(t.tweet), '▶ '),
+    ...t.replies.items.map((r) => under(formatTweet(r), '    ↳ ')),
+    ...(t.replies.nextCursor ? [`more replies: --cursor ${t.replies.nextCursor}`] : []),
+  ].join('\n\n');
+}
+
 export function formatMedia(m: Media): string {
   const size = m.width && m.height ? `  ${m.width}×${m.height}` : '';
   return [`${m.id}  ${m.mime}  ${m.bytes} bytes${size}${m.alt ? `  "${m.alt}"` : ''}`, ...m.variants.map((v) => `  ${v.name.padEnd(8)} ${v.url}`)].join('\n');

@@ -77,6 +77,12 @@ export const listTweetsInput = z.object({
   includeArchived: z.boolean().optional(),
 });
 
+export const threadInput = z.object({
+  id: idSchema,
+  cursor: cursorSchema.nullish(),
+  limit: z.number().int().min(1).max(100).default(20),
+});
+
 export const editTweetInput = z.object({
   id: idSchema,
   content: contentSchema,

@@ -8,7 +8,7 @@ import { DEFAULT_EDIT_POLICY, systemClock } from '@tweetstore/core';
 import postgres from 'postgres';
 import { openPostgresStore } from '../src/index.ts';
 import type { Queries } from '../src/engine/connect.ts';
-import { selectTweets as selectTweetsOf } from '../src/engine/rows.ts';
+import { selectChain, selectReplies, selectTweets as selectTweetsOf } from '../src/engine/rows.ts';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
 
 let db: TestDatabase;
@@ -67,5 +67,21 @@ describe('the plans of the reads, at 100k tweets and 120k engagements', () => {
 
   it('reads one tweet for a signed-in viewer without reading a table whole', async () => {
     expect(await scannedWhole(sql`${selectTweets(sql, 'u000042')} where t.id = 't00050000'`)).toEqual([]);
+  });
+
+  it('reads a thread 1,000 levels deep in one statement, and a page of its replies by tweets_by_parent, without reading the tweets whole', async () => {
+    // the first 1,000 tweets each reply to the one before; 200 later ones reply to the 500th
+    await sql`update tweets set reply_to_id = 't' || lpad((substr(id, 2)::int - 1)::text, 8, '0') where id between 't00000002' and 't00001000'`;
+    await sql`update tweets set reply_to_id = 't00000500' where id between 't00090001' and 't00090200'`;
+    await sql`analyze tweets`;
+    const q = sql as unknown as Queries;
+    const chain = selectChain(q, 't00001000', 'u000042') as unknown as postgres.PendingQuery<postgres.Row[]>;
+    expect(await scannedWhole(chain)).toEqual([]);
+    expect((await chain).map((r) => r.id as string)).toEqual(Array.from({ length: 1000 }, (_, i) => `t${String(i + 1).padStart(8, '0')}`));
+    const replies = selectReplies(q, 't00000500', 'u000042', 't00090100', 21) as unknown as postgres.PendingQuery<postgres.Row[]>;
+    // by tweets_by_parent; with 1,000 users here, the planner may hash all of them rather than look 21 up one by one
+    expect(await scannedWhole(replies)).not.toContain('tweets');
+    expect((await sql`explain ${replies}`).map((r) => r['QUERY PLAN'] as string).join('\n')).toMatch(/Index Scan using tweets_by_parent .*\n\s*Index Cond: \(\(reply_to_id = /);
+    expect((await replies).map((r) => r.id as string)).toEqual(Array.from({ length: 21 }, (_, i) => `t${String(90_101 + i).padStart(8, '0')}`));
   });
 });

@@ -75,6 +75,24 @@ export interface TweetPage {
   nextBeforeId: string | null;
 }
 
+export interface ThreadQuery {
+  id: string;
+  viewerId: string | null;
+  /** Only replies with an id strictly greater than this (ids sort by creation, so this pages oldest first). */
+  afterId?: string;
+  limit: number;
+}
+
+export interface Thread {
+  /** The tweet's ancestors the viewer may see, root first; the others are left out. */
+  ancestors: Tweet[];
+  tweet: Tweet;
+  /** Direct replies the viewer may see (its own drafts and archived ones too), oldest first. */
+  replies: Tweet[];
+  /** Pass as afterId for the next page of replies; null when there is no more. */
+  nextAfterId: string | null;
+}
+
 export interface Engage {
   id: string;
   userId: string;
@@ -153,6 +171,8 @@ export interface TweetStore {
   /** null when absent, or not visible to the viewer (others' drafts and archived tweets). */
   getTweet(id: string, viewerId: string | null): Promise<Tweet | null>;
   listTweets(query: ListTweets): Promise<TweetPage>;
+  /** The conversation around a tweet. Throws NotFound for an unknown id and for a tweet the viewer may not see. */
+  getThread(query: ThreadQuery): Promise<Thread>;
   editTweet(cmd: EditTweet): Promise<Tweet>;
   revertTweet(cmd: RevertTweet): Promise<Tweet>;
   transitionTweet(cmd: TransitionTweet): Promise<Tweet>;

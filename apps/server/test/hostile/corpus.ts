@@ -170,7 +170,7 @@ function badInputs(t: Target): [string, string, 'query' | 'mutation', Json][] {
     ['id with a lone surrogate', `01JZZZZZZZZZZZZZZZZZZZZZZ${LONE}`],
     ['unknown id', '01JZZZZZZZZZZZZZZZZZZZZZZZ'],
   ] as const) {
-    for (const path of ['tweet.get', 'tweet.versions'] as const) add(path, 'query', name, { id });
+    for (const path of ['tweet.get', 'tweet.versions', 'tweet.thread'] as const) add(path, 'query', name, { id });
     for (const path of ['tweet.publish', 'tweet.archive', 'tweet.restore'] as const) add(path, 'mutation', name, { id });
     add('tweet.engage', 'mutation', name, { id, action: 'like' });
   }
@@ -193,18 +193,18 @@ function badInputs(t: Target): [string, string, 'query' | 'mutation', Json][] {
   add('tweet.revert', 'mutation', 'revert to version 0', { id: t.tweetId, toVersion: 0 });
   add('tweet.revert', 'mutation', 'revert to a version past the last', { id: t.tweetId, toVersion: 50 });
   add('tweet.edit', 'mutation', 'stale expectedVersion', { id: t.tweetId, content: 'changed', expectedVersion: 99 });
-  for (const [name, json] of [
+  const paging = [
     ['limit 0', { limit: 0 }],
     ['limit 101', { limit: 101 }],
     ['limit 1e9', { limit: 1e9 }],
     ['cursor of garbage', { cursor: 'not-a-cursor' }],
     ['cursor of 10,000 characters', { cursor: long(10_000) }],
     ['cursor that decodes to a path', { cursor: Buffer.from('v1:../../etc').toString('base64url') }],
-    ['authorId not an id', { authorId: 'x' }],
-    ['includeArchived as a string', { includeArchived: 'true' }],
-  ] as const) {
+  ] as const;
+  for (const [name, json] of [...paging, ['authorId not an id', { authorId: 'x' }], ['includeArchived as a string', { includeArchived: 'true' }]] as const) {
     add('tweet.list', 'query', name, json);
   }
+  for (const [name, json] of paging) add('tweet.thread', 'query', name, { id: t.tweetId, ...json });
   for (const [name, json] of [
     ['username with a space', { username: 'a b', password: 'long-enough-1' }],
     ['username of 16 characters', { username: long(16), password: 'long-enough-1' }],

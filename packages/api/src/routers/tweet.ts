@@ -8,6 +8,7 @@ import {
   onChangeInput,
   onEngagementInput,
   revertTweetInput,
+  threadInput,
   NotFound,
   type Engagement,
 } from '@tweetstore/core';
@@ -107,6 +108,17 @@ export const tweetRouter = router({
       includeArchived: input.includeArchived,
     });
     return { items: page.items, nextCursor: page.nextBeforeId ? encodeCursor(page.nextBeforeId) : null };
+  }),
+
+  thread: visibleTweetProcedure.input(threadInput).query(async ({ ctx, input }) => {
+    const thread = await ctx.store.getThread({
+      id: ctx.tweet.id,
+      viewerId: ctx.viewer?.id ?? null,
+      afterId: input.cursor ? decodeCursor(input.cursor) : undefined,
+      limit: input.limit,
+    });
+    const nextCursor = thread.nextAfterId ? encodeCursor(thread.nextAfterId) : null;
+    return { ancestors: thread.ancestors, tweet: thread.tweet, replies: { items: thread.replies, nextCursor } };
   }),
 
   edit: ownTweetProcedure.meta(WRITE).input(editTweetInput).mutation(async ({ ctx, input }) => {

@@ -38,6 +38,8 @@ import {
   type Session,
   type StoreEvent,
   type StoreStats,
+  type Thread,
+  type ThreadQuery,
   type TransitionTweet,
   type TweetPage,
   type TweetStore,
@@ -54,6 +56,7 @@ import type { Journal } from '../journal/index.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { sweepableMedia } from '../projection/media.ts';
 import type { TweetRecord } from '../projection/records.ts';
+import { threadIds } from '../projection/thread.ts';
 import { RANKED } from '../projection/velocity-ranking.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { DetailsReader } from './details.ts';
@@ -248,6 +251,22 @@ export class LowdbTweetStore implements TweetStore {
     const now = this.#o.clock.now();
     const items = ids.slice(0, q.limit).map((id) => this.#view(this.#state.p.tweets.readById(id)!, q.viewerId, now));
     return { items, nextBeforeId: ids.length > q.limit ? items.at(-1)!.id : null };
+  }
+
+  async getThread(q: ThreadQuery): Promise<Thread> {
+    if (!Number.isSafeInteger(q.limit) || q.limit < 1) throw new InvalidInput(`limit must be a positive integer, got ${q.limit}`);
+    await this.#timelinesBuilt();
+    let ids = threadIds(this.#state.p.tweets, this.#state.p.timelines, q);
+    const reading = ids && this.#details.beforeRead(q.id, ...ids.ancestors, ...ids.replies.slice(0, q.limit));
+    if (reading) {
+      await reading;
+      ids = threadIds(this.#state.p.tweets, this.#state.p.timelines, q); // the thread as it is now
+    }
+    if (!ids) throw new NotFound('tweet', q.id);
+    const now = this.#o.clock.now();
+    const view = (id: string) => this.#view(this.#state.p.tweets.readById(id)!, q.viewerId, now);
+    const replies = ids.replies.slice(0, q.limit).map(view);
+    return { ancestors: ids.ancestors.map(view), tweet: view(q.id), replies, nextAfterId: ids.replies.length > q.limit ? replies.at(-1)!.id : null };
   }
 
   editTweet(cmd: EditTweet): Promise<Tweet> {

@@ -48,21 +48,40 @@ export class SortedIds {
  * undefined). O(k·log n + k·limit) for k lists; the lists are disjoint.
  */
 export function newestBefore(lists: readonly SortedIds[], beforeId: string | undefined, limit: number): string[] {
-  const cursors = lists.map((list) => (beforeId === undefined ? list.size : list.lowerBound(beforeId)) - 1);
+  return merged(lists, (list) => (beforeId === undefined ? list.size : list.lowerBound(beforeId)) - 1, -1, limit);
+}
+
+/** As newestBefore, oldest first: all strictly greater than `afterId` (every id when undefined). */
+export function oldestAfter(lists: readonly SortedIds[], afterId: string | undefined, limit: number): string[] {
+  return merged(
+    lists,
+    (list) => {
+      if (afterId === undefined) return 0;
+      const at = list.lowerBound(afterId);
+      return list.at(at) === afterId ? at + 1 : at;
+    },
+    1,
+    limit,
+  );
+}
+
+/** Up to `limit` ids merged from the lists, each read from `start` on one `step` at a time. */
+function merged(lists: readonly SortedIds[], start: (list: SortedIds) => number, step: 1 | -1, limit: number): string[] {
+  const cursors = lists.map(start);
   const out: string[] = [];
   while (out.length < limit) {
     let best = -1;
     let bestId: string | undefined;
     for (const [i, list] of lists.entries()) {
       const id = list.at(cursors[i]!);
-      if (id !== undefined && (bestId === undefined || id > bestId)) {
+      if (id !== undefined && (bestId === undefined || (step > 0 ? id < bestId : id > bestId))) {
         best = i;
         bestId = id;
       }
     }
     if (bestId === undefined) break;
     out.push(bestId);
-    cursors[best]!--;
+    cursors[best]! += step;
   }
   return out;
 }

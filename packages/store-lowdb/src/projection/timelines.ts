@@ -8,7 +8,7 @@
 // and author cost more than all the other lists together to build at start-up).
 import type { TweetState } from '@tweetstore/core';
 import type { ListTweets } from '@tweetstore/store';
-import { newestBefore, SortedIds } from './sorted-ids.ts';
+import { newestBefore, oldestAfter, SortedIds } from './sorted-ids.ts';
 
 export interface TimelineEntry {
   id: string;
@@ -82,12 +82,13 @@ export class Timelines {
       bucket = parent && q.authorId ? { published: this.#byAuthorOf(parent).get(q.authorId) ?? new SortedIds(), hidden: parent.hidden } : parent;
       if (bucket && q.authorId && q.viewerId !== q.authorId) bucket = { published: bucket.published, hidden: null };
     }
-    if (!bucket) return [];
-    const found = [bucket.published];
-    const own = q.viewerId === null ? undefined : bucket.hidden?.get(q.viewerId);
-    if (own) found.push(own.draft);
-    if (own && q.includeArchived) found.push(own.archived);
-    return newestBefore(found, q.beforeId, q.limit + 1);
+    return bucket ? newestBefore(shownTo(bucket, q.viewerId, q.includeArchived ?? false), q.beforeId, q.limit + 1) : [];
+  }
+
+  /** A tweet's direct replies the viewer may see (its own archived ones too), oldest first: one more than `limit` if there are more. */
+  replies(parentId: string, viewerId: string | null, afterId: string | undefined, limit: number): string[] {
+    const parent = this.#parent(parentId, false);
+    return parent ? oldestAfter(shownTo(parent, viewerId, true), afterId, limit + 1) : [];
   }
 
   #parent(id: string, create: boolean): ParentLists | undefined {
@@ -109,6 +110,15 @@ export class Timelines {
     }
     return parent.byAuthor;
   }
+}
+
+/** The bucket's lists the viewer may see: the published ones, and its own drafts (and archived ones, if asked). */
+function shownTo(bucket: Lists, viewerId: string | null, includeArchived: boolean): SortedIds[] {
+  const found = [bucket.published];
+  const own = viewerId === null ? undefined : bucket.hidden?.get(viewerId);
+  if (own) found.push(own.draft);
+  if (own && includeArchived) found.push(own.archived);
+  return found;
 }
 
 function getOrMake<T>(map: Map<string, T>, key: string, make: () => T): T {

@@ -51,6 +51,28 @@ export function selectTweets(sql: Queries, viewerId: string | null) {
       from engagements g where g.tweet_id = t.id and g.user_id = ${viewerId}) e on true`;
 }
 
+/** The tweets the viewer may see (as rules/visibility.ts says): the published ones, its own drafts, and its own archived ones if asked. */
+export function shownTo(sql: Queries, viewerId: string | null, includeArchived: boolean) {
+  const own = includeArchived ? sql`t.state in ('draft', 'archived')` : sql`t.state = 'draft'`;
+  return sql`(t.state = 'published' or (t.author_id = ${viewerId} and ${own}))`;
+}
+
+/** The tweet and every ancestor, root first, in one statement: each step up one look-up by primary key. */
+export function selectChain(sql: Queries, id: string, viewerId: string | null) {
+  return sql`
+    with recursive chain (id, reply_to_id, depth) as (
+      select id, reply_to_id, 0 from tweets where id = ${id}
+      union all
+      select p.id, p.reply_to_id, chain.depth + 1 from chain join tweets p on p.id = chain.reply_to_id)
+    ${selectTweets(sql, viewerId)} join chain on chain.id = t.id order by chain.depth desc`;
+}
+
+/** The direct replies the viewer may see after `afterId`, oldest first (by tweets_by_parent), at most `limit`. */
+export function selectReplies(sql: Queries, parentId: string, viewerId: string | null, afterId: string | undefined, limit: number) {
+  const after = afterId ? sql`and t.id > ${afterId}` : sql``;
+  return sql`${selectTweets(sql, viewerId)} where t.reply_to_id = ${parentId} and ${shownTo(sql, viewerId, true)} ${after} order by t.id limit ${limit}`;
+}
+
 export async function loadTweet(sql: Queries, id: string, viewerId: string | null): Promise<TweetRow | undefined> {
   const [row] = await sql<RawTweet[]>`${selectTweets(sql, viewerId)} where t.id = ${id}`;
   return row && tweetRow(row);

@@ -50,6 +50,8 @@ import {
   type StoreEvent,
   type StoreStats,
   type StoredUser,
+  type Thread,
+  type ThreadQuery,
   type TransitionTweet,
   type TweetPage,
   type TweetStore,
@@ -61,7 +63,7 @@ import { HotTweets } from './hot.ts';
 import { reading, type Queries, type Sql } from './connect.ts';
 import { oldestRetained, type PostgresEventFeed } from './feed.ts';
 import type { ResolvedPostgresOptions } from './options.ts';
-import { changedRow, loadMedia, loadRememberedKey, loadTweet, loadUser, loadUserByName, loadVersions, NO_EDGES, selectTweets, tweetRow, type TweetRow, type Velocity } from './rows.ts';
+import { changedRow, loadMedia, loadRememberedKey, loadTweet, loadUser, loadUserByName, loadVersions, NO_EDGES, selectChain, selectReplies, selectTweets, shownTo, tweetRow, type TweetRow, type Velocity } from './rows.ts';
 import { ViewBatches } from './views.ts';
 import { Writer, type Command, type WriteTx } from './writer.ts';
 
@@ -268,8 +270,7 @@ export class PostgresTweetStore implements TweetStore {
     if (!Number.isSafeInteger(q.limit) || q.limit < 1) throw new InvalidInput(`limit must be a positive integer, got ${q.limit}`);
     const sql = this.sql;
     const viewer = q.viewerId ?? null;
-    const own = q.includeArchived ? sql`t.state in ('draft', 'archived')` : sql`t.state = 'draft'`;
-    const filters = [sql`(t.state = 'published' or (t.author_id = ${viewer} and ${own}))`];
+    const filters = [shownTo(sql, viewer, q.includeArchived ?? false)];
     if (q.beforeId) filters.push(sql`t.id < ${q.beforeId}`);
     if (q.authorId) filters.push(sql`t.author_id = ${q.authorId}`);
     if (q.replyToId) filters.push(sql`t.reply_to_id = ${q.replyToId}`);
@@ -281,6 +282,24 @@ export class PostgresTweetStore implements TweetStore {
       const now = this.o.clock.now();
       const items = page.map((t) => this.#view(t, media, now));
       return { items, nextBeforeId: rows.length > q.limit ? items.at(-1)!.id : null };
+    });
+  }
+
+  getThread(q: ThreadQuery): Promise<Thread> {
+    if (!Number.isSafeInteger(q.limit) || q.limit < 1) throw new InvalidInput(`limit must be a positive integer, got ${q.limit}`);
+    const sql = this.sql;
+    const viewer = q.viewerId ?? null;
+    return reading(async () => {
+      const [chain, replies] = await Promise.all([selectChain(sql, q.id, viewer), selectReplies(sql, q.id, viewer, q.afterId, q.limit + 1)]);
+      const rows = chain.map((r) => tweetRow(r as never)); // root first, the tweet last
+      const tweet = rows.pop();
+      if (!tweet || !visibleTo(tweet, viewer)) throw new NotFound('tweet', q.id);
+      const ancestors = rows.filter((t) => visibleTo(t, viewer));
+      const page = replies.slice(0, q.limit).map((r) => tweetRow(r as never));
+      const media = await loadMedia(sql, [...ancestors, tweet, ...page].flatMap((t) => t.mediaIds));
+      const now = this.o.clock.now();
+      const view = (t: TweetRow) => this.#view(t, media, now);
+      return { ancestors: ancestors.map(view), tweet: view(tweet), replies: page.map(view), nextAfterId: replies.length > q.limit ? page.at(-1)!.id : null };
     });
   }
 

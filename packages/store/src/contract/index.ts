@@ -8,6 +8,7 @@ import { engagementContract } from './engagement.ts';
 import { eventsContract } from './events.ts';
 import { historyPropertyContract } from './history-property.ts';
 import { mediaContract } from './media.ts';
+import { threadsContract } from './threads.ts';
 import { tweetsContract } from './tweets.ts';
 import { usersContract } from './users.ts';
 import { visibilityContract } from './visibility.ts';
@@ -23,6 +24,7 @@ export function describeTweetStoreContract(engineName: string, factory: StoreHar
     const ctx = useContractContext(factory);
     usersContract(ctx);
     tweetsContract(ctx);
+    threadsContract(ctx);
     editsContract(ctx);
     engagementContract(ctx);
     eventsContract(ctx);

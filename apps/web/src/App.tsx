@@ -9,6 +9,7 @@ import { useResetClients } from './providers.tsx';
 import { useSession } from './session.ts';
 import { trpc } from './trpc.ts';
 import { Spinner } from './ui/Spinner.tsx';
+import { usePageTitle } from './ui/usePageTitle.ts';
 
 // The dashboard's chart library loads only when someone opens it, so it does not weigh on the first visit.
 const DashboardPage = lazy(() => import('./pages/DashboardPage.tsx'));
@@ -56,6 +57,18 @@ function Nav() {
   );
 }
 
+function NotFoundPage() {
+  usePageTitle('Page not found');
+  return (
+    <section className="card empty">
+      <h1>Page not found</h1>
+      <p>
+        <Link href="/">Back to the timeline</Link>
+      </p>
+    </section>
+  );
+}
+
 export function App() {
   return (
     <div className="layout">
@@ -71,14 +84,7 @@ export function App() {
             <Route path="/t/:id">{(params) => <ThreadPage id={params.id} />}</Route>
             {/* wouter reads "@:username" as literal text, so the author route is a pattern. */}
             <Route path={/^\/@(?<username>[A-Za-z0-9_]{1,15})\/?$/}>{(params) => <AuthorPage username={params.username!} />}</Route>
-            <Route>
-              <section className="card empty">
-                <h1>Page not found</h1>
-                <p>
-                  <Link href="/">Back to the timeline</Link>
-                </p>
-              </section>
-            </Route>
+            <Route component={NotFoundPage} />
           </Switch>
         </Suspense>
       </main>

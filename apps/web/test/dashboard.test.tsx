@@ -211,6 +211,7 @@ describe('the dashboard page', () => {
 
   it('shows live numbers and charts from onStats, and lets go of everything on unmount', async () => {
     const view = api.render(<DashboardPage />, { path: '/dashboard' });
+    expect(document.title).toBe('Dashboard · tweetstore');
     for (const title of charts.map((c) => c.title)) expect(screen.getByRole('heading', { name: title })).toBeInTheDocument();
     expect(screen.getByTestId('rps-value')).toHaveTextContent('–');
 

@@ -3,6 +3,7 @@ import { Link, useLocation } from 'wouter';
 import { useResetClients } from '../providers.tsx';
 import { trpc } from '../trpc.ts';
 import { ErrorMessage, useRetryWait } from '../ui/ErrorMessage.tsx';
+import { usePageTitle } from '../ui/usePageTitle.ts';
 
 /** Sign in or sign up. The server answers with an HttpOnly session cookie, so the session survives a reload. */
 export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
@@ -24,6 +25,7 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
   const refused = useRetryWait(error);
   const shownError = error && !refused.over ? error : null;
   const signup = mode === 'signup';
+  usePageTitle(signup ? 'Sign up' : 'Sign in');
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -8,12 +8,14 @@ import { StoreCounts } from '../dashboard/StoreCounts.tsx';
 import { TopTweets } from '../dashboard/TopTweets.tsx';
 import { useLiveStats } from '../dashboard/useLiveStats.ts';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { usePageTitle } from '../ui/usePageTitle.ts';
 
 const statusText = { connecting: 'Connecting…', live: 'Live', error: 'Disconnected' } as const;
 
 /** `/dashboard`: the server's live operations numbers (system.onStats, one Stats per second). Lazy-loaded by App,
  * so uPlot is fetched only by those who open it. */
 export default function DashboardPage() {
+  usePageTitle('Dashboard');
   return <Dashboard />;
 }
 

@@ -6,6 +6,10 @@ import { eventually, PASSWORD, test, uniqueName } from './harness.ts';
 
 const SESSION_COOKIE = 'tweetstore_session';
 
+type Box = { x: number; y: number; width: number; height: number };
+/** Whether two boxes on the page share any area. */
+const overlap = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
 test('signs up, stays signed in across a reload, signs out and signs in again', async ({ web }) => {
   const ada = await web.visitor('ada');
   const { page, context } = ada;
@@ -18,13 +22,13 @@ test('signs up, stays signed in across a reload, signs out and signs in again', 
   expect(session, 'the session cookie').toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
   expect(await page.evaluate(() => document.cookie), 'scripts cannot read the session').not.toContain(SESSION_COOKIE);
 
-  const nav = page.getByRole('navigation', { name: 'Main' });
-  await nav.getByRole('button', { name: 'Sign out', exact: true }).click();
-  await nav.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
-  expect(await nav.getByText(`@${username}`, { exact: true }).count()).toBe(0);
+  const account = page.getByRole('region', { name: 'Account' });
+  await account.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await account.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
+  expect(await account.getByText(`@${username}`, { exact: true }).count()).toBe(0);
   await eventually(async () => (await context.cookies()).some((cookie) => cookie.name === SESSION_COOKIE), 'the cookie is cleared').toBe(false);
   await page.reload();
-  await nav.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
+  await account.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
 
   await ada.signIn(username);
   await page.reload();
@@ -133,6 +137,35 @@ test('the dashboard shows live, non-zero traffic with its charts', async ({ web 
   ).toBeGreaterThan(0);
 });
 
+test('a keyboard meets a skip link first, and the composer before Sign out', async ({ web }) => {
+  const ada = await web.visitor('ada');
+  const { page } = ada;
+  await ada.signUp(uniqueName('ada'));
+  await page.getByLabel('Post text', { exact: true }).waitFor();
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') || document.activeElement?.textContent?.trim());
+
+  await page.keyboard.press('Tab');
+  expect(await focused(), 'the first stop').toBe('Skip to main content');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  expect(await focused(), 'the first stop after skipping').toBe('Post text');
+
+  await page.reload();
+  await page.getByLabel('Post text', { exact: true }).waitFor();
+  const stops: (string | undefined)[] = [];
+  while (!['Post text', 'Sign out'].includes(stops.at(-1) ?? '') && stops.length < 50) {
+    await page.keyboard.press('Tab');
+    stops.push(await focused());
+  }
+  expect(stops.at(-1), `the first of the two in tab order (${stops.join(', ')})`).toBe('Post text');
+
+  // The account box stays where it is seen, at the foot of the navigation column, clear of the links above it.
+  const signOut = (await page.getByRole('button', { name: 'Sign out', exact: true }).boundingBox())!;
+  const dashboard = (await page.getByRole('link', { name: 'Dashboard', exact: true }).boundingBox())!;
+  expect(signOut.y, 'Sign out below the links').toBeGreaterThan(dashboard.y + dashboard.height);
+  expect(signOut.y + signOut.height, 'Sign out on screen').toBeLessThanOrEqual(page.viewportSize()!.height);
+});
+
 test('on a phone-sized screen the timeline is usable without sideways scrolling', async ({ web }) => {
   const width = 390;
   const phone = await web.visitor('phone', { viewport: { width, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
@@ -147,6 +180,13 @@ test('on a phone-sized screen the timeline is usable without sideways scrolling'
     expect(box.x, `${control}`).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width, `${control}`).toBeLessThanOrEqual(width);
   }
+
+  // Sign out sits in the bar at the top, beside the links and clear of them.
+  const signOut = (await page.getByRole('button', { name: 'Sign out', exact: true }).boundingBox())!;
+  const links = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').all();
+  for (const link of links) expect(overlap((await link.boundingBox())!, signOut), `${link} and Sign out`).toBe(false);
+  expect(signOut.y, 'Sign out at the top').toBeLessThan(100);
+  expect(signOut.x + signOut.width, 'Sign out on screen').toBeLessThanOrEqual(width);
 
   const id = await phone.post('Posting from a phone: does everything fit on a narrow screen? #mobile https://example.com/a/rather/long/path');
   const card = phone.tweet(id);

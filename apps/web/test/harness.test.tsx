@@ -64,3 +64,16 @@ it('names every page in the document title', async () => {
     await waitFor(() => expect(document.title).toBe(title));
   }
 });
+
+it('forgets "username … is taken" once the username changes', async () => {
+  await api.signUp('taken_name');
+  api.render(<App />, { path: '/signup' });
+  const user = userEvent.setup();
+  const username = await screen.findByLabelText('Username');
+  await user.type(username, 'taken_name');
+  await user.type(screen.getByLabelText('Password'), 'component-test-pw');
+  await user.click(screen.getByRole('button', { name: 'Sign up' }));
+  expect(await screen.findByRole('alert')).toHaveTextContent('username taken_name is taken');
+  await user.type(username, '2');
+  expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+});

@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'wouter';
 import { useResetClients } from '../providers.tsx';
 import { trpc } from '../trpc.ts';
-import { ErrorMessage, useRetryWait } from '../ui/ErrorMessage.tsx';
+import { errorCode, ErrorMessage, useRetryWait } from '../ui/ErrorMessage.tsx';
 import { usePageTitle } from '../ui/usePageTitle.ts';
 
 /** Sign in or sign up. The server answers with an HttpOnly session cookie, so the session survives a reload. */
@@ -47,7 +47,11 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
           pattern="[A-Za-z0-9_]{1,15}"
           title="1 to 15 letters, digits or underscores"
           value={username}
-          onChange={(e) => setUsername(e.target.value)}
+          onChange={(e) => {
+            setUsername(e.target.value);
+            // "username … is taken" is about the name just replaced; a wait the server asked for still holds.
+            if (errorCode(register.error) === 'CONFLICT') register.reset();
+          }}
         />
         {signup && (
           <>

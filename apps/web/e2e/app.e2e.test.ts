@@ -166,6 +166,22 @@ test('a keyboard meets a skip link first, and the composer before Sign out', asy
   expect(signOut.y + signOut.height, 'Sign out on screen').toBeLessThanOrEqual(page.viewportSize()!.height);
 });
 
+test('in a German browser the English page writes its dates and times in English', async ({ web }) => {
+  const ada = await web.visitor('ada', { locale: 'de-DE' });
+  const { page } = ada;
+  const username = uniqueName('ada');
+  await ada.signUp(username);
+  expect(await page.evaluate(() => navigator.language), "the browser's language").toBe('de-DE');
+  const id = await ada.post('Guten Tag, in English please');
+  const time = ada.tweet(id).locator('time');
+  expect((await time.textContent())?.trim(), 'the time since posting').toMatch(/^(now|\d+ sec\. ago)$/);
+  expect(await time.getAttribute('title'), 'the exact time').toMatch(/^\d{1,2}\/\d{1,2}\/\d{4}, \d{1,2}:\d{2}:\d{2}\s(AM|PM)$/);
+
+  await page.goto(`${web.url}/@${username}`);
+  const month = new Date().toLocaleDateString('en', { month: 'long', year: 'numeric' });
+  await page.getByText(`Joined ${month}`).waitFor();
+});
+
 test('on a phone-sized screen the timeline is usable without sideways scrolling', async ({ web }) => {
   const width = 390;
   const phone = await web.visitor('phone', { viewport: { width, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });

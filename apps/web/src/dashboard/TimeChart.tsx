@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import { dashes, type ChartSpec } from './charts.ts';
 import { formatValue } from './format.ts';
+import { pageLocale } from '../ui/locale.ts';
 
 interface Props {
   spec: ChartSpec;
@@ -46,7 +47,7 @@ function options(spec: ChartSpec, frame: HTMLElement, height: number, readout: H
           readout.textContent =
             i == null || t == null
               ? ''
-              : `${new Date(t * 1000).toLocaleTimeString()}: ${spec.series.map((s, k) => `${s.label} ${show(u.data[k + 1]?.[i])}`).join(', ')} ${spec.unit}`;
+              : `${new Date(t * 1000).toLocaleTimeString(pageLocale)}: ${spec.series.map((s, k) => `${s.label} ${show(u.data[k + 1]?.[i])}`).join(', ')} ${spec.unit}`;
         },
       ],
     },

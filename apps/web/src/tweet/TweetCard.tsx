@@ -4,6 +4,7 @@ import { MediaGrid } from '../media/MediaGrid.tsx';
 import { useSession } from '../session.ts';
 import { trpc, type Tweet } from '../trpc.ts';
 import { ErrorText, useRetryWait } from '../ui/ErrorMessage.tsx';
+import { pageLocale } from '../ui/locale.ts';
 import { RelativeTime } from '../ui/RelativeTime.tsx';
 import { useNow } from '../ui/useNow.ts';
 import { storeTweet } from './cache.ts';
@@ -107,7 +108,7 @@ export function TweetCard({ tweet: seed, seedUpdatedAt, showReplyContext = true,
             <RelativeTime date={tweet.createdAt} />
           </Link>
           {tweet.editedAt && (
-            <Link href={`/t/${tweet.id}/history`} className="tweet-edited" title={`Last edited ${tweet.editedAt.toLocaleString()}`}>
+            <Link href={`/t/${tweet.id}/history`} className="tweet-edited" title={`Last edited ${tweet.editedAt.toLocaleString(pageLocale)}`}>
               Edited
             </Link>
           )}

@@ -39,15 +39,22 @@ test('a post arrives live for another user, and their like reaches the author li
   const ada = await web.visitor('ada');
   const bob = await web.visitor('bob');
   await ada.signUp(uniqueName('ada'));
+  await ada.post(`Already there when bob arrives ${uniqueName('p')}`);
   await bob.signUp(uniqueName('bob'));
-  await bob.page.getByRole('region', { name: 'Timeline' }).waitFor();
+  await bob.page.getByRole('region', { name: 'Timeline' }).getByRole('article').first().waitFor();
   await eventually(() => bob.streams.listening('tweet.onChange'), "bob's timeline listens for new posts").toBe(true);
 
   const text = `Live from the e2e suite ${uniqueName('p')}`;
   const id = await ada.post(text);
 
-  // Bob's timeline does not jump: the post waits behind a bar until he asks for it.
-  await bob.page.getByRole('button', { name: /\b1 new post\b/ }).click();
+  // Bob's timeline does not jump: the post waits behind a bar until he asks for it. The bar covers no post.
+  const pill = bob.page.getByRole('button', { name: /\b1 new post\b/ });
+  await pill.waitFor();
+  const firstPost = bob.page.getByRole('region', { name: 'Timeline' }).getByRole('article').first();
+  for (const part of [firstPost.locator('.tweet-name'), firstPost.locator('.tweet-text')]) {
+    expect(overlap((await pill.boundingBox())!, (await part.boundingBox())!), `the pill over ${part}`).toBe(false);
+  }
+  await pill.click();
   const bobsCard = bob.tweet(id);
   await bobsCard.filter({ hasText: text }).waitFor();
   expect(await bobsCard.getAttribute('aria-label')).toBe(`Post by @${ada.username}`);

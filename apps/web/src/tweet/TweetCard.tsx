@@ -105,7 +105,8 @@ export function TweetCard({ tweet: seed, seedUpdatedAt, showReplyContext = true,
             ·
           </span>
           <Link href={`/t/${tweet.id}`} className="tweet-time muted">
-            <RelativeTime date={tweet.createdAt} />
+            {/* A post's time is when it went out: a draft published later is dated by its publishing. */}
+            <RelativeTime date={tweet.publishedAt ?? tweet.createdAt} />
           </Link>
           {tweet.editedAt && (
             <Link href={`/t/${tweet.id}/history`} className="tweet-edited" title={`Last edited ${tweet.editedAt.toLocaleString(pageLocale)}`}>

@@ -109,6 +109,23 @@ test('an edited post links to its history, which shows both versions and their d
 test('the dashboard shows live, non-zero traffic with its charts', async ({ web }) => {
   const ops = await web.visitor('ops');
   const { page } = ops;
+  // What each chart's last drawing wrote on its canvas, with where: uPlot clears a canvas before each drawing.
+  await page.addInitScript(() => {
+    const drawn = new Map<HTMLCanvasElement, { text: string; left: number; right: number; y: number }[]>();
+    (window as unknown as { chartTexts: () => unknown }).chartTexts = () => [...drawn.values()];
+    const context = CanvasRenderingContext2D.prototype;
+    const { clearRect, fillText } = context;
+    context.clearRect = function (...args) {
+      drawn.set(this.canvas, []);
+      return clearRect.apply(this, args);
+    };
+    context.fillText = function (text, x, y, ...rest) {
+      const width = this.measureText(text).width;
+      const left = this.textAlign === 'center' ? x - width / 2 : this.textAlign === 'right' || this.textAlign === 'end' ? x - width : x;
+      drawn.get(this.canvas)?.push({ text, left: left + this.getTransform().e, right: left + width + this.getTransform().e, y: y + this.getTransform().f });
+      return fillText.call(this, text, x, y, ...rest);
+    };
+  });
   await page.goto(`${web.url}/dashboard`);
   for (const heading of ['Requests per second', 'Latency', 'Error rate', 'Memory', 'Event-loop delay', 'Open sockets']) {
     await page.getByRole('heading', { name: heading, exact: true }).waitFor();
@@ -142,6 +159,21 @@ test('the dashboard shows live, non-zero traffic with its charts', async ({ web 
     () => page.locator('canvas').evaluateAll((canvases) => canvases.filter((c) => (c as HTMLCanvasElement).width > 0 && (c as HTMLCanvasElement).height > 0).length),
     'drawn charts',
   ).toBeGreaterThan(0);
+
+  // The time axis: short labels ("14:05:30"), none touching the next.
+  type Drawn = { text: string; left: number; right: number; y: number };
+  const timeAxes = async () =>
+    ((await page.evaluate(() => (window as unknown as { chartTexts: () => unknown }).chartTexts())) as Drawn[][])
+      .map((texts) => texts.filter((t) => /\d:\d\d/.test(t.text)))
+      .filter((labels) => labels.length > 0);
+  await eventually(async () => (await timeAxes()).length, 'charts with a time axis').toBe(6);
+  for (const labels of await timeAxes()) {
+    expect(labels.length, labels.map((l) => l.text).join(' ')).toBeGreaterThanOrEqual(2);
+    for (const label of labels) expect(label.text).toMatch(/^\d\d:\d\d:\d\d$/);
+    const row = labels.filter((l) => l.y === labels[0]!.y).sort((a, b) => a.left - b.left);
+    expect(row, 'one row of labels').toHaveLength(labels.length);
+    for (let i = 1; i < row.length; i++) expect(row[i]!.left, `${row[i - 1]!.text} then ${row[i]!.text}`).toBeGreaterThan(row[i - 1]!.right);
+  }
 });
 
 test('a keyboard meets a skip link first, and the composer before Sign out', async ({ web }) => {

@@ -245,6 +245,13 @@ describe('the dashboard page', () => {
     await waitFor(async () => expect((await api.deps.telemetry.snapshot()).connections.subscriptions).toBe(0));
   });
 
+  it('opens with the seconds the server kept from before it was opened', async () => {
+    await waitFor(() => expect(api.deps.telemetry.history().length).toBeGreaterThanOrEqual(2), { timeout: 4000 });
+    const kept = api.deps.telemetry.history().map((s) => s.at.getTime() / 1000);
+    api.render(<DashboardPage />, { path: '/dashboard' });
+    await waitFor(() => expect((plots.created[0]?.setData.at(-1)?.[0] as number[] | undefined)?.slice(0, kept.length)).toEqual(kept));
+  });
+
   it('keeps only the last N points however long it runs', async () => {
     api.render(<Dashboard historyPoints={4} />);
     await waitFor(() => expect(plots.created[0]?.setData.length).toBeGreaterThan(8), { timeout: 3000 });

@@ -6,6 +6,10 @@ import { eventually, PASSWORD, test, uniqueName } from './harness.ts';
 
 const SESSION_COOKIE = 'tweetstore_session';
 
+type Box = { x: number; y: number; width: number; height: number };
+/** Whether two boxes on the page share any area. */
+const overlap = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+
 test('signs up, stays signed in across a reload, signs out and signs in again', async ({ web }) => {
   const ada = await web.visitor('ada');
   const { page, context } = ada;
@@ -18,13 +22,13 @@ test('signs up, stays signed in across a reload, signs out and signs in again', 
   expect(session, 'the session cookie').toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
   expect(await page.evaluate(() => document.cookie), 'scripts cannot read the session').not.toContain(SESSION_COOKIE);
 
-  const nav = page.getByRole('navigation', { name: 'Main' });
-  await nav.getByRole('button', { name: 'Sign out', exact: true }).click();
-  await nav.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
-  expect(await nav.getByText(`@${username}`, { exact: true }).count()).toBe(0);
+  const account = page.getByRole('region', { name: 'Account' });
+  await account.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await account.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
+  expect(await account.getByText(`@${username}`, { exact: true }).count()).toBe(0);
   await eventually(async () => (await context.cookies()).some((cookie) => cookie.name === SESSION_COOKIE), 'the cookie is cleared').toBe(false);
   await page.reload();
-  await nav.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
+  await account.getByRole('link', { name: 'Sign in', exact: true }).waitFor();
 
   await ada.signIn(username);
   await page.reload();
@@ -35,15 +39,22 @@ test('a post arrives live for another user, and their like reaches the author li
   const ada = await web.visitor('ada');
   const bob = await web.visitor('bob');
   await ada.signUp(uniqueName('ada'));
+  await ada.post(`Already there when bob arrives ${uniqueName('p')}`);
   await bob.signUp(uniqueName('bob'));
-  await bob.page.getByRole('region', { name: 'Timeline' }).waitFor();
+  await bob.page.getByRole('region', { name: 'Timeline' }).getByRole('article').first().waitFor();
   await eventually(() => bob.streams.listening('tweet.onChange'), "bob's timeline listens for new posts").toBe(true);
 
   const text = `Live from the e2e suite ${uniqueName('p')}`;
   const id = await ada.post(text);
 
-  // Bob's timeline does not jump: the post waits behind a bar until he asks for it.
-  await bob.page.getByRole('button', { name: /\b1 new post\b/ }).click();
+  // Bob's timeline does not jump: the post waits behind a bar until he asks for it. The bar covers no post.
+  const pill = bob.page.getByRole('button', { name: /\b1 new post\b/ });
+  await pill.waitFor();
+  const firstPost = bob.page.getByRole('region', { name: 'Timeline' }).getByRole('article').first();
+  for (const part of [firstPost.locator('.tweet-name'), firstPost.locator('.tweet-text')]) {
+    expect(overlap((await pill.boundingBox())!, (await part.boundingBox())!), `the pill over ${part}`).toBe(false);
+  }
+  await pill.click();
   const bobsCard = bob.tweet(id);
   await bobsCard.filter({ hasText: text }).waitFor();
   expect(await bobsCard.getAttribute('aria-label')).toBe(`Post by @${ada.username}`);
@@ -98,6 +109,23 @@ test('an edited post links to its history, which shows both versions and their d
 test('the dashboard shows live, non-zero traffic with its charts', async ({ web }) => {
   const ops = await web.visitor('ops');
   const { page } = ops;
+  // What each chart's last drawing wrote on its canvas, with where: uPlot clears a canvas before each drawing.
+  await page.addInitScript(() => {
+    const drawn = new Map<HTMLCanvasElement, { text: string; left: number; right: number; y: number }[]>();
+    (window as unknown as { chartTexts: () => unknown }).chartTexts = () => [...drawn.values()];
+    const context = CanvasRenderingContext2D.prototype;
+    const { clearRect, fillText } = context;
+    context.clearRect = function (...args) {
+      drawn.set(this.canvas, []);
+      return clearRect.apply(this, args);
+    };
+    context.fillText = function (text, x, y, ...rest) {
+      const width = this.measureText(text).width;
+      const left = this.textAlign === 'center' ? x - width / 2 : this.textAlign === 'right' || this.textAlign === 'end' ? x - width : x;
+      drawn.get(this.canvas)?.push({ text, left: left + this.getTransform().e, right: left + width + this.getTransform().e, y: y + this.getTransform().f });
+      return fillText.call(this, text, x, y, ...rest);
+    };
+  });
   await page.goto(`${web.url}/dashboard`);
   for (const heading of ['Requests per second', 'Latency', 'Error rate', 'Memory', 'Event-loop delay', 'Open sockets']) {
     await page.getByRole('heading', { name: heading, exact: true }).waitFor();
@@ -131,6 +159,66 @@ test('the dashboard shows live, non-zero traffic with its charts', async ({ web 
     () => page.locator('canvas').evaluateAll((canvases) => canvases.filter((c) => (c as HTMLCanvasElement).width > 0 && (c as HTMLCanvasElement).height > 0).length),
     'drawn charts',
   ).toBeGreaterThan(0);
+
+  // The time axis: short labels ("14:05:30"), none touching the next.
+  type Drawn = { text: string; left: number; right: number; y: number };
+  const timeAxes = async () =>
+    ((await page.evaluate(() => (window as unknown as { chartTexts: () => unknown }).chartTexts())) as Drawn[][])
+      .map((texts) => texts.filter((t) => /\d:\d\d/.test(t.text)))
+      .filter((labels) => labels.length > 0);
+  await eventually(async () => (await timeAxes()).length, 'charts with a time axis').toBe(6);
+  for (const labels of await timeAxes()) {
+    expect(labels.length, labels.map((l) => l.text).join(' ')).toBeGreaterThanOrEqual(2);
+    for (const label of labels) expect(label.text).toMatch(/^\d\d:\d\d:\d\d$/);
+    const row = labels.filter((l) => l.y === labels[0]!.y).sort((a, b) => a.left - b.left);
+    expect(row, 'one row of labels').toHaveLength(labels.length);
+    for (let i = 1; i < row.length; i++) expect(row[i]!.left, `${row[i - 1]!.text} then ${row[i]!.text}`).toBeGreaterThan(row[i - 1]!.right);
+  }
+});
+
+test('a keyboard meets a skip link first, and the composer before Sign out', async ({ web }) => {
+  const ada = await web.visitor('ada');
+  const { page } = ada;
+  await ada.signUp(uniqueName('ada'));
+  await page.getByLabel('Post text', { exact: true }).waitFor();
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') || document.activeElement?.textContent?.trim());
+
+  await page.keyboard.press('Tab');
+  expect(await focused(), 'the first stop').toBe('Skip to main content');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  expect(await focused(), 'the first stop after skipping').toBe('Post text');
+
+  await page.reload();
+  await page.getByLabel('Post text', { exact: true }).waitFor();
+  const stops: (string | undefined)[] = [];
+  while (!['Post text', 'Sign out'].includes(stops.at(-1) ?? '') && stops.length < 50) {
+    await page.keyboard.press('Tab');
+    stops.push(await focused());
+  }
+  expect(stops.at(-1), `the first of the two in tab order (${stops.join(', ')})`).toBe('Post text');
+
+  // The account box stays where it is seen, at the foot of the navigation column, clear of the links above it.
+  const signOut = (await page.getByRole('button', { name: 'Sign out', exact: true }).boundingBox())!;
+  const dashboard = (await page.getByRole('link', { name: 'Dashboard', exact: true }).boundingBox())!;
+  expect(signOut.y, 'Sign out below the links').toBeGreaterThan(dashboard.y + dashboard.height);
+  expect(signOut.y + signOut.height, 'Sign out on screen').toBeLessThanOrEqual(page.viewportSize()!.height);
+});
+
+test('in a German browser the English page writes its dates and times in English', async ({ web }) => {
+  const ada = await web.visitor('ada', { locale: 'de-DE' });
+  const { page } = ada;
+  const username = uniqueName('ada');
+  await ada.signUp(username);
+  expect(await page.evaluate(() => navigator.language), "the browser's language").toBe('de-DE');
+  const id = await ada.post('Guten Tag, in English please');
+  const time = ada.tweet(id).locator('time');
+  expect((await time.textContent())?.trim(), 'the time since posting').toMatch(/^(now|\d+ sec\. ago)$/);
+  expect(await time.getAttribute('title'), 'the exact time').toMatch(/^\d{1,2}\/\d{1,2}\/\d{4}, \d{1,2}:\d{2}:\d{2}\s(AM|PM)$/);
+
+  await page.goto(`${web.url}/@${username}`);
+  const month = new Date().toLocaleDateString('en', { month: 'long', year: 'numeric' });
+  await page.getByText(`Joined ${month}`).waitFor();
 });
 
 test('on a phone-sized screen the timeline is usable without sideways scrolling', async ({ web }) => {
@@ -147,6 +235,13 @@ test('on a phone-sized screen the timeline is usable without sideways scrolling'
     expect(box.x, `${control}`).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width, `${control}`).toBeLessThanOrEqual(width);
   }
+
+  // Sign out sits in the bar at the top, beside the links and clear of them.
+  const signOut = (await page.getByRole('button', { name: 'Sign out', exact: true }).boundingBox())!;
+  const links = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').all();
+  for (const link of links) expect(overlap((await link.boundingBox())!, signOut), `${link} and Sign out`).toBe(false);
+  expect(signOut.y, 'Sign out at the top').toBeLessThan(100);
+  expect(signOut.x + signOut.width, 'Sign out on screen').toBeLessThanOrEqual(width);
 
   const id = await phone.post('Posting from a phone: does everything fit on a narrow screen? #mobile https://example.com/a/rather/long/path');
   const card = phone.tweet(id);

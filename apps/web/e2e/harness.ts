@@ -33,11 +33,11 @@ export interface Visitor {
   errors: string[];
   /** Console errors like `pattern` are expected from now on (Chromium reports each refused request, a 429 say). */
   expectConsoleErrors(pattern: RegExp): void;
-  /** Whom the navigation last showed signed in. */
+  /** Whom the account box last showed signed in. */
   username: string | null;
   signUp(username: string): Promise<void>;
   signIn(username: string): Promise<void>;
-  /** Wait until the navigation shows `@username` and a "Sign out" button. */
+  /** Wait until the account box shows `@username` and a "Sign out" button. */
   signedInAs(username: string): Promise<void>;
   /** Publish `text` with the composer on the current page and wait for it on the timeline; returns its id. */
   post(text: string): Promise<string>;
@@ -65,7 +65,7 @@ function openVisitor(label: string, context: BrowserContext, page: Page, url: st
   });
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.stack ?? error.message}`));
   const streams = watchLiveStreams(page);
-  const nav = page.getByRole('navigation', { name: 'Main' });
+  const account = page.getByRole('region', { name: 'Account' });
 
   // Tells "the page did not update" apart from "the sign-in did not happen".
   const signedInWithoutReload = async (username: string) => {
@@ -102,8 +102,8 @@ function openVisitor(label: string, context: BrowserContext, page: Page, url: st
       await signedInWithoutReload(username);
     },
     async signedInAs(username) {
-      await nav.getByText(`@${username}`, { exact: true }).waitFor();
-      await nav.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+      await account.getByText(`@${username}`, { exact: true }).waitFor();
+      await account.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
       visitor.username = username;
     },
     async post(text) {

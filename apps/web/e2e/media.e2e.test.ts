@@ -50,7 +50,10 @@ test('attaches images with progress and alt text, removes one, posts, and shows 
   const viewer = page.getByRole('dialog', { name: 'Image viewer' });
   const large = viewer.getByRole('img', { name: 'A red brick wall' });
   await eventually(() => large.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), 'the full-size image loads').toBeGreaterThan(0);
-  await viewer.getByText('A red brick wall').waitFor();
+  const caption = viewer.getByText('A red brick wall');
+  await caption.waitFor();
+  // The post beneath must not show through the alt text: its ground is opaque, not the see-through backdrop.
+  expect(await caption.evaluate((el) => getComputedStyle(el).backgroundColor), 'the caption is on solid black').toBe('rgb(0, 0, 0)');
   await page.keyboard.press('Escape');
   await eventually(() => viewer.count(), 'Escape closes the viewer').toBe(0);
 

@@ -9,58 +9,89 @@ import { useResetClients } from './providers.tsx';
 import { useSession } from './session.ts';
 import { trpc } from './trpc.ts';
 import { Spinner } from './ui/Spinner.tsx';
+import { usePageTitle } from './ui/usePageTitle.ts';
 
 // The dashboard's chart library loads only when someone opens it, so it does not weigh on the first visit.
 const DashboardPage = lazy(() => import('./pages/DashboardPage.tsx'));
 
+function NavLink({ href, children }: { href: string; children: string }) {
+  const [location] = useLocation();
+  return (
+    <Link href={href} className="nav-link" aria-current={location === href ? 'page' : undefined}>
+      {children}
+    </Link>
+  );
+}
+
 function Nav() {
   const { user } = useSession();
+  return (
+    <nav className="nav" aria-label="Main">
+      <Link href="/" className="brand" aria-label="tweetstore home">
+        <span aria-hidden="true" className="brand-dot" /> tweetstore
+      </Link>
+      <NavLink href="/">Home</NavLink>
+      {user && <NavLink href={`/@${user.username}`}>Profile</NavLink>}
+      <NavLink href="/dashboard">Dashboard</NavLink>
+    </nav>
+  );
+}
+
+/** Who is signed in, and Sign out (or Sign in and Sign up). It follows the page's content in the document, so a
+ * keyboard reaches the composer before Sign out; the stylesheet puts it at the foot of the navigation column. */
+function Account() {
+  const { user } = useSession();
   const reset = useResetClients();
-  const [location, navigate] = useLocation();
+  const [, navigate] = useLocation();
   const logout = trpc.auth.logout.useMutation({
     onSuccess: () => {
       reset();
       navigate('/');
     },
   });
-  const item = (href: string, label: string) => (
-    <Link href={href} className="nav-link" aria-current={location === href ? 'page' : undefined}>
-      {label}
-    </Link>
-  );
+  if (user === undefined) return null;
   return (
-    <nav className="nav" aria-label="Main">
-      <Link href="/" className="brand" aria-label="tweetstore home">
-        <span aria-hidden="true" className="brand-dot" /> tweetstore
-      </Link>
-      {item('/', 'Home')}
-      {user && item(`/@${user.username}`, 'Profile')}
-      {item('/dashboard', 'Dashboard')}
-      <span className="nav-spacer" />
-      {user === undefined ? null : user ? (
-        <span className="nav-user">
+    <section className="account" aria-label="Account">
+      {user ? (
+        <>
           <span className="muted">@{user.username}</span>
           <button type="button" className="button subtle" onClick={() => logout.mutate()} disabled={logout.isPending}>
             Sign out
           </button>
-        </span>
+        </>
       ) : (
-        <span className="nav-user">
-          {item('/signin', 'Sign in')}
+        <>
+          <NavLink href="/signin">Sign in</NavLink>
           <Link href="/signup" className="button primary">
             Sign up
           </Link>
-        </span>
+        </>
       )}
-    </nav>
+    </section>
+  );
+}
+
+function NotFoundPage() {
+  usePageTitle('Page not found');
+  return (
+    <section className="card empty">
+      <h1>Page not found</h1>
+      <p>
+        <Link href="/">Back to the timeline</Link>
+      </p>
+    </section>
   );
 }
 
 export function App() {
   return (
     <div className="layout">
+      <a href="#main" className="skip-link">
+        Skip to main content
+      </a>
       <Nav />
-      <main className="main" id="main">
+      {/* tabIndex -1: the skip link moves focus here, so the next Tab goes on from the page's content. */}
+      <main className="main" id="main" tabIndex={-1}>
         <Suspense fallback={<Spinner label="Loading page" />}>
           <Switch>
             <Route path="/" component={HomePage} />
@@ -71,17 +102,11 @@ export function App() {
             <Route path="/t/:id">{(params) => <ThreadPage id={params.id} />}</Route>
             {/* wouter reads "@:username" as literal text, so the author route is a pattern. */}
             <Route path={/^\/@(?<username>[A-Za-z0-9_]{1,15})\/?$/}>{(params) => <AuthorPage username={params.username!} />}</Route>
-            <Route>
-              <section className="card empty">
-                <h1>Page not found</h1>
-                <p>
-                  <Link href="/">Back to the timeline</Link>
-                </p>
-              </section>
-            </Route>
+            <Route component={NotFoundPage} />
           </Switch>
         </Suspense>
       </main>
+      <Account />
     </div>
   );
 }

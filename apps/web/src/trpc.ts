@@ -11,4 +11,5 @@ export type Tweet = RouterOutputs['tweet']['get'];
 export type Engagement = Tweet['engagement'];
 export type User = Tweet['author'];
 export type Stats = RouterOutputs['system']['stats'];
+export type SecondStats = RouterOutputs['system']['statsHistory'][number];
 export type Media = Tweet['media'][number];

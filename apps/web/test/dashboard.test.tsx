@@ -211,6 +211,7 @@ describe('the dashboard page', () => {
 
   it('shows live numbers and charts from onStats, and lets go of everything on unmount', async () => {
     const view = api.render(<DashboardPage />, { path: '/dashboard' });
+    expect(document.title).toBe('Dashboard · tweetstore');
     for (const title of charts.map((c) => c.title)) expect(screen.getByRole('heading', { name: title })).toBeInTheDocument();
     expect(screen.getByTestId('rps-value')).toHaveTextContent('–');
 
@@ -242,6 +243,13 @@ describe('the dashboard page', () => {
     view.unmount();
     expect(plots.created.every((p) => p.destroyed)).toBe(true);
     await waitFor(async () => expect((await api.deps.telemetry.snapshot()).connections.subscriptions).toBe(0));
+  });
+
+  it('opens with the seconds the server kept from before it was opened', async () => {
+    await waitFor(() => expect(api.deps.telemetry.history().length).toBeGreaterThanOrEqual(2), { timeout: 4000 });
+    const kept = api.deps.telemetry.history().map((s) => s.at.getTime() / 1000);
+    api.render(<DashboardPage />, { path: '/dashboard' });
+    await waitFor(() => expect((plots.created[0]?.setData.at(-1)?.[0] as number[] | undefined)?.slice(0, kept.length)).toEqual(kept));
   });
 
   it('keeps only the last N points however long it runs', async () => {

@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { App } from '../src/App.tsx';
@@ -43,4 +43,37 @@ it('routes every page address of the app', async () => {
   expect(await screen.findByRole('heading', { name: 'Create your account' })).toBeInTheDocument();
   view.navigate('/no/such/page');
   expect(await screen.findByRole('heading', { name: 'Page not found' })).toBeInTheDocument();
+});
+
+// The dashboard names itself too (dashboard.test.tsx: its chart library needs a stand-in canvas).
+it('names every page in the document title', async () => {
+  const { api: author } = await api.signUp('titled');
+  const tweet = await author.tweet.create({ content: 'a titled post' });
+  const view = api.render(<App />, { path: '/' });
+  await waitFor(() => expect(document.title).toBe('Home · tweetstore'));
+  const titles: [string, string][] = [
+    ['/@titled', '@titled · tweetstore'],
+    [`/t/${tweet.id}`, 'Post by @titled · tweetstore'],
+    [`/t/${tweet.id}/history`, 'Edit history of a post by @titled · tweetstore'],
+    ['/signin', 'Sign in · tweetstore'],
+    ['/signup', 'Sign up · tweetstore'],
+    ['/no/such/page', 'Page not found · tweetstore'],
+  ];
+  for (const [path, title] of titles) {
+    view.navigate(path);
+    await waitFor(() => expect(document.title).toBe(title));
+  }
+});
+
+it('forgets "username … is taken" once the username changes', async () => {
+  await api.signUp('taken_name');
+  api.render(<App />, { path: '/signup' });
+  const user = userEvent.setup();
+  const username = await screen.findByLabelText('Username');
+  await user.type(username, 'taken_name');
+  await user.type(screen.getByLabelText('Password'), 'component-test-pw');
+  await user.click(screen.getByRole('button', { name: 'Sign up' }));
+  expect(await screen.findByRole('alert')).toHaveTextContent('username taken_name is taken');
+  await user.type(username, '2');
+  expect(screen.queryByRole('alert')).not.toBeInTheDocument();
 });

@@ -188,8 +188,8 @@ describe('a refused action says how long to wait, waits, and works again after',
     await waitFor(() => expect(signIn).toBeEnabled());
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     await userEvent.click(signIn);
-    // signing in remounts the page under the new session: find the navigation afresh
-    await waitFor(() => expect(within(screen.getByRole('navigation', { name: 'Main' })).getByText('@alice')).toBeInTheDocument());
+    // signing in remounts the page under the new session: find the account box afresh
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'Account' })).getByText('@alice')).toBeInTheDocument());
   });
 });
 

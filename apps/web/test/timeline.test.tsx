@@ -139,6 +139,18 @@ describe('drafts', () => {
     expect(within(card).getByRole('button', { name: 'Like' })).toBeInTheDocument();
     expect((await alice.api.tweet.get({ id })).state).toBe('published');
   });
+
+  it('dates a draft published later by when it was published, not when it was drafted', async () => {
+    const alice = await api.signUp('alice');
+    const draft = await alice.api.tweet.create({ content: 'drafted, then published', draft: true });
+    // The page's clock is the real one: let it move on so the two times differ.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const published = await alice.api.tweet.publish({ id: draft.id });
+    expect(published.publishedAt!.getTime()).toBeGreaterThan(draft.createdAt.getTime());
+    api.render(<ThreadPage id={draft.id} />);
+    const card = await screen.findByRole('article', { name: 'Post by @alice' });
+    expect(card.querySelector('.tweet-time time')).toHaveAttribute('datetime', published.publishedAt!.toISOString());
+  });
 });
 
 describe('author page', () => {

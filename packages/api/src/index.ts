@@ -6,7 +6,7 @@ export { insuredLimiterStore, type InsuredLimiterStore, type InsuredLimiterStore
 export { counterSeconds, retryAfterMs, SLOTS, slotLength } from './limits/sliding-window.ts';
 export { TooManyRequests } from './limits/too-many-requests.ts';
 export type { Gate, LimiterStore, Once, RateLimiter, RateRule, Verdict } from './limits/port.ts';
-export { createTelemetry, type Stats, type StoreFigures, type Telemetry, type ProcedureStats, type TopTweet } from './telemetry.ts';
+export { createTelemetry, type SecondStats, type Stats, type StoreFigures, type Telemetry, type ProcedureStats, type TopTweet } from './telemetry.ts';
 export { INSTANCE_STALE_MS, localInstanceBoard, type InstanceBoard, type InstanceFigures } from './instances.ts';
 export { eventId, parseEventId } from './streams.ts';
 export type { EngagementChange } from './routers/tweet.ts';

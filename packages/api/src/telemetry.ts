@@ -44,6 +44,12 @@ export interface Stats {
   shared: Record<string, number>;
 }
 
+/** One second's figures that need nothing but this process: what the dashboard's charts plot. */
+export type SecondStats = Pick<Stats, 'at' | 'requestsPerSecond' | 'errorRate' | 'latencyMs' | 'memory' | 'eventLoopDelayMs' | 'connections'>;
+
+/** How many past seconds `history()` keeps: the minute a dashboard's charts open with. */
+export const STATS_HISTORY_SECONDS = 60;
+
 /**
  * The store's stats: every engine's counts and its own details map, whose figures are also sent at the top level,
  * where clients written before the map read the embedded engine's (journalBytes, checkpointBytes, ...).
@@ -62,6 +68,8 @@ export interface Telemetry {
   /** Count an open subscription; call the returned function when it ends. */
   openSubscription(): () => void;
   snapshot(): Promise<Stats>;
+  /** The last STATS_HISTORY_SECONDS seconds' figures, oldest first, so a dashboard opened now has a past to show. */
+  history(): SecondStats[];
   close(): void;
 }
 
@@ -160,6 +168,23 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
   loopDelay.enable();
   let current = emptyWindow();
   let last = { window: emptyWindow(), loop: { p50: 0, p99: 0, max: 0 } };
+  const recent: SecondStats[] = [];
+
+  /** The figures of the second just ended, as they are at `at`. */
+  function secondStats(at: number): SecondStats {
+    const { window, loop } = last;
+    const all = [...window.samples].sort((a, b) => a - b);
+    const memory = process.memoryUsage();
+    return {
+      at: new Date(at),
+      requestsPerSecond: window.calls,
+      errorRate: window.calls ? window.errors / window.calls : 0,
+      latencyMs: { p50: round(percentile(all, 0.5)), p95: round(percentile(all, 0.95)), p99: round(percentile(all, 0.99)) },
+      memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal },
+      eventLoopDelayMs: { p50: round(loop.p50), p99: round(loop.p99), max: round(loop.max) },
+      connections: { webSockets: options.webSockets?.() ?? 0, subscriptions },
+    };
+  }
 
   function sample(into: number[], ms: number, seen: number) {
     if (into.length < maxSamples) into.push(ms);
@@ -176,6 +201,8 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
     };
     loopDelay.reset();
     current = emptyWindow();
+    recent.push(secondStats(clock.now()));
+    if (recent.length > STATS_HISTORY_SECONDS) recent.shift();
     void publish().catch((error: unknown) => options.onPublishError?.(error));
   }, 1000);
   roll.unref();
@@ -228,13 +255,11 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       };
     },
     async snapshot() {
-      const { window, loop } = last;
-      const all = [...window.samples].sort((a, b) => a - b);
+      const { window } = last;
       const procedures = [...window.perPath].map(([path, p]) => {
         const sorted = [...p.samples].sort((a, b) => a - b);
         return { path, calls: p.calls, errors: p.errors, p50Ms: round(percentile(sorted, 0.5)), p95Ms: round(percentile(sorted, 0.95)), p99Ms: round(percentile(sorted, 0.99)) };
       });
-      const memory = process.memoryUsage();
       const top = await store.topByVelocity(10);
       const topTweets: TopTweet[] = [];
       for (const entry of top) {
@@ -242,16 +267,11 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
         if (tweet) topTweets.push({ id: tweet.id, score: entry.score, velocity: tweet.engagement.velocity, content: tweet.content, author: tweet.author.username });
       }
       const { instances, shared } = await readBoard();
+      const now = clock.now();
       return {
-        at: new Date(clock.now()),
-        uptimeMs: clock.now() - startedAt,
-        requestsPerSecond: window.calls,
-        errorRate: window.calls ? window.errors / window.calls : 0,
-        latencyMs: { p50: round(percentile(all, 0.5)), p95: round(percentile(all, 0.95)), p99: round(percentile(all, 0.99)) },
+        ...secondStats(now),
+        uptimeMs: now - startedAt,
         procedures,
-        memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal },
-        eventLoopDelayMs: { p50: round(loop.p50), p99: round(loop.p99), max: round(loop.max) },
-        connections: { webSockets: options.webSockets?.() ?? 0, subscriptions },
         store: storeFigures(await store.stats()),
         topTweets,
         instance: board.self,
@@ -259,6 +279,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
         shared,
       };
     },
+    history: () => [...recent],
     close() {
       clearInterval(roll);
       loopDelay.disable();

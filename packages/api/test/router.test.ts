@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { codeOf, openTestApi, type TestApi } from './setup.ts';
+import { STATS_HISTORY_SECONDS } from '../src/telemetry.ts';
 
 let t: TestApi;
 beforeEach(async () => {
@@ -483,5 +484,20 @@ describe('system', () => {
     const [a, b] = [(await it.next()).value, (await it.next()).value] as { at: Date }[];
     expect(b!.at.getTime()).toBeGreaterThanOrEqual(a!.at.getTime());
     abort.abort();
+  });
+
+  it('keeps the seconds that passed before anyone asked, for a dashboard to open with', async () => {
+    const alice = await t.user('early');
+    // Calls nobody is watching yet: the seconds they fall in are kept all the same.
+    await expect.poll(async () => {
+      await alice.api.tweet.list({});
+      return (await t.anonymous.system.statsHistory()).length;
+    }, { timeout: 5_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+    const history = await t.anonymous.system.statsHistory();
+    const times = history.map((s) => s.at.getTime());
+    expect(times, 'oldest first').toEqual([...times].sort((x, y) => x - y));
+    expect(history.some((s) => s.requestsPerSecond > 0), 'the calls are in it').toBe(true);
+    expect(history.at(-1)!.memory.rssBytes).toBeGreaterThan(0);
+    expect(history.length).toBeLessThanOrEqual(STATS_HISTORY_SECONDS);
   });
 });

@@ -66,6 +66,9 @@ export interface Tweet {
   state: TweetState;
   version: number;
   createdAt: Date;
+  /** When it was published: later than createdAt for a draft published later; null while a draft. An addition to
+   * API.md's shape (its names keep their meaning), so a client can show a post's time as the time it went out. */
+  publishedAt: Date | null;
   editedAt: Date | null;
   editControls: EditControls;
   engagement: Engagement;

@@ -42,6 +42,7 @@ async function portView(store: TweetStore, r: DumpTweet) {
         state: r.state,
         version: r.versionCount,
         createdAt: new Date(r.createdAt),
+        publishedAt: r.publishedAt === null ? null : new Date(r.publishedAt),
         editedAt: r.editedAt === null ? null : new Date(r.editedAt),
         editControls: undefined,
         engagement: {

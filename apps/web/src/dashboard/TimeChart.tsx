@@ -2,7 +2,7 @@ import 'uplot/dist/uPlot.min.css';
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import { dashes, type ChartSpec } from './charts.ts';
-import { formatValue } from './format.ts';
+import { formatClockTime, formatValue } from './format.ts';
 
 interface Props {
   spec: ChartSpec;
@@ -16,6 +16,8 @@ interface Props {
 }
 
 const MIN_SPAN_S = 60;
+/** Room for one time label and a gap before the next ("14:05:30" is ~55 px). */
+const TIME_LABEL_SPACE_PX = 90;
 
 function options(spec: ChartSpec, frame: HTMLElement, height: number, readout: HTMLElement | null): uPlot.Options {
   const ink = getComputedStyle(frame).color || '#536471';
@@ -32,7 +34,9 @@ function options(spec: ChartSpec, frame: HTMLElement, height: number, readout: H
       y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] },
     },
     axes: [
-      { stroke: ink, grid, ticks: grid },
+      // One short time per tick, and ticks far enough apart that their labels never touch (uPlot's own labels put a
+      // date on the first one, which ran into the next).
+      { stroke: ink, grid, ticks: grid, space: TIME_LABEL_SPACE_PX, values: (_u, splits) => splits.map(formatClockTime) },
       { stroke: ink, grid, ticks: grid, size: 52 },
     ],
     series: [{}, ...spec.series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.line ? [...dashes[s.line]] : undefined, points: { show: false } }))],
@@ -46,7 +50,7 @@ function options(spec: ChartSpec, frame: HTMLElement, height: number, readout: H
           readout.textContent =
             i == null || t == null
               ? ''
-              : `${new Date(t * 1000).toLocaleTimeString()}: ${spec.series.map((s, k) => `${s.label} ${show(u.data[k + 1]?.[i])}`).join(', ')} ${spec.unit}`;
+              : `${formatClockTime(t)}: ${spec.series.map((s, k) => `${s.label} ${show(u.data[k + 1]?.[i])}`).join(', ')} ${spec.unit}`;
         },
       ],
     },

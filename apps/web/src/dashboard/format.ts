@@ -1,8 +1,16 @@
-// How the dashboard writes numbers.
+// How the dashboard writes numbers and times.
+import { pageLocale } from '../ui/locale.ts';
 
 /** A number as the dashboard shows it: fixed decimals, no grouping, so it reads (and parses) the same everywhere. */
 export function formatValue(value: number, digits: number): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '–';
+}
+
+const clock = new Intl.DateTimeFormat(pageLocale, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+
+/** "14:05:30": a time on a chart's axis or under its pointer, short enough for several to fit side by side. */
+export function formatClockTime(unixSeconds: number): string {
+  return clock.format(unixSeconds * 1000);
 }
 
 const byteUnits = ['bytes', 'KiB', 'MiB', 'GiB'];

@@ -1,9 +1,9 @@
-import type { Stats } from '../trpc.ts';
+import type { SecondStats } from '../trpc.ts';
 
 const MiB = 1024 * 1024;
 
-/** The numbers the charts plot from one Stats, without its lists (top tweets, procedures), so a long history of
- * samples stays small. */
+/** The numbers the charts plot from one Stats (or one second of the server's history), without its lists (top
+ * tweets, procedures), so a long history of samples stays small. */
 export interface Sample {
   /** Unix seconds (uPlot's time unit). */
   t: number;
@@ -23,7 +23,7 @@ export interface Sample {
   subscriptions: number;
 }
 
-export function toSample(stats: Stats): Sample {
+export function toSample(stats: SecondStats): Sample {
   return {
     t: stats.at.getTime() / 1000,
     requestsPerSecond: stats.requestsPerSecond,

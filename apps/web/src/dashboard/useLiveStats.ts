@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { trpc, type Stats } from '../trpc.ts';
 import { Ring } from './ring.ts';
 import { toSample, type Sample } from './samples.ts';
@@ -26,6 +26,17 @@ export function useLiveStats(capacity = HISTORY_POINTS): LiveStats {
       setView({ latest: stats, samples: ring.toArray() });
     },
   });
+  // The server's last minute, asked once: the charts open with a past instead of empty, and the live samples that
+  // arrived meanwhile stay after it.
+  const past = trpc.system.statsHistory.useQuery(undefined, { staleTime: Infinity });
+  useEffect(() => {
+    if (!past.data) return;
+    const live = ring.toArray();
+    const older = past.data.map(toSample).filter((sample) => sample.t < (live[0]?.t ?? Infinity));
+    ring.clear();
+    for (const sample of [...older, ...live]) ring.push(sample);
+    setView((current) => ({ ...current, samples: ring.toArray() }));
+  }, [past.data, ring]);
   const status = subscription.status === 'error' ? 'error' : subscription.status === 'pending' && view.latest ? 'live' : 'connecting';
   return { latest: view.latest, samples: view.samples, status, error: subscription.error, retry: subscription.reset };
 }

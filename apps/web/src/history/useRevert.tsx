@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { trpc } from '../trpc.ts';
 import { errorCode, ErrorText } from '../ui/ErrorMessage.tsx';
+import { pageLocale } from '../ui/locale.ts';
 
 /** What went wrong with a revert, in words that say what to do next. */
 export function revertErrorText(error: unknown): ReactNode {
@@ -35,7 +36,7 @@ export function revertHint(
   if (controls.editsRemaining >= Number.MAX_SAFE_INTEGER) return 'A revert adds a new version with the old text.';
   const end = controls.editableUntil;
   const until =
-    end.getFullYear() > 9999 ? '' : ` until ${end.getTime() - now < 86_400_000 ? end.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' }) : end.toLocaleString()}`;
+    end.getFullYear() > 9999 ? '' : ` until ${end.getTime() - now < 86_400_000 ? end.toLocaleTimeString(pageLocale, { hour: 'numeric', minute: '2-digit' }) : end.toLocaleString(pageLocale)}`;
   return `A revert adds a new version with the old text and counts as an edit: ${controls.editsRemaining} left${until}.`;
 }
 

@@ -2,7 +2,8 @@ import { useId, useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'wouter';
 import { useResetClients } from '../providers.tsx';
 import { trpc } from '../trpc.ts';
-import { ErrorMessage, useRetryWait } from '../ui/ErrorMessage.tsx';
+import { errorCode, ErrorMessage, useRetryWait } from '../ui/ErrorMessage.tsx';
+import { usePageTitle } from '../ui/usePageTitle.ts';
 
 /** Sign in or sign up. The server answers with an HttpOnly session cookie, so the session survives a reload. */
 export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
@@ -24,6 +25,7 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
   const refused = useRetryWait(error);
   const shownError = error && !refused.over ? error : null;
   const signup = mode === 'signup';
+  usePageTitle(signup ? 'Sign up' : 'Sign in');
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -45,7 +47,11 @@ export function AuthPage({ mode }: { mode: 'signin' | 'signup' }) {
           pattern="[A-Za-z0-9_]{1,15}"
           title="1 to 15 letters, digits or underscores"
           value={username}
-          onChange={(e) => setUsername(e.target.value)}
+          onChange={(e) => {
+            setUsername(e.target.value);
+            // "username … is taken" is about the name just replaced; a wait the server asked for still holds.
+            if (errorCode(register.error) === 'CONFLICT') register.reset();
+          }}
         />
         {signup && (
           <>

@@ -3,12 +3,15 @@ import { Link } from 'wouter';
 import { Timeline } from '../timeline/Timeline.tsx';
 import { trpc } from '../trpc.ts';
 import { errorCode, ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { pageLocale } from '../ui/locale.ts';
+import { usePageTitle } from '../ui/usePageTitle.ts';
 
-const joined = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' });
+const joined = new Intl.DateTimeFormat(pageLocale, { month: 'long', year: 'numeric' });
 
 /** /@:username — a user's profile and their posts (their drafts too, when it is their own page). */
 export function AuthorPage({ username }: { username: string }) {
   const profile = trpc.user.get.useQuery({ username });
+  usePageTitle(`@${username}`);
   if (profile.isPending) {
     return (
       <header className="page-header profile" aria-busy="true">

@@ -8,12 +8,15 @@ import { StoreCounts } from '../dashboard/StoreCounts.tsx';
 import { TopTweets } from '../dashboard/TopTweets.tsx';
 import { useLiveStats } from '../dashboard/useLiveStats.ts';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { pageLocale } from '../ui/locale.ts';
+import { usePageTitle } from '../ui/usePageTitle.ts';
 
 const statusText = { connecting: 'Connecting…', live: 'Live', error: 'Disconnected' } as const;
 
 /** `/dashboard`: the server's live operations numbers (system.onStats, one Stats per second). Lazy-loaded by App,
  * so uPlot is fetched only by those who open it. */
 export default function DashboardPage() {
+  usePageTitle('Dashboard');
   return <Dashboard />;
 }
 
@@ -30,7 +33,7 @@ export function Dashboard({ historyPoints }: { historyPoints?: number }) {
           {latest && (
             <span className="muted">
               {' '}
-              · updated <time dateTime={latest.at.toISOString()}>{latest.at.toLocaleTimeString()}</time> · up {formatDuration(latest.uptimeMs)}
+              · updated <time dateTime={latest.at.toISOString()}>{latest.at.toLocaleTimeString(pageLocale)}</time> · up {formatDuration(latest.uptimeMs)}
             </span>
           )}
         </p>

@@ -9,6 +9,7 @@ import { useSession } from '../session.ts';
 import { trpc } from '../trpc.ts';
 import { ErrorMessage, errorCode, useAfterWait, useRetryWait } from '../ui/ErrorMessage.tsx';
 import { Spinner } from '../ui/Spinner.tsx';
+import { usePageTitle } from '../ui/usePageTitle.ts';
 
 /** The latest change: the previous version against the current one (of those the reader may see). */
 const latestChange = (numbers: number[]): Comparison => ({ from: numbers.at(-2) ?? numbers.at(-1)!, to: numbers.at(-1)! });
@@ -19,6 +20,7 @@ export function HistoryPage({ id }: { id: string }) {
   const utils = trpc.useUtils();
   const tweet = trpc.tweet.get.useQuery({ id });
   const versions = trpc.tweet.versions.useQuery({ id });
+  usePageTitle(tweet.data ? `Edit history of a post by @${tweet.data.author.username}` : 'Edit history');
   // null follows the latest change as new versions arrive; a choice made with the selects sticks.
   const [chosen, setChosen] = useState<Comparison | null>(null);
   const revert = useRevert(id, () => setChosen(null));

@@ -3,9 +3,11 @@ import { Link } from 'wouter';
 import { Composer } from '../compose/Composer.tsx';
 import { useSession } from '../session.ts';
 import { Timeline } from '../timeline/Timeline.tsx';
+import { usePageTitle } from '../ui/usePageTitle.ts';
 
 export function HomePage() {
   const { user } = useSession();
+  usePageTitle('Home');
   return (
     <>
       <header className="page-header">

@@ -8,11 +8,13 @@ import { LiveEngagement } from '../tweet/LiveEngagement.tsx';
 import { TweetCard } from '../tweet/TweetCard.tsx';
 import { trpc } from '../trpc.ts';
 import { errorCode, ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { usePageTitle } from '../ui/usePageTitle.ts';
 
 /** /t/:id — a post, the post it replies to, a reply box and the replies. */
 export function ThreadPage({ id }: { id: string }) {
   const { user } = useSession();
   const post = trpc.tweet.get.useQuery({ id });
+  usePageTitle(post.data ? `Post by @${post.data.author.username}` : 'Post');
   if (post.isPending) {
     return (
       <>

@@ -1,5 +1,6 @@
 /** "N new posts": tweets that arrived while the reader was reading, shown only when asked for. Kept in a polite
- * live region so screen readers hear it appear, and sticky with no height of its own, so it never moves the list. */
+ * live region so screen readers hear it appear; the list itself waits for the click (the bar is the only thing
+ * added above it). */
 export function NewPostsBar({ count, onShow }: { count: number; onShow: () => void }) {
   return (
     <div className="new-posts-anchor" aria-live="polite">

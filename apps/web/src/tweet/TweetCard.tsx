@@ -4,6 +4,7 @@ import { MediaGrid } from '../media/MediaGrid.tsx';
 import { useSession } from '../session.ts';
 import { trpc, type Tweet } from '../trpc.ts';
 import { ErrorText, useRetryWait } from '../ui/ErrorMessage.tsx';
+import { pageLocale } from '../ui/locale.ts';
 import { RelativeTime } from '../ui/RelativeTime.tsx';
 import { useNow } from '../ui/useNow.ts';
 import { storeTweet } from './cache.ts';
@@ -104,10 +105,11 @@ export function TweetCard({ tweet: seed, seedUpdatedAt, showReplyContext = true,
             ·
           </span>
           <Link href={`/t/${tweet.id}`} className="tweet-time muted">
-            <RelativeTime date={tweet.createdAt} />
+            {/* A post's time is when it went out: a draft published later is dated by its publishing. */}
+            <RelativeTime date={tweet.publishedAt ?? tweet.createdAt} />
           </Link>
           {tweet.editedAt && (
-            <Link href={`/t/${tweet.id}/history`} className="tweet-edited" title={`Last edited ${tweet.editedAt.toLocaleString()}`}>
+            <Link href={`/t/${tweet.id}/history`} className="tweet-edited" title={`Last edited ${tweet.editedAt.toLocaleString(pageLocale)}`}>
               Edited
             </Link>
           )}

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { pageLocale } from './locale.ts';
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3600_000],
@@ -8,7 +9,7 @@ const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ['minute', 60_000],
   ['second', 1000],
 ];
-const format = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
+const format = new Intl.RelativeTimeFormat(pageLocale, { numeric: 'auto', style: 'short' });
 
 export function relativeTime(date: Date, now = Date.now()): string {
   const diff = date.getTime() - now;
@@ -26,7 +27,7 @@ export function RelativeTime({ date }: { date: Date }) {
     return () => clearInterval(id);
   }, []);
   return (
-    <time dateTime={date.toISOString()} title={date.toLocaleString()}>
+    <time dateTime={date.toISOString()} title={date.toLocaleString(pageLocale)}>
       {relativeTime(date, now)}
     </time>
   );

@@ -6,6 +6,9 @@ export const systemRouter = router({
 
   stats: publicProcedure.query(({ ctx }) => ctx.telemetry.snapshot()),
 
+  /** The last minute's per-second figures, oldest first (an addition to API.md): a dashboard opens with its past. */
+  statsHistory: publicProcedure.query(({ ctx }) => ctx.telemetry.history()),
+
   /** One Stats per second (config.statsIntervalMs). */
   onStats: publicProcedure.subscription(async function* ({ ctx, signal }) {
     const done = ctx.telemetry.openSubscription();

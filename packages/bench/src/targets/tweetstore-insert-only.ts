@@ -39,6 +39,7 @@ const running = await startServer(config, log, undefined, async (...args) => {
       state: 'published',
       version: 1,
       createdAt: at,
+      publishedAt: at,
       editedAt: null,
       editControls: { editableUntil: at, editsRemaining: 0 },
       engagement: { ...zero, likedByCurrentUser: false, retweetedByCurrentUser: false, velocity: zero },

@@ -100,6 +100,9 @@ export function editsContract(ctx: ContractContext): void {
       ctx.clock.advance(ctx.policy.windowMs * 2);
       for (let i = 1; i <= ctx.policy.maxEdits + 2; i++) await edit(t.id, author.id, `draft ${i}`);
       const published = await ctx.store.transitionTweet({ id: t.id, actorId: author.id, to: 'publish' });
+      expect(t.publishedAt, 'a draft').toBeNull();
+      expect(published.publishedAt, 'published later than created').toEqual(new Date(ctx.clock.now()));
+      expect(published.createdAt).toEqual(t.createdAt);
       expect(published.editControls).toEqual({ editableUntil: new Date(ctx.clock.now() + ctx.policy.windowMs), editsRemaining: ctx.policy.maxEdits });
       await expect(edit(t.id, author.id, 'after publishing')).resolves.toMatchObject({ version: ctx.policy.maxEdits + 4 });
     });

@@ -29,6 +29,7 @@ export function tweetsContract(ctx: ContractContext): void {
         state: 'published',
         version: 1,
         createdAt: new Date(now),
+        publishedAt: new Date(now),
         editedAt: null,
         editControls: { editableUntil: new Date(now + ctx.policy.windowMs), editsRemaining: ctx.policy.maxEdits },
         engagement: {

@@ -49,6 +49,7 @@ export function tweetView(t: StoredTweet, shown: TweetShownWith, now: number, po
     state: t.state,
     version: t.versionCount,
     createdAt: new Date(t.createdAt),
+    publishedAt: t.publishedAt === null ? null : new Date(t.publishedAt),
     editedAt: t.editedAt === null ? null : new Date(t.editedAt),
     editControls: editControls(t, policy, now),
     engagement: engagementView(shown.engagement, now),

@@ -1,9 +1,10 @@
 // The PostgreSQL engine's port adapter. A command goes through the writer (writer.ts): inside its transaction, which
 // holds the stream lock, it loads the plain state of the one user, tweet or media object it is about, calls the
 // engine-neutral rule, and applies the event the rule returned (apply.ts). Reads go to PostgreSQL directly, so an
-// acknowledged write is seen by every later read on every instance; nothing of the state is cached here but the views
-// this instance counted and has not written yet (views.ts), and, with a Redis, the hot tweets gets are answered from
-// (hot.ts: kept by the event tail, served only once the tail has reached the committed head in Redis, barrier.ts).
+// acknowledged write is seen by every later read on every instance; nothing of the state is cached here but the users
+// (they never change), the views this instance counted and has not written yet (views.ts), and, with a Redis, the hot
+// tweets and the sessions reads are answered from (hot.ts: kept by the event tail, served only once the tail has
+// reached the committed head in Redis, barrier.ts).
 import { InvalidInput, levelOfRate, NotFound, StorageUnavailable, type Engagement, type Media, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
 import {
   byVelocityScore,

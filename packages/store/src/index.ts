@@ -10,6 +10,7 @@ export * from './rules/media.ts';
 export * from './rules/versions.ts';
 export * from './rules/views.ts';
 export * from './rules/visibility.ts';
+export * from './rules/paging.ts';
 export * from './rules/velocity.ts';
 export { contentHash } from './content-hash.ts';
 export { integerOption, resolveStoreOptions, type ResolvedStoreOptions, type StoreLogger, type StoreOptions } from './options.ts';

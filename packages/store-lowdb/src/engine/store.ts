@@ -4,8 +4,9 @@
 // their own: reading checkpoint details late (details.ts), checkpoints (checkpointer.ts), the rebuild after a storage
 // failure (rebuild.ts), views in batches (views.ts).
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { InvalidInput, NotFound, StorageUnavailable, type Engagement, type Media, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
+import { NotFound, StorageUnavailable, type Engagement, type Media, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
 import {
+  checkPageLimit,
   decideAlt,
   decideCloseSession,
   decideCreate,
@@ -240,7 +241,7 @@ export class LowdbTweetStore implements TweetStore {
   }
 
   async listTweets(q: ListTweets): Promise<TweetPage> {
-    if (!Number.isSafeInteger(q.limit) || q.limit < 1) throw new InvalidInput(`limit must be a positive integer, got ${q.limit}`);
+    checkPageLimit(q.limit);
     await this.#timelinesBuilt();
     let ids = this.#state.p.timelines.page(q);
     const reading = this.#details.beforeRead(...ids.slice(0, q.limit));
@@ -254,7 +255,7 @@ export class LowdbTweetStore implements TweetStore {
   }
 
   async getThread(q: ThreadQuery): Promise<Thread> {
-    if (!Number.isSafeInteger(q.limit) || q.limit < 1) throw new InvalidInput(`limit must be a positive integer, got ${q.limit}`);
+    checkPageLimit(q.limit);
     await this.#timelinesBuilt();
     let ids = threadIds(this.#state.p.tweets, this.#state.p.timelines, q);
     const reading = ids && this.#details.beforeRead(q.id, ...ids.ancestors, ...ids.replies.slice(0, q.limit));

@@ -80,11 +80,14 @@ export async function loadTweet(sql: Queries, id: string, viewerId: string | nul
 
 export function tweetRow(r: RawTweet): TweetRow {
   const author = { id: r.author_id, username: r.a_username, displayName: r.a_display_name, createdAt: r.a_created_at };
-  return rowOf(r, author, { liked: r.liked, retweeted: r.retweeted, likeTakenBack: r.like_taken_back, retweetTakenBack: r.retweet_taken_back });
+  return changedRow(r, author, { liked: r.liked, retweeted: r.retweeted, likeTakenBack: r.like_taken_back, retweetTakenBack: r.retweet_taken_back });
 }
 
-/** The tweet as the rules see it, from its columns, with its author and one viewer's edges. */
-function rowOf(r: TweetColumns, author: StoredUser, edges: EngagementEdges): TweetRow {
+/**
+ * The tweet as the rules see it, from its columns (as a statement returned them after a change, or as a new tweet's
+ * row was built), with its author and one viewer's edges.
+ */
+export function changedRow(r: TweetColumns, author: StoredUser, edges: EngagementEdges): TweetRow {
   return {
     id: r.id,
     authorId: r.author_id,
@@ -174,11 +177,6 @@ export async function loadVersions(sql: Queries, tweetId: string): Promise<Store
 export async function loadRememberedKey(sql: Queries, authorId: string, key: string): Promise<RememberedKey | undefined> {
   const [row] = await sql<{ tweet_id: string; at: number }[]>`select tweet_id, at from idempotency_keys where author_id = ${authorId} and key = ${key}`;
   return row && { tweetId: row.tweet_id, at: row.at };
-}
-
-/** The tweet as a statement returned it after a change (or as a new tweet's row was built), with the author and edges its command loaded. */
-export function changedRow(changed: TweetColumns, author: StoredUser, edges: EngagementEdges): TweetRow {
-  return rowOf(changed, author, edges);
 }
 
 export const NO_EDGES: EngagementEdges = Object.freeze({ liked: false, retweeted: false, likeTakenBack: false, retweetTakenBack: false });

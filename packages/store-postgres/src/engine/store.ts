@@ -5,9 +5,10 @@
 // (they never change), the views this instance counted and has not written yet (views.ts), and, with a Redis, the hot
 // tweets and the sessions reads are answered from (hot.ts: kept by the event tail, served only once the tail has
 // reached the committed head in Redis, barrier.ts).
-import { InvalidInput, levelOfRate, NotFound, StorageUnavailable, type Engagement, type Media, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
+import { levelOfRate, NotFound, StorageUnavailable, type Engagement, type Media, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
 import {
   byVelocityScore,
+  checkPageLimit,
   decideAlt,
   decideCloseSession,
   decideCreate,
@@ -268,7 +269,7 @@ export class PostgresTweetStore implements TweetStore {
   }
 
   async listTweets(q: ListTweets): Promise<TweetPage> {
-    if (!Number.isSafeInteger(q.limit) || q.limit < 1) throw new InvalidInput(`limit must be a positive integer, got ${q.limit}`);
+    checkPageLimit(q.limit);
     const sql = this.sql;
     const viewer = q.viewerId ?? null;
     const filters = [shownTo(sql, viewer, q.includeArchived ?? false)];
@@ -287,7 +288,7 @@ export class PostgresTweetStore implements TweetStore {
   }
 
   getThread(q: ThreadQuery): Promise<Thread> {
-    if (!Number.isSafeInteger(q.limit) || q.limit < 1) throw new InvalidInput(`limit must be a positive integer, got ${q.limit}`);
+    checkPageLimit(q.limit);
     const sql = this.sql;
     const viewer = q.viewerId ?? null;
     return reading(async () => {

@@ -1,0 +1,65 @@
+// The search analyzer and query parser: what both engines index and match (search/analyze.ts, search/query.ts).
+import { describe, expect, it } from 'vitest';
+import { InvalidInput } from '@tweetstore/core';
+import { documentTerms, fold, matchesQuery, MAX_QUERY_TERMS, parseSearchQuery, tagKey, wordTerms } from '../src/index.ts';
+
+describe('fold and wordTerms', () => {
+  it('folds case, accents and width, and keeps Japanese voicing marks', () => {
+    expect(fold('Café ÀÉÎÕÜ')).toBe('cafe aeiou');
+    expect(fold('ＦＵＬＬ ﾃｽﾄ')).toBe('full テスト');
+    expect(fold('ガイド')).toBe('ガイド');
+    expect(fold('Ωμέγα')).toBe('ωμεγα');
+  });
+
+  it('cuts CJK and Thai runs into words, and keeps each emoji sequence as one term without skin tones', () => {
+    expect(wordTerms('今日は良い天気ですね')).toContain('天気');
+    expect(wordTerms('我们明天见')).toContain('明天');
+    expect(wordTerms('สวัสดีครับ')).toEqual(['สวัสดี', 'ครับ']);
+    expect(wordTerms('go 👍🏽 👨‍👩‍👧 🇩🇪 ❤️ 1️⃣ done')).toEqual(['go', '👍', '👨‍👩‍👧', '🇩🇪', '❤', '1⃣', 'done']);
+    expect(wordTerms("e-mail don't")).toEqual(['e', 'mail', 'don', 't']);
+  });
+
+  it('makes #tag and @user terms from the facts, and the hashtag text a word too', () => {
+    expect(documentTerms('learning #Rust with @Ada', ['Rust'], ['Ada'])).toEqual({ words: ['learning', 'rust', 'with', 'ada'], marks: ['#rust', '@ada'] });
+    expect(tagKey('#ＴｙｐｅScript')).toBe('typescript');
+  });
+});
+
+describe('parseSearchQuery', () => {
+  it('parses words, the last one a prefix, phrases, tags, mentions, from: and exclusions', () => {
+    expect(parseSearchQuery('Hello "Big World" #Rust @Ada from:Bob -spam -"bad words" -#x -from:eve wor')).toEqual({
+      must: [
+        { terms: ['hello'], prefixLast: false },
+        { terms: ['big', 'world'], prefixLast: false },
+        { terms: ['#rust'], prefixLast: false },
+        { terms: ['@ada'], prefixLast: false },
+        { terms: ['wor'], prefixLast: true },
+      ],
+      from: ['bob'],
+      not: [
+        { terms: ['spam'], prefixLast: false },
+        { terms: ['bad', 'words'], prefixLast: false },
+        { terms: ['#x'], prefixLast: false },
+      ],
+      notFrom: ['eve'],
+    });
+    expect(parseSearchQuery('hello ').must).toEqual([{ terms: ['hello'], prefixLast: false }]);
+    expect(parseSearchQuery('hello -x').must).toEqual([{ terms: ['hello'], prefixLast: false }]);
+    expect(parseSearchQuery('e-mail').must).toEqual([{ terms: ['e', 'mail'], prefixLast: true }]);
+    expect(parseSearchQuery('a - b').must.map((p) => p.terms)).toEqual([['a'], ['b']]);
+  });
+
+  it('refuses a query with nothing to find or too many terms', () => {
+    for (const q of ['-spam', '?!', '""', '-from:bob', '#']) expect(() => parseSearchQuery(q), q).toThrow(InvalidInput);
+    expect(() => parseSearchQuery(Array.from({ length: MAX_QUERY_TERMS + 1 }, (_, i) => `w${i}`).join(' '))).toThrow(InvalidInput);
+  });
+
+  it('matches a document by the same rules', () => {
+    const doc = { ...documentTerms('the quick brown fox #Animals', ['Animals'], []), author: 'ada' };
+    expect(matchesQuery(parseSearchQuery('quick fo'), doc)).toBe(true);
+    expect(matchesQuery(parseSearchQuery('"brown quick"'), doc)).toBe(false);
+    expect(matchesQuery(parseSearchQuery('#animals from:ADA'), doc)).toBe(true);
+    expect(matchesQuery(parseSearchQuery('fox -from:ada'), doc)).toBe(false);
+    expect(matchesQuery(parseSearchQuery('fox -brown'), doc)).toBe(false);
+  });
+});

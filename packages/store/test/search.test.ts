@@ -1,7 +1,7 @@
 // The search analyzer and query parser: what both engines index and match (search/analyze.ts, search/query.ts).
 import { describe, expect, it } from 'vitest';
-import { InvalidInput } from '@tweetstore/core';
-import { documentTerms, fold, matchesQuery, MAX_QUERY_TERMS, parseSearchQuery, tagKey, wordTerms } from '../src/index.ts';
+import { InvalidInput, tagKey } from '@tweetstore/core';
+import { documentTerms, fold, matchesQuery, MAX_QUERY_TERMS, parseSearchQuery, wordTerms } from '../src/index.ts';
 
 describe('fold and wordTerms', () => {
   it('folds case, accents and width, and keeps Japanese voicing marks', () => {

@@ -11,6 +11,8 @@
 //   finds the hashtag, `rust` the word, which a hashtag's text also is).
 // Terms carry positions (their index in the text's word sequence) so phrases can be matched.
 
+import { tagKey } from '@tweetstore/core';
+
 const TOKEN = /\p{RGI_Emoji}|[\p{L}\p{N}\p{M}_]+/gv;
 const EMOJI_START = /^\p{RGI_Emoji}/v;
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
@@ -49,11 +51,6 @@ export function wordTerms(text: string): string[] {
     } else terms.push(cut(token));
   }
   return terms;
-}
-
-/** A hashtag's key: lower case, NFKC, without `#` (how trends name it, and what `#tag` and `list({hashtag})` match). */
-export function tagKey(tag: string): string {
-  return tag.replace(/^[#＃]/, '').normalize('NFKC').toLowerCase();
 }
 
 /** A mention's key: the username in lower case, without `@`. */

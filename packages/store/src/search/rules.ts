@@ -1,6 +1,5 @@
 // The rules of search ranking and hashtag trends every engine keeps alike.
-import { bumpRate, ratePerMinute, type DecayedRate } from '@tweetstore/core';
-import { tagKey } from './analyze.ts';
+import { bumpRate, ratePerMinute, tagKey, type DecayedRate } from '@tweetstore/core';
 
 /**
  * `top` ranks the newest TOP_WINDOW matches of a query (a search ranks what is current; a word in a million tweets

@@ -81,6 +81,15 @@ export function searchContract(ctx: ContractContext): void {
       expect(await find('🎉')).toEqual([]);
     });
 
+    it('reads operator characters as text, never as syntax of an engine', async () => {
+      const ada = await ctx.user();
+      await ctx.post(ada.id, "don't panic: a|b & c <-> d:* 'e' %_ \\x");
+      expect(await find("don't")).toHaveLength(1);
+      expect(await find("a & !b | c <-> d:* 'e'")).toHaveLength(1);
+      expect(await find('%_ \\x')).toHaveLength(1);
+      expect(await find("'e' & \\\\ zzz")).toEqual([]);
+    });
+
     it('never finds drafts or archived tweets, not even for their author, and follows every change at once', async () => {
       const ada = await ctx.user();
       const draft = await ctx.post(ada.id, 'secret plan draft', { draft: true });

@@ -2,7 +2,7 @@
 // database, the 2-instance rows against the 1-instance rows, the engine against the one-INSERT baseline, and the
 // issue's create targets.
 import type { StoreLevelResult } from './pg-store.ts';
-import { fmtSize, type Check, type RowResult } from './report.ts';
+import { fmtSize, textTable, type Check, type RowResult } from './report.ts';
 
 const ENGINE = /^postgres-(\d+)$/;
 const BASELINE = 'pg-baseline';
@@ -31,16 +31,12 @@ export function postgresBlock(rows: RowResult[]): string[] {
     ENGINE.test(r.target) ? ratio(r, same(r, BASELINE)) : '-',
     ENGINE.test(r.target) ? ratio(r, same(r, INSERT_ONLY)) : '-',
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 1 && i <= 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [
     'PostgreSQL rows (issue 14 point 7): pg-insert-only = the same server whose create is one durable INSERT (the rest is the engine\'s);',
     '  server µs/op = CPU of all the row\'s instances together per op; db µs/op = CPU of',
     '  the PostgreSQL backends connected to the row\'s database (/proc/<pid>/stat; not the WAL writer or checkpointer);',
     '  db xacts/op = its transactions per op (pg_stat_database, reported by backends at most once a second: about)',
-    line(head),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...body.map(line),
+    ...textTable(head, body, (i) => i >= 1 && i <= 3),
   ];
 }
 
@@ -103,14 +99,10 @@ export function storeLevelBlock(s: StoreLevel): string[] {
     const b = s.results.find((r) => r.callers === n && r.kind === 'baseline')!;
     return [String(n), fmt(e.opsPerSec), fmt(b.opsPerSec), `${(e.opsPerSec / b.opsPerSec).toFixed(2)}×`, fmt(e.clientCpuUsPerOp), fmt(e.dbCpuUsPerOp), fmt(b.clientCpuUsPerOp), fmt(b.dbCpuUsPerOp), `${e.rounds.map((x) => fmt(x)).join(' ')} | ${b.rounds.map((x) => fmt(x)).join(' ')}`];
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [
     `PostgreSQL engine at its port (pg-store.ts, at ${fmtSize(s.size)} tweets): openPostgresStore's createTweet against one durable INSERT per create through a pool`,
     `  of the same size (10), in one process, no server in front; median of ${s.rounds} alternating rounds of ${s.roundMs / 1000} s; js = that process's CPU, db = the backends'`,
-    line(head),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...body.map(line),
+    ...textTable(head, body, (i) => i === head.length - 1),
   ];
 }
 

@@ -39,12 +39,13 @@ const SERVER_MAIN = path.join(REPO, 'apps/server/src/main.ts');
 // ---------------------------------------------------------------------------------------------- arguments
 const HELP = `usage: npm run bench -- [--quick | --full] [options]
 
-  --quick            short rows, sizes 0 and 100k (under 3 minutes, also when the 100k fixture must be seeded)
+  --quick            short rows, sizes 0 and 100k (about 4 minutes, also when the 100k fixture must be seeded)
   --full             (default) longer rows, sizes 0, 100k and 1M (under 30 minutes)
   --duration=S       measured seconds per row (quick 2, full 8; json-server/naive lowdb writes at least 3/10)
   --warmup=S         warm-up seconds before each row, not measured (quick 0.5, full 2)
   --open-warmup=S    warm-up seconds at the row's own rate before each open-loop and fan-out row (quick 2, full 5)
-  --only=REGEX       run only rows whose label matches, e.g. --only='tweetstore create' or --only=noop
+  --only=REGEX       run only rows whose label matches, e.g. --only='tweetstore create', --only=noop, or
+                     --only='search|trends' (issue 15's search and trends rows with their baselines)
   --no-cache         seed tweetstore fixtures afresh instead of reusing ${path.join(os.tmpdir(), 'tweetstore-bench-cache')}
   --seeder=loader    fill fixtures with the bench's own loader instead of @tweetstore/store's seedStore
   --profile=DIR      start every server under test with --cpu-prof, writing .cpuprofile files into DIR

@@ -101,7 +101,9 @@ export function App() {
             <Route path="/t/:id/history">{(params) => <HistoryPage id={params.id} />}</Route>
             <Route path="/t/:id">{(params) => <ThreadPage id={params.id} />}</Route>
             {/* wouter reads "@:username" as literal text, so the author route is a pattern. */}
-            <Route path={/^\/@(?<username>[A-Za-z0-9_]{1,15})\/?$/}>{(params) => <AuthorPage username={params.username!} />}</Route>
+            <Route path={/^\/@(?<username>[A-Za-z0-9_]{1,15})(?<archived>\/archived)?\/?$/}>
+              {(params) => <AuthorPage username={params.username!} archived={!!params.archived} />}
+            </Route>
             <Route component={NotFoundPage} />
           </Switch>
         </Suspense>

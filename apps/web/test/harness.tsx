@@ -10,9 +10,10 @@ import { ProcessKeyedLock, type TweetStore } from '@tweetstore/store';
 import { openDiskBlobStore, openLowdbStore } from '@tweetstore/store-lowdb';
 import { TRPCClientError, unstable_localLink, type TRPCLink } from '@trpc/client';
 import type { AppRouter } from '@tweetstore/api';
-import { render, type RenderResult } from '@testing-library/react';
+import { render, waitFor, within, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import superjson from 'superjson';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { Router } from 'wouter';
 import { memoryLocation } from 'wouter/memory-location';
 import { createQueryClient, Providers, type Clients } from '../src/providers.tsx';
@@ -27,6 +28,8 @@ export interface ApiHarness {
   render(ui: ReactElement, options?: { token?: string | null; path?: string }): RenderResult & { navigate: (to: string) => void };
   /** Make the next calls of rendered components fail the way a broken server would (to test rollbacks). */
   failNextCalls(paths: string[]): void;
+  /** Resolves once at least `count` subscriptions run on the server: live events reach a page only after that. */
+  subscriptionsOpen(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -97,6 +100,9 @@ export async function openApi(options: ApiOptions = {}): Promise<ApiHarness> {
     failNextCalls(paths) {
       paths.forEach((p) => failing.add(p));
     },
+    async subscriptionsOpen(count) {
+      await waitFor(async () => expect((await telemetry.snapshot()).connections.subscriptions).toBeGreaterThanOrEqual(count));
+    },
     async close() {
       cleanups.splice(0).forEach((c) => c());
       telemetry.close();
@@ -105,3 +111,19 @@ export async function openApi(options: ApiOptions = {}): Promise<ApiHarness> {
     },
   };
 }
+
+/** A fresh API for each test of the file (opened before it, closed after it), read through the returned function. */
+export function apiPerTest(options?: ApiOptions): () => ApiHarness {
+  let api: ApiHarness | undefined;
+  beforeEach(async () => {
+    api = await openApi(options);
+  });
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+  });
+  return () => api!;
+}
+
+/** The ids of the posts shown in a region, in order. */
+export const articleIds = (region: HTMLElement) => within(region).queryAllByRole('article').map((a) => a.dataset.tweetId);

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthorPage } from '../src/pages/AuthorPage.tsx';
 import { HomePage } from '../src/pages/HomePage.tsx';
 import { ThreadPage } from '../src/pages/ThreadPage.tsx';
-import { ESTIMATED_ROW_PX } from '../src/timeline/Timeline.tsx';
+import { ESTIMATED_ROW_PX } from '../src/timeline/TweetFeed.tsx';
 import { openApi, type ApiHarness } from './harness.tsx';
 
 let api: ApiHarness;

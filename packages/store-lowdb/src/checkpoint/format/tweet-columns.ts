@@ -327,6 +327,13 @@ export class ColdDetails {
     this.#n = n;
   }
 
+  /** The content and packed facts of the tweet of that ordinal (one of the file's). */
+  text(ordinal: number): { content: string; facts: string } {
+    const i = ordinal - this.first;
+    if (!(i >= 0 && i < this.#n)) throw new RangeError(`tweet #${ordinal} is not in the details of #${this.first}`);
+    return { content: this.#texts.at(i), facts: this.#facts.at(i) };
+  }
+
   /** Writes the details into `t`, a record just made from the chunk's tweets file (one created since: unchanged). */
   writeInto(t: TweetRecord): TweetRecord {
     const i = t.ordinal - this.first;

@@ -2,12 +2,17 @@ import { lazy, Suspense } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { AuthPage } from './pages/AuthPage.tsx';
 import { AuthorPage } from './pages/AuthorPage.tsx';
+import { ExplorePage } from './pages/ExplorePage.tsx';
 import { HistoryPage } from './pages/HistoryPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
+import { SearchPage } from './pages/SearchPage.tsx';
+import { TagPage } from './pages/TagPage.tsx';
 import { ThreadPage } from './pages/ThreadPage.tsx';
 import { useResetClients } from './providers.tsx';
+import { SearchBox } from './search/SearchBox.tsx';
 import { useSession } from './session.ts';
 import { trpc } from './trpc.ts';
+import { Icon } from './ui/icons.tsx';
 import { Spinner } from './ui/Spinner.tsx';
 import { usePageTitle } from './ui/usePageTitle.ts';
 
@@ -30,9 +35,15 @@ function Nav() {
       <Link href="/" className="brand" aria-label="tweetstore home">
         <span aria-hidden="true" className="brand-dot" /> tweetstore
       </Link>
+      <SearchBox />
       <NavLink href="/">Home</NavLink>
+      <NavLink href="/explore">Explore</NavLink>
       {user && <NavLink href={`/@${user.username}`}>Profile</NavLink>}
       <NavLink href="/dashboard">Dashboard</NavLink>
+      {/* On a phone the bar has no room for the search field: this link leads to the search page, which has one. */}
+      <Link href="/search" className="nav-link nav-search-link" aria-label="Search">
+        <Icon name="search" />
+      </Link>
     </nav>
   );
 }
@@ -98,6 +109,9 @@ export function App() {
             <Route path="/signin">{() => <AuthPage mode="signin" />}</Route>
             <Route path="/signup">{() => <AuthPage mode="signup" />}</Route>
             <Route path="/dashboard" component={DashboardPage} />
+            <Route path="/search" component={SearchPage} />
+            <Route path="/explore" component={ExplorePage} />
+            <Route path="/tag/:tag">{(params) => <TagPage tag={params.tag} />}</Route>
             <Route path="/t/:id/history">{(params) => <HistoryPage id={params.id} />}</Route>
             <Route path="/t/:id">{(params) => <ThreadPage id={params.id} />}</Route>
             {/* wouter reads "@:username" as literal text, so the author route is a pattern. */}

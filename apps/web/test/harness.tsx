@@ -25,7 +25,7 @@ export interface ApiHarness {
   /** Register a user; returns their token and a server-side caller acting as them. */
   signUp(username: string): Promise<{ id: string; token: string; api: ReturnType<typeof createCaller> }>;
   /** Render inside the app's providers, signed in with `token` (or anonymous), at `path`. */
-  render(ui: ReactElement, options?: { token?: string | null; path?: string }): RenderResult & { navigate: (to: string) => void };
+  render(ui: ReactElement, options?: { token?: string | null; path?: string }): RenderResult & { navigate: (to: string) => void; address: () => string };
   /** Make the next calls of rendered components fail the way a broken server would (to test rollbacks). */
   failNextCalls(paths: string[]): void;
   /** Resolves once at least `count` subscriptions run on the server: live events reach a page only after that. */
@@ -95,7 +95,8 @@ export async function openApi(options: ApiOptions = {}): Promise<ApiHarness> {
         </Router>,
       );
       cleanups.push(() => result.unmount());
-      return Object.assign(result, { navigate: location.navigate });
+      // `address`: the page's current path and query, as the address bar would show it.
+      return Object.assign(result, { navigate: location.navigate, address: () => location.history!.at(-1)! });
     },
     failNextCalls(paths) {
       paths.forEach((p) => failing.add(p));
@@ -127,3 +128,9 @@ export function apiPerTest(options?: ApiOptions): () => ApiHarness {
 
 /** The ids of the posts shown in a region, in order. */
 export const articleIds = (region: HTMLElement) => within(region).queryAllByRole('article').map((a) => a.dataset.tweetId);
+
+/** jsdom has no scrolling: keep the window's offset in scrollY and tell listeners, as a browser would. */
+export function scrollWindowTo(y: number) {
+  Object.defineProperty(window, 'scrollY', { value: y, configurable: true, writable: true });
+  window.dispatchEvent(new Event('scroll'));
+}

@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { AuthPage } from './pages/AuthPage.tsx';
 import { AuthorPage } from './pages/AuthorPage.tsx';
@@ -19,10 +19,10 @@ import { usePageTitle } from './ui/usePageTitle.ts';
 // The dashboard's chart library loads only when someone opens it, so it does not weigh on the first visit.
 const DashboardPage = lazy(() => import('./pages/DashboardPage.tsx'));
 
-function NavLink({ href, children }: { href: string; children: string }) {
+function NavLink({ href, children, label, className }: { href: string; children: ReactNode; label?: string; className?: string }) {
   const [location] = useLocation();
   return (
-    <Link href={href} className="nav-link" aria-current={location === href ? 'page' : undefined}>
+    <Link href={href} className={['nav-link', className].filter(Boolean).join(' ')} aria-label={label} aria-current={location === href ? 'page' : undefined}>
       {children}
     </Link>
   );
@@ -41,9 +41,9 @@ function Nav() {
       {user && <NavLink href={`/@${user.username}`}>Profile</NavLink>}
       <NavLink href="/dashboard">Dashboard</NavLink>
       {/* On a phone the bar has no room for the search field: this link leads to the search page, which has one. */}
-      <Link href="/search" className="nav-link nav-search-link" aria-label="Search">
+      <NavLink href="/search" className="nav-search-link" label="Search">
         <Icon name="search" />
-      </Link>
+      </NavLink>
     </nav>
   );
 }

@@ -2,7 +2,7 @@
 // while writes go on holds exactly the state at its seq, and compaction applies the retention rule.
 import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { authoring, logCapture, openedStores, tempDirs } from './support.ts';
+import { authoring, crashImage, logCapture, openedStores, tempDirs } from './support.ts';
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_EDIT_POLICY, manualClock, parseContent, type User } from '@tweetstore/core';
 import type { StoreEvent, TweetStore } from '@tweetstore/store';
@@ -26,19 +26,6 @@ async function everything(store: TweetStore, viewer: User) {
   const page = await store.listTweets({ viewerId: viewer.id, limit: 1000, includeArchived: true });
   const engagement = await Promise.all(page.items.map((t) => store.getEngagement(t.id, viewer.id)));
   return { tweets: page.items, engagement, versions: await Promise.all(page.items.map((t) => store.listVersions(t.id, t.author.id))) };
-}
-
-/** The files as a crash would leave them (a checkpoint may be half written, journal segments may be going). */
-async function crashImage(dataDir: string): Promise<string> {
-  for (let attempt = 0; ; attempt++) {
-    const image = await tempDir();
-    try {
-      await cp(dataDir, image, { recursive: true, filter: (src) => !src.endsWith('.tmp') && !src.endsWith('LOCK') });
-      return image;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 20) throw error;
-    }
-  }
 }
 
 const cpDir = (dataDir: string, name: string) => join(dataDir, 'checkpoints', name);
@@ -175,7 +162,7 @@ describe('lowdb engine: incremental checkpoints', () => {
     const { projection } = await loadCheckpoint(checkpoints, `cp-${String(checkpointSeq).padStart(16, '0')}`, clock.now());
     const replayed = new Projection();
     for (const event of (await store.events.after(0, checkpointSeq)) as StoreEvent[]) replayed.apply(event);
-    const chunkRows: ChunkRows = { users: rows, sessions: rows, media: rows, texts: rows, tweets: rows };
+    const chunkRows: ChunkRows = { users: rows, sessions: rows, media: rows, texts: rows, tweets: rows, tags: rows };
     const histories = new HistoryFiles(checkpoints);
     expect(await rowsOf(projection, chunkRows, histories)).toEqual(await rowsOf(replayed, chunkRows, histories));
 
@@ -202,7 +189,7 @@ describe('compactStore', () => {
     const expected = await everything(store, author);
     const head = await store.events.head();
     // Crashed: no final checkpoint, and (after a restart) the engine does not know the older checkpoint.
-    const image = await crashImage(dataDir);
+    const image = await crashImage(dataDir, tempDir);
     const complete = [];
     for (const name of await checkpointNames(image)) if ((await readdir(cpDir(image, name))).includes('manifest.json')) complete.push(name);
     const previousNewest = complete.at(-1)!;

@@ -4,6 +4,7 @@
 // here. A term's tweets are found by a Map; terms by prefix (the last word of a query) by their first two UTF-16
 // units, so a new term costs an append, never a sort of the dictionary.
 import { distinctTerms, documentTerms, mentionKey } from '@tweetstore/store';
+import type { SearchChunk } from '../checkpoint/format/search-columns.ts';
 import { postingsSize, withoutPosting, withPosting, type Postings } from './postings.ts';
 
 /** A tweet's terms, each once, and how many words its text has. */
@@ -69,16 +70,19 @@ export class SearchIndex {
     this.moves++;
   }
 
-  /** Restores a chunk of a checkpoint: the tweets `first` to `first + words.length - 1`, the next ones by ordinal. */
-  restore(first: number, words: ArrayLike<number>, postings: Iterable<[term: string, ordinals: Iterable<number>]>): void {
+  /** Restores a chunk of a checkpoint (its tweets come next by ordinal). */
+  restore(first: number, chunk: SearchChunk): void {
     if (first !== this.#size) throw new Error(`search index: chunk at #${first} restored after #${this.#size - 1}`);
-    for (let i = 0; i < words.length; i++) this.#setWords(first + i, words[i]!);
-    const end = first + words.length;
-    for (const [term, ordinals] of postings) {
-      for (const ordinal of ordinals) {
-        if (!(ordinal >= first && ordinal < end)) throw new Error(`search index: term ${JSON.stringify(term)} names tweet #${ordinal} outside its chunk`);
-        this.#insert(term, ordinal);
-      }
+    for (let i = 0; i < chunk.words.length; i++) this.#setWords(first + i, chunk.words[i]!);
+    const { terms, starts, ordinals } = chunk;
+    for (const [i, term] of terms.entries()) {
+      let p = this.#postings.get(term);
+      const before = p === undefined ? 0 : postingsSize(p);
+      for (let k = starts[i]!; k < starts[i + 1]!; k++) p = withPosting(p, ordinals[k]!);
+      if (p === undefined) continue;
+      if (before === 0) this.#addTerm(term, p);
+      else this.#postings.set(term, p);
+      this.#postingCount += postingsSize(p) - before;
     }
   }
 
@@ -111,22 +115,24 @@ export class SearchIndex {
 
   #insert(term: string, ordinal: number): void {
     const p = this.#postings.get(term);
-    if (p === undefined) {
-      // a term found by a regular expression is a slice of the whole text it came from: a copy keeps only itself
-      const own = term.length > 12 ? Buffer.from(term, 'utf16le').toString('utf16le') : term;
-      this.#postings.set(own, ordinal);
-      const start = own.slice(0, 2);
-      const starting = this.#byStart.get(start);
-      if (starting) starting.push(own);
-      else this.#byStart.set(start, [own]);
-      this.#postingCount++;
-      return;
+    if (p === undefined) this.#addTerm(term, ordinal);
+    else {
+      const n = postingsSize(p);
+      const next = withPosting(p, ordinal);
+      if (postingsSize(next) === n) return;
+      if (next !== p) this.#postings.set(term, next);
     }
-    const n = postingsSize(p);
-    const next = withPosting(p, ordinal);
-    if (postingsSize(next) === n) return;
-    if (next !== p) this.#postings.set(term, next);
     this.#postingCount++;
+  }
+
+  #addTerm(term: string, p: Postings): void {
+    // a term found by a regular expression is a slice of the whole text it came from: a copy keeps only itself
+    const own = term.length > 12 ? Buffer.from(term, 'utf16le').toString('utf16le') : term;
+    this.#postings.set(own, p);
+    const start = own.slice(0, 2);
+    const starting = this.#byStart.get(start);
+    if (starting) starting.push(own);
+    else this.#byStart.set(start, [own]);
   }
 
   #remove(term: string, ordinal: number): void {

@@ -1,8 +1,11 @@
 // A checkpoint's content: the projection at one seq in tables, each cut into chunks so no one file holds the whole
-// store: users, sessions, media, and per chunk of tweets (by ordinal) a tweets and a details file (their current state, as
-// columns: tweet-columns.ts) and a history file (their version histories: history-rows.ts). Capture runs a chunk at a time while events go on; what it takes shares
-// no mutable state with the projection, so it can be serialised later. Indexes are derived again on restore.
+// store: users, sessions, media, hashtags (by ordinal: their uses, velocity and who added to it lately), and per chunk
+// of tweets (by ordinal) a tweets and a details file (their current state, as columns: tweet-columns.ts, the tweets
+// file with the chunk's part of the search index) and a history file (their version histories: history-rows.ts).
+// Capture runs a chunk at a time while events go on; what it takes shares no mutable state with the projection, so it
+// can be serialised later. The other indexes are derived again on restore.
 import { mediaRow } from './media-rows.ts';
+import { TAG_AUTHOR_WINDOW_MS } from '@tweetstore/store';
 import { ChangeSet, type Projection } from '../../projection/projection.ts';
 import { historyChunk, type HistoryAtSeq, type HistoryFile } from './history-rows.ts';
 import { NO_VERSIONS, type CheckpointFileRef, type TakenBack, type TweetRecord } from '../../projection/records.ts';
@@ -17,9 +20,14 @@ export interface UserRow {
 }
 export type SessionRow = [tokenHash: string, userId: string, expiresAt: number];
 
-/** `texts` only in format 1 (since then each file holds the texts it needs); `details` and `history` since format 3. */
-export type TableName = 'users' | 'sessions' | 'media' | 'texts' | 'tweets' | 'details' | 'history';
-export const tableNames: readonly TableName[] = ['users', 'sessions', 'media', 'texts', 'tweets', 'details', 'history'];
+/**
+ * `texts` only in format 1 (since then each file holds the texts it needs); `details` and `history` since format 3;
+ * `tags` since format 5.
+ */
+export type TableName = 'users' | 'sessions' | 'media' | 'texts' | 'tweets' | 'details' | 'history' | 'tags';
+export const tableNames: readonly TableName[] = ['users', 'sessions', 'media', 'texts', 'tweets', 'details', 'history', 'tags'];
+/** A hashtag: [tag, uses, velocity's value and time (null: none), who added to it lately as user ordinal and time pairs]. */
+export type TagRow = [tag: string, uses: number, value: number | null, at: number | null, counted: number[]];
 /** Rows per file; a details and a history file cover the tweets of the tweets file of the same chunk number. */
 export type ChunkRows = Record<Exclude<TableName, 'details' | 'history'>, number>;
 
@@ -52,7 +60,9 @@ export class CheckpointCapture {
   readonly #pending = new Set<number>();
   /** Tweets as they were at `seq`, with who had taken back a like or a retweet of them then. */
   readonly #preserved = new Map<number, { tweet: TweetRecord; takenBack: TakenBack | undefined }>();
-  readonly #rewrites: { users: boolean; sessions: boolean; media: boolean; tweets: Set<number>; history: Set<number> };
+  readonly #rewrites: { users: boolean; sessions: boolean; media: boolean; tweets: Set<number>; history: Set<number>; tags: Set<number> };
+  readonly #tagRows: number;
+  readonly #tagCount: number;
   /** Per history file written: its tweets with versions, and how many versions each had at `seq`. */
   readonly #written = new Map<number, { ordinals: number[]; counts: number[] }>();
   /** Per tweets file written: the chunk in columns as written (with each tweet's published replies at `seq`), to fold back. */
@@ -70,6 +80,7 @@ export class CheckpointCapture {
       tweetOrdinal: (id) => p.tweets.ordinalOf(id),
       userOrdinal: (id) => userOrdinals.get(id)!,
       hot: (t) => p.isHot(t, now),
+      searchTerms: (t) => p.searchTerms(t),
     };
     const changes = p.changes;
     p.changes = new ChangeSet();
@@ -87,7 +98,12 @@ export class CheckpointCapture {
       // Versions not yet in a history file: the chunk's history file grows.
       if (p.tweets.hasNewVersions(ordinal)) history.add(k);
     }
-    this.#rewrites = { users: base === null || changes.users, sessions: base === null || changes.sessions, media: base === null || changes.media, tweets, history };
+    this.#tagRows = rowsPerChunk.tags;
+    this.#tagCount = p.hashtags.size;
+    const tags = new Set<number>();
+    for (let k = 0; k < Math.ceil(this.#tagCount / this.#tagRows); k++) if (base === null || !base.has('tags', k)) tags.add(k);
+    for (const o of changes.tags) tags.add(Math.floor(o / this.#tagRows));
+    this.#rewrites = { users: base === null || changes.users, sessions: base === null || changes.sessions, media: base === null || changes.media, tweets, history, tags };
     if (this.#rewrites.users) {
       const users = [...p.users.values()].map((u) => ({ ...u }));
       this.#plan('users', chunk(users, rowsPerChunk.users));
@@ -98,6 +114,7 @@ export class CheckpointCapture {
       this.#plan('sessions', chunk(sessions, rowsPerChunk.sessions));
     }
     if (this.#rewrites.media) this.#plan('media', chunk([...p.media.values()].map(mediaRow), rowsPerChunk.media));
+    if (tags.size > 0) this.#planTags(tags, userOrdinals, now);
     for (const k of [...new Set([...tweets, ...history])].sort((a, b) => a - b)) {
       this.#pending.add(k);
       this.steps.push({ take: () => this.#takeTweets(k, read) });
@@ -110,6 +127,7 @@ export class CheckpointCapture {
     if (table === 'tweets' || table === 'details' || table === 'history') {
       return chunk * this.#rows < this.#tweetCount && !this.#rewrites[table === 'history' ? 'history' : 'tweets'].has(chunk);
     }
+    if (table === 'tags') return chunk * this.#tagRows < this.#tagCount && !this.#rewrites.tags.has(chunk);
     return table !== 'texts' && !this.#rewrites[table];
   }
 
@@ -162,6 +180,21 @@ export class CheckpointCapture {
 
   #plan(table: 'users' | 'sessions' | 'media', chunks: unknown[][]): void {
     for (const [k, rows] of chunks.entries()) this.steps.push({ take: async () => [{ table, chunk: k, data: { rows } }] });
+  }
+
+  /** The hashtags of the chunks that changed, as they are now (who added to velocity: only those who still count). */
+  #planTags(chunks: Set<number>, userOrdinals: Map<string, number>, now: number): void {
+    const hashtags = this.#p.hashtags;
+    const counted = hashtags.countedSince(now - TAG_AUTHOR_WINDOW_MS);
+    for (const k of [...chunks].sort((a, b) => a - b)) {
+      const rows: TagRow[] = [];
+      for (let o = k * this.#tagRows; o < Math.min((k + 1) * this.#tagRows, this.#tagCount); o++) {
+        const { tag, uses, rate } = hashtags.state(o);
+        const users = (counted.get(o) ?? []).flatMap(([userId, at]) => [userOrdinals.get(userId)!, at]);
+        rows.push([tag, uses, rate?.value ?? null, rate?.at ?? null, users]);
+      }
+      this.steps.push({ take: async () => [{ table: 'tags', chunk: k, data: { rows } }] });
+    }
   }
 
   #preserve(t: TweetRecord): void {

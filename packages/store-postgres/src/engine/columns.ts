@@ -101,6 +101,18 @@ export interface IdempotencyKeyColumns {
   at: number;
 }
 
+/** A published tweet's current terms: a tsvector literal (engine/search.ts). */
+export interface TweetTermsColumns {
+  tweet_id: string;
+  terms: string;
+}
+
+/** A hashtag (tagKey) of a published tweet's current version. */
+export interface TweetTagColumns {
+  tag: string;
+  tweet_id: string;
+}
+
 /** Each table the builders fill, and its row. */
 export interface Tables {
   users: UserColumns;
@@ -112,6 +124,8 @@ export interface Tables {
   versions: VersionColumns;
   engagements: EngagementColumns;
   idempotency_keys: IdempotencyKeyColumns;
+  tweet_terms: TweetTermsColumns;
+  tweet_tags: TweetTagColumns;
 }
 
 /** `insert` of these rows into `table` (one statement, one JSON parameter, whatever the number of rows). */

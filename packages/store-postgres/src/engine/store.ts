@@ -69,8 +69,8 @@ import { HotTweets } from './hot.ts';
 import { reading, type Queries, type Sql } from './connect.ts';
 import { oldestRetained, type PostgresEventFeed } from './feed.ts';
 import type { ResolvedPostgresOptions } from './options.ts';
-import { changedRow, loadMedia, loadRememberedKey, loadTweet, loadUser, loadUserByName, loadVersions, NO_EDGES, selectChain, selectReplies, selectTweets, shownTo, tweetRow, type TweetRow, type Velocity } from './rows.ts';
-import { checkOffset, selectMatches } from './search.ts';
+import { changedRow, loadMedia, loadRememberedKey, loadTweet, loadUser, loadUserByName, loadVersions, NO_EDGES, selectChain, selectListed, selectReplies, tweetRow, type TweetRow, type Velocity } from './rows.ts';
+import { checkOffset, searching, selectMatches } from './search.ts';
 import { ViewBatches } from './views.ts';
 import { Writer, type Command, type WriteTx } from './writer.ts';
 
@@ -275,17 +275,8 @@ export class PostgresTweetStore implements TweetStore {
 
   async listTweets(q: ListTweets): Promise<TweetPage> {
     checkPageLimit(q.limit);
-    const sql = this.sql;
-    const viewer = q.viewerId ?? null;
-    const filters = [shownTo(sql, viewer, q.includeArchived ?? false)];
-    if (q.beforeId) filters.push(sql`t.id < ${q.beforeId}`);
-    if (q.authorId) filters.push(sql`t.author_id = ${q.authorId}`);
-    if (q.replyToId) filters.push(sql`t.reply_to_id = ${q.replyToId}`);
-    const where = filters.reduce((all, f) => sql`${all} and ${f}`);
-    // tweet_tags holds published tweets only, newest first by its key
-    const tagged = q.hashtag === undefined ? sql`` : sql`join tweet_tags g on g.tweet_id = t.id and g.tag = ${q.hashtag}`;
     return reading(async () => {
-      const { items, more } = await this.#page(await sql`${selectTweets(sql, viewer)} ${tagged} where ${where} order by t.id desc limit ${q.limit + 1}`, q.limit);
+      const { items, more } = await this.#page(await selectListed(this.sql, q), q.limit);
       return { items, nextBeforeId: more ? items.at(-1)!.id : null };
     });
   }
@@ -294,7 +285,8 @@ export class PostgresTweetStore implements TweetStore {
     checkPageLimit(q.limit);
     checkOffset(q.offset);
     return reading(async () => {
-      const { items, more } = await this.#page(await selectMatches(this.sql, q, this.o.clock.now()), q.limit);
+      const now = this.o.clock.now();
+      const { items, more } = await this.#page(await searching(this.sql, (tx) => selectMatches(tx, q, now)), q.limit);
       const next = !more ? null : q.sort === 'latest' ? { beforeId: items.at(-1)!.id } : { offset: (q.offset ?? 0) + q.limit };
       return { items, next };
     });

@@ -6,7 +6,7 @@
 import { bumpRate, type DecayedRate } from '@tweetstore/core';
 import { nextContent, tagKeys, type MediaLookup, type StoreEvent } from '@tweetstore/store';
 import { engagementColumn, insertRows, mediaColumns, sessionColumns, tweetColumns, userColumns, velocityColumns, versionColumns, type VelocityColumns } from './columns.ts';
-import { tagsAdded, tagsRemoved } from './hashtags.ts';
+import { tagsRemoved, tagsUsed, type TagUse } from './hashtags.ts';
 import { termsColumns } from './search.ts';
 import type { changedRow, TweetRow, Velocity } from './rows.ts';
 import type { WriteTx } from './writer.ts';
@@ -151,10 +151,9 @@ function created(tx: WriteTx, e: Extract<StoreEvent, { type: 'TweetCreated' }>, 
   if (published) {
     show(tx, e.tweetId, e.mediaIds);
     replyCounted(tx, s.parent, e.at, 1, true);
-    // its terms go in with the batch's other rows; only tags make it send something of its own
+    // its terms and tags go in with the batch's other new tweets': it still sends nothing of its own
     tx.defer('tweet_terms', termsColumns(e.tweetId, e));
-    const keys = tagKeys(e.hashtags);
-    if (keys.length > 0) tx.send(tagsAdded(tx.sql, { tweetId: e.tweetId, authorId: e.authorId, at: e.at, keys, counts: true }));
+    for (const use of tagUses(e, tagKeys(e.hashtags), true)) tx.defer('tag_uses', use);
   }
   if (e.idempotencyKey !== null) {
     tx.send(tx.sql`
@@ -185,7 +184,11 @@ function indexed(tx: WriteTx, e: { tweetId: string; authorId: string; at: number
   const removed = had.filter((k) => !has.includes(k));
   const added = has.filter((k) => !had.includes(k));
   if (removed.length > 0) tx.send(tagsRemoved(sql, e.tweetId, removed));
-  if (added.length > 0) tx.send(tagsAdded(sql, { tweetId: e.tweetId, authorId: e.authorId, at: e.at, keys: added, counts }));
+  if (added.length > 0) tx.send(tagsUsed(sql, tagUses(e, added, counts)));
+}
+
+function tagUses(e: { tweetId: string; authorId: string; at: number }, keys: readonly string[], counts: boolean): TagUse[] {
+  return keys.map((tag) => ({ tag, tweet_id: e.tweetId, author_id: e.authorId, at: e.at, counts }));
 }
 
 function setAlt(tx: WriteTx, mediaId: string, userId: string, alt: string) {

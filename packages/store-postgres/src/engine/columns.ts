@@ -4,6 +4,7 @@
 // and a column these builders leave out is a type error here, not a default there.
 import { velocityLevelOf, type MediaFacts, type TextFacts, type StoredTweet, type StoredUser, type StoredVersion } from '@tweetstore/store';
 import type { Queries } from './connect.ts';
+import { tagsUsed, type TagUse } from './hashtags.ts';
 import type { Velocity } from './rows.ts';
 
 export interface UserColumns {
@@ -126,6 +127,14 @@ export interface Tables {
   idempotency_keys: IdempotencyKeyColumns;
   tweet_terms: TweetTermsColumns;
   tweet_tags: TweetTagColumns;
+}
+
+/** What the writer gathers from a batch's commands (writer.ts): rows of the tables, and hashtag uses (hashtags.ts). */
+export type Gathered = Tables & { tag_uses: TagUse };
+
+/** The one statement of gathered rows of one kind: an insert, or for hashtag uses tagsUsed. */
+export function sendGathered<T extends keyof Gathered>(sql: Queries, kind: T, rows: readonly Gathered[T][]) {
+  return kind === 'tag_uses' ? tagsUsed(sql, rows as readonly TagUse[]) : insertRows(sql, kind as keyof Tables, rows as never);
 }
 
 /** `insert` of these rows into `table` (one statement, one JSON parameter, whatever the number of rows). */

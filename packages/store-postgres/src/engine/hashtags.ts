@@ -6,44 +6,58 @@ import { levelOfRate, VELOCITY_HALF_LIFE_MS } from '@tweetstore/core';
 import { TAG_AUTHOR_WINDOW_MS, TAG_MIN_RATE, TRENDING_TAGS, tagVelocity, type HashtagTrend } from '@tweetstore/store';
 import type { Queries } from './connect.ts';
 
-export interface TagsAdded {
-  tweetId: string;
-  authorId: string;
+/** A hashtag coming onto a published tweet: its tweet_tags row to be, and what it adds to the tag's stats. */
+export interface TagUse {
+  tag: string;
+  tweet_id: string;
+  author_id: string;
   at: number;
-  /** tagKeys not on the tweet before */
-  keys: string[];
-  /** whether the uses may count for velocity (bumpTag's rules): not when a restore gives them back */
+  /** whether it may count for velocity (bumpTag's rules): not when a restore gives it back */
   counts: boolean;
 }
 
 /**
- * The tags come onto a published tweet: their rows, a use each, and for each tag whose author may count again
- * (countsForVelocity: never counted, or TAG_AUTHOR_WINDOW_MS ago or more) one counted use, bumpTag in SQL.
+ * Tags come onto published tweets (one change's, or a batch's new tweets', writer.ts): their rows, a use each, and
+ * for each author and tag the first use that may count (countsForVelocity: never counted, or TAG_AUTHOR_WINDOW_MS
+ * before it or more) one counted use, added to the tag's rate as bumpTag adds it.
  */
-export function tagsAdded(sql: Queries, a: TagsAdded) {
+export function tagsUsed(sql: Queries, uses: readonly TagUse[]) {
   const h = VELOCITY_HALF_LIFE_MS;
+  const window = TAG_AUTHOR_WINDOW_MS;
   return sql`
-    with added as (
-      insert into tweet_tags (tag, tweet_id) select unnest(${a.keys}::text[]), ${a.tweetId} on conflict do nothing returning tag),
+    with uses as (
+      select * from jsonb_to_recordset(${sql.json(uses as never)}) as u (tag text, tweet_id text, author_id text, at bigint, counts boolean)),
+    added as (insert into tweet_tags (tag, tweet_id) select tag, tweet_id from uses on conflict do nothing returning tag, tweet_id),
+    firsts as (
+      select u.tag, u.author_id, min(u.at) at
+      from uses u join added a on a.tag = u.tag and a.tweet_id = u.tweet_id
+      left join tag_authors t on t.tag = u.tag and t.author_id = u.author_id
+      where u.counts and (t.counted_at is null or u.at - t.counted_at >= ${window})
+      group by u.tag, u.author_id),
     counted as (
-      insert into tag_authors (tag, author_id, counted_at) select tag, ${a.authorId}, ${a.at} from added where ${a.counts}::boolean
-      on conflict (tag, author_id) do update set counted_at = excluded.counted_at
-      where excluded.counted_at - tag_authors.counted_at >= ${TAG_AUTHOR_WINDOW_MS}
-      returning tag)
+      insert into tag_authors as t (tag, author_id, counted_at) select tag, author_id, at from firsts
+      on conflict (tag, author_id) do update set counted_at = excluded.counted_at where excluded.counted_at - t.counted_at >= ${window}
+      returning tag, counted_at at),
+    -- a tag's counted uses as one decayed rate, at the latest of them
+    latest as (select tag, max(at) at from counted group by tag),
+    rates as (
+      select c.tag, sum(power(2::float8, greatest((c.at - l.at)::float8 / ${h}, -1000))) value, l.at
+      from counted c join latest l on l.tag = c.tag group by c.tag, l.at)
     insert into tag_stats as s (tag, uses, rate_value, rate_at, rate_level)
-    select a.tag, 1, c.one, c.at, c.at::float8 / ${h}
-    from added a left join (select tag, 1::float8 one, ${a.at}::bigint at from counted) c on c.tag = a.tag
-    on conflict (tag) do update set uses = s.uses + 1, (rate_value, rate_at, rate_level) = (
-      -- core's bumpRate by one at excluded.rate_at (null: not counted, the rate stays), and its level
+    select a.tag, a.uses, r.value, r.at, ln(r.value) / ln(2) + r.at::float8 / ${h}
+    from (select tag, count(*)::int uses from added group by tag) a left join rates r on r.tag = a.tag
+    on conflict (tag) do update set uses = s.uses + excluded.uses, (rate_value, rate_at, rate_level) = (
+      -- the two rates added at the later one's time (core's bumpRate, of several uses at once), and the level
       select b.value, b.at, ln(b.value) / ln(2) + b.at::float8 / ${h} from (
         select
           case
             when excluded.rate_at is null then s.rate_value
-            when s.rate_at is null then 1
-            when excluded.rate_at >= s.rate_at then s.rate_value * power(2::float8, greatest((s.rate_at - excluded.rate_at)::float8 / ${h}, -1000)) + 1
-            else s.rate_value + power(2::float8, greatest((excluded.rate_at - s.rate_at)::float8 / ${h}, -1000))
+            when s.rate_at is null then excluded.rate_value
+            else s.rate_value * power(2::float8, greatest((s.rate_at - t.at)::float8 / ${h}, -1000))
+              + excluded.rate_value * power(2::float8, greatest((excluded.rate_at - t.at)::float8 / ${h}, -1000))
           end value,
-          greatest(s.rate_at, excluded.rate_at) at) b)`;
+          t.at
+        from (select greatest(s.rate_at, excluded.rate_at) at) t) b)`;
 }
 
 /** The tags leave a published tweet (archived, or edited away): their rows go, and a use each. */

@@ -8,8 +8,9 @@ import type { TweetTermsColumns } from './columns.ts';
 import type { Queries, Sql } from './connect.ts';
 import { selectTweets } from './rows.ts';
 
-/** A term as tsvector and tsquery input read it: quoted, with ' doubled and \ escaped. */
-const lexeme = (term: string) => `'${term.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+/** A term as tsvector and tsquery input read it: quoted, with ' doubled and \ escaped (most terms hold neither). */
+const ESCAPED = /['\\]/;
+const lexeme = (term: string) => `'${ESCAPED.test(term) ? term.replace(/\\/g, '\\\\').replace(/'/g, "''") : term}'`;
 
 /** The tsvector literal of a text and its facts: each word term with the positions it occurs at, then the marks. */
 export function vectorOf(content: string, hashtags: readonly string[], mentions: readonly string[]): string {

@@ -74,6 +74,13 @@ export function countTagUses(sql: Queries) {
     on conflict (tag) do update set uses = excluded.uses`;
 }
 
+/** The `n` tags fastest now, by the level index (ties, rare, sorted as they come: the larger uses, then the tag). */
+export function selectTrending(sql: Queries, n: number, now: number) {
+  return sql<{ tag: string; uses: number; rate_value: number; rate_at: number }[]>`
+    select tag, uses, rate_value, rate_at from tag_stats where uses > 0 and rate_level >= ${levelOfRate(TAG_MIN_RATE, now)}
+    order by rate_level desc, uses desc, tag limit ${n}`;
+}
+
 /**
  * trendingHashtags: by the level index from the level of TAG_MIN_RATE now, each tag's velocity then from its rate as
  * every engine computes it; fastest first, ties by the larger uses, then the tag.
@@ -81,9 +88,7 @@ export function countTagUses(sql: Queries) {
 export async function trendingTags(sql: Queries, limit: number, now: number): Promise<HashtagTrend[]> {
   const n = Math.max(0, Math.min(Math.floor(limit), TRENDING_TAGS));
   if (!(n > 0)) return [];
-  const rows = await sql<{ tag: string; uses: number; rate_value: number; rate_at: number }[]>`
-    select tag, uses, rate_value, rate_at from tag_stats where uses > 0 and rate_level >= ${levelOfRate(TAG_MIN_RATE, now)}
-    order by rate_level desc, uses desc, tag limit ${n}`;
+  const rows = await selectTrending(sql, n, now);
   return rows
     .map((r) => ({ tag: r.tag, uses: r.uses, velocity: tagVelocity({ value: r.rate_value, at: r.rate_at }, now) }))
     .filter((t) => t.velocity >= TAG_MIN_RATE)

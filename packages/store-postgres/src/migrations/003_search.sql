@@ -19,15 +19,16 @@ create table tweet_tags (
 
 -- Per tag: published tweets carrying it now, and core's decayed rate of its counted uses with the rate's time-free
 -- level (core's velocityLevel), whose order is the velocity's at every time: trends are an index scan from the level
--- of TAG_MIN_RATE now.
+-- of TAG_MIN_RATE now. Uses are in no index, so a use that does not count (its author counted within the hour)
+-- updates the row in place (HOT), on pages left half free for it.
 create table tag_stats (
   tag text collate "C" primary key,
   uses integer not null,
   rate_value double precision,
   rate_at bigint,
   rate_level double precision
-);
-create index tag_stats_trending on tag_stats (rate_level desc, uses desc, tag) where uses > 0;
+) with (fillfactor = 50);
+create index tag_stats_trending on tag_stats (rate_level desc) where rate_level is not null;
 
 -- When an author last counted for a tag's velocity (once per TAG_AUTHOR_WINDOW_MS).
 create table tag_authors (

@@ -1,6 +1,5 @@
 // Opens the PostgreSQL engine: connects, applies the migrations and fills what they add for rows written before them
-// (both safe when several instances start together), reads
-// the stream's head and identity, and starts the event tail.
+// (both safe when several instances start together), reads the stream's head and identity, and starts the event tail.
 import { randomUUID } from 'node:crypto';
 import { fillSearch } from './backfill.ts';
 import { CommittedHead } from './barrier.ts';

@@ -1,9 +1,10 @@
 // importDump: a dump's state (@tweetstore/store's dump format) written into the PostgreSQL engine's tables, for
 // `tweetstore migrate`. One transaction: a cancel or a failure leaves the database as it was. The schema is migrated
 // first (the engine's runner) and must hold no store yet. The rows are the ones the engine itself writes for that
-// state (engine/columns.ts; a published tweet's search terms and tags too), sent in batches of one statement per table (one JSON document each), pipelined while the
-// next batch is built. The target keeps the dump's storeId and continues after its head seq, holding no event at or
-// before it: a client resuming from the head misses nothing, one from before it gets a reset.
+// state (engine/columns.ts; a published tweet's search terms and tags too), sent in batches of one statement per table
+// (one JSON document each), pipelined while the next batch is built. The target keeps the dump's storeId and continues
+// after its head seq, holding no event at or before it: a client resuming from the head misses nothing, one from before
+// it gets a reset.
 import { PreconditionFailed, StorageUnavailable } from '@tweetstore/core';
 import { DumpChecker, pauseEvery, type DumpCounts, type DumpRecord, type DumpRecordType, type DumpStore } from '@tweetstore/store';
 import { searchFilled } from '../engine/backfill.ts';

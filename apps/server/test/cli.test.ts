@@ -76,8 +76,10 @@ describe('tweetstore CLI', () => {
     expect(cli('search', 'zebra', '--cursor', cursor!).out).toContain(older);
     expect(cli('search', 'zebra', '--top', '--limit', '1').out).toContain(older);
     expect(cli('search', '"zoo zebra"').out).toContain('no published tweet matches');
-    const refused = cli('search', '-zebra');
+    const refused = cli('search', '--', '-zebra');
     expect([refused.code, refused.err]).toEqual([1, expect.stringContaining('BAD_REQUEST')]);
+    const misread = cli('search', '-zebra'); // an option to the shell: said in words, not a stack trace
+    expect([misread.code, misread.err]).toEqual([2, expect.stringMatching(/^tweetstore: Unknown option '-z'.*tweetstore search -- "-spam"/)]);
     expect(cli('list', '--tag', '#STRIPES').out).toMatch(new RegExp(`${newer}[\\s\\S]*${older}`));
     const trends = cli('trends');
     expect(trends.out).toMatch(/trending hashtags:\n\s+1\. #stripes  [\d.]+ uses\/min  \(2 posts\)/);

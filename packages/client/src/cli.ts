@@ -61,9 +61,18 @@ Nothing is committed to the database until the media are copied: Ctrl-C (or a fa
 was (media files copied stay; a rerun skips them). A folder a running server holds is refused. Exit 0 when the copy
 shows 0 differences, 1 otherwise (the first differences listed), 2 for bad settings.`;
 
-const { values: flags, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
+/** The arguments, or a usage error (exit 2) in words instead of a stack trace. */
+function parseCommandLine() {
+  try {
+    return parseArgs({ allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    const hint = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? ' (a search that starts with "-" goes after "--": tweetstore search -- "-spam")' : '';
+    console.error(`tweetstore: ${(error as Error).message.split('\n')[0]}${hint}\n\n${HELP}`);
+    process.exit(2);
+  }
+}
+
+const OPTIONS = {
     url: { type: 'string' },
     json: { type: 'boolean', default: false },
     password: { type: 'string' },
@@ -91,8 +100,8 @@ const { values: flags, positionals } = parseArgs({
     media: { type: 'string', multiple: true },
     'no-media': { type: 'boolean', default: false },
     alt: { type: 'string' },
-  },
-});
+} as const;
+const { values: flags, positionals } = parseCommandLine();
 
 const url = flags.url ?? process.env.TWEETSTORE_URL ?? 'http://127.0.0.1:3000';
 const sessionFile = process.env.TWEETSTORE_SESSION_FILE ?? path.join(homedir(), '.config', 'tweetstore', 'session.json');

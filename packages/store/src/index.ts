@@ -13,6 +13,8 @@ export * from './rules/visibility.ts';
 export * from './rules/paging.ts';
 export * from './rules/velocity.ts';
 export * from './search/analyze.ts';
+/** Hashtag keys are core's (the API's input schema folds them too); engines take them from here with the rest. */
+export { tagKey } from '@tweetstore/core';
 export * from './search/query.ts';
 export * from './search/rules.ts';
 export { contentHash } from './content-hash.ts';

@@ -35,7 +35,7 @@ export function hashtagsContract(ctx: ContractContext): void {
       await ctx.store.editTweet({ id: a.id, actorId: ada.id, text: ctx.text('one, tag removed') });
       expect(await tagged('typescript')).toEqual(['two #typescript #trpc']);
       await ctx.store.editTweet({ id: a.id, actorId: ada.id, text: ctx.text('one #trpc now') });
-      expect(await tagged('trpc')).toEqual(['two #typescript #trpc', 'one #trpc now']); // newest first: by creation, not by edit
+      expect(await tagged('trpc')).toEqual(['two #typescript #trpc', 'one #trpc now']); // newest first by id: an edit does not move it
       expect(await tagged('nothing')).toEqual([]);
       const store = await ctx.reopen();
       expect(await tagged('trpc', null, store)).toEqual(['two #typescript #trpc', 'one #trpc now']);

@@ -1,7 +1,7 @@
 // The search rows' queries (issue 15 point 7): one of each kind, in the seed's vocabulary
 // (packages/store/src/seed/content.ts), so they match real fixture tweets. The seed draws its tokens independently,
-// so a phrase is two words that happen to fall side by side: "coffee morning" does in ~0.07% of the texts (72 of
-// 100k), the two words anywhere in ~1.4%, `coffee` (a word, or inside #coffee) in ~13.5%, #coffee in ~7%.
+// so a phrase is two words that happen to fall side by side: "coffee morning" does in ~0.08% of the texts (80 of the
+// 100k fixture's), the two words anywhere in ~1.5%, `coffee` (a word, or inside #coffee) in ~13%, #coffee in ~6.5%.
 
 export const SEARCH_KINDS = ['one-word', 'two-word', 'hashtag', 'phrase'] as const;
 export type SearchKind = (typeof SEARCH_KINDS)[number];

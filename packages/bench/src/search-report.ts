@@ -141,7 +141,13 @@ export function searchChecks(rows: RowResult[], starts: SearchStart[], ref: numb
   if (!start) out.push({ name: indexName, status: 'n/a', detail: 'stage not run' });
   else if (start.indexBytes === null) {
     const told = Object.entries(start.details).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
-    out.push({ name: indexName, status: 'n/a', detail: `the engine's system.stats tells no search…Bytes (${told || 'no search figures'}), and it has no switch to start without the index` });
+    // the whole server's RSS, to set beside a run from before the index (the README's)
+    const rss = Math.max(0, ...rows.filter((r) => r.target === 'tweetstore' && r.size === at).map((r) => r.rssMaxBytes ?? 0));
+    out.push({
+      name: indexName,
+      status: 'n/a',
+      detail: `the engine's system.stats tells no search…Bytes (${told || 'no search figures'}), and it has no switch to start without the index${rss ? `; the server's RSS at ${fmtSize(at)}, index and all: max ${MB(rss)} over its rows` : ''}`,
+    });
   } else out.push({ name: indexName, status: judged(start.indexBytes <= INDEX_LIMIT_BYTES), detail: `${MB(start.indexBytes)} (store.details ${Object.keys(start.details).filter((k) => /Bytes$/.test(k)).join(' + ')})` });
   const restartName = `restart to the first search answered ≤ 5 s at ${fmtSize(at)}`;
   out.push(

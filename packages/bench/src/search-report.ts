@@ -2,7 +2,7 @@
 // query answered by PostgreSQL's own full-text search (÷ pg-fts) and by a scan without an index (÷ linear-scan), and
 // whether its first page is theirs; then the targets.
 import { fmtOps, fmtSize, textTable, type Check, type RowResult } from './report.ts';
-import { SEARCH_KINDS, SEARCH_QUERIES, searchKindOf, type SearchKind } from './search.ts';
+import { isSearchOrTrends, SEARCH_KINDS, SEARCH_QUERIES, searchKindOf, type SearchKind } from './search.ts';
 
 const FTS = 'pg-fts';
 const SCAN = 'linear-scan';
@@ -57,7 +57,7 @@ const firstPageAgainst = (rows: RowResult[], r: RowResult, kind: SearchKind) =>
 
 /** The block's lines; none when no search or trends row ran. */
 export function searchBlock(rows: RowResult[]): string[] {
-  const mine = rows.filter((r) => searchKindOf(r.scenario) !== null || r.scenario.startsWith('trends '));
+  const mine = rows.filter((r) => isSearchOrTrends(r.scenario));
   if (!mine.length) return [];
   const ratio = (r: RowResult, target: string) => {
     const kind = searchKindOf(r.scenario);

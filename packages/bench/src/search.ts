@@ -29,3 +29,6 @@ export function searchKindOf(scenario: string): SearchKind | null {
 export const TRENDS = ['hashtags', 'tweets'] as const;
 export type TrendsList = (typeof TRENDS)[number];
 export const trendsScenario = (list: TrendsList) => `trends ${list}`;
+
+/** Whether a row is one of issue 15's (a search or a trends list, 1 client). */
+export const isSearchOrTrends = (scenario: string) => searchKindOf(scenario) !== null || scenario.startsWith('trends ');

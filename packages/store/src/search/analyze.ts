@@ -6,13 +6,24 @@
 //   Katakana, Thai, Lao, Khmer, Myanmar) is cut into words by Intl.Segmenter, ICU's dictionary word breaker; only such
 //   runs pay for it (a whole tweet through the segmenter costs ~21 µs on this machine, the regular expression ~2 µs).
 // - Emoji: each RGI emoji sequence (ZWJ families, flags, keycaps) is one term, without its skin tone and presentation
-//   selectors (👍🏽 finds 👍).
+//   selectors (👍🏽 finds 👍). V8 matches \p{RGI_Emoji} by trying its ~3,700 sequences one by one (~10 µs a try: a
+//   regular expression of both alternatives cost ~60 µs a tweet and a test of each token ~100 µs more, measured on
+//   the seeder's texts), so it is tried only where a sequence can start (an Emoji character; a keycap's base only
+//   before U+FE0F), on the run of emoji characters there, and each run's answer is remembered.
 // - Hashtags and mentions are terms of their own, `#tag` and `@user`, from the facts twitter-text found (so `#rust`
 //   finds the hashtag, `rust` the word, which a hashtag's text also is).
 // Terms carry positions (their index in the text's word sequence) so phrases can be matched.
 
-const TOKEN = /\p{RGI_Emoji}|[\p{L}\p{N}\p{M}_]+/gv;
-const EMOJI_START = /^\p{RGI_Emoji}/v;
+/** Where a term may start: a word character, or an Emoji character (which every RGI sequence starts with). */
+const TERM_START = /[\p{L}\p{N}\p{M}_]|\p{Emoji}/gu;
+const WORD = /[\p{L}\p{N}\p{M}_]+/uy;
+const EMOJI_CHAR = /^\p{Emoji}/u;
+const KEYCAP_BASE = /^[0-9#*]$/;
+/** The characters an RGI sequence is made of: every one is Emoji or Emoji_Component (ZWJ, FE0F, tags, keycap). */
+const EMOJI_RUN = /[\p{Emoji}\p{Emoji_Component}]+/uy;
+const RGI_START = /^\p{RGI_Emoji}/v;
+/** No RGI sequence is longer than this (the longest, kiss and couple sequences with two skin tones, are 15 units). */
+const LONGEST_EMOJI = 32;
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const ACCENTS = /[\u0300-\u036f]/g;
 const HAS_ACCENT = /[\u0300-\u036f]/;
@@ -39,15 +50,56 @@ function emojiTerm(e: string): string {
 
 const cut = (term: string) => (term.length > MAX_TERM_LENGTH ? term.slice(0, MAX_TERM_LENGTH) : term);
 
+/** The RGI sequence that starts a run of emoji characters, or '': the same for every run that begins alike. */
+const emojiStarts = new Map<string, string>();
+const REMEMBERED_RUNS = 4096;
+
+function emojiAt(text: string, at: number): string {
+  EMOJI_RUN.lastIndex = at;
+  const run = EMOJI_RUN.exec(text)![0].slice(0, LONGEST_EMOJI);
+  let found = emojiStarts.get(run);
+  if (found === undefined) {
+    found = RGI_START.exec(run)?.[0] ?? '';
+    if (emojiStarts.size >= REMEMBERED_RUNS) emojiStarts.clear();
+    emojiStarts.set(run, found);
+  }
+  return found;
+}
+
+/**
+ * The text's tokens, as `text.match(/\p{RGI_Emoji}|[\p{L}\p{N}\p{M}_]+/gv)` finds them (an RGI sequence where one
+ * starts, else a run of word characters), `emoji` saying which.
+ */
+function eachToken(text: string, take: (token: string, emoji: boolean) => void): void {
+  TERM_START.lastIndex = 0;
+  for (let m = TERM_START.exec(text); m !== null; m = TERM_START.exec(text)) {
+    const at = m.index;
+    const c = m[0];
+    if (EMOJI_CHAR.test(c) && (!KEYCAP_BASE.test(c) || text.charCodeAt(at + 1) === 0xfe0f)) {
+      const emoji = emojiAt(text, at);
+      if (emoji !== '') {
+        take(emoji, true);
+        TERM_START.lastIndex = at + emoji.length;
+        continue;
+      }
+    }
+    WORD.lastIndex = at;
+    const word = WORD.exec(text);
+    if (word === null) continue; // an emoji character that starts no sequence: TERM_START is past it
+    take(word[0], false);
+    TERM_START.lastIndex = at + word[0].length;
+  }
+}
+
 /** The word terms of a text, in order (a term's index is its position). */
 export function wordTerms(text: string): string[] {
   const terms: string[] = [];
-  for (const token of fold(text).match(TOKEN) ?? []) {
-    if (EMOJI_START.test(token)) terms.push(emojiTerm(token));
+  eachToken(fold(text), (token, emoji) => {
+    if (emoji) terms.push(emojiTerm(token));
     else if (UNSPACED.test(token)) {
       for (const s of segment(token)) if (s.isWordLike) terms.push(cut(s.segment));
     } else terms.push(cut(token));
-  }
+  });
   return terms;
 }
 

@@ -9,7 +9,9 @@ import { TAG_AUTHOR_WINDOW_MS } from '@tweetstore/store';
 import { ChangeSet, type Projection } from '../../projection/projection.ts';
 import { historyChunk, type HistoryAtSeq, type HistoryFile } from './history-rows.ts';
 import { NO_VERSIONS, type CheckpointFileRef, type TakenBack, type TweetRecord } from '../../projection/records.ts';
-import { ColdDetails, ColdIndex, encodeTweets, type EncodeContext } from './tweet-columns.ts';
+import { ColdDetails, ColdIndex, encodeTweets, type EncodeContext, type TweetIndexColumns } from './tweet-columns.ts';
+import type { SearchColumns } from './search-columns.ts';
+import { stringCount } from './strings.ts';
 
 export interface UserRow {
   id: string;
@@ -43,6 +45,12 @@ export interface PlannedStep {
   take(): Promise<ChunkFile[]>;
 }
 
+/** The checkpoint a new one is counted from: which files it has, and one of them read (checked). */
+export interface BaseCheckpoint {
+  has(table: TableName, chunk: number): boolean;
+  read(table: TableName, chunk: number): Promise<unknown>;
+}
+
 /** Reads a history file of a checkpoint (the stored versions a rewritten history file carries on). */
 export type ReadHistory = (ref: CheckpointFileRef) => Promise<HistoryFile>;
 
@@ -63,14 +71,20 @@ export class CheckpointCapture {
   readonly #rewrites: { users: boolean; sessions: boolean; media: boolean; tweets: Set<number>; history: Set<number>; tags: Set<number> };
   readonly #tagRows: number;
   readonly #tagCount: number;
+  readonly #base: BaseCheckpoint | null = null;
+  /** Chunks whose texts did not change since the base: their search columns are read from its tweets file. */
+  readonly #searchFromBase = new Set<number>();
   /** Per history file written: its tweets with versions, and how many versions each had at `seq`. */
   readonly #written = new Map<number, { ordinals: number[]; counts: number[] }>();
   /** Per tweets file written: the chunk in columns as written (with each tweet's published replies at `seq`), to fold back. */
   readonly #folds = new Map<number, { index: ColdIndex; details: ColdDetails }>();
   readonly #encoding: EncodeContext;
 
-  /** `base` says whether the checkpoint the projection's changes are counted from has a file; null: write all. */
-  constructor(p: Projection, now: number, rowsPerChunk: ChunkRows, base: { has(table: TableName, chunk: number): boolean } | null, read: ReadHistory) {
+  /**
+   * `base` says whether the checkpoint the projection's changes are counted from has a file, and reads one; null: write
+   * all.
+   */
+  constructor(p: Projection, now: number, rowsPerChunk: ChunkRows, base: BaseCheckpoint | null, read: ReadHistory) {
     this.#p = p;
     this.seq = p.seq;
     this.#rows = rowsPerChunk.tweets;
@@ -98,6 +112,10 @@ export class CheckpointCapture {
       // Versions not yet in a history file: the chunk's history file grows.
       if (p.tweets.hasNewVersions(ordinal)) history.add(k);
     }
+    // a chunk rewritten for its counters or states only takes its search columns from the base's tweets file
+    for (const k of tweets) if (base !== null && base.has('tweets', k)) this.#searchFromBase.add(k);
+    for (const ordinal of changes.texts) this.#searchFromBase.delete(Math.floor(ordinal / this.#rows));
+    this.#base = base;
     this.#tagRows = rowsPerChunk.tags;
     this.#tagCount = p.hashtags.size;
     const tags = new Set<number>();
@@ -207,6 +225,13 @@ export class CheckpointCapture {
     }
   }
 
+  /** The search columns of chunk `k` (of `n` tweets) in the base's tweets file. */
+  async #baseSearch(k: number, n: number): Promise<SearchColumns> {
+    const file = (await this.#base!.read('tweets', k)) as TweetIndexColumns;
+    if (file.search === undefined || stringCount(file.ids) !== n) throw new Error(`the base checkpoint's tweets file ${k} is not of the same tweets`);
+    return file.search;
+  }
+
   /** The synchronous part (up to the first await) takes the chunk as it is at `seq`. */
   async #takeTweets(k: number, read: ReadHistory): Promise<ChunkFile[]> {
     this.#pending.delete(k);
@@ -223,12 +248,14 @@ export class CheckpointCapture {
     }
     const files: ChunkFile[] = [];
     if (this.#rewrites.tweets.has(k)) {
-      const { index, details } = encodeTweets(tweets, takenBack, this.#encoding);
+      const fromBase = this.#searchFromBase.has(k);
+      const { index, details } = encodeTweets(tweets, takenBack, this.#encoding, !fromBase);
       files.push({ table: 'tweets', chunk: k, data: index }, { table: 'details', chunk: k, data: details });
       // kept in columns (mostly outside the heap) until the checkpoint is durable; its history file is known then
       const cold = new ColdIndex(index, k * this.#rows, undefined, p.userOrder.length);
       cold.replies.set(tweets.map((t) => t.replies));
       this.#folds.set(k, { index: cold, details: new ColdDetails(details, k * this.#rows, tweets.length, (o) => p.userIdAt(o)) });
+      if (fromBase) index.search = await this.#baseSearch(k, tweets.length);
     }
     if (this.#rewrites.history.has(k)) {
       const atSeq: HistoryAtSeq[] = tweets.map(({ ordinal, versionCount, storedVersions, history, newVersions }) => ({ ordinal, versionCount, storedVersions, history, newVersions }));

@@ -6,7 +6,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { DEFAULT_EDIT_POLICY, InvalidInput, manualClock, parseContent, ratePerMinute, type Tweet, type User } from '@tweetstore/core';
+import { DEFAULT_EDIT_POLICY, InvalidInput, manualClock, parseContent, ratePerMinute, StorageUnavailable, type Tweet, type User } from '@tweetstore/core';
 import { documentTerms, matchesQuery, parseSearchQuery, tagKey, type SearchQuery, type TweetStore } from '@tweetstore/store';
 import type { LowdbStoreOptions } from '@tweetstore/store-lowdb';
 import { crashImage, logCapture, openedStores, tempDirs } from './support.ts';
@@ -155,6 +155,11 @@ describe('lowdb engine: search index and hashtags', () => {
     const model = new Model();
     const ada = await store.registerUser({ username: 'u1', displayName: 'Ada', passwordHash: 'h' });
     for (let i = 0; i < 9; i++) model.saw(await store.createTweet({ authorId: ada.id, text: parseContent(`${TOKENS[i]} ${TOKENS[(i * 5) % TOKENS.length]}`) }));
+    // more than one event-loop turn of building
+    for (let i = 0; i < 600; i += 100) {
+      const filler = await Promise.all(Array.from({ length: 100 }, (_, k) => store.createTweet({ authorId: ada.id, text: parseContent(`filler ${i + k}`) })));
+      filler.sort((a, b) => (a.id < b.id ? -1 : 1)).forEach((t) => model.saw(t));
+    }
     await stores.close(store);
     // The checkpoint as format 4 wrote it: no search columns in its tweets files, no tags files.
     const [cp] = (await readdir(join(dataDir, 'checkpoints'))).filter((n) => n.startsWith('cp-'));
@@ -168,8 +173,14 @@ describe('lowdb engine: search index and hashtags', () => {
     }
     await rewriteManifest(dir, manifest, 4);
 
+    // A store closed while it builds the index stops building, and a search waiting for it is refused.
     store = await stores.open(options);
-    expect((await store.stats()).details.searchIndexed).toBeLessThan(9); // built after the open
+    const waiting = store.searchTweets({ viewerId: null, query: parseSearchQuery('red'), sort: 'latest', limit: 10 });
+    await stores.close(store);
+    await expect(waiting).rejects.toThrow(StorageUnavailable);
+
+    store = await stores.open(options);
+    expect((await store.stats()).details.searchIndexed).toBeLessThan(609); // built after the open
     const noVelocity = Object.assign(Object.create(model) as Model, { trends: () => ({}) }); // the checkpoint kept none
     await agrees(store, noVelocity, QUERIES);
     expect(log.lines.map((l) => l.msg)).toContain('search index built');
@@ -178,9 +189,9 @@ describe('lowdb engine: search index and hashtags', () => {
     await stores.close(store); // a checkpoint of everything, in today's format
     expect(JSON.parse(await readFile(join(dataDir, 'checkpoints', (await readdir(join(dataDir, 'checkpoints'))).sort().at(-1)!, 'manifest.json'), 'utf8')).format).toBe(5);
     store = await stores.open(options);
-    expect((await store.stats()).details.searchIndexed).toBe(10);
+    expect((await store.stats()).details.searchIndexed).toBe(610);
     await agrees(store, noVelocity, QUERIES);
-  });
+  }, 60_000);
 });
 
 /** Writes the manifest with the files' new sizes and checksums, as a checkpoint of `format`. */

@@ -56,6 +56,7 @@ if (flag('--memory-only') < 0) {
       const start = performance.now();
       await run();
       ms.push(performance.now() - start);
+      await new Promise(setImmediate); // as requests arriving apart: the loop's longest turn is one search's
     }
     const loop = watch.stop();
     ms.sort((a, b) => a - b);
@@ -80,5 +81,5 @@ if (flag('--memory-only') < 0) {
   report.trends = (await store.trendingHashtags(10)).slice(0, 3);
 }
 report.loadavg = (await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ');
-console.log(JSON.stringify(report, null, 1));
+console.log(JSON.stringify(report));
 process.exit(0);

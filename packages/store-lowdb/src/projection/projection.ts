@@ -404,6 +404,8 @@ export class ChangeSet {
   readonly tweets = new Set<number>();
   /** Tweets created or whose text changed: their chunk's search columns are made again, the others' reused. */
   readonly texts = new Set<number>();
+  /** The size of the search index's dictionary when the last checkpoint took it: its later terms are new. */
+  termsFrom = 0;
   readonly tags = new Set<number>();
   users = false;
   sessions = false;

@@ -1,7 +1,8 @@
 // A checkpoint's content: the projection at one seq in tables, each cut into chunks so no one file holds the whole
-// store: users, sessions, media, hashtags (by ordinal: their uses, velocity and who added to it lately), and per chunk
-// of tweets (by ordinal) a tweets and a details file (their current state, as columns: tweet-columns.ts, the tweets
-// file with the chunk's part of the search index) and a history file (their version histories: history-rows.ts).
+// store: users, sessions, media, hashtags (by ordinal: their uses, velocity and who added to it lately), the search
+// index's dictionary (terms by id), and per chunk of tweets (by ordinal) a tweets and a details file (their current
+// state, as columns: tweet-columns.ts, the tweets file with the chunk's part of the search index) and a history file
+// (their version histories: history-rows.ts).
 // Capture runs a chunk at a time while events go on; what it takes shares no mutable state with the projection, so it
 // can be serialised later. The other indexes are derived again on restore.
 import { mediaRow } from './media-rows.ts';
@@ -24,10 +25,10 @@ export type SessionRow = [tokenHash: string, userId: string, expiresAt: number];
 
 /**
  * `texts` only in format 1 (since then each file holds the texts it needs); `details` and `history` since format 3;
- * `tags` since format 5.
+ * `terms` (the search index's dictionary, read before the tweets files that name its terms) and `tags` since format 5.
  */
-export type TableName = 'users' | 'sessions' | 'media' | 'texts' | 'tweets' | 'details' | 'history' | 'tags';
-export const tableNames: readonly TableName[] = ['users', 'sessions', 'media', 'texts', 'tweets', 'details', 'history', 'tags'];
+export type TableName = 'users' | 'sessions' | 'media' | 'texts' | 'terms' | 'tweets' | 'details' | 'history' | 'tags';
+export const tableNames: readonly TableName[] = ['users', 'sessions', 'media', 'texts', 'terms', 'tweets', 'details', 'history', 'tags'];
 /** A hashtag: [tag, uses, velocity's value and time (null: none), who added to it lately as user ordinal and time pairs]. */
 export type TagRow = [tag: string, uses: number, value: number | null, at: number | null, counted: number[]];
 /** Rows per file; a details and a history file cover the tweets of the tweets file of the same chunk number. */
@@ -72,6 +73,10 @@ export class CheckpointCapture {
   readonly #tagRows: number;
   readonly #tagCount: number;
   readonly #base: BaseCheckpoint | null = null;
+  /** The first chunk of the dictionary written (those before it are the base's); known once its step ran. */
+  #termsWrittenFrom = Infinity;
+  /** The dictionary's terms the checkpoint holds: those at `seq`, and any a chunk written gave an id to since. */
+  #termsUsed: number;
   /** Chunks whose texts did not change since the base: their search columns are read from its tweets file. */
   readonly #searchFromBase = new Set<number>();
   /** Per history file written: its tweets with versions, and how many versions each had at `seq`. */
@@ -95,7 +100,13 @@ export class CheckpointCapture {
       userOrdinal: (id) => userOrdinals.get(id)!,
       hot: (t) => p.isHot(t, now),
       searchTerms: (t) => p.searchTerms(t),
+      termId: (term) => {
+        const id = p.search.termId(term);
+        this.#termsUsed = Math.max(this.#termsUsed, id + 1);
+        return id;
+      },
     };
+    this.#termsUsed = p.search.dictionarySize;
     const changes = p.changes;
     p.changes = new ChangeSet();
     const chunkCount = Math.ceil(this.#tweetCount / this.#rows);
@@ -137,6 +148,10 @@ export class CheckpointCapture {
       this.#pending.add(k);
       this.steps.push({ take: () => this.#takeTweets(k, read) });
     }
+    // last, when the tweets files have named every term they hold (a store whose index is still being built gives
+    // ids to terms as its chunks are written); the terms already in the base's files keep their ids and files
+    const termsFrom = base === null ? 0 : changes.termsFrom;
+    this.steps.push({ take: async () => this.#takeDictionary(termsFrom, rowsPerChunk.terms) });
     p.beforeTweetChange = (t) => this.#preserve(t);
   }
 
@@ -146,6 +161,7 @@ export class CheckpointCapture {
       return chunk * this.#rows < this.#tweetCount && !this.#rewrites[table === 'history' ? 'history' : 'tweets'].has(chunk);
     }
     if (table === 'tags') return chunk * this.#tagRows < this.#tagCount && !this.#rewrites.tags.has(chunk);
+    if (table === 'terms') return chunk < this.#termsWrittenFrom;
     return table !== 'texts' && !this.#rewrites[table];
   }
 
@@ -223,6 +239,20 @@ export class CheckpointCapture {
         takenBack: takenBack && { likes: takenBack.likes && new Set(takenBack.likes), retweets: takenBack.retweets && new Set(takenBack.retweets) },
       });
     }
+  }
+
+  /**
+   * The dictionary's chunks from the one holding term id `from` on, up to the terms the checkpoint holds (`rows` terms
+   * each), and `from` for the next checkpoint.
+   */
+  #takeDictionary(from: number, rows: number): ChunkFile[] {
+    const search = this.#p.search;
+    const size = this.#termsUsed;
+    const files: ChunkFile[] = [];
+    this.#termsWrittenFrom = Math.floor(from / rows);
+    for (let k = this.#termsWrittenFrom; k * rows < size; k++) files.push({ table: 'terms', chunk: k, data: { rows: search.dictionary(k * rows, Math.min((k + 1) * rows, size)) } });
+    this.#p.changes.termsFrom = size;
+    return files;
   }
 
   /** The search columns of chunk `k` (of `n` tweets) in the base's tweets file. */

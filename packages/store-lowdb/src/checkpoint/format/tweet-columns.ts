@@ -69,6 +69,8 @@ export interface EncodeContext {
   hot(t: TweetRecord): boolean;
   /** What the search index holds of the tweet. */
   searchTerms(t: TweetRecord): TweetTerms;
+  /** A search term's id (given one if it has none yet). */
+  termId(term: string): number;
 }
 
 /**
@@ -119,7 +121,7 @@ export function encodeTweets(
   }
   index.ids = packStrings(ids);
   index.state = state;
-  if (search) index.search = encodeSearch(tweets.map((t) => ctx.searchTerms(t)));
+  if (search) index.search = encodeSearch(tweets.map((t) => ctx.searchTerms(t)), ctx.termId);
   details.hash = packStrings(hashes);
   return { index, details };
 }

@@ -85,6 +85,9 @@ function add(restore: ProjectionRestore, info: CheckpointInfo, f: CheckpointFile
       if (info.format < 3) return restore.tweetRows(rows as TweetRow[], (data as { texts?: TextRow[] }).texts);
       if (f.chunk! * info.rowsPerChunk!.tweets !== restore.tweetCount) throw new Error(`chunk ${f.chunk} does not start at tweet #${restore.tweetCount}`);
       return restore.tweetIndex(data as TweetIndexColumns, histories.get(f.chunk!) ?? null, info.rowsPerChunk!.tweets, info.format >= 5);
+    case 'terms':
+      if (f.chunk! * info.rowsPerChunk!.terms !== restore.termCount) throw new Error(`chunk ${f.chunk} does not start at term #${restore.termCount}`);
+      return restore.terms(rows as string[]);
     case 'tags':
       if (f.chunk! * info.rowsPerChunk!.tags !== restore.tagCount) throw new Error(`chunk ${f.chunk} does not start at hashtag #${restore.tagCount}`);
       return restore.tags(rows as TagRow[]);

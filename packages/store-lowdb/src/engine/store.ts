@@ -141,6 +141,7 @@ export class LowdbTweetStore implements TweetStore {
    */
   async #searchBuilt(): Promise<void> {
     while (!this.#state.p.searchReady) {
+      if (this.#state.closing) throw new StorageUnavailable('the store is closed');
       const p = this.#state.p;
       if (this.#searchBuild?.p !== p) this.#searchBuild = { p, done: this.#buildSearch(p) };
       await this.#searchBuild.done;
@@ -152,7 +153,7 @@ export class LowdbTweetStore implements TweetStore {
     const t0 = performance.now();
     logger.info({ tweets: p.tweets.size }, 'building the search index (the checkpoint has none)');
     let logged = p.search.size;
-    while (!p.searchReady && this.#state.p === p) {
+    while (!p.searchReady && this.#state.p === p && !this.#state.closing) {
       const from = p.search.size;
       const ids: string[] = [];
       for (let o = from; o < Math.min(from + SEARCH_PER_TURN, p.tweets.size); o++) ids.push(p.tweets.idAt(o)!);
@@ -165,7 +166,7 @@ export class LowdbTweetStore implements TweetStore {
       }
       await nextTurn();
     }
-    logger.info({ tweets: p.tweets.size, terms: p.search.termCount, ms: Math.round(performance.now() - t0) }, 'search index built');
+    if (p.searchReady) logger.info({ tweets: p.tweets.size, terms: p.search.termCount, ms: Math.round(performance.now() - t0) }, 'search index built');
   }
 
   /** A restored projection builds its timelines once the store is open, a slice per event-loop turn; a page waits for them. */

@@ -39,8 +39,8 @@ export class HashtagStats {
   addUses(tag: string, delta: number): void {
     const o = this.#ordinal(tag);
     const before = this.#uses[o]!;
-    this.#uses[o] = before + delta;
-    if (this.#uses[o]! < 0) throw new Error(`hashtag ${tag} has ${this.#uses[o]} uses`);
+    // never below 0, which only a fault could make: an event that throws while it applies would stop every replay
+    this.#uses[o] = Math.max(0, before + delta);
     if (before === 0 && delta > 0) this.#ranking.add(o); // in use again: ranked again
     this.changed(o);
   }

@@ -70,6 +70,24 @@ export function withPosting(p: Postings | undefined, ordinal: number): Postings 
   return p;
 }
 
+/**
+ * Empty postings with room for `n` ordinals, to be filled in ascending order: the form a list of `n` has (an array
+ * to push to, a list to fill(); undefined for one, which is a number).
+ */
+export function postingsFor(n: number): Postings | undefined {
+  if (n <= 1) return undefined;
+  if (n <= SMALL) return [];
+  return new OrdinalList(new Uint32Array(n + (n >>> 3)), 0); // room for an eighth more before it grows
+}
+
+/** A list made by postingsFor, with `ordinals[from..to)` appended (in ascending order, after those there). */
+export function fill(list: OrdinalList, ordinals: Uint32Array, from: number, to: number): void {
+  const into = list.ordinals;
+  let n = list.n;
+  for (let k = from; k < to; k++) into[n++] = ordinals[k]!;
+  list.n = n;
+}
+
 /** The postings without `ordinal`: `p` itself, changed, where its form allows; undefined once none are left. */
 export function withoutPosting(p: Postings, ordinal: number): Postings | undefined {
   const n = postingsSize(p);

@@ -129,6 +129,7 @@ export class Projection {
         const tagsBefore = t.state === 'published' ? tagsOf(t) : [];
         Object.assign(t, { content, contentHash: e.contentHash, mediaIds, editedAt: e.at, weightedLength: e.weightedLength, facts: packFacts(e) });
         if (before) this.search.change(t.ordinal, before, this.searchTerms(t));
+        this.changes.texts.add(t.ordinal);
         if (t.state === 'published') this.#tagsChange(t, tagsBefore, tagKeys(e.hashtags), e.at);
         if (t.publishedAt !== null) t.editsSincePublish++;
         if (shownToAll(publishedVersion(t), t.versionCount)) show(this, t, mediaIds);
@@ -215,6 +216,7 @@ export class Projection {
     this.tweets.add(t);
     if (restored) return;
     this.changes.tweets.add(t.ordinal);
+    this.changes.texts.add(t.ordinal);
     if (this.search.size === t.ordinal) this.#index(t);
     if (this.#timelined === t.ordinal) {
       this.timelines.add(t);
@@ -400,6 +402,10 @@ export function idempotencyKeyOf(authorId: string, key: string): string {
  */
 export class ChangeSet {
   readonly tweets = new Set<number>();
+  /** Tweets created or whose text changed: their chunk's search columns are made again, the others' reused. */
+  readonly texts = new Set<number>();
+  /** The size of the search index's dictionary when the last checkpoint took it: its later terms are new. */
+  termsFrom = 0;
   readonly tags = new Set<number>();
   users = false;
   sessions = false;

@@ -1,4 +1,15 @@
 // The rules of search ranking and hashtag trends every engine keeps alike.
+// - Search sees the current version of published tweets only (never a draft or an archived tweet, not even its
+//   author's); an edit, revert, archive, restore or publish changes what matches at once. `latest` is newest first by
+//   creation (ids sort by it), paged by beforeId; `top` is topScore over the newest TOP_WINDOW matches, paged by offset
+//   (the next page's offset while more remain, else none). Relevance is each engine's own measure, 0..1.
+// - A hashtag's uses are the published tweets whose current version carries it: archiving a tweet or an edit that
+//   drops the tag takes its use away, restoring gives it back. A use adds to the tag's velocity (bumpTag) when the
+//   tag comes onto a published tweet (created published, a draft published, an edit or revert that adds it), and only
+//   if countsForVelocity(when that author last added to that tag, the event's time); a restore adds none.
+// - trendingHashtags: tags with uses > 0 and velocity >= TAG_MIN_RATE, fastest first (ties: more uses, then the tag),
+//   at most min(limit, TRENDING_TAGS).
+// - All of it is a function of the events and their times: a replay, or a restart from a checkpoint, answers the same.
 import { bumpRate, ratePerMinute, tagKey, type DecayedRate } from '@tweetstore/core';
 
 /**

@@ -97,6 +97,16 @@ export class ProjectionRestore {
     return this.#p.hashtags.size;
   }
 
+  /** Terms in the search index's dictionary so far. */
+  get termCount(): number {
+    return this.#p.search.dictionarySize;
+  }
+
+  /** A terms file (format 5 on): the next terms of the search index's dictionary, by id. */
+  terms(rows: readonly string[]): void {
+    this.#p.search.restoreDictionary(rows);
+  }
+
   /** A tags file (format 5 on): the next hashtags by ordinal. */
   tags(rows: readonly TagRow[]): void {
     const p = this.#p;
@@ -121,7 +131,7 @@ export class ProjectionRestore {
   tweetIndex(columns: TweetIndexColumns, history: CheckpointFileRef | null, rows: number, search: boolean): void {
     const p = this.#p;
     const chunk = p.tweets.restore(columns, history, rows, p.userOrder.length);
-    if (search) p.search.restore(chunk.first, decodeSearch(columns.search!, chunk.first, chunk.n));
+    if (search) p.search.restore(decodeSearch(columns.search!, chunk.first, chunk.n));
     for (let i = 0; i < chunk.n; i++) {
       const ordinal = chunk.first + i;
       // Velocity in the tweets file is of the tweets that were candidates when written: no others can be now.
@@ -182,9 +192,11 @@ export class ProjectionRestore {
   /** The projection, as of the checkpoint (no changes since, but media rows found again by findShownBy). */
   finish(): Projection {
     indexShown(this.#p);
+    this.#p.search.finishRestore();
     this.#p.hashtags.restoreCounted(this.#counted);
     this.#p.changes = new ChangeSet();
     this.#p.changes.media = this.#unshown.size > 0;
+    this.#p.changes.termsFrom = this.#p.search.dictionarySize;
     return this.#p;
   }
 

@@ -69,10 +69,20 @@ export interface EncodeContext {
   hot(t: TweetRecord): boolean;
   /** What the search index holds of the tweet. */
   searchTerms(t: TweetRecord): TweetTerms;
+  /** A search term's id (given one if it has none yet). */
+  termId(term: string): number;
 }
 
-/** Both files of a chunk; `takenBack[i]`: who took back a like or a retweet of `tweets[i]`. */
-export function encodeTweets(tweets: readonly TweetRecord[], takenBack: readonly (TakenBack | undefined)[], ctx: EncodeContext): { index: TweetIndexColumns; details: TweetDetails } {
+/**
+ * Both files of a chunk; `takenBack[i]`: who took back a like or a retweet of `tweets[i]`. `search`: false leaves the
+ * search columns to the caller (the ones a checkpoint wrote before, if no text of the chunk changed since).
+ */
+export function encodeTweets(
+  tweets: readonly TweetRecord[],
+  takenBack: readonly (TakenBack | undefined)[],
+  ctx: EncodeContext,
+  search = true,
+): { index: TweetIndexColumns; details: TweetDetails } {
   const person = (id: string) => ctx.userOrdinal(id);
   const index: TweetIndexColumns = { ids: [], author: [], replyTo: [], state: '', created: [], versions: [], keys: {}, velocity: {}, likesTakenBack: {}, retweetsTakenBack: {} };
   const details: TweetDetails = { published: [], edited: [], edits: [], text: [], hash: [], length: [], facts: [], views: [], media: {}, likes: {}, retweets: {}, velocity: {} };
@@ -111,7 +121,7 @@ export function encodeTweets(tweets: readonly TweetRecord[], takenBack: readonly
   }
   index.ids = packStrings(ids);
   index.state = state;
-  index.search = encodeSearch(tweets.map((t) => ctx.searchTerms(t)));
+  if (search) index.search = encodeSearch(tweets.map((t) => ctx.searchTerms(t)), ctx.termId);
   details.hash = packStrings(hashes);
   return { index, details };
 }

@@ -60,6 +60,20 @@ describe('fold and wordTerms', () => {
     for (const text of ['go 👍🏽 👨‍👩‍👧 🇩🇪 ❤️ 1️⃣ #️⃣ done', '🏴󠁧󠁢󠁥󠁮󠁧󠁿 🧑🏻‍❤️‍💋‍🧑🏼 a1️⃣ 1️⃣a ©️ ©', '🔥🔥🔥 ok']) expect(wordTerms(text)).toEqual(plainWordTerms(text));
   });
 
+  it('gives a part that holds emoji the same terms when it is read again, and after the remembered parts were forgotten', () => {
+    const text = 'go 🔥🔥 x👍🏽y 1️⃣';
+    const terms = ['go', '🔥', '🔥', 'x', '👍', 'y', '1⃣'];
+    for (const [t, expected] of [[text, terms], ['🔥🔥', ['🔥', '🔥']]] as const) {
+      const first = wordTerms(t);
+      expect(first).toEqual(expected);
+      first.push('changed by its caller');
+      expect(wordTerms(t)).toEqual(expected);
+    }
+    // more distinct parts than are kept: the memory is emptied and filled again
+    for (let i = 0; i < 5000; i++) expect(wordTerms(`🔥${i}`)).toEqual(['🔥', String(i)]);
+    expect(wordTerms(text)).toEqual(terms);
+  });
+
   it('makes #tag and @user terms from the facts, and the hashtag text a word too', () => {
     expect(documentTerms('learning #Rust with @Ada', ['Rust'], ['Ada'])).toEqual({ words: ['learning', 'rust', 'with', 'ada'], marks: ['#rust', '@ada'] });
     expect(tagKey('#ＴｙｐｅScript')).toBe('typescript');

@@ -15,15 +15,17 @@ const lexeme = (term: string) => `'${ESCAPED.test(term) ? term.replace(/\\/g, '\
 /** The tsvector literal of a text and its facts: each word term with the positions it occurs at, then the marks. */
 export function vectorOf(content: string, hashtags: readonly string[], mentions: readonly string[]): string {
   const doc = documentTerms(content, hashtags, mentions);
-  const positions = new Map<string, number[]>();
-  doc.words.forEach((w, i) => {
+  // each term's positions as the literal lists them, built as the words are read
+  const positions = new Map<string, string>();
+  for (let i = 0; i < doc.words.length; i++) {
+    const w = doc.words[i]!;
     const at = positions.get(w);
-    if (at) at.push(i + 1);
-    else positions.set(w, [i + 1]);
-  });
-  const parts = [...positions].map(([w, at]) => `${lexeme(w)}:${at.join(',')}`);
-  for (const m of doc.marks) parts.push(lexeme(m));
-  return parts.join(' ');
+    positions.set(w, at === undefined ? String(i + 1) : `${at},${i + 1}`);
+  }
+  let vector = '';
+  for (const [w, at] of positions) vector += `${vector === '' ? '' : ' '}${lexeme(w)}:${at}`;
+  for (const m of doc.marks) vector += `${vector === '' ? '' : ' '}${lexeme(m)}`;
+  return vector;
 }
 
 /** The tweet_terms row of a published tweet's current version. */

@@ -50,27 +50,54 @@ const EMOJI_PART = /[\p{Extended_Pictographic}\p{Regional_Indicator}\p{Emoji_Mod
 const WORD_RUN = /[\p{L}\p{N}\p{M}_]+/gu;
 const PART = /\S+/g;
 
-/** What TOKEN finds in a folded text, in order, each with whether it is an emoji. */
-function tokens(folded: string): [string, boolean][] {
-  const words = (text: string) => (text.match(WORD_RUN) ?? []).map((w): [string, boolean] => [w, false]);
-  if (!EMOJI_PART.test(folded)) return words(folded);
-  const found: [string, boolean][] = [];
-  for (const part of folded.match(PART) ?? []) {
-    if (EMOJI_PART.test(part)) for (const m of part.matchAll(TOKEN)) found.push([m[0], m[1] !== undefined]);
-    else found.push(...words(part));
-  }
-  return found;
+/** A word run's terms: itself (cut), or the words of an unspaced script's run as the segmenter cuts it. */
+function addWord(terms: string[], token: string, unspaced: boolean): void {
+  if (unspaced && UNSPACED.test(token)) {
+    for (const s of segment(token)) if (s.isWordLike) terms.push(cut(s.segment));
+  } else terms.push(cut(token));
 }
 
-/** The word terms of a text, in order (a term's index is its position). */
+function addWords(terms: string[], text: string, unspaced: boolean): void {
+  for (const w of text.match(WORD_RUN) ?? []) addWord(terms, w, unspaced);
+}
+
+/**
+ * The word terms of a text, in order (a term's index is its position): what TOKEN finds in the folded text, in one
+ * pass with no intermediate tokens; a text with no unspaced script (most) tests no word for one.
+ */
 export function wordTerms(text: string): string[] {
+  const folded = fold(text);
   const terms: string[] = [];
-  for (const [token, emoji] of tokens(fold(text))) {
-    if (emoji) terms.push(emojiTerm(token));
-    else if (UNSPACED.test(token)) {
-      for (const s of segment(token)) if (s.isWordLike) terms.push(cut(s.segment));
-    } else terms.push(cut(token));
+  const unspaced = UNSPACED.test(folded);
+  if (!EMOJI_PART.test(folded)) {
+    addWords(terms, folded, unspaced);
+    return terms;
   }
+  for (const part of folded.match(PART) ?? []) {
+    if (EMOJI_PART.test(part)) terms.push(...emojiPartTerms(part));
+    else addWords(terms, part, unspaced);
+  }
+  return terms;
+}
+
+/**
+ * The terms of a part that may hold an emoji, remembered: the emoji pattern takes 2-4 µs for each emoji it matches
+ * (V8 tries its thousands of sequences one by one), and the parts that hold emoji are mostly the same few (a lone
+ * emoji, a run of one). At most EMOJI_PARTS_KEPT are kept, all forgotten at once when full.
+ */
+const emojiParts = new Map<string, readonly string[]>();
+const EMOJI_PARTS_KEPT = 4096;
+
+function emojiPartTerms(part: string): readonly string[] {
+  let terms = emojiParts.get(part);
+  if (terms) return terms;
+  const found: string[] = [];
+  for (const m of part.matchAll(TOKEN)) {
+    if (m[1] !== undefined) found.push(emojiTerm(m[0]));
+    else addWord(found, m[0], true);
+  }
+  if (emojiParts.size >= EMOJI_PARTS_KEPT) emojiParts.clear();
+  emojiParts.set(part, (terms = found));
   return terms;
 }
 

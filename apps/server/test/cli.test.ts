@@ -64,6 +64,30 @@ describe('tweetstore CLI', () => {
     expect(cli('thread', '01JZZZZZZZZZZZZZZZZZZZZZZZ').err).toContain('NOT_FOUND');
   });
 
+  it('searches latest and top, lists a hashtag, and shows what trends', () => {
+    const idOf = (run: { out: string }) => (JSON.parse(run.out) as { id: string }).id;
+    const older = idOf(cli('post', 'zebra crossing at noon #Stripes', '--json'));
+    const newer = idOf(cli('post', 'a zebra in the zoo #stripes', '--json'));
+    cli('like', older);
+    const latest = cli('search', 'zebra', '--limit', '1');
+    expect(latest.code, latest.err).toBe(0);
+    expect(latest.out).toContain(newer);
+    const cursor = /more: --cursor (\S+)/.exec(latest.out)?.[1];
+    expect(cli('search', 'zebra', '--cursor', cursor!).out).toContain(older);
+    expect(cli('search', 'zebra', '--top', '--limit', '1').out).toContain(older);
+    expect(cli('search', '"zoo zebra"').out).toContain('no published tweet matches');
+    const refused = cli('search', '--', '-zebra');
+    expect([refused.code, refused.err]).toEqual([1, expect.stringContaining('BAD_REQUEST')]);
+    const misread = cli('search', '-zebra'); // an option to the shell: said in words, not a stack trace
+    expect([misread.code, misread.err]).toEqual([2, expect.stringMatching(/^tweetstore: Unknown option '-z'.*tweetstore search -- "-spam"/)]);
+    expect(cli('list', '--tag', '#STRIPES').out).toMatch(new RegExp(`${newer}[\\s\\S]*${older}`));
+    const trends = cli('trends');
+    expect(trends.out).toMatch(/trending hashtags:\n\s+1\. #stripes  [\d.]+ uses\/min  \(2 posts\)/);
+    expect(trends.out).toContain(older); // liked: moving
+    const asJson = JSON.parse(cli('trends', '--json').out) as { hashtags: { tag: string }[]; tweets: { id: string }[] };
+    expect(asJson.hashtags[0]?.tag).toBe('stripes');
+  });
+
   it('uploads media and posts with it, by file or by id', async () => {
     const dir = path.dirname(sessionFile);
     const photo = path.join(dir, 'wall.jpg');

@@ -43,8 +43,9 @@ export interface Visitor {
   post(text: string): Promise<string>;
   /** The card of one tweet on the current page. */
   tweet(id: string): Locator;
-  /** Save a full-page screenshot of how the page is now, as test-results/screenshots/<name>.png. */
-  screenshot(name: string): Promise<void>;
+  /** Save a full-page screenshot of how the page is now, as test-results/screenshots/<name>.png; with `fullPage: false`,
+   * of the screen only (a virtualised list renders only the rows near the screen). */
+  screenshot(name: string, options?: { fullPage?: boolean }): Promise<void>;
 }
 
 export interface Web {
@@ -116,9 +117,9 @@ function openVisitor(label: string, context: BrowserContext, page: Page, url: st
       return id;
     },
     tweet: (id) => page.locator(`article[data-tweet-id="${id}"]`),
-    async screenshot(name) {
+    async screenshot(name, { fullPage = true } = {}) {
       await mkdir(SCREENSHOTS, { recursive: true });
-      await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+      await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage });
     },
   };
   return visitor;

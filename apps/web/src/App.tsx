@@ -1,23 +1,28 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { AuthPage } from './pages/AuthPage.tsx';
 import { AuthorPage } from './pages/AuthorPage.tsx';
+import { ExplorePage } from './pages/ExplorePage.tsx';
 import { HistoryPage } from './pages/HistoryPage.tsx';
 import { HomePage } from './pages/HomePage.tsx';
+import { SearchPage } from './pages/SearchPage.tsx';
+import { TagPage } from './pages/TagPage.tsx';
 import { ThreadPage } from './pages/ThreadPage.tsx';
 import { useResetClients } from './providers.tsx';
+import { SearchBox } from './search/SearchBox.tsx';
 import { useSession } from './session.ts';
 import { trpc } from './trpc.ts';
+import { Icon } from './ui/icons.tsx';
 import { Spinner } from './ui/Spinner.tsx';
 import { usePageTitle } from './ui/usePageTitle.ts';
 
 // The dashboard's chart library loads only when someone opens it, so it does not weigh on the first visit.
 const DashboardPage = lazy(() => import('./pages/DashboardPage.tsx'));
 
-function NavLink({ href, children }: { href: string; children: string }) {
+function NavLink({ href, children, label, className }: { href: string; children: ReactNode; label?: string; className?: string }) {
   const [location] = useLocation();
   return (
-    <Link href={href} className="nav-link" aria-current={location === href ? 'page' : undefined}>
+    <Link href={href} className={['nav-link', className].filter(Boolean).join(' ')} aria-label={label} aria-current={location === href ? 'page' : undefined}>
       {children}
     </Link>
   );
@@ -30,9 +35,15 @@ function Nav() {
       <Link href="/" className="brand" aria-label="tweetstore home">
         <span aria-hidden="true" className="brand-dot" /> tweetstore
       </Link>
+      <SearchBox />
       <NavLink href="/">Home</NavLink>
+      <NavLink href="/explore">Explore</NavLink>
       {user && <NavLink href={`/@${user.username}`}>Profile</NavLink>}
       <NavLink href="/dashboard">Dashboard</NavLink>
+      {/* On a phone the bar has no room for the search field: this link leads to the search page, which has one. */}
+      <NavLink href="/search" className="nav-search-link" label="Search">
+        <Icon name="search" />
+      </NavLink>
     </nav>
   );
 }
@@ -98,10 +109,15 @@ export function App() {
             <Route path="/signin">{() => <AuthPage mode="signin" />}</Route>
             <Route path="/signup">{() => <AuthPage mode="signup" />}</Route>
             <Route path="/dashboard" component={DashboardPage} />
+            <Route path="/search" component={SearchPage} />
+            <Route path="/explore" component={ExplorePage} />
+            <Route path="/tag/:tag">{(params) => <TagPage tag={params.tag} />}</Route>
             <Route path="/t/:id/history">{(params) => <HistoryPage id={params.id} />}</Route>
             <Route path="/t/:id">{(params) => <ThreadPage id={params.id} />}</Route>
             {/* wouter reads "@:username" as literal text, so the author route is a pattern. */}
-            <Route path={/^\/@(?<username>[A-Za-z0-9_]{1,15})\/?$/}>{(params) => <AuthorPage username={params.username!} />}</Route>
+            <Route path={/^\/@(?<username>[A-Za-z0-9_]{1,15})(?<archived>\/archived)?\/?$/}>
+              {(params) => <AuthorPage username={params.username!} archived={!!params.archived} />}
+            </Route>
             <Route component={NotFoundPage} />
           </Switch>
         </Suspense>

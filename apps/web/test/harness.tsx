@@ -10,9 +10,10 @@ import { ProcessKeyedLock, type TweetStore } from '@tweetstore/store';
 import { openDiskBlobStore, openLowdbStore } from '@tweetstore/store-lowdb';
 import { TRPCClientError, unstable_localLink, type TRPCLink } from '@trpc/client';
 import type { AppRouter } from '@tweetstore/api';
-import { render, type RenderResult } from '@testing-library/react';
+import { render, waitFor, within, type RenderResult } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import superjson from 'superjson';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { Router } from 'wouter';
 import { memoryLocation } from 'wouter/memory-location';
 import { createQueryClient, Providers, type Clients } from '../src/providers.tsx';
@@ -24,9 +25,11 @@ export interface ApiHarness {
   /** Register a user; returns their token and a server-side caller acting as them. */
   signUp(username: string): Promise<{ id: string; token: string; api: ReturnType<typeof createCaller> }>;
   /** Render inside the app's providers, signed in with `token` (or anonymous), at `path`. */
-  render(ui: ReactElement, options?: { token?: string | null; path?: string }): RenderResult & { navigate: (to: string) => void };
+  render(ui: ReactElement, options?: { token?: string | null; path?: string }): RenderResult & { navigate: (to: string) => void; address: () => string };
   /** Make the next calls of rendered components fail the way a broken server would (to test rollbacks). */
   failNextCalls(paths: string[]): void;
+  /** Resolves once at least `count` subscriptions run on the server: live events reach a page only after that. */
+  subscriptionsOpen(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,10 +95,14 @@ export async function openApi(options: ApiOptions = {}): Promise<ApiHarness> {
         </Router>,
       );
       cleanups.push(() => result.unmount());
-      return Object.assign(result, { navigate: location.navigate });
+      // `address`: the page's current path and query, as the address bar would show it.
+      return Object.assign(result, { navigate: location.navigate, address: () => location.history!.at(-1)! });
     },
     failNextCalls(paths) {
       paths.forEach((p) => failing.add(p));
+    },
+    async subscriptionsOpen(count) {
+      await waitFor(async () => expect((await telemetry.snapshot()).connections.subscriptions).toBeGreaterThanOrEqual(count));
     },
     async close() {
       cleanups.splice(0).forEach((c) => c());
@@ -104,4 +111,26 @@ export async function openApi(options: ApiOptions = {}): Promise<ApiHarness> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A fresh API for each test of the file (opened before it, closed after it), read through the returned function. */
+export function apiPerTest(options?: ApiOptions): () => ApiHarness {
+  let api: ApiHarness | undefined;
+  beforeEach(async () => {
+    api = await openApi(options);
+  });
+  afterEach(async () => {
+    await api?.close();
+    api = undefined;
+  });
+  return () => api!;
+}
+
+/** The ids of the posts shown in a region, in order. */
+export const articleIds = (region: HTMLElement) => within(region).queryAllByRole('article').map((a) => a.dataset.tweetId);
+
+/** jsdom has no scrolling: keep the window's offset in scrollY and tell listeners, as a browser would. */
+export function scrollWindowTo(y: number) {
+  Object.defineProperty(window, 'scrollY', { value: y, configurable: true, writable: true });
+  window.dispatchEvent(new Event('scroll'));
 }

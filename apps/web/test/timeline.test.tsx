@@ -4,8 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthorPage } from '../src/pages/AuthorPage.tsx';
 import { HomePage } from '../src/pages/HomePage.tsx';
 import { ThreadPage } from '../src/pages/ThreadPage.tsx';
-import { ESTIMATED_ROW_PX } from '../src/timeline/Timeline.tsx';
-import { openApi, type ApiHarness } from './harness.tsx';
+import { ESTIMATED_ROW_PX } from '../src/timeline/TweetFeed.tsx';
+import { openApi, scrollWindowTo, type ApiHarness } from './harness.tsx';
 
 let api: ApiHarness;
 beforeEach(async () => {
@@ -18,11 +18,6 @@ afterEach(async () => {
   scrollWindowTo(0);
   vi.restoreAllMocks();
 });
-
-function scrollWindowTo(y: number) {
-  Object.defineProperty(window, 'scrollY', { value: y, configurable: true, writable: true });
-  window.dispatchEvent(new Event('scroll'));
-}
 
 /** Live events reach a page only once its subscriptions run on the server. */
 async function subscriptionsOpen(count: number) {

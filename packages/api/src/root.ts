@@ -1,6 +1,7 @@
 import { authRouter } from './routers/auth.ts';
 import { mediaRouter } from './routers/media.ts';
 import { systemRouter } from './routers/system.ts';
+import { trendsRouter } from './routers/trends.ts';
 import { tweetRouter } from './routers/tweet.ts';
 import { userRouter } from './routers/user.ts';
 import { createCallerFactory, router } from './trpc.ts';
@@ -11,6 +12,7 @@ export const appRouter = router({
   media: mediaRouter,
   user: userRouter,
   system: systemRouter,
+  trends: trendsRouter,
 });
 
 export type AppRouter = typeof appRouter;

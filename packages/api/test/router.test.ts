@@ -238,6 +238,54 @@ describe('thread', () => {
   });
 });
 
+describe('search', () => {
+  it('finds published tweets by the query language, pages latest by cursor and top by offset cursor', async () => {
+    const [alice, bob] = [await t.user('alice'), await t.user('bob')];
+    for (let i = 0; i < 5; i++) await alice.api.tweet.create({ content: `searching words ${i} #Findable` });
+    await bob.api.tweet.create({ content: 'searching words, but a draft', draft: true });
+    const loved = await bob.api.tweet.create({ content: `searching words from bob @alice` });
+    await alice.api.tweet.engage({ id: loved.id, action: 'like' });
+
+    const page1 = await t.anonymous.tweet.search({ q: 'SEARCHING word', limit: 4 });
+    expect(page1.items.map((x) => x.content)).toEqual(['searching words from bob @alice', 'searching words 4 #Findable', 'searching words 3 #Findable', 'searching words 2 #Findable']);
+    const page2 = await t.anonymous.tweet.search({ q: 'SEARCHING word', limit: 4, cursor: page1.nextCursor });
+    expect(page2).toEqual({ items: [expect.objectContaining({ content: 'searching words 1 #Findable' }), expect.objectContaining({ content: 'searching words 0 #Findable' })], nextCursor: null });
+    expect((await t.anonymous.tweet.search({ q: '#findable -"words 4" from:alice' })).items).toHaveLength(4);
+    expect((await t.anonymous.tweet.search({ q: '@alice' })).items.map((x) => x.id)).toEqual([loved.id]);
+
+    const top = await alice.api.tweet.search({ q: 'searching', sort: 'top', limit: 2 });
+    expect(top.items[0]).toMatchObject({ id: loved.id, engagement: { likes: 1, likedByCurrentUser: true } });
+    const rest = await alice.api.tweet.search({ q: 'searching', sort: 'top', limit: 10, cursor: top.nextCursor });
+    expect(new Set([...top.items, ...rest.items].map((x) => x.id)).size).toBe(6);
+    expect(rest.nextCursor).toBeNull();
+    // a cursor of one sort is refused by the other
+    expect(await codeOf(t.anonymous.tweet.search({ q: 'searching', sort: 'latest', cursor: top.nextCursor }))).toBe('BAD_REQUEST');
+    expect(await codeOf(t.anonymous.tweet.search({ q: 'searching', sort: 'top', cursor: page1.nextCursor }))).toBe('BAD_REQUEST');
+  });
+
+  it('lists by hashtag with or without # in any case, and ranks trending hashtags and tweets', async () => {
+    const [alice, bob] = [await t.user('alice'), await t.user('bob')];
+    const a = await alice.api.tweet.create({ content: 'one #TypeScript' });
+    await bob.api.tweet.create({ content: 'two #typescript' });
+    await bob.api.tweet.create({ content: 'three #other' });
+    for (const hashtag of ['typescript', '#TypeScript', 'ＴｙｐｅＳｃｒｉｐｔ']) {
+      expect((await t.anonymous.tweet.list({ hashtag })).items.map((x) => x.content), hashtag).toEqual(['two #typescript', 'one #TypeScript']);
+    }
+    const tags = await t.anonymous.trends.hashtags({});
+    expect(tags.items.map((x) => [x.tag, x.uses])).toEqual([['typescript', 2], ['other', 1]]);
+    expect(tags.items[0]!.velocity).toBeGreaterThan(tags.items[1]!.velocity);
+    expect((await t.anonymous.trends.hashtags({ limit: 1 })).items).toHaveLength(1);
+
+    await bob.api.tweet.engage({ id: a.id, action: 'like' });
+    const hot = await bob.api.trends.tweets({});
+    expect(hot.items[0]).toMatchObject({ id: a.id, engagement: { likes: 1, likedByCurrentUser: true } });
+    await alice.api.tweet.archive({ id: a.id });
+    expect((await t.anonymous.trends.tweets({})).items.map((x) => x.id)).not.toContain(a.id);
+    expect((await alice.api.trends.tweets({})).items.map((x) => x.id)).not.toContain(a.id);
+    expect((await t.anonymous.trends.hashtags({})).items.find((x) => x.tag === 'typescript')?.uses).toBe(1);
+  });
+});
+
 describe('bad input changes nothing and never answers 500', () => {
   it('refuses each invalid input with BAD_REQUEST or NOT_FOUND', async () => {
     const alice = await t.user('alice');
@@ -262,6 +310,18 @@ describe('bad input changes nothing and never answers 500', () => {
       ['thread, bad cursor', () => alice.api.tweet.thread({ id: tweet.id, cursor: 'garbage' }), 'BAD_REQUEST'],
       ['thread, limit 0', () => alice.api.tweet.thread({ id: tweet.id, limit: 0 }), 'BAD_REQUEST'],
       ['thread, limit 101', () => alice.api.tweet.thread({ id: tweet.id, limit: 101 }), 'BAD_REQUEST'],
+      ['search, empty query', () => alice.api.tweet.search({ q: '' }), 'BAD_REQUEST'],
+      ['search, 257 characters', () => alice.api.tweet.search({ q: 'a'.repeat(257) }), 'BAD_REQUEST'],
+      ['search, only exclusions', () => alice.api.tweet.search({ q: '-valid -"x y"' }), 'BAD_REQUEST'],
+      ['search, only punctuation', () => alice.api.tweet.search({ q: '?!…' }), 'BAD_REQUEST'],
+      ['search, 33 terms', () => alice.api.tweet.search({ q: Array.from({ length: 33 }, (_, i) => `w${i}`).join(' ') }), 'BAD_REQUEST'],
+      ['search, unknown sort', () => alice.api.tweet.search({ q: 'valid', sort: 'best' } as never), 'BAD_REQUEST'],
+      ['search, bad cursor', () => alice.api.tweet.search({ q: 'valid', cursor: 'garbage' }), 'BAD_REQUEST'],
+      ['search, negative offset', () => alice.api.tweet.search({ q: 'valid', sort: 'top', cursor: Buffer.from('t1:-5').toString('base64url') }), 'BAD_REQUEST'],
+      ['list, hashtag with a space', () => alice.api.tweet.list({ hashtag: 'two words' }), 'BAD_REQUEST'],
+      ['list, empty hashtag', () => alice.api.tweet.list({ hashtag: '#' }), 'BAD_REQUEST'],
+      ['trends, limit 51', () => alice.api.trends.hashtags({ limit: 51 }), 'BAD_REQUEST'],
+      ['trends, limit 0', () => alice.api.trends.tweets({ limit: 0 }), 'BAD_REQUEST'],
       ['unknown action', () => alice.api.tweet.engage({ id: tweet.id, action: 'boost' } as never), 'BAD_REQUEST'],
       ['version 0', () => alice.api.tweet.revert({ id: tweet.id, toVersion: 0 }), 'BAD_REQUEST'],
       ['short password', () => t.anonymous.auth.register({ username: 'zed', password: 'short' }), 'BAD_REQUEST'],

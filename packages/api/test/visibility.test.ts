@@ -24,7 +24,7 @@ async function world() {
     ['draft', 'before publication', 'public', 'archived'].map(async (name) => (await t.store.recordMedia(uploadOf(ada.id, name))).id),
   );
   const draft = await ada.api.tweet.create({ content: 'DRAFT SECRET one', draft: true, mediaIds: [draftPicture!] });
-  await ada.api.tweet.edit({ id: draft.id, content: 'DRAFT SECRET two' });
+  await ada.api.tweet.edit({ id: draft.id, content: 'DRAFT SECRET two #hidden' });
 
   // versions 1 and 2 are drafts; published at 3; then edited to 4
   const published = await ada.api.tweet.create({ content: 'PREPUB SECRET one', draft: true, mediaIds: [prePicture!] });
@@ -35,7 +35,7 @@ async function world() {
   await bob.api.tweet.engage({ id: published.id, action: 'like' });
   await ada.api.tweet.create({ content: 'DRAFT SECRET reply', draft: true, replyToId: published.id });
 
-  const archived = await ada.api.tweet.create({ content: 'ARCHIVED SECRET', mediaIds: [archivedPicture!] });
+  const archived = await ada.api.tweet.create({ content: 'ARCHIVED SECRET #hidden', mediaIds: [archivedPicture!] });
   await bob.api.tweet.engage({ id: archived.id, action: 'like' });
   await bob.api.tweet.engage({ id: archived.id, action: 'retweet' });
   const underArchived = await bob.api.tweet.create({ content: 'a reply to what is archived next', replyToId: archived.id });
@@ -77,6 +77,13 @@ describe('the visibility matrix: every read', () => {
       ['diff of archived', (api) => api.tweet.diff({ id: w.archived.id, from: 1, to: 1 })],
       ...Object.entries(w.media).map(([name, id]): [string, (api: Api) => Promise<unknown>] => [`media.get ${name}`, (api) => api.media.get({ id: id! })]),
       ['stats', (api) => api.system.stats().then((s) => s.topTweets)],
+      ['search for every word', (api) => api.tweet.search({ q: 'SECRET' })],
+      ['search for public words', (api) => api.tweet.search({ q: 'public' })],
+      ['search top', (api) => api.tweet.search({ q: 'SECRET', sort: 'top' })],
+      ['search by hashtag', (api) => api.tweet.search({ q: '#hidden' })],
+      ['list by hashtag', (api) => api.tweet.list({ hashtag: 'hidden' })],
+      ['trending hashtags', (api) => api.trends.hashtags({ limit: 50 })],
+      ['trending tweets', (api) => api.trends.tweets({ limit: 50 })],
     ];
     const viewers: [string, Api][] = [
       ['anonymous', t.anonymous],
@@ -120,6 +127,10 @@ describe('the visibility matrix: every read', () => {
       // the reply still names its parent's id (that it left is all others learn), but no ancestor is shown
       expect(seen['thread of a reply to archived'], viewer).toMatch(/^\{"json":\{"ancestors":\[\],.*a reply to what is archived next/);
       expect(seen['stats'], viewer).toContain(w.published.id);
+      expect(seen['search for public words'], viewer).toContain('public four');
+      expect(seen['trending tweets'], viewer).toContain(w.published.id);
+      // a tag only a draft and an archived tweet carry is nowhere
+      for (const read of ['search by hashtag', 'list by hashtag', 'trending hashtags']) expect(seen[read], `${viewer}: ${read}`).not.toContain('hidden');
     }
     // anonymous and bob read the same (bob's like aside); the author reads every secret
     const ada = answers['ada']!;
@@ -137,8 +148,14 @@ describe('the visibility matrix: every read', () => {
     ] as const) {
       expect(ada[read], read).toContain(secret);
     }
-    // the ranking never names an archived tweet, to anyone
+    // the ranking never names an archived tweet, to anyone; search never finds a draft or an archived tweet, not even
+    // for its author
     expect(ada['stats']).not.toContain(w.archived.id);
+    for (const read of ['search for every word', 'search top', 'search by hashtag', 'list by hashtag', 'trending hashtags', 'trending tweets']) {
+      expect(ada[read], read).not.toContain('SECRET');
+      expect(ada[read], read).not.toContain('hidden');
+      expect(ada[read], read).not.toContain(w.archived.id);
+    }
   });
 
   it('lists, after publication, the versions from the published one on to others, numbered as they are', async () => {

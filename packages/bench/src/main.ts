@@ -9,6 +9,8 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTRPCClient, httpLink } from '@trpc/client';
+import superjson from 'superjson';
 import { closeClient, createClient, type TweetstoreClient } from '@tweetstore/client';
 import { postText, prng } from './content.ts';
 import { writePostsFile } from './fixtures.ts';
@@ -19,10 +21,15 @@ import type { LoadResult } from './loadgen/stats.ts';
 import type { BenchUser, Workload } from './loadgen/workload.ts';
 import { cpuMsOf, killAll, rssOf, spawnHelper, startServer, type ServerChild } from './proc.ts';
 import postgres from 'postgres';
-import { checks, fmtSize, highestHolding, table, type RowResult } from './report.ts';
+import { checks, fmtOps, fmtSize, highestHolding, table, type RowResult } from './report.ts';
 import { createDatabase, DbProbe, dbUrl, dropDatabase, dropRedisPrefix, ensureServices, REDIS_URL, runName, type DbWindow } from './postgres.ts';
 import type { StoreLevelResult } from './pg-store.ts';
 import { postgresBlock, postgresChecks, storeLevelBlock, storeLevelChecks, type StoreLevel } from './postgres-report.ts';
+import { createFtsIndex, ftsCount, ftsPage } from './pg-fts.ts';
+import { isSearchOrTrends, SEARCH_KINDS, SEARCH_LIMIT, SEARCH_QUERIES, searchKindOf, searchScenario, TRENDS, trendsScenario } from './search.ts';
+import { indexFigures, searchBlock, searchChecks, type SearchStart } from './search-report.ts';
+import type { SearchFacts } from './report.ts';
+import type { ScanRouter } from './targets/trpc-baseline.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const REPO = here('../../../');
@@ -32,12 +39,13 @@ const SERVER_MAIN = path.join(REPO, 'apps/server/src/main.ts');
 // ---------------------------------------------------------------------------------------------- arguments
 const HELP = `usage: npm run bench -- [--quick | --full] [options]
 
-  --quick            short rows, sizes 0 and 100k (under 3 minutes, also when the 100k fixture must be seeded)
+  --quick            short rows, sizes 0 and 100k (about 4 minutes, also when the 100k fixture must be seeded)
   --full             (default) longer rows, sizes 0, 100k and 1M (under 30 minutes)
   --duration=S       measured seconds per row (quick 2, full 8; json-server/naive lowdb writes at least 3/10)
   --warmup=S         warm-up seconds before each row, not measured (quick 0.5, full 2)
   --open-warmup=S    warm-up seconds at the row's own rate before each open-loop and fan-out row (quick 2, full 5)
-  --only=REGEX       run only rows whose label matches, e.g. --only='tweetstore create' or --only=noop
+  --only=REGEX       run only rows whose label matches, e.g. --only='tweetstore create', --only=noop, or
+                     --only='search|trends' (issue 15's search and trends rows with their baselines)
   --no-cache         seed tweetstore fixtures afresh instead of reusing ${path.join(os.tmpdir(), 'tweetstore-bench-cache')}
   --seeder=loader    fill fixtures with the bench's own loader instead of @tweetstore/store's seedStore
   --profile=DIR      start every server under test with --cpu-prof, writing .cpuprofile files into DIR
@@ -47,7 +55,7 @@ const HELP = `usage: npm run bench -- [--quick | --full] [options]
   --fanout-decode=scan|superjson
                      how a subscriber reads a delivery: find the tag by string search (default), or decode it as the
                      tRPC client does (JSON.parse + superjson.deserialize, ~50 µs a message: the generator's CPU shows)
-  --postgres-size=N  tweets seeded for the PostgreSQL rows (postgres-1, postgres-2: the server on the PostgreSQL engine
+  --postgres-size=N  tweets seeded for the PostgreSQL rows (and pg-fts: PostgreSQL's own full-text search on them) (postgres-1, postgres-2: the server on the PostgreSQL engine
                      with 1 and 2 instances; pg-baseline: a tRPC server doing one INSERT per create; pg-insert-only:
                      the same server as postgres-1 whose create is one INSERT; pg-store create: the engine at its port
                      against one INSERT per create through the same pool, --only='pg-store'); default quick 10k, full 100k
@@ -131,6 +139,8 @@ const SEED = 4;
 type LoadShape =
   | { kind: 'closed-http'; connections: number }
   | { kind: 'closed-ws'; sockets: number; inFlight: number }
+  /** the generator queries PostgreSQL itself: `clients` connections, one statement in flight on each (pg-fts) */
+  | { kind: 'closed-sql'; clients: number }
   | { kind: 'open-http'; rate: number; connections: number; pacer: 'paced' | 'autocannon' }
   | { kind: 'open-ws'; rate: number; sockets: number }
   /** subscribers on tweet.onChange while creates arrive at `rate` (each step of the row its own rate) */
@@ -139,19 +149,19 @@ type LoadShape =
 interface RowPlan {
   target: string;
   scenario: string;
-  transport: 'http' | 'ws';
+  transport: 'http' | 'ws' | 'sql';
   size: number | null;
   load: LoadShape;
   wsPath: '/trpc' | '/';
-  /** a baseline write that takes ~0.1-1 s each: no warm-up (its backlog would spill into the window), longer window */
+  /** a baseline call that takes ~0.1-3 s each: no warm-up (its backlog would spill into the window), longer window */
   slow?: boolean;
   workload(stage: StageCtx): Workload;
 }
 const SLOW_MIN_MS = quick ? 3_000 : 10_000;
 
 interface StageCtx {
-  /** the server the set-up talks to (of several instances, the first) */
-  server: ServerChild;
+  /** the server the set-up talks to (of several instances, the first); none when the generator queries a database itself */
+  server: ServerChild | null;
   /** every process under test whose CPU, loop and RSS a row measures (default: [server]) */
   servers?: ServerChild[];
   /** the PostgreSQL rows' database, whose backends' CPU a row measures too */
@@ -161,6 +171,8 @@ interface StageCtx {
   pool: string[];
   /** creates acknowledged so far (baselines: stored = size + this) */
   created: number;
+  /** search rows, by scenario: the query and its first page as this target answered it at the stage's start */
+  search?: Map<string, SearchFacts>;
 }
 
 interface Stage {
@@ -175,15 +187,19 @@ const loadLabel = (l: LoadShape) =>
     ? `c${l.connections}`
     : l.kind === 'closed-ws'
       ? `${l.sockets}x${l.inFlight}`
-      : l.kind === 'open-ws'
-        ? `open ${l.rate}/s`
-        : l.kind === 'fanout'
-          ? `${l.subscribers} subs${l.rate ? `, ${l.rate}/s` : ''}`
-          : `open ${l.rate}/s${l.pacer === 'autocannon' ? ' (ac)' : ''}`;
+      : l.kind === 'closed-sql'
+        ? `${l.clients} conn`
+        : l.kind === 'open-ws'
+          ? `open ${l.rate}/s`
+          : l.kind === 'fanout'
+            ? `${l.subscribers} subs${l.rate ? `, ${l.rate}/s` : ''}`
+            : `open ${l.rate}/s${l.pacer === 'autocannon' ? ' (ac)' : ''}`;
 const label = (r: RowPlan) => `${r.target} ${r.scenario} ${r.transport} ${fmtSize(r.size)} ${loadLabel(r.load)}`;
 const httpLoad = (slow = false): LoadShape => ({ kind: 'closed-http', connections: slow ? LOAD.slowHttpConnections : LOAD.httpConnections });
 const wsLoad = (slow = false): LoadShape =>
   slow ? { kind: 'closed-ws', sockets: LOAD.slowWsSockets, inFlight: LOAD.slowWsInFlight } : { kind: 'closed-ws', sockets: LOAD.wsSockets, inFlight: LOAD.wsInFlight };
+/** The search and trends rows: one client, one call in flight (issue 15: latency with 1 client). */
+const ONE_CLIENT: LoadShape = { kind: 'closed-ws', sockets: 1, inFlight: 1 };
 
 let tmpRoot = '';
 const tempDirsOutsideRoot = new Set<string>();
@@ -209,7 +225,7 @@ function statelessStage(name: 'raw' | 'noop-trpc'): Stage {
       const server = await startServer(name, here(name === 'raw' ? './targets/raw.ts' : './targets/trpc-baseline.ts'), { BENCH_TARGET: 'noop' });
       return { server, stored: async () => null, users: [], pool: [], created: 0 };
     },
-    stop: (ctx) => ctx.server.stop(),
+    stop: async (ctx) => ctx.server?.stop(),
   };
 }
 
@@ -227,7 +243,7 @@ function jsonServerStage(size: number): Stage {
       return ctx;
     },
     async stop(ctx) {
-      await ctx.server.stop();
+      await ctx.server?.stop();
       await rm(path.join(tmpRoot, `json-server-${size}.json`), { force: true });
     },
   };
@@ -250,7 +266,7 @@ function lowdbStage(size: number): Stage {
       return ctx;
     },
     async stop(ctx) {
-      await ctx.server.stop();
+      await ctx.server?.stop();
       await rm(path.join(tmpRoot, `lowdb-${size}.json`), { force: true });
     },
   };
@@ -314,8 +330,13 @@ const fixtureLabel = (tweets: number, edits: number) => `${fmtSize(tweets)} twee
 /** A data folder holding `size` seeded tweets (and editsFor(size) edits): from the cache when the store/core sources are unchanged. */
 async function fixture(size: number, into: string): Promise<{ sampleIds: string[]; seedMs: number | null; via: string; cached: boolean }> {
   if (!useCache) {
-    const done = await runSeeder(into, size, editsFor(size));
-    return { sampleIds: done.sampleIds, seedMs: done.ms, via: done.via, cached: false };
+    // once per run: the linear scan's stage reads the same tweets as the engine's
+    let seeded = seededThisRun.get(size);
+    const first = seeded === undefined;
+    if (seeded === undefined) seededThisRun.set(size, (seeded = seedInto(path.join(tmpRoot, `fixture-${size}`), size)));
+    const { dir, done } = await seeded;
+    await copyFixture(dir, into);
+    return { sampleIds: done.sampleIds, seedMs: first ? done.ms : null, via: done.via, cached: false };
   }
   const cacheRoot = path.join(os.tmpdir(), 'tweetstore-bench-cache');
   await mkdir(cacheRoot, { recursive: true });
@@ -338,9 +359,16 @@ async function fixture(size: number, into: string): Promise<{ sampleIds: string[
     await rename(building, dir);
     tempDirsOutsideRoot.delete(building);
   }
-  await cp(dir, into, { recursive: true, filter: (src) => path.basename(src) !== 'bench-fixture.json' && path.basename(src) !== 'LOCK' });
+  await copyFixture(dir, into);
   return { ...info, seedMs: cached ? null : info.seedMs, cached };
 }
+
+/** --no-cache: each size's fixture, seeded once in the run's temporary folder. */
+const seededThisRun = new Map<number, Promise<{ dir: string; done: SeedDone }>>();
+const seedInto = async (dir: string, size: number) => ({ dir, done: await runSeeder(dir, size, editsFor(size)) });
+
+const copyFixture = (from: string, into: string) =>
+  cp(from, into, { recursive: true, filter: (src) => path.basename(src) !== 'bench-fixture.json' && path.basename(src) !== 'LOCK' });
 
 async function inBatches<T>(items: T[], width: number, each: (item: T, i: number) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map((item, k) => each(item, i + k)));
@@ -405,6 +433,15 @@ function tweetstoreStage(size: number, engine: Engine = { kind: 'lowdb' }): Stag
   const insertOnly = engine.kind === 'postgres' && engine.insertOnly === true;
   const target = engine.kind === 'lowdb' ? 'tweetstore' : insertOnly ? INSERT_ONLY : `postgres-${engine.instances}`;
   const rows: RowPlan[] = [];
+  // issue 15: search (and on the embedded engine trends) first, on the fixture's tweets, before the writes add theirs
+  if (size > 0 && (engine.kind === 'lowdb' || (engine.instances === 1 && !insertOnly))) {
+    rows.push(...searchRows(target, size, 'ws', (q) => (s) => ({ kind: 'read', path: 'tweet.search', input: { q, sort: 'latest', limit: SEARCH_LIMIT }, users: s.users })));
+  }
+  if (size > 0 && engine.kind === 'lowdb') {
+    for (const list of TRENDS) {
+      rows.push({ target, scenario: trendsScenario(list), transport: 'ws', size, load: ONE_CLIENT, wsPath: '/trpc', workload: (s) => ({ kind: 'read', path: `trends.${list}`, input: { limit: 10 }, users: s.users }) });
+    }
+  }
   // the PostgreSQL rows: the issue's create, get, list, like and edit (mixed adds nothing the others do not show)
   const scenarios = engine.kind === 'lowdb' ? SCENARIOS : insertOnly ? (['create'] as const) : SCENARIOS.filter((sc) => sc !== 'mixed');
   for (const scenario of scenarios) {
@@ -447,7 +484,7 @@ function tweetstoreStage(size: number, engine: Engine = { kind: 'lowdb' }): Stag
   };
   let database: string | null = null;
   const redisPrefix = engine.kind === 'postgres' ? `${engine.fixture.run}:${target}:` : '';
-  return {
+  const stage: Stage = {
     name:
       engine.kind === 'lowdb'
         ? `tweetstore at ${fmtSize(size)} tweets`
@@ -496,9 +533,12 @@ function tweetstoreStage(size: number, engine: Engine = { kind: 'lowdb' }): Stag
       note.startToListeningMs = servers.map((s) => Math.round(s.startMs));
       for (const s of servers) reportWarnings(s, note, 'at start');
       if (size > 0 && engine.kind === 'lowdb') startMsAt.set(size, server.startMs);
+      const api = (client = createClient({ url: server.url }));
+      // before anything else asks: an index still being built after the restart makes the first search wait
+      if (size > 0 && engine.kind === 'lowdb') searchStarts.push(await searchStart(api, server, size));
+      const search = await engineSearchFacts(api, stage.rows);
       log(`      ${servers.length > 1 ? `${servers.length} instances` : target} up in ${servers.map((s) => (s.startMs / 1000).toFixed(1)).join(' + ')} s; registering ${BENCH_USERS} bench users through auth.register`);
       const setupStart = performance.now();
-      const api = (client = createClient({ url: server.url }));
       const users: BenchUser[] = [];
       const rand = prng(SEED + size);
       // ~60 ms of scrypt each on the server's thread pool: the longest part of a stage's set-up
@@ -533,13 +573,14 @@ function tweetstoreStage(size: number, engine: Engine = { kind: 'lowdb' }): Stag
         pool,
         created: 0,
         stored: async () => (await api.system.stats.query()).store.tweets,
+        search,
       };
     },
     async stop(ctx) {
       if (client) await closeClient(client);
       client = null;
       const note = stageNotes.at(-1)!;
-      for (const server of ctx.servers ?? [ctx.server]) {
+      for (const server of serversOf(ctx)) {
         const stats = await server.probeRead();
         if (stats) note.finalRssBytes = Math.max(Number(note.finalRssBytes ?? 0), stats.rssBytes);
         reportWarnings(server, note, 'while measured');
@@ -553,6 +594,147 @@ function tweetstoreStage(size: number, engine: Engine = { kind: 'lowdb' }): Stag
       for (let i = 0; i <= (engine.kind === 'postgres' ? engine.instances : 0); i++) await rm(dataDir(i), { recursive: true, force: true });
     },
   };
+  return stage;
+}
+
+// ---------------------------------------------------------------------------------------------- search (issue 15)
+/** Search rows, one per query kind, 1 client: `workload(q)` sends the kind's query. */
+function searchRows(target: string, size: number, transport: 'ws' | 'sql', workload: (q: string) => RowPlan['workload'], slow = false): RowPlan[] {
+  return SEARCH_KINDS.map((kind) => ({
+    target,
+    scenario: searchScenario(kind),
+    transport,
+    size,
+    load: transport === 'sql' ? { kind: 'closed-sql', clients: 1 } : ONE_CLIENT,
+    wsPath: '/trpc',
+    ...(slow ? { slow } : {}),
+    workload: workload(SEARCH_QUERIES[kind]),
+  }));
+}
+
+/** The embedded engine's stages at their start, for issue 15's index and restart targets. */
+const searchStarts: SearchStart[] = [];
+/** A search row's matches are counted by paging through them, up to this many. */
+const MATCH_COUNT_CAP = 1_000;
+
+/** The server just started: how soon it answers a search, and what its stats say the search index holds. */
+async function searchStart(api: TweetstoreClient, server: ServerChild, size: number): Promise<SearchStart> {
+  const asked = performance.now();
+  await api.tweet.search.query({ q: SEARCH_QUERIES['one-word'], limit: SEARCH_LIMIT });
+  const firstSearchMs = server.startMs + (performance.now() - asked);
+  const index = indexFigures((await api.system.stats.query()).store.details);
+  const figures = Object.entries(index.details).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ');
+  log(`      first search answered ${(firstSearchMs / 1000).toFixed(1)} s after spawn; the engine's search figures: ${figures || 'none'}`);
+  return { size, startMs: server.startMs, firstSearchMs, indexBytes: index.bytes, details: index.details };
+}
+
+/** Each search row's query as the engine answers it before the rows: its first page, and its matches (to the cap). */
+async function engineSearchFacts(api: TweetstoreClient, rows: RowPlan[]): Promise<Map<string, SearchFacts>> {
+  const facts = new Map<string, SearchFacts>();
+  for (const row of rows) {
+    const kind = searchKindOf(row.scenario);
+    if (kind === null) continue;
+    const q = SEARCH_QUERIES[kind];
+    const first = await api.tweet.search.query({ q, limit: SEARCH_LIMIT });
+    let matches = 0;
+    for (let cursor: string | null = null; matches < MATCH_COUNT_CAP; ) {
+      const page = await api.tweet.search.query({ q, limit: 100, cursor });
+      matches += page.items.length;
+      if ((cursor = page.nextCursor) === null) break;
+    }
+    facts.set(row.scenario, { q, firstPage: first.items.map((t) => t.id), matches, counted: MATCH_COUNT_CAP });
+  }
+  if (facts.size) log(`      matches: ${[...facts].map(([scenario, f]) => `${scenario} ${f.matches! >= MATCH_COUNT_CAP ? '≥ ' : ''}${f.matches!.toLocaleString('en-US')}`).join(', ')}`);
+  return facts;
+}
+
+/**
+ * The linear-scan baseline at a fixture size: a server holding the fixture's published texts (read through the
+ * store's port from a copy of the same folder the engine's stage starts from), answering each query by scanning.
+ */
+function linearScanStage(size: number): Stage {
+  const dir = () => path.join(tmpRoot, `linear-scan-${size}`);
+  const textsFile = () => path.join(tmpRoot, `linear-scan-${size}.jsonl`);
+  // a page can take seconds (a phrase reads tens of thousands of texts): no warm-up, a longer window
+  const rows = searchRows('linear-scan', size, 'ws', (q) => () => ({ kind: 'read', path: 'search', input: { q, limit: SEARCH_LIMIT }, users: [] }), true);
+  const stage: Stage = {
+    name: `linear scan (no index) at ${fmtSize(size)} tweets`,
+    rows,
+    async start() {
+      const note: Record<string, unknown> = { stage: `linear-scan-${size}` };
+      stageNotes.push(note);
+      await fixture(size, dir());
+      const read = performance.now();
+      const reader = spawnHelper(here('./scan-texts.ts'), { BENCH_SCAN_DIR: dir(), BENCH_SCAN_OUT: textsFile() });
+      const code = await new Promise<number | null>((resolve) => reader.once('exit', resolve));
+      if (code !== 0) throw new Error(`scan-texts.ts exited with ${code}`);
+      await rm(dir(), { recursive: true, force: true });
+      const readMs = performance.now() - read;
+      note.textsReadMs = Math.round(readMs);
+      const server = await startServer('linear-scan', here('./targets/trpc-baseline.ts'), { BENCH_TARGET: 'scan', BENCH_SCAN_TEXTS: textsFile() });
+      note.startToListeningMs = Math.round(server.startMs);
+      const scan = createTRPCClient<ScanRouter>({ links: [httpLink({ url: `${server.url}/trpc`, transformer: superjson })] });
+      const search = new Map<string, SearchFacts>();
+      let held = 0;
+      for (const row of stage.rows) {
+        const kind = searchKindOf(row.scenario)!;
+        const asked = performance.now();
+        const answer = await scan.search.query({ q: SEARCH_QUERIES[kind], limit: SEARCH_LIMIT });
+        held = answer.of;
+        search.set(row.scenario, { q: SEARCH_QUERIES[kind], firstPage: answer.items.map((t) => t.id), matches: null, scanned: answer.scanned, firstPageMs: performance.now() - asked });
+      }
+      log(
+        `      texts read through the store's port in ${(readMs / 1000).toFixed(1)} s; scan server up in ${(server.startMs / 1000).toFixed(1)} s holding ${held.toLocaleString('en-US')} published texts; texts read for a first page: ${[...search].map(([scenario, f]) => `${scenario} ${f.scanned!.toLocaleString('en-US')} (${(f.firstPageMs! / 1000).toFixed(1)} s)`).join(', ')}`,
+      );
+      return { server, stored: async () => held, users: [], pool: [], created: 0, search };
+    },
+    async stop(ctx) {
+      await ctx.server?.stop();
+      await rm(textsFile(), { force: true });
+    },
+  };
+  return stage;
+}
+
+/**
+ * pg-fts: the PostgreSQL rows' tweets (a copy of their seeded database) with a GIN index on to_tsvector('simple',
+ * content), queried by the generator itself through postgres.js (pg-fts.ts): no server in front.
+ */
+function pgFtsStage(fixture: PgFixture): Stage {
+  const size = fixture.size;
+  let database: string | null = null;
+  const stage: Stage = {
+    name: `PostgreSQL full-text search (GIN) at ${fmtSize(size)} tweets`,
+    rows: searchRows('pg-fts', size, 'sql', (q) => () => ({ kind: 'fts', q })),
+    async start() {
+      const note: Record<string, unknown> = { stage: `pg-fts-${size}` };
+      stageNotes.push(note);
+      const f = await fixture.copy('fts');
+      database = f.name;
+      const sql = postgres(dbUrl(f.name), { max: 1, onnotice: () => {} });
+      const search = new Map<string, SearchFacts>();
+      try {
+        const started = performance.now();
+        await createFtsIndex(sql);
+        const indexMs = performance.now() - started;
+        const bytes = (await sql<{ bytes: string }[]>`select pg_relation_size('bench_fts_content')::text as bytes`)[0]!.bytes;
+        Object.assign(note, { database: f.name, copyMs: Math.round(f.copyMs), ginIndexMs: Math.round(indexMs), ginIndexBytes: Number(bytes) });
+        for (const row of stage.rows) {
+          const q = SEARCH_QUERIES[searchKindOf(row.scenario)!];
+          search.set(row.scenario, { q, firstPage: (await ftsPage(sql, q)).map((t) => t.id), matches: await ftsCount(sql, q) });
+        }
+        log(`      database ${f.name} copied in ${(f.copyMs / 1000).toFixed(1)} s; GIN index on to_tsvector('simple', content) built in ${(indexMs / 1000).toFixed(1)} s (${Math.round(Number(bytes) / 1048576)} MB); matches: ${[...search].map(([scenario, m]) => `${scenario} ${m.matches!.toLocaleString('en-US')}`).join(', ')}`);
+      } finally {
+        await sql.end();
+      }
+      return { server: null, servers: [], db: new DbProbe(f.name), stored: async () => size, users: [], pool: [], created: 0, search };
+    },
+    async stop(ctx) {
+      await ctx.db?.close();
+      if (database) await fixture.drop(database);
+    },
+  };
+  return stage;
 }
 
 /** The one-INSERT-per-create baseline (trpc-baseline.ts, BENCH_TARGET=pg) on a copy of the PostgreSQL rows. */
@@ -577,17 +759,18 @@ function pgBaselineStage(fixture: PgFixture): Stage {
       return ctx;
     },
     async stop(ctx) {
-      await ctx.server.stop();
+      await ctx.server?.stop();
       await ctx.db?.close();
       if (database) await fixture.drop(database);
     },
   };
 }
 
-/** The PostgreSQL rows, after the others: the baselines, then the engine with 1 and with 2 instances. */
+/** The PostgreSQL rows, after the others: the baselines (one INSERT per create, full-text search), then the engine with 1 and with 2 instances. */
 function postgresStages(fixture: PgFixture): Stage[] {
   return [
     pgBaselineStage(fixture),
+    pgFtsStage(fixture),
     tweetstoreStage(fixture.size, { kind: 'postgres', instances: 1, fixture, insertOnly: true }),
     tweetstoreStage(fixture.size, { kind: 'postgres', instances: 1, fixture }),
     tweetstoreStage(fixture.size, { kind: 'postgres', instances: 2, fixture }),
@@ -627,17 +810,23 @@ async function runStoreLevel(fixture: PgFixture): Promise<StoreLevel> {
 function genSpec(row: RowPlan, ctx: StageCtx, ms: number, seed: number): GenSpec {
   const workload = row.workload(ctx);
   const l = row.load;
+  if (l.kind === 'closed-sql') {
+    if (workload.kind !== 'fts' || !ctx.db) throw new Error(`${label(row)}: a SQL row needs a pg-fts workload and a database`);
+    return { transport: 'sql', url: dbUrl(ctx.db.database), clients: l.clients, durationMs: ms, q: workload.q };
+  }
+  if (!ctx.server) throw new Error(`${label(row)}: no server to send calls to`);
+  const url = ctx.server.url;
   // several instances: each connection (socket) to one of them, in turn
   const urls = ctx.servers && ctx.servers.length > 1 ? { urls: ctx.servers.map((s) => s.url) } : {};
   switch (l.kind) {
     case 'closed-http':
-      return { transport: 'http', url: ctx.server.url, ...urls, connections: l.connections, durationMs: ms, workload, seed };
+      return { transport: 'http', url, ...urls, connections: l.connections, durationMs: ms, workload, seed };
     case 'open-http':
-      return { transport: 'http', url: ctx.server.url, connections: l.connections, rate: l.rate, pacer: l.pacer, durationMs: ms, workload, seed };
+      return { transport: 'http', url, connections: l.connections, rate: l.rate, pacer: l.pacer, durationMs: ms, workload, seed };
     case 'closed-ws':
-      return { transport: 'ws', url: ctx.server.url, ...urls, path: row.wsPath, sockets: l.sockets, inFlight: l.inFlight, durationMs: ms, workload, seed };
+      return { transport: 'ws', url, ...urls, path: row.wsPath, sockets: l.sockets, inFlight: l.inFlight, durationMs: ms, workload, seed };
     case 'open-ws':
-      return { transport: 'ws', url: ctx.server.url, path: row.wsPath, sockets: l.sockets, inFlight: 1, rate: l.rate, durationMs: ms, workload, seed };
+      return { transport: 'ws', url, path: row.wsPath, sockets: l.sockets, inFlight: 1, rate: l.rate, durationMs: ms, workload, seed };
     case 'fanout':
       throw new Error('a fan-out row runs its own steps (runFanoutRow)');
   }
@@ -654,12 +843,15 @@ interface Window {
   db: DbWindow | null;
 }
 
+/** The processes under test of a stage: its instances, its one server, or none (pg-fts). */
+const serversOf = (ctx: StageCtx): ServerChild[] => ctx.servers ?? (ctx.server ? [ctx.server] : []);
+
 /**
  * Runs `work` as a measured window: the servers' CPU time, their largest event-loop delay (probe) and largest RSS
  * (of several instances: CPU summed, the others the largest of any), and the database's when there is one.
  */
 async function measured<T>(ctx: StageCtx, work: () => Promise<T>): Promise<{ value: T } & Window> {
-  const servers = ctx.servers ?? [ctx.server];
+  const servers = serversOf(ctx);
   await Promise.all(servers.map((s) => s.probeReset()));
   const dbEnd = ctx.db ? await ctx.db.start() : null;
   const cpuBefore = servers.map((s) => cpuMsOf(s.pid));
@@ -676,8 +868,10 @@ async function measured<T>(ctx: StageCtx, work: () => Promise<T>): Promise<{ val
   const db = dbEnd ? await dbEnd() : null;
   const probes = await Promise.all(servers.map((s) => s.probeRead()));
   rssMax = Math.max(rssMax, rss(), ...probes.map((p) => p?.rssBytes ?? 0));
-  const cpuMs = cpuBefore.every((c, i) => c !== null && cpuAfter[i] !== null) ? cpuAfter.reduce<number>((sum, c, i) => sum + c! - cpuBefore[i]!, 0) : null;
-  const loopMaxMs = probes.every((p) => p !== null) ? Math.max(...probes.map((p) => p!.maxMs)) : null;
+  // no server (pg-fts: the generator queries the database itself): nothing of a server to read
+  const read = servers.length > 0;
+  const cpuMs = read && cpuBefore.every((c, i) => c !== null && cpuAfter[i] !== null) ? cpuAfter.reduce<number>((sum, c, i) => sum + c! - cpuBefore[i]!, 0) : null;
+  const loopMaxMs = read && probes.every((p) => p !== null) ? Math.max(...probes.map((p) => p!.maxMs)) : null;
   return { value, loopMaxMs, rssMaxBytes: rssMax || null, cpuMs, instances: servers.length, db };
 }
 
@@ -712,7 +906,7 @@ function rowResult(n: number, row: RowPlan, load: LoadShape, stored: number | nu
 function logResult(r: RowResult, what: string) {
   if (process.stderr.isTTY) process.stderr.write('\x1b[2K');
   log(
-    `  [${String(r.n).padStart(2)}] ${what}: ${Math.round(r.opsPerSec).toLocaleString('en-US')} ops/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.errors} errors, loop max ${r.loopMaxMs === null ? '?' : r.loopMaxMs.toFixed(0)} ms, server CPU ${r.serverCpuUsPerOp ?? '?'} µs/op${r.instances && r.instances > 1 ? ` (${r.instances} instances together)` : ''}${r.dbCpuUsPerOp !== undefined ? `, database CPU ${r.dbCpuUsPerOp ?? '?'} µs/op and ${r.dbXactsPerOp ?? '?'} transactions/op` : ''}${r.errorSamples.length ? `  (${r.errorSamples[0]!.slice(0, 120)})` : ''}`,
+    `  [${String(r.n).padStart(2)}] ${what}: ${fmtOps(r.opsPerSec)} ops/s, p99 ${r.p99Ms.toFixed(2)} ms, ${r.errors} errors${r.instances === 0 ? '' : `, loop max ${r.loopMaxMs === null ? '?' : r.loopMaxMs.toFixed(0)} ms, server CPU ${r.serverCpuUsPerOp ?? '?'} µs/op`}${r.instances && r.instances > 1 ? ` (${r.instances} instances together)` : ''}${r.dbCpuUsPerOp !== undefined ? `, database CPU ${r.dbCpuUsPerOp ?? '?'} µs/op and ${r.dbXactsPerOp ?? '?'} transactions/op` : ''}${r.errorSamples.length ? `  (${r.errorSamples[0]!.slice(0, 120)})` : ''}`,
   );
 }
 
@@ -745,6 +939,13 @@ function estimateMs(row: RowPlan): number {
   return warmupFor(row) + (row.slow ? Math.max(durationMs, SLOW_MIN_MS) : durationMs) + 650;
 }
 
+/**
+ * A row's measured window: --duration; a slow row's at least SLOW_MIN_MS, and at least SLOW_CALLS calls as long as
+ * its first page took at the stage's start (a linear scan for a phrase reads for seconds).
+ */
+const SLOW_CALLS = 3.5;
+const windowFor = (row: RowPlan, ctx: StageCtx) => (row.slow ? Math.max(durationMs, SLOW_MIN_MS, Math.ceil(SLOW_CALLS * (ctx.search?.get(row.scenario)?.firstPageMs ?? 0))) : durationMs);
+
 const isOpenLoop = (l: LoadShape) => l.kind === 'open-http' || l.kind === 'open-ws' || l.kind === 'fanout';
 /** Warm-up before a row's window: open-loop rows get a longer one at their own rate (see openWarmupMs). */
 const warmupFor = (row: RowPlan) => (row.slow ? 0 : isOpenLoop(row.load) ? openWarmupMs : warmupMs);
@@ -761,16 +962,17 @@ async function runRow(row: RowPlan, ctx: StageCtx, gen: Generator, n: number, st
     // let the server finish what the warm-up left in flight before the window opens
     await new Promise((r) => setTimeout(r, 250));
   }
-  const m = await measured(ctx, () => gen.run(genSpec(row, ctx, row.slow ? Math.max(durationMs, SLOW_MIN_MS) : durationMs, seed)));
+  const m = await measured(ctx, () => gen.run(genSpec(row, ctx, windowFor(row, ctx), seed)));
   if (isCreate) ctx.created += m.value.ok;
-  const result: RowResult = { ...rowResult(n, row, row.load, stored, m.value, m), ...(warmup ? { warmup } : {}) };
+  const search = ctx.search?.get(row.scenario);
+  const result: RowResult = { ...rowResult(n, row, row.load, stored, m.value, m), ...(warmup ? { warmup } : {}), ...(search ? { search } : {}) };
   logResult(result, isOpenLoop(row.load) && warmup ? `${label(row)} (after ${warmMs / 1000} s warm-up: ${Math.round(warmup.opsPerSec)} ops/s, p99 ${warmup.p99Ms.toFixed(1)} ms)` : label(row));
   return result;
 }
 
 /** The fan-out row: open the subscriptions, warm up at the first rate, then one result per rate until one fails. */
 async function runFanoutRow(row: RowPlan, ctx: StageCtx, gen: Generator, results: RowResult[]): Promise<void> {
-  const urls = (ctx.servers ?? [ctx.server]).map((s) => s.url);
+  const urls = serversOf(ctx).map((s) => s.url);
   const { fanout, ms } = await Fanout.open(FANOUT, urls, ctx.users);
   log(`      ${FANOUT.subscribers.toLocaleString('en-US')} subscriptions open in ${(ms / 1000).toFixed(1)} s over ${urls.length} instance(s) (${FANOUT.processes} subscriber process(es), decode: ${FANOUT.decode})`);
   try {
@@ -865,7 +1067,7 @@ async function main() {
   const stages: Stage[] = [statelessStage('raw'), statelessStage('noop-trpc')];
   for (const size of SIZES) {
     stages.push(tweetstoreStage(size));
-    if (BASELINE_SIZES.includes(size)) stages.push(jsonServerStage(size), lowdbStage(size));
+    if (BASELINE_SIZES.includes(size)) stages.push(linearScanStage(size), jsonServerStage(size), lowdbStage(size));
   }
   const pgFixture = new PgFixture(PG_SIZE);
   pgFixtures.add(pgFixture);
@@ -913,21 +1115,25 @@ async function main() {
   // ratios to the no-op tRPC mutation over the same transport
   for (const r of results) {
     if (r.fanout) continue; // deliveries per second: nothing to compare with a no-op call
+    if (isSearchOrTrends(r.scenario)) continue; // 1 client: its ops/s is its latency, not a throughput to set beside 32x2
     const noop = results.find((x) => x.target === 'noop-trpc' && x.transport === r.transport);
     r.ratio = noop && noop.opsPerSec > 0 ? r.opsPerSec / noop.opsPerSec : null;
   }
   const targetChecks = checks(results, REF_SIZE, BIG_SIZE === null ? null : { size: BIG_SIZE, edits: editsFor(BIG_SIZE) }, startMsAt);
   const pgChecks = [...(storeLevel ? storeLevelChecks(storeLevel) : []), ...postgresChecks(results)];
+  const searched = results.some((r) => isSearchOrTrends(r.scenario)) || searchStarts.length > 0;
+  const issue15 = searched ? searchChecks(results, searchStarts, REF_SIZE, BIG_SIZE) : [];
   const finished = new Date();
   const command = commandLine();
   const header = [
     `$ ${command}`,
     `tweetstore bench, ${mode} mode, ${started.toISOString()} (${Math.round((finished.getTime() - started.getTime()) / 1000)} s)`,
     `machine: ${info.cpu}, ${info.cores} cores, ${info.memGiB} GiB, ${info.os}, Node ${info.node}; commit ${info.commit}`,
-    `rows: ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s measured; open-loop and fan-out rows: ${openWarmupMs / 1000} s warm-up at their own rate first; json-server/naive lowdb writes: no warm-up, ${SLOW_MIN_MS / 1000} s`,
+    `rows: ${warmupMs / 1000} s warm-up + ${durationMs / 1000} s measured; open-loop and fan-out rows: ${openWarmupMs / 1000} s warm-up at their own rate first; json-server/naive lowdb writes and linear-scan: no warm-up, ${SLOW_MIN_MS / 1000} s (linear-scan: at least ${SLOW_CALLS}× its first page's time)`,
     `      each server its own process, load from one separate generator process (fan-out subscribers: ${FANOUT.processes} more), 127.0.0.1`,
     `      tweetstore runs with TWEETSTORE_RATE_LIMITS=off: one address and a few accounts send far more than API.md's limits allow`,
     `load: cN = closed loop, N HTTP connections (autocannon); SxK = closed loop, S WebSockets x K calls in flight (tRPC WS JSON-RPC);`,
+    `      N conn = closed loop, N PostgreSQL connections from the generator, one query in flight each (pg-fts, transport sql);`,
     `      open R/s = fixed arrival rate, latency from the scheduled time ((ac) = autocannon overallRate, bursty per second);`,
     `      N subs, R/s = fan-out: N WebSockets subscribed to tweet.onChange while creates arrive at R/s for ${FANOUT_STEP_MS / 1000} s; ops/s = deliveries/s,`,
     `      latency = receive - when the create was due, errors = missing + duplicate deliveries + failed creates`,
@@ -940,16 +1146,19 @@ async function main() {
     }`,
   );
   const pgBlock = postgresBlock(results);
+  const srchBlock = searchBlock(results);
   const printed = [
     ...header,
     '',
     table(results),
     ...(pgBlock.length ? ['', ...pgBlock] : []),
     ...(storeLevel ? ['', ...storeLevelBlock(storeLevel)] : []),
+    ...(srchBlock.length ? ['', ...srchBlock] : []),
     '',
     'issue 4 targets:',
     ...targetChecks.map((c) => `  ${c.status.padEnd(4)}  ${c.name}: ${c.detail}`),
     ...(pgChecks.length ? ['', 'issue 14 targets:', ...pgChecks.map((c) => `  ${c.status.padEnd(4)}  ${c.name}: ${c.detail}`)] : []),
+    ...(issue15.length ? ['', `issue 15 targets${BIG_SIZE === null ? ` (quick mode: the 1M figures at ${fmtSize(REF_SIZE)}, as info)` : ''}:`, ...issue15.map((c) => `  ${c.status.padEnd(4)}  ${c.name}: ${c.detail}`)] : []),
   ];
   const errorsSeen = results.filter((r) => r.errorSamples.length);
   if (errorsSeen.length) printed.push('', 'errors (first of each row):', ...errorsSeen.map((r) => `  #${r.n}: ${r.errorSamples[0]}`));
@@ -968,7 +1177,8 @@ async function main() {
     stages: stageNotes,
     rows: results,
     storeLevel,
-    checks: [...targetChecks, ...pgChecks],
+    checks: [...targetChecks, ...pgChecks, ...issue15],
+    searchStarts,
     fanout: fanoutSummary(results),
   };
   const file = path.join(RESULTS, `${started.toISOString().replace(/[:.]/g, '-')}.json`);

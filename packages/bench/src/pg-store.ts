@@ -2,8 +2,10 @@
 // through openPostgresStore with a pool of the server's default size, and one durable `INSERT ... RETURNING` per create
 // through a pool of the same size (postgres.js 4.2.0, synchronous_commit on), with 1, 8 and 64 callers at once.
 // Without tRPC, sessions and validation in front (the same for both in the server rows above it), this is the
-// engine's own cost. The two alternate, `rounds` times each, so a busy moment of the machine falls on both; each
-// result is the median round. Started by main.ts as a child (IPC: progress, done); run alone with
+// engine's own cost. Beside the plain INSERT, a second baseline for a product whose tweets must be findable: the same
+// INSERT with the text's to_tsvector('simple', ...) in a GIN-indexed column (what a plain PostgreSQL full-text setup
+// must write), so the engine's ratio is shown against both. They take turns, `rounds` times each, so a busy moment of
+// the machine falls on all; each result is the median round. Started by main.ts as a child (IPC: progress, done); run alone with
 //   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> npx tsx packages/bench/src/pg-store.ts
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_EDIT_POLICY, parseContent, systemClock, type ParsedContent } from '@tweetstore/core';
@@ -11,10 +13,12 @@ import { openPostgresStore } from '@tweetstore/store-postgres';
 import postgres from 'postgres';
 import { postText, prng } from './content.ts';
 import { DbProbe } from './postgres.ts';
+import { STORE_LEVEL_KINDS, type StoreLevelKind } from './postgres-report.ts';
 
 export interface StoreLevelResult {
   callers: number;
-  kind: 'engine' | 'baseline';
+  /** baseline: one INSERT; search-baseline: one INSERT with its tsvector into a GIN-indexed column */
+  kind: StoreLevelKind;
   /** median of the rounds */
   opsPerSec: number;
   rounds: number[];
@@ -41,6 +45,8 @@ async function main() {
   const probe = new DbProbe(database);
   try {
     await sql`create table if not exists bench_store_baseline (id bigint generated always as identity primary key, author_id text not null, content text not null, created_at bigint not null)`;
+    await sql`create table if not exists bench_store_search_baseline (id bigint generated always as identity primary key, author_id text not null, content text not null, created_at bigint not null, terms tsvector not null)`;
+    await sql`create index if not exists bench_store_search_baseline_terms on bench_store_search_baseline using gin (terms)`;
     const suffix = Date.now().toString(36);
     const authors = await Promise.all(Array.from({ length: 64 }, (_, i) => store.registerUser({ username: `store_${suffix}_${i}`, displayName: 'Store bench', passwordHash: 'not-a-login' })));
     const rand = prng(7);
@@ -49,9 +55,15 @@ async function main() {
     let n = 0;
     const engine = () => store.createTweet({ authorId: authors[n % 64]!.id, text: texts[n++ % 1024]! });
     const baseline = () => sql`insert into bench_store_baseline (author_id, content, created_at) values (${authors[n % 64]!.id}, ${texts[n++ % 1024]!.content}, ${Date.now()}) returning *`;
+    const searchBaseline = () => {
+      const content = texts[n % 1024]!.content;
+      return sql`
+        insert into bench_store_search_baseline (author_id, content, created_at, terms)
+        values (${authors[n++ % 64]!.id}, ${content}, ${Date.now()}, to_tsvector('simple', ${content})) returning id, author_id, content, created_at`;
+    };
+    const calls: Record<StoreLevelKind, () => Promise<unknown>> = { engine, baseline, 'search-baseline': searchBaseline };
     // the pools' connections opened and the plans cached before anything is timed
-    await Promise.all(Array.from({ length: 64 }, () => engine()));
-    await Promise.all(Array.from({ length: 64 }, () => baseline()));
+    for (const call of Object.values(calls)) await Promise.all(Array.from({ length: 64 }, () => call()));
 
     /** `callers` loops calling `call` for durationMs. */
     async function run(callers: number, call: () => Promise<unknown>) {
@@ -75,15 +87,16 @@ async function main() {
 
     const results: StoreLevelResult[] = [];
     for (const callers of CALLERS) {
-      const runs: Record<'engine' | 'baseline', Awaited<ReturnType<typeof run>>[]> = { engine: [], baseline: [] };
+      const runs: Record<StoreLevelKind, Awaited<ReturnType<typeof run>>[]> = { engine: [], baseline: [], 'search-baseline': [] };
       for (let r = 0; r < rounds; r++) {
-        // which goes first alternates too
-        for (const kind of r % 2 ? (['baseline', 'engine'] as const) : (['engine', 'baseline'] as const)) {
-          runs[kind].push(await run(callers, kind === 'engine' ? engine : baseline));
+        // which goes first turns too
+        const order = STORE_LEVEL_KINDS.map((_, i) => STORE_LEVEL_KINDS[(i + r) % STORE_LEVEL_KINDS.length]!);
+        for (const kind of order) {
+          runs[kind].push(await run(callers, calls[kind]));
           await send({ type: 'progress', callers, kind, round: r + 1, rounds, opsPerSec: runs[kind].at(-1)!.opsPerSec });
         }
       }
-      for (const kind of ['engine', 'baseline'] as const) {
+      for (const kind of STORE_LEVEL_KINDS) {
         const mid = runs[kind].find((x) => x.opsPerSec === median(runs[kind].map((y) => y.opsPerSec)))!;
         results.push({ callers, kind, opsPerSec: mid.opsPerSec, rounds: runs[kind].map((x) => Math.round(x.opsPerSec)), clientCpuUsPerOp: mid.clientCpuUsPerOp, dbCpuUsPerOp: mid.dbCpuUsPerOp });
       }

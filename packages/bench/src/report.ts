@@ -3,10 +3,11 @@ import type { FanoutStats } from './fanout.ts';
 
 export interface RowResult {
   n: number;
-  /** raw | noop-trpc | json-server | lowdb-naive | tweetstore | postgres-1 | postgres-2 | pg-baseline */
+  /** raw | noop-trpc | json-server | lowdb-naive | tweetstore | postgres-1 | postgres-2 | pg-baseline | pg-fts | linear-scan */
   target: string;
   scenario: string;
-  transport: 'http' | 'ws';
+  /** sql: the generator queries PostgreSQL itself (pg-fts) */
+  transport: 'http' | 'ws' | 'sql';
   /** e.g. "c64" (closed, 64 connections), "32x2" (closed, sockets x in flight), "open 1000/s" */
   load: string;
   /** nominal data size of the row (stored tweets / posts), null for the stateless baselines */
@@ -42,6 +43,21 @@ export interface RowResult {
   warmup?: { ms: number; opsPerSec: number; p99Ms: number };
   /** fan-out rows: one step of the ladder (ops/s = deliveries/s, latencies = delivery latency) */
   fanout?: FanoutStats;
+  /** search rows: the query, and its first page as the target answered it just before the row */
+  search?: SearchFacts;
+}
+
+export interface SearchFacts {
+  q: string;
+  /** ids of the first page, newest first */
+  firstPage: string[];
+  /** tweets it matches, counted up to `counted` (null: not counted) */
+  matches: number | null;
+  counted?: number;
+  /** linear-scan: texts read to fill the first page */
+  scanned?: number;
+  /** how long the first page took to come (a slow row's window holds several calls as long) */
+  firstPageMs?: number;
 }
 
 export interface Check {
@@ -51,6 +67,8 @@ export interface Check {
 }
 
 const fmtInt = (v: number) => Math.round(v).toLocaleString('en-US');
+/** ops/s: whole numbers, and one decimal below 10 (a linear scan's phrase, a naive write: 0.2 is not 0) */
+export const fmtOps = (v: number) => (v > 0 && v < 10 ? v.toFixed(1) : fmtInt(v));
 const fmtMs = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 export const fmtSize = (v: number | null) => (v === null ? '-' : v >= 1_000_000 && v % 1_000_000 === 0 ? `${v / 1_000_000}M` : v >= 1000 && v % 1000 === 0 ? `${v / 1000}k` : fmtInt(v));
 
@@ -64,19 +82,25 @@ export function table(rows: RowResult[]): string {
     r.load,
     fmtSize(r.size),
     r.stored === null ? '-' : fmtInt(r.stored),
-    fmtInt(r.opsPerSec),
+    fmtOps(r.opsPerSec),
     fmtMs(r.p50Ms),
     fmtMs(r.p95Ms),
     fmtMs(r.p99Ms),
     String(r.errors),
-    r.loopMaxMs === null ? '?' : fmtMs(r.loopMaxMs),
-    r.rssMaxBytes === null ? '?' : String(Math.round(r.rssMaxBytes / 1048576)),
+    // no server (pg-fts): nothing to read
+    r.instances === 0 ? '-' : r.loopMaxMs === null ? '?' : fmtMs(r.loopMaxMs),
+    r.instances === 0 ? '-' : r.rssMaxBytes === null ? '?' : String(Math.round(r.rssMaxBytes / 1048576)),
     r.ratio === null ? '-' : r.ratio >= 10 ? r.ratio.toFixed(1) : r.ratio >= 0.01 ? r.ratio.toFixed(2) : r.ratio.toExponential(1),
   ]);
   const right = new Set([0, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+  return textTable(head, body, (i) => !right.has(i)).join('\n');
+}
+
+/** A text table's lines: the head, a rule, the rows; the columns `left` says aligned left, the others right. */
+export function textTable(head: string[], body: string[][], left: (column: number) => boolean): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  const line = (cells: string[]) => cells.map((c, i) => (left(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
 }
 
 export function checks(rows: RowResult[], refSize: number, big: { size: number; edits: number } | null, startMsAt: Map<number, number>): Check[] {

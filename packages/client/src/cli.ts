@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { isTRPCClientError } from '@trpc/client';
 import { closeClient, createClient, type TweetstoreClient } from './client.ts';
 import { phaseProgress } from './progress.ts';
-import { formatDetails, formatDiff, formatMedia, formatStats, formatThread, formatTweet, formatVersion } from './format.ts';
+import { formatDetails, formatDiff, formatMedia, formatPage, formatStats, formatThread, formatTrends, formatTweet, formatVersion } from './format.ts';
 
 const HELP = `tweetstore — command-line client for a tweetstore server
 
@@ -20,7 +20,9 @@ usage: tweetstore <command> [args] [--url URL] [--json]
                                                           up to 4 images or one video: files are uploaded first
   upload <file> [--alt TEXT]                              upload an image or video; prints its media id
   get <id>
-  list [--author USER_ID] [--replies-to ID] [--limit N] [--cursor C] [--archived]
+  list [--author USER_ID] [--replies-to ID] [--tag TAG] [--limit N] [--cursor C] [--archived]
+  search <query> [--top] [--limit N] [--cursor C]        words, "a phrase", #tag, @user, from:user, -excluded
+  trends [--limit N]                                      the hashtags and the tweets moving fastest now
   thread <id> [--limit N] [--cursor C]                    its ancestors (root first), the tweet, its replies (oldest first)
   edit <id> <text> [--media FILE|ID]... [--no-media] [--expected-version N]
   history <id>                                            every version, oldest first
@@ -59,9 +61,18 @@ Nothing is committed to the database until the media are copied: Ctrl-C (or a fa
 was (media files copied stay; a rerun skips them). A folder a running server holds is refused. Exit 0 when the copy
 shows 0 differences, 1 otherwise (the first differences listed), 2 for bad settings.`;
 
-const { values: flags, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
+/** The arguments, or a usage error (exit 2) in words instead of a stack trace. */
+function parseCommandLine() {
+  try {
+    return parseArgs({ allowPositionals: true, options: OPTIONS });
+  } catch (error) {
+    const hint = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? ' (a search that starts with "-" goes after "--": tweetstore search -- "-spam")' : '';
+    console.error(`tweetstore: ${(error as Error).message.split('\n')[0]}${hint}\n\n${HELP}`);
+    process.exit(2);
+  }
+}
+
+const OPTIONS = {
     url: { type: 'string' },
     json: { type: 'boolean', default: false },
     password: { type: 'string' },
@@ -74,6 +85,8 @@ const { values: flags, positionals } = parseArgs({
     limit: { type: 'string' },
     cursor: { type: 'string' },
     archived: { type: 'boolean', default: false },
+    tag: { type: 'string' },
+    top: { type: 'boolean', default: false },
     'expected-version': { type: 'string' },
     engagement: { type: 'string' },
     from: { type: 'string' },
@@ -87,8 +100,8 @@ const { values: flags, positionals } = parseArgs({
     media: { type: 'string', multiple: true },
     'no-media': { type: 'boolean', default: false },
     alt: { type: 'string' },
-  },
-});
+} as const;
+const { values: flags, positionals } = parseCommandLine();
 
 const url = flags.url ?? process.env.TWEETSTORE_URL ?? 'http://127.0.0.1:3000';
 const sessionFile = process.env.TWEETSTORE_SESSION_FILE ?? path.join(homedir(), '.config', 'tweetstore', 'session.json');
@@ -215,9 +228,19 @@ async function run(api: TweetstoreClient, command: string): Promise<void> {
         limit: int(flags.limit, '--limit'),
         cursor: flags.cursor,
         includeArchived: flags.archived || undefined,
+        hashtag: flags.tag,
       });
-      const text = page.items.map(formatTweet).join('\n\n') + (page.nextCursor ? `\n\nmore: --cursor ${page.nextCursor}` : '');
-      return print(page, page.items.length ? text : 'no tweets');
+      return print(page, formatPage(page));
+    }
+    case 'search': {
+      const sort = flags.top ? 'top' : 'latest';
+      const page = await api.tweet.search.query({ q: need(1, 'query'), sort, limit: int(flags.limit, '--limit'), cursor: flags.cursor });
+      return print(page, formatPage(page, `no published tweet matches (sort: ${sort})`));
+    }
+    case 'trends': {
+      const limit = int(flags.limit, '--limit');
+      const [hashtags, tweets] = await Promise.all([api.trends.hashtags.query({ limit }), api.trends.tweets.query({ limit })]);
+      return print({ hashtags: hashtags.items, tweets: tweets.items }, formatTrends(hashtags.items, tweets.items));
     }
     case 'thread': {
       const t = await api.tweet.thread.query({ id: need(1, 'id'), limit: int(flags.limit, '--limit'), cursor: flags.cursor });

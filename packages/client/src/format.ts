@@ -15,6 +15,21 @@ export function formatTweet(t: Tweet): string {
   ].join('\n');
 }
 
+/** A page of tweets (list, search), newest first, with the flag that fetches the next. */
+export function formatPage(page: { items: Tweet[]; nextCursor: string | null }, none = 'no tweets'): string {
+  if (!page.items.length) return none;
+  return page.items.map(formatTweet).join('\n\n') + (page.nextCursor ? `\n\nmore: --cursor ${page.nextCursor}` : '');
+}
+
+/** trends.hashtags and trends.tweets side by side: what is moving now. */
+export function formatTrends(hashtags: { tag: string; uses: number; velocity: number }[], tweets: Tweet[]): string {
+  const tags = hashtags.length
+    ? hashtags.map((h, i) => `${String(i + 1).padStart(3)}. #${h.tag}  ${h.velocity.toFixed(2)} uses/min  (${h.uses} ${h.uses === 1 ? 'post' : 'posts'})`)
+    : ['  no hashtag is trending'];
+  const posts = tweets.length ? tweets.map(formatTweet) : ['  no post is moving'];
+  return ['trending hashtags:', ...tags, '', 'trending posts:', ...posts].join('\n');
+}
+
 /** A thread as `tweet.thread` gives it: the ancestors root first, the tweet marked, its replies indented under it. */
 export function formatThread(t: { ancestors: Tweet[]; tweet: Tweet; replies: { items: Tweet[]; nextCursor: string | null } }): string {
   const under = (text: string, mark: string) => mark + text.replaceAll('\n', `\n${' '.repeat(mark.length)}`);

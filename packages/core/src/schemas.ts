@@ -1,6 +1,7 @@
 // Every procedure input of API.md as a zod schema, shared by the server and every client form.
 import { z } from 'zod';
 import { checkContent } from './content-check.ts';
+import { tagKey } from './text.ts';
 import { hasControlCharacter, isBlank } from './visible.ts';
 
 const wellFormed = (s: string) => s.isWellFormed();
@@ -69,13 +70,35 @@ export const tweetIdInput = z.object({ id: idSchema });
 
 export const cursorSchema = z.string().min(1).max(200);
 
+/** A hashtag, with or without `#`, in any case; output: its tagKey. */
+export const hashtagSchema = z
+  .string()
+  .regex(/^[#＃]?[\p{L}\p{N}\p{M}_]{1,100}$/u, 'a hashtag is # (optional) and 1 to 100 letters, digits or underscores')
+  .transform(tagKey);
+
 export const listTweetsInput = z.object({
   cursor: cursorSchema.nullish(),
   limit: z.number().int().min(1).max(100).default(20),
   authorId: idSchema.optional(),
   replyToId: idSchema.optional(),
   includeArchived: z.boolean().optional(),
+  hashtag: hashtagSchema.optional(),
 });
+
+export const SEARCH_SORTS = ['latest', 'top'] as const;
+export const MAX_QUERY_LENGTH = 256;
+export const searchTweetsInput = z.object({
+  q: z
+    .string()
+    .min(1, 'a search needs a query')
+    .max(MAX_QUERY_LENGTH, `a query is at most ${MAX_QUERY_LENGTH} characters`)
+    .refine(wellFormed, 'a query must be valid Unicode (no lone surrogates)'),
+  cursor: cursorSchema.nullish(),
+  limit: z.number().int().min(1).max(100).default(20),
+  sort: z.enum(SEARCH_SORTS).default('latest'),
+});
+
+export const trendsInput = z.object({ limit: z.number().int().min(1).max(50).default(10) }).default({ limit: 10 });
 
 export const threadInput = z.object({
   id: idSchema,

@@ -8,6 +8,11 @@ const { configs, extractHashtagsWithIndices, extractMentions, hasInvalidCharacte
 
 export const MAX_WEIGHTED_LENGTH = 280;
 
+/** A hashtag's key: lower case, NFKC, without `#` (how trends name it, and what `#tag` and `list({hashtag})` match). */
+export function tagKey(tag: string): string {
+  return tag.replace(/^[#＃]/, '').normalize('NFKC').toLowerCase();
+}
+
 export interface ParsedContent {
   content: string;
   weightedLength: number;

@@ -55,6 +55,8 @@ export function resolveOptions(o: LowdbStoreOptions): ResolvedOptions {
       media: integerOption('checkpointRowsPerFile', rows, 20_000),
       texts: integerOption('checkpointRowsPerFile', rows, 50_000),
       tweets: integerOption('checkpointRowsPerFile', rows, 500),
+      tags: integerOption('checkpointRowsPerFile', rows, 20_000),
+      terms: integerOption('checkpointRowsPerFile', rows, 50_000),
     },
   };
 }

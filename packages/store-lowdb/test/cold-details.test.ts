@@ -19,9 +19,12 @@ function tweet(ordinal: number, content: string, extra: Partial<TweetRecord> = {
   return Object.assign(t, { content, contentHash: contentHash(content), publishedAt: t.createdAt, weightedLength: content.length, facts: packFacts({ hashtags: ['x'], mentions: [], urls: [] }), mediaIds: NO_MEDIA }, extra);
 }
 
+/** The search index is another test's (lowdb.search.test.ts). */
+const noTerms = () => ({ terms: [], words: 0 });
+
 /** The tweets as a checkpoint writes them, restored into a TweetIndex with their details file not read yet. */
 function restored(tweets: TweetRecord[], userId = (o: number) => users[o], history: CheckpointFileRef | null = null, hot = (_: TweetRecord) => false, readCopies?: number) {
-  const { index, details } = encodeTweets(tweets, [], { tweetOrdinal: (id) => tweets.findIndex((t) => t.id === id), userOrdinal, hot });
+  const { index, details } = encodeTweets(tweets, [], { tweetOrdinal: (id) => tweets.findIndex((t) => t.id === id), userOrdinal, hot, searchTerms: noTerms, termId: () => 0 });
   const json = (x: object) => JSON.parse(JSON.stringify(x)) as never; // as the files hold them
   const tweetIndex = new TweetIndex(userId, readCopies);
   tweetIndex.restore(json(index), history, 8, users.length);
@@ -153,7 +156,7 @@ describe('details kept in columns', () => {
 describe('likes and retweets taken back, in the tweets file', () => {
   const tweets = [tweet(0, 'a'), tweet(1, 'b'), tweet(2, 'c')];
   const takenBack = [undefined, { likes: new Set(['u-ada', 'u-cy']) }, { likes: new Set(['u-bob']), retweets: new Set(['u-bob']) }];
-  const encoded = () => encodeTweets(tweets, takenBack, { tweetOrdinal: (id) => tweets.findIndex((t) => t.id === id), userOrdinal, hot: () => false }).index;
+  const encoded = () => encodeTweets(tweets, takenBack, { tweetOrdinal: (id) => tweets.findIndex((t) => t.id === id), userOrdinal, hot: () => false, searchTerms: noTerms, termId: () => 0 }).index;
 
   it('gives back who took back what, for the tweets that have any', () => {
     const c = JSON.parse(JSON.stringify(encoded())) as TweetIndexColumns;

@@ -2,7 +2,7 @@
 // while writes go on holds exactly the state at its seq, and compaction applies the retention rule.
 import { cp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { authoring, logCapture, openedStores, tempDirs } from './support.ts';
+import { authoring, crashImage, logCapture, openedStores, tempDirs } from './support.ts';
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_EDIT_POLICY, manualClock, parseContent, type User } from '@tweetstore/core';
 import type { StoreEvent, TweetStore } from '@tweetstore/store';
@@ -26,19 +26,6 @@ async function everything(store: TweetStore, viewer: User) {
   const page = await store.listTweets({ viewerId: viewer.id, limit: 1000, includeArchived: true });
   const engagement = await Promise.all(page.items.map((t) => store.getEngagement(t.id, viewer.id)));
   return { tweets: page.items, engagement, versions: await Promise.all(page.items.map((t) => store.listVersions(t.id, t.author.id))) };
-}
-
-/** The files as a crash would leave them (a checkpoint may be half written, journal segments may be going). */
-async function crashImage(dataDir: string): Promise<string> {
-  for (let attempt = 0; ; attempt++) {
-    const image = await tempDir();
-    try {
-      await cp(dataDir, image, { recursive: true, filter: (src) => !src.endsWith('.tmp') && !src.endsWith('LOCK') });
-      return image;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 20) throw error;
-    }
-  }
 }
 
 const cpDir = (dataDir: string, name: string) => join(dataDir, 'checkpoints', name);
@@ -72,13 +59,15 @@ describe('lowdb engine: incremental checkpoints', () => {
     const expected = await everything(store, author);
     await closeStore(store);
 
-    // The like changes chunk 1's tweets and details; the edit chunk 3's, and its history.
-    expect(log.written()).toEqual([expect.objectContaining({ written: 5, reused: 8 })]);
+    // The like changes chunk 1's tweets and details; the edit chunk 3's, and its history, and its new word is the
+    // search dictionary's 15th term (ids 0-13 are `tweet`, `0`-`11`, `from:`): its last chunk of three grows.
+    expect(log.written()).toEqual([expect.objectContaining({ written: 6, reused: 12 })]);
     const [first, second] = await checkpointNames(dataDir);
     const [a, b] = [await inodes(cpDir(dataDir, first!)), await inodes(cpDir(dataDir, second!))];
     const reused = ['users-00000', 'tweets-00000', 'details-00000', 'tweets-00002', 'details-00002', 'history-00000', 'history-00001', 'history-00002'];
+    reused.push('terms-00000', 'terms-00001', 'terms-00002', 'terms-00003');
     for (const file of reused) expect(b.get(`${file}.json`)).toBe(a.get(`${file}.json`));
-    for (const file of ['tweets-00001', 'details-00001', 'tweets-00003', 'details-00003', 'history-00003', 'manifest']) {
+    for (const file of ['tweets-00001', 'details-00001', 'tweets-00003', 'details-00003', 'history-00003', 'terms-00004', 'manifest']) {
       expect(b.get(`${file}.json`)).not.toBe(a.get(`${file}.json`));
     }
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
@@ -106,7 +95,7 @@ describe('lowdb engine: incremental checkpoints', () => {
     const again = await open(dataDir, { checkpointRowsPerFile: 3, logger: log.logger });
     await again.editTweet({ id: tweets[10]!.id, actorId: author.id, text: parseContent('tweet 10, edited') }); // chunk 3
     await closeStore(again);
-    expect(log.written()).toEqual([expect.objectContaining({ written: 3, reused: 10 })]); // chunk 3's three files
+    expect(log.written()).toEqual([expect.objectContaining({ written: 4, reused: 14 })]); // chunk 3's three files, the dictionary's last
     const [first, second] = await checkpointNames(dataDir);
     expect((await inodes(cpDir(dataDir, second!))).get('tweets-00000.json')).toBe((await inodes(cpDir(dataDir, first!))).get('tweets-00000.json'));
 
@@ -125,7 +114,7 @@ describe('lowdb engine: incremental checkpoints', () => {
     const resized = await open(dataDir, { checkpointRowsPerFile: 5, logger: log.logger });
     await resized.engage({ id: tweets[0]!.id, userId: fan.id, action: 'like' });
     await closeStore(resized);
-    expect(log.written()).toEqual([expect.objectContaining({ written: 10, reused: 0 })]); // users + 3 chunks of 3 files
+    expect(log.written()).toEqual([expect.objectContaining({ written: 13, reused: 0 })]); // users + 3 chunks of 3 files + 3 of 14 terms
   });
 
   it('detects a corrupt reused chunk when loading, and falls back', async () => {
@@ -175,7 +164,7 @@ describe('lowdb engine: incremental checkpoints', () => {
     const { projection } = await loadCheckpoint(checkpoints, `cp-${String(checkpointSeq).padStart(16, '0')}`, clock.now());
     const replayed = new Projection();
     for (const event of (await store.events.after(0, checkpointSeq)) as StoreEvent[]) replayed.apply(event);
-    const chunkRows: ChunkRows = { users: rows, sessions: rows, media: rows, texts: rows, tweets: rows };
+    const chunkRows: ChunkRows = { users: rows, sessions: rows, media: rows, texts: rows, tweets: rows, tags: rows, terms: rows };
     const histories = new HistoryFiles(checkpoints);
     expect(await rowsOf(projection, chunkRows, histories)).toEqual(await rowsOf(replayed, chunkRows, histories));
 
@@ -202,7 +191,7 @@ describe('compactStore', () => {
     const expected = await everything(store, author);
     const head = await store.events.head();
     // Crashed: no final checkpoint, and (after a restart) the engine does not know the older checkpoint.
-    const image = await crashImage(dataDir);
+    const image = await crashImage(dataDir, tempDir);
     const complete = [];
     for (const name of await checkpointNames(image)) if ((await readdir(cpDir(image, name))).includes('manifest.json')) complete.push(name);
     const previousNewest = complete.at(-1)!;

@@ -1,5 +1,5 @@
 // Shared by the engine's tests: temp data folders removed after each test, and a logger that records its lines.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
@@ -62,4 +62,17 @@ export function authoring(prefix: string) {
     register: (store: TweetStore) => store.registerUser({ username: `${prefix}${++names}`, displayName: prefix.toUpperCase(), passwordHash: 'h' }),
     post: (store: TweetStore, author: User, content: string, extra = {}) => store.createTweet({ authorId: author.id, text: parseContent(content), ...extra }),
   };
+}
+
+/** A copy of the folder as a crash would leave it (a checkpoint may be half written, journal segments may be going). */
+export async function crashImage(dataDir: string, tempDir: () => Promise<string>): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    const image = await tempDir();
+    try {
+      await cp(dataDir, image, { recursive: true, filter: (src) => !src.endsWith('.tmp') && !src.endsWith('LOCK') });
+      return image;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt > 20) throw error;
+    }
+  }
 }

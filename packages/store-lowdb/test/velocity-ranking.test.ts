@@ -4,7 +4,7 @@ import { bumpRate, ratePerMinute, type DecayedRate } from '@tweetstore/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { engagementKinds, tweetRecord, type EngagementKind, type TweetRecord } from '../src/projection/records.ts';
-import { HOT_MIN_RATE, RANKED, VelocityRanking } from '../src/projection/velocity-ranking.ts';
+import { HOT_MIN_RATE, levelOf, RANKED, VelocityRanking } from '../src/projection/velocity-ranking.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 const MINUTE = 60_000;
@@ -16,7 +16,7 @@ function tweet(i: number): TweetRecord {
 
 /** The ranking over `tweets` (by ordinal), ranking the published ones, or all when `all`. */
 const rankingOf = (tweets: TweetRecord[], all = false) =>
-  new VelocityRanking({ velocity: (o) => tweets[o]!.velocity, eligible: (o) => all || tweets[o]!.state === 'published', id: (o) => tweets[o]!.id });
+  new VelocityRanking({ level: (o) => levelOf(tweets[o]!.velocity), eligible: (o) => all || tweets[o]!.state === 'published', id: (o) => tweets[o]!.id });
 
 const score = (t: TweetRecord, now: number) => (t.velocity === null ? 0 : engagementKinds.reduce((sum, k) => sum + ratePerMinute(t.velocity![k], now), 0));
 

@@ -1,11 +1,12 @@
 // importDump: a real embedded data folder (seeded, with edits, reverts, a draft, an archived tweet, replies, likes and
 // retweets taken back, views, media with two owners' alt texts, sessions, an idempotency key) exported and imported
-// into a fresh PostgreSQL database; verifyCopy through both ports finds nothing that differs; the stream continues
+// into a fresh PostgreSQL database; verifyCopy through both ports finds nothing that differs; search and hashtags find
+// what the folder holds (filled by the import, not the open); the stream continues
 // after the head; a cancel leaves the database as it was, a rerun then succeeds; a database with a store is refused.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseContent, PreconditionFailed } from '@tweetstore/core';
-import { verifyCopy, type DumpRecord, type StoreEvent } from '@tweetstore/store';
+import { parseSearchQuery, verifyCopy, type DumpRecord, type StoreEvent } from '@tweetstore/store';
 import { exportLowdbStore } from '@tweetstore/store-lowdb';
 import postgres from 'postgres';
 import { importDump, openPostgresStore, type ImportProgress } from '../src/index.ts';
@@ -32,6 +33,18 @@ async function rowCounts(schema: string) {
     const [row] = await sql<{ users: string; tweets: string; versions: string; events: string; head: string; store_id: string }[]>`
       select (select count(*) from users) users, (select count(*) from tweets) tweets, (select count(*) from versions) versions,
         (select count(*) from events) events, head, store_id from stream_head`;
+    return row!;
+  } finally {
+    await sql.end();
+  }
+}
+
+/** What the import wrote for search: terms rows, the uses of #sky, and whether the open has anything left to fill. */
+async function searchRowCounts(schema: string) {
+  const sql = postgres(db.url, { max: 1, onnotice: () => {}, connection: { search_path: schema } });
+  try {
+    const [row] = await sql<{ terms: string; sky: number; filled: boolean }[]>`
+      select (select count(*) from tweet_terms) terms, (select uses from tag_stats where tag = 'sky') sky, (select done from backfills where name = 'search') filled`;
     return row!;
   } finally {
     await sql.end();
@@ -66,8 +79,19 @@ describe('importDump', { timeout: 60_000 }, () => {
     expect(progress.at(-2)).toEqual({ phase: 'commit', done: 0, total: 1 });
     expect(progress.filter((p) => p.phase === 'tweet').at(-1)).toEqual({ phase: 'tweet', done: store.counts.tweets, total: store.counts.tweets });
 
+    // every published tweet's search terms and tags, written by the import: nothing left for the open to fill
+    expect(await searchRowCounts(schema)).toEqual({ terms: String(records.filter((r) => r.type === 'tweet' && r.state === 'published').length), sky: 1, filled: true });
+
     const target = await openPostgresStore({ url: db.url, schema, clock, policy: { windowMs: 0, maxEdits: 0 }, pollMs: 100 });
     try {
+      const found = async (q: string) => (await target.searchTweets({ viewerId: f.ada.id, query: parseSearchQuery(q), sort: 'latest', limit: 10 })).items.map((t) => t.id);
+      expect(await found('sky')).toEqual([f.tweets.reply.id, f.tweets.withMedia.id]);
+      expect(await found('#sky')).toEqual([f.tweets.withMedia.id]);
+      expect(await found('"fourth take"')).toEqual([f.tweets.reverted.id]); // its current version only
+      expect(await found('"first take"')).toEqual([]);
+      expect(await found('"a draft, edited"')).toEqual([f.tweets.draft.id]); // published since
+      expect(await found('"soon archived"')).toEqual([]);
+      expect((await target.listTweets({ viewerId: null, hashtag: 'sky', limit: 10 })).items.map((t) => t.id)).toEqual([f.tweets.withMedia.id]);
       const report = await verifyCopy(f.store, target, records);
       expect(report.differences).toEqual([]);
       expect(report.checked).toMatchObject(store.counts);

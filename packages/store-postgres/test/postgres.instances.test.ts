@@ -1,12 +1,12 @@
 // Two store objects on one database, as two instances are: what one acknowledged, the other reads; rules that need
 // one decision (idempotency keys, likes, expected versions) hold across both; each one's subscribers get every event of
-// both, once, in seq order, with no gap even under 8 concurrent writers; and instances opening a new database at once
-// migrate it once.
+// both, once, in seq order, with no gap even under 8 concurrent writers; hashtag trends and search are the same on
+// both; and instances opening a new database at once migrate it once.
 import { readdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_EDIT_POLICY, InvalidInput, parseContent, StorageUnavailable, systemClock, VersionConflict } from '@tweetstore/core';
-import type { StoreEvent, TweetStore } from '@tweetstore/store';
+import { DEFAULT_EDIT_POLICY, InvalidInput, manualClock, parseContent, ratePerMinute, StorageUnavailable, systemClock, VersionConflict } from '@tweetstore/core';
+import { parseSearchQuery, type StoreEvent, type TweetStore } from '@tweetstore/store';
 import postgres from 'postgres';
 import { openPostgresStore, type PostgresStoreOptions } from '../src/index.ts';
 import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
@@ -100,6 +100,28 @@ describe('two instances on one database', () => {
         expect((await b.getTweet(t.id, null))!.version).toBe(2);
       }
     });
+  });
+
+  it('shares hashtag uses, velocity and search: tags used on both at once count as on one', async () => {
+    const clock = manualClock();
+    const warnings: string[] = [];
+    const logger = { info: () => {}, warn: (_: object, msg?: string) => void warnings.push(msg ?? ''), error: (_: object, msg?: string) => void warnings.push(msg ?? '') };
+    await twoInstances(
+      async (a, b) => {
+        const authors = await Promise.all(Array.from({ length: 12 }, (_, i) => a.registerUser({ username: `tagger_${i}`, displayName: 'T', passwordHash: 'h' })));
+        // each author twice on each instance, all at once (several of an author's in one batch): uses 48, the
+        // velocity of 12 (an author counts once an hour)
+        await Promise.all(authors.flatMap((u, i) => [a, a, b, b].map((s, j) => s.createTweet({ authorId: u.id, text: text(`take ${i}.${j} #Shared`) }))));
+        const expected = [{ tag: 'shared', uses: 48, velocity: 12 * ratePerMinute({ value: 1, at: clock.now() }, clock.now()) }];
+        for (const s of [a, b]) {
+          const trends = await s.trendingHashtags(10);
+          expect(trends.map((t) => ({ ...t, velocity: Number(t.velocity.toFixed(9)) }))).toEqual(expected.map((t) => ({ ...t, velocity: Number(t.velocity.toFixed(9)) })));
+          expect((await s.searchTweets({ viewerId: null, query: parseSearchQuery('#shared take'), sort: 'latest', limit: 100 })).items).toHaveLength(48);
+        }
+        expect(warnings).toEqual([]); // each batch's uses went in as one statement, none written again row by row
+      },
+      { clock, logger },
+    );
   });
 
   it('delivers every event of both to subscribers of each, once and in seq order, with 8 writers at once', async () => {

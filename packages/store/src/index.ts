@@ -12,6 +12,11 @@ export * from './rules/views.ts';
 export * from './rules/visibility.ts';
 export * from './rules/paging.ts';
 export * from './rules/velocity.ts';
+export * from './search/analyze.ts';
+/** Hashtag keys are core's (the API's input schema folds them too); engines take them from here with the rest. */
+export { tagKey } from '@tweetstore/core';
+export * from './search/query.ts';
+export * from './search/rules.ts';
 export { contentHash } from './content-hash.ts';
 export { integerOption, resolveStoreOptions, type ResolvedStoreOptions, type StoreLogger, type StoreOptions } from './options.ts';
 export * from './blobs/port.ts';

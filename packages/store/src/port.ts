@@ -6,6 +6,7 @@
 import type { EngageAction, Engagement, Media, ParsedContent, Tweet, TweetVersion, User } from '@tweetstore/core';
 import type { MediaAccess } from './rules/visibility.ts';
 import type { MediaFacts, StoreEvent } from './events.ts';
+import type { SearchQuery } from './search/query.ts';
 
 export interface RegisterUser {
   username: string;
@@ -67,12 +68,41 @@ export interface ListTweets {
   replyToId?: string;
   /** Include the viewer's own archived tweets. Others' archived tweets are never listed. */
   includeArchived?: boolean;
+  /** Only published tweets whose current version carries this hashtag (a tagKey: lower case, without `#`). */
+  hashtag?: string;
 }
 
 export interface TweetPage {
   items: Tweet[];
   /** Pass as beforeId for the next page; null when there is no more. */
   nextBeforeId: string | null;
+}
+
+export interface SearchTweets {
+  viewerId: string | null;
+  /** Parsed by parseSearchQuery. */
+  query: SearchQuery;
+  /** latest: newest first, paged by `beforeId`; top: by topScore among the newest TOP_WINDOW matches, paged by `offset`. */
+  sort: 'latest' | 'top';
+  beforeId?: string;
+  offset?: number;
+  limit: number;
+}
+
+export interface SearchPage {
+  /** Published tweets only (never a draft or an archived tweet, not even to its author). */
+  items: Tweet[];
+  /** latest: the next page's beforeId; top: its offset; null when there is no more. */
+  next: { beforeId: string } | { offset: number } | null;
+}
+
+export interface HashtagTrend {
+  /** tagKey: lower case, without `#` */
+  tag: string;
+  /** Published tweets whose current version carries it. */
+  uses: number;
+  /** Decayed counted uses per minute (each author once per tag per TAG_AUTHOR_WINDOW_MS). */
+  velocity: number;
 }
 
 export interface ThreadQuery {
@@ -187,6 +217,13 @@ export interface TweetStore {
   getEngagement(id: string, viewerId: string | null): Promise<Engagement>;
   /** The published tweets engaged fastest now, at most `limit` (and at most 100), fastest first. */
   topByVelocity(limit: number): Promise<VelocityEntry[]>;
+  /** Published tweets matching the query, by its sort (see SearchTweets). */
+  searchTweets(query: SearchTweets): Promise<SearchPage>;
+  /**
+   * The hashtags used fastest now, at most `limit` (and at most TRENDING_TAGS), fastest first (ties: the larger uses,
+   * then the tag): only tags that published tweets carry now (uses > 0) and at TAG_MIN_RATE or more.
+   */
+  trendingHashtags(limit: number): Promise<HashtagTrend[]>;
 
   /**
    * Records an upload whose files are already stored. Idempotent: the same bytes uploaded again by the same user

@@ -205,6 +205,35 @@ function badInputs(t: Target): [string, string, 'query' | 'mutation', Json][] {
     add('tweet.list', 'query', name, json);
   }
   for (const [name, json] of paging) add('tweet.thread', 'query', name, { id: t.tweetId, ...json });
+  for (const [name, json] of [...paging, ['top cursor with a huge offset', { sort: 'top', cursor: Buffer.from('t1:1e300').toString('base64url') }]] as const) {
+    add('tweet.search', 'query', name, { q: 'hostile', ...json });
+  }
+  for (const [name, q] of [
+    ['empty query', ''],
+    ['query of 257 characters', long(257)],
+    ['query of 10,000 characters', long(10_000)],
+    ['query with a lone surrogate', `word${LONE}`],
+    ['query as a number', 42],
+    ['query of only exclusions', '-a -b -"c d" -#e -@f -from:g'],
+    ['query of only quotes', '""""""'],
+    ['query of 128 one-letter words', Array(128).fill('a').join(' ')],
+    ['query of 32 phrases', Array(32).fill('"a b"').join(' ')],
+    ['query of regex and tsquery metacharacters only', ".*+?^${}()|[]\\ %&!<->:*'"],
+  ] as const) {
+    add('tweet.search', 'query', name, { q });
+  }
+  add('tweet.search', 'query', 'unknown sort', { q: 'a', sort: 'best' });
+  for (const [name, hashtag] of [
+    ['hashtag with a space', 'two words'],
+    ['hashtag of 101 characters', long(101)],
+    ['hashtag with a NUL', 'tag\u0000'],
+    ['hashtag as an array', ['a']],
+  ] as const) {
+    add('tweet.list', 'query', name, { hashtag });
+  }
+  for (const path of ['trends.hashtags', 'trends.tweets'] as const) {
+    for (const [name, json] of [['limit 0', { limit: 0 }], ['limit 51', { limit: 51 }], ['limit as a string', { limit: '5' }], ['limit NaN', { limit: 'NaN' }]] as const) add(path, 'query', name, json);
+  }
   for (const [name, json] of [
     ['username with a space', { username: 'a b', password: 'long-enough-1' }],
     ['username of 16 characters', { username: long(16), password: 'long-enough-1' }],

@@ -1,17 +1,21 @@
 import '../ui/page.css';
 import { Link } from 'wouter';
+import { useSession } from '../session.ts';
 import { Timeline } from '../timeline/Timeline.tsx';
 import { trpc } from '../trpc.ts';
 import { errorCode, ErrorMessage } from '../ui/ErrorMessage.tsx';
+import { LinkTabs } from '../ui/LinkTabs.tsx';
 import { pageLocale } from '../ui/locale.ts';
 import { usePageTitle } from '../ui/usePageTitle.ts';
 
 const joined = new Intl.DateTimeFormat(pageLocale, { month: 'long', year: 'numeric' });
 
-/** /@:username — a user's profile and their posts (their drafts too, when it is their own page). */
-export function AuthorPage({ username }: { username: string }) {
+/** /@:username — a user's profile and their posts (their drafts too, when it is their own page); on their own page,
+ * /@:username/archived lists the posts they archived, each with Restore. */
+export function AuthorPage({ username, archived = false }: { username: string; archived?: boolean }) {
+  const { user: viewer } = useSession();
   const profile = trpc.user.get.useQuery({ username });
-  usePageTitle(`@${username}`);
+  usePageTitle(archived ? `Archived posts · @${username}` : `@${username}`);
   if (profile.isPending) {
     return (
       <header className="page-header profile" aria-busy="true">
@@ -36,6 +40,8 @@ export function AuthorPage({ username }: { username: string }) {
     );
   }
   const user = profile.data;
+  const own = viewer?.id === user.id;
+  const home = `/@${user.username}`;
   return (
     <>
       <header className="page-header profile">
@@ -44,7 +50,27 @@ export function AuthorPage({ username }: { username: string }) {
           @{user.username} · Joined {joined.format(user.createdAt)}
         </p>
       </header>
-      <Timeline label={`Posts by @${user.username}`} filter={{ authorId: user.id }} empty={`@${user.username} has not posted yet.`} />
+      {own && (
+        <LinkTabs
+          label="Your posts"
+          tabs={[
+            { label: 'Posts', href: home, current: !archived },
+            { label: 'Archived', href: `${home}/archived`, current: archived },
+          ]}
+        />
+      )}
+      {!archived ? (
+        <Timeline key="posts" label={`Posts by @${user.username}`} filter={{ authorId: user.id }} empty={`@${user.username} has not posted yet.`} />
+      ) : own ? (
+        <Timeline
+          key="archived"
+          label={`Archived posts by @${user.username}`}
+          filter={{ authorId: user.id, archived: true }}
+          empty="No archived posts. A post you archive (from its ⋯ menu) leaves the timelines and waits here, ready to restore."
+        />
+      ) : viewer === undefined ? null : (
+        <p className="card empty">Only @{user.username} can see the posts they archived.</p>
+      )}
     </>
   );
 }

@@ -22,7 +22,8 @@ export function useTimeline(filter: TimelineFilter, { readerAtTop }: TimelineOpt
   const { user } = useSession();
   const input = timelineInput(filter);
   const query = trpc.tweet.list.useInfiniteQuery(input, { getNextPageParam: (page) => page.nextCursor });
-  const items = useMemo(() => query.data?.pages.flatMap((page) => page.items) ?? [], [query.data]);
+  // A page may hold tweets the timeline does not show: an author's archived ones come among all their tweets.
+  const items = useMemo(() => query.data?.pages.flatMap((page) => page.items.filter((t) => belongsTo(t, filter))) ?? [], [query.data, filter.authorId, filter.replyToId, filter.hashtag, filter.archived]);
   const [waiting, setWaiting] = useState<ReadonlyMap<string, Tweet>>(new Map());
 
   const apply = (change: TweetChange) => {
@@ -32,16 +33,19 @@ export function useTimeline(filter: TimelineFilter, { readerAtTop }: TimelineOpt
       void utils.tweet.invalidate();
       return;
     }
-    if (change.type === 'archived') {
-      dropTweet(utils, change.id, change.tweet, filter);
+    if (!change.tweet) {
+      // Someone else's tweet was archived: only its id is known.
+      dropTweet(utils, change.id, filter);
       setWaiting((w) => without(w, change.id));
       return;
     }
     const { tweet } = change;
-    const isNew = belongsTo(tweet, filter) && !hasTweet(utils.tweet.list.getInfiniteData(input), tweet.id);
+    const belongs = belongsTo(tweet, filter);
+    const isNew = belongs && !hasTweet(utils.tweet.list.getInfiniteData(input), tweet.id);
     if (!isNew) {
+      // Changed where it is, or gone from this timeline (archived, say), and from the waiting ones too.
       storeTweet(utils, tweet);
-      setWaiting((w) => (w.has(tweet.id) ? new Map(w).set(tweet.id, tweet) : w));
+      setWaiting((w) => (!w.has(tweet.id) ? w : belongs ? new Map(w).set(tweet.id, tweet) : without(w, tweet.id)));
     } else if (tweet.author.id === user?.id && readerAtTop()) {
       storeTweet(utils, tweet, { insert: true });
     } else {

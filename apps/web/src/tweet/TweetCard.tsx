@@ -2,17 +2,18 @@ import { useCallback, useEffect, useId, useRef, useState, type ComponentProps, t
 import { Link, useLocation } from 'wouter';
 import { MediaGrid } from '../media/MediaGrid.tsx';
 import { useSession } from '../session.ts';
-import { trpc, type Tweet } from '../trpc.ts';
+import { trpc, type Tweet, type User } from '../trpc.ts';
 import { ErrorText, useRetryWait } from '../ui/ErrorMessage.tsx';
+import { Icon } from '../ui/icons.tsx';
+import { Menu } from '../ui/Menu.tsx';
 import { pageLocale } from '../ui/locale.ts';
 import { RelativeTime } from '../ui/RelativeTime.tsx';
 import { useNow } from '../ui/useNow.ts';
-import { storeTweet } from './cache.ts';
 import { canEdit } from './editWindow.ts';
-import { Icon } from './icons.tsx';
 import { TweetEditor } from './TweetEditor.tsx';
 import { TweetText } from './TweetText.tsx';
 import { useEngagementToggle } from './useEngagementToggle.ts';
+import { useTransitions } from './useTransitions.ts';
 import { useViewCounter } from './useViewCounter.ts';
 import './tweet.css';
 
@@ -26,13 +27,16 @@ export interface TweetCardProps extends Omit<ComponentProps<'article'>, 'childre
   seedUpdatedAt?: number;
   /** "Replying to a post" above replies (not needed under the post they reply to). */
   showReplyContext?: boolean;
+  /** The author of the post this one replies to, when the page has it: "Replying to @name". */
+  parentAuthor?: User;
+  /** "Show N replies", a way into this post's own thread (a reply listed in a thread). */
+  linkReplies?: boolean;
   ref?: Ref<HTMLElement>;
 }
 
-export function TweetCard({ tweet: seed, seedUpdatedAt, showReplyContext = true, ref, className, ...rest }: TweetCardProps) {
+export function TweetCard({ tweet: seed, seedUpdatedAt, showReplyContext = true, parentAuthor, linkReplies = false, ref, className, ...rest }: TweetCardProps) {
   const uid = useId();
   const { user } = useSession();
-  const utils = trpc.useUtils();
   const [, navigate] = useLocation();
   const now = useNow();
   const { data: tweet = seed } = trpc.tweet.get.useQuery(
@@ -45,7 +49,7 @@ export function TweetCard({ tweet: seed, seedUpdatedAt, showReplyContext = true,
 
   const like = useEngagementToggle(tweet, 'like');
   const retweet = useEngagementToggle(tweet, 'retweet');
-  const publish = trpc.tweet.publish.useMutation({ onSuccess: (t) => storeTweet(utils, t) });
+  const transitions = useTransitions(tweet.id);
 
   const [editing, setEditing] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
@@ -77,11 +81,23 @@ export function TweetCard({ tweet: seed, seedUpdatedAt, showReplyContext = true,
     ? (['like', like.error, like.dismissError] as const)
     : retweet.error
       ? (['retweet', retweet.error, retweet.dismissError] as const)
-      : (['publish', publish.error, publish.reset] as const);
-  // Refused for too many requests: the refused kind of action waits (likes and retweets share one limit), and the
-  // refusal is forgotten once the wait is over.
+      : (transitions.failure ?? (['publish', null, () => {}] as const));
+  // Refused for too many requests: the refused kind of action waits (likes and retweets share one limit, publish,
+  // archive and restore another), and the refusal is forgotten once the wait is over.
   const refused = useRetryWait(failure, dismissFailure);
-  const engageWaits = refused.waiting && failureVerb !== 'publish';
+  const engaging = failureVerb === 'like' || failureVerb === 'retweet';
+  const engageWaits = refused.waiting && engaging;
+  const transitionBlocked = transitions.pending || (refused.waiting && !engaging);
+  const menu = own && tweet.state !== 'draft' && (
+    <Menu
+      label="More"
+      items={[
+        tweet.state === 'published'
+          ? { label: 'Archive', onSelect: () => transitions.run('archive'), disabled: transitionBlocked }
+          : { label: 'Restore', onSelect: () => transitions.run('restore'), disabled: transitionBlocked },
+      ]}
+    />
+  );
 
   return (
     <article
@@ -114,11 +130,19 @@ export function TweetCard({ tweet: seed, seedUpdatedAt, showReplyContext = true,
             </Link>
           )}
           {tweet.state !== 'published' && <span className={`badge badge-${tweet.state}`}>{tweet.state === 'draft' ? 'Draft' : 'Archived'}</span>}
+          {menu && <span className="tweet-menu">{menu}</span>}
         </header>
-        {showReplyContext && tweet.replyToId && (
-          <Link href={`/t/${tweet.replyToId}`} className="tweet-context muted small">
-            Replying to a post
-          </Link>
+        {parentAuthor ? (
+          <p className="tweet-context muted small">
+            Replying to <Link href={`/@${parentAuthor.username}`}>@{parentAuthor.username}</Link>
+          </p>
+        ) : (
+          showReplyContext &&
+          tweet.replyToId && (
+            <Link href={`/t/${tweet.replyToId}`} className="tweet-context muted small">
+              Replying to a post
+            </Link>
+          )
         )}
         {editing ? <TweetEditor tweet={tweet} onClose={closeEditor} /> : <TweetText tweet={tweet} />}
         <MediaGrid media={tweet.media} />
@@ -167,18 +191,23 @@ export function TweetCard({ tweet: seed, seedUpdatedAt, showReplyContext = true,
               Edit
             </button>
           )}
-          {own && tweet.state === 'draft' && (
+          {own && tweet.state !== 'published' && (
             <button
               type="button"
               className="button primary small"
-              disabled={publish.isPending || (refused.waiting && failureVerb === 'publish')}
-              aria-busy={publish.isPending}
-              onClick={() => publish.mutate({ id: tweet.id })}
+              disabled={transitionBlocked}
+              aria-busy={transitions.pending}
+              onClick={() => transitions.run(tweet.state === 'draft' ? 'publish' : 'restore')}
             >
-              Publish
+              {tweet.state === 'draft' ? 'Publish' : 'Restore'}
             </button>
           )}
         </div>
+        {linkReplies && published && e.replies > 0 && (
+          <Link href={`/t/${tweet.id}`} className="tweet-replies small">
+            Show {e.replies === 1 ? '1 reply' : `${e.replies} replies`}
+          </Link>
+        )}
         {failure && !refused.over && (
           <p className="tweet-failure" role="alert">
             Could not {failureVerb} this post: <ErrorText error={failure} />

@@ -24,6 +24,9 @@ export function entityParts(tweet: Pick<Tweet, 'content' | 'urls' | 'mentions' |
   return parts;
 }
 
+/** The page of a hashtag ("#Café" or "Café"): /tag/Caf%C3%A9, the tag as written, without #. */
+export const tagPath = (tag: string) => `/tag/${encodeURIComponent(tag.replace(/^[#＃]/, ''))}`;
+
 export function TweetText({ tweet }: { tweet: Tweet }) {
   const parts = useMemo(() => entityParts(tweet), [tweet]);
   return (
@@ -44,9 +47,9 @@ export function TweetText({ tweet }: { tweet: Tweet }) {
             );
           case 'hashtag':
             return (
-              <span key={i} className="tweet-hashtag">
+              <Link key={i} href={tagPath(part.text)} className="tweet-hashtag">
                 {part.text}
-              </span>
+              </Link>
             );
           default:
             return part.text;

@@ -3,30 +3,34 @@
 // key is derived by tRPC from the procedure and its input.
 import type { QueryClient } from '@tanstack/react-query';
 import { getMutationKey } from '@trpc/react-query';
-import { timelineInput, timelinesOf, type TimelineFilter } from '../timeline/filters.ts';
+import { belongsTo, timelineInput, timelinesOf, type TimelineFilter } from '../timeline/filters.ts';
 import { replaced, withoutTweet, withTweet } from '../timeline/pages.ts';
 import { trpc, type Engagement, type Tweet } from '../trpc.ts';
 
 export type Utils = ReturnType<typeof trpc.useUtils>;
 
-/** The tweet as the server now returns it, wherever it is loaded. With `insert`, it is also added to the loaded
- * timelines it belongs to. A copy never goes back to an older version than the one held. */
+/** The tweet as the server now returns it, wherever it is loaded: replaced in the loaded timelines it belongs to, and
+ * taken out of those it has left (archived, restored, a hashtag edited away). With `insert`, it is also added to the
+ * loaded timelines it belongs to. A copy never goes back to an older version than the one held. */
 export function storeTweet(utils: Utils, tweet: Tweet, { insert = false } = {}): void {
   utils.tweet.get.setData({ id: tweet.id }, (held) => (held && held.version > tweet.version ? held : tweet));
   for (const filter of timelinesOf(tweet)) {
-    utils.tweet.list.setInfiniteData(timelineInput(filter), (data) => data && (insert ? withTweet(data, tweet) : replaced(data, tweet)));
+    const stays = belongsTo(tweet, filter);
+    utils.tweet.list.setInfiniteData(
+      timelineInput(filter),
+      (data) => data && (!stays ? withoutTweet(data, tweet.id) : insert ? withTweet(data, tweet) : replaced(data, tweet)),
+    );
   }
 }
 
 /**
- * The tweet left the timelines (archived): drop it from them, and from `shown` (the timeline that heard it, which may
- * hold it without a card of it rendered yet). Its author gets the archived tweet, which its own query keeps; anyone
- * else learns only its id, so its own query is read again when next used (and answers that it is gone).
+ * Someone else's tweet left the timelines (archived): readers learn only its id. Drop it from them, and from `shown`
+ * (the timeline that heard it, which may hold it without a card of it rendered yet); its own query is read again
+ * when next used (and answers that it is gone).
  */
-export function dropTweet(utils: Utils, id: string, tweet: Tweet | null, shown: TimelineFilter): void {
-  const known = tweet ?? utils.tweet.get.getData({ id });
-  if (tweet) utils.tweet.get.setData({ id }, tweet);
-  else void utils.tweet.get.invalidate({ id }, { refetchType: 'none' });
+export function dropTweet(utils: Utils, id: string, shown: TimelineFilter): void {
+  const known = utils.tweet.get.getData({ id });
+  void utils.tweet.get.invalidate({ id }, { refetchType: 'none' });
   for (const filter of [shown, ...(known ? timelinesOf(known) : [])]) {
     utils.tweet.list.setInfiniteData(timelineInput(filter), (data) => data && withoutTweet(data, id));
   }

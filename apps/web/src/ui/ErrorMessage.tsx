@@ -126,3 +126,15 @@ export function ErrorMessage({ error, retry }: { error: unknown; retry?: () => v
     </div>
   );
 }
+
+/** A request the server refused as it stands (BAD_REQUEST): asking again cannot help, so there is no "Try again",
+ * and the server's message says what to change. */
+export function Refusal({ title, error }: { title: string; error: unknown }) {
+  const text = errorText(error);
+  return (
+    <div className="empty refusal" role="alert">
+      <p className="refusal-title">{title}</p>
+      <p className="small">{text.charAt(0).toUpperCase() + text.slice(1)}.</p>
+    </div>
+  );
+}

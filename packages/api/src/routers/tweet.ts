@@ -8,16 +8,17 @@ import {
   onChangeInput,
   onEngagementInput,
   revertTweetInput,
+  searchTweetsInput,
   threadInput,
   NotFound,
   type Engagement,
 } from '@tweetstore/core';
-import { tweetChangeTypes, type StoreEvent } from '@tweetstore/store';
+import { parseSearchQuery, tweetChangeTypes, type StoreEvent } from '@tweetstore/store';
 import { tracked, TRPCError } from '@trpc/server';
 import { viewerIdOf } from '../auth/sessions.ts';
 import { subscriptionViewer } from '../auth/subscription-viewer.ts';
 import type { Context } from '../context.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { decodeCursor, decodeOffsetCursor, encodeCursor, encodeOffsetCursor } from '../cursor.ts';
 import { eventId, followEvents, type EventStream } from '../streams.ts';
 import type { TweetChange } from '../shared-changes.ts';
 import {
@@ -106,8 +107,18 @@ export const tweetRouter = router({
       authorId: input.authorId,
       replyToId: input.replyToId,
       includeArchived: input.includeArchived,
+      hashtag: input.hashtag,
     });
     return { items: page.items, nextCursor: page.nextBeforeId ? encodeCursor(page.nextBeforeId) : null };
+  }),
+
+  search: publicProcedure.input(searchTweetsInput).query(async ({ ctx, input }) => {
+    const query = parseSearchQuery(input.q);
+    const at = input.cursor ? (input.sort === 'top' ? { offset: decodeOffsetCursor(input.cursor) } : { beforeId: decodeCursor(input.cursor) }) : {};
+    const page = await ctx.store.searchTweets({ viewerId: await viewerIdOf(ctx), query, sort: input.sort, limit: input.limit, ...at });
+    const next = page.next;
+    const nextCursor = next === null ? null : 'offset' in next ? encodeOffsetCursor(next.offset) : encodeCursor(next.beforeId);
+    return { items: page.items, nextCursor };
   }),
 
   thread: visibleTweetProcedure.input(threadInput).query(async ({ ctx, input }) => {

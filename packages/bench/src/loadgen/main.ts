@@ -1,6 +1,7 @@
 // The load-generator process: the orchestrator spawns it and sends it one run at a time over IPC, so generating
 // load never shares an event loop (or, on 2 cores, a core) with the server under test. It can also host fan-out
-// subscribers (subscribers.ts), which stay open across the runs and steps of a fan-out row.
+// subscribers (subscribers.ts), which stay open across the runs and steps of a fan-out row, and query PostgreSQL
+// itself (sql.ts: the pg-fts rows, which have no server under test).
 //   -> {type:'run', id, spec}            <- {type:'result', id, result} | {type:'error', id, message}
 //   -> {type:'stop'}                     aborts the current run (it still answers)
 //   -> {type:'subscribe', id, spec}      opens the subscribers          <- {opened, ms}
@@ -8,10 +9,11 @@
 //   -> {type:'fanout-settle', id, acked, timeoutMs}                     <- StepResult
 //   -> {type:'unsubscribe', id}          closes the subscribers         <- null
 import { runAutocannon, runPaced, type HttpSpec } from './http.ts';
+import { runSql, SqlConnections, type SqlSpec } from './sql.ts';
 import { Subscribers, type StepSpec, type SubscribeSpec } from './subscribers.ts';
 import { runWs, type WsSpec } from './ws.ts';
 
-export type GenSpec = ({ transport: 'http' } & HttpSpec) | ({ transport: 'ws' } & WsSpec);
+export type GenSpec = ({ transport: 'http' } & HttpSpec) | ({ transport: 'ws' } & WsSpec) | ({ transport: 'sql' } & SqlSpec);
 export type GenRequest =
   | { type: 'run'; id: number; spec: GenSpec }
   | { type: 'stop' }
@@ -22,6 +24,7 @@ export type GenRequest =
 
 let current: AbortController | null = null;
 let subscribers: Subscribers | null = null;
+const databases = new SqlConnections();
 
 function answer(id: number, work: () => Promise<unknown> | unknown) {
   Promise.resolve()
@@ -34,6 +37,7 @@ function answer(id: number, work: () => Promise<unknown> | unknown) {
 
 function run(spec: GenSpec) {
   const controller = (current = new AbortController());
+  if (spec.transport === 'sql') return runSql(spec, databases.for(spec), controller.signal);
   return spec.transport === 'ws'
     ? runWs(spec, controller.signal)
     : spec.rate && spec.pacer !== 'autocannon'

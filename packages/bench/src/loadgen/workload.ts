@@ -21,7 +21,11 @@ export type Workload =
   | { kind: 'lowdb' | 'pg-baseline'; op: RestOp; maxId: number }
   | { kind: 'tweetstore'; op: TweetOp; users: BenchUser[]; pool: string[] }
   /** creates whose text carries `#fanout<step>_<i>` (i = call index from 0), for the fan-out subscribers to match */
-  | { kind: 'fanout'; step: number; users: BenchUser[] };
+  | { kind: 'fanout'; step: number; users: BenchUser[] }
+  /** one query sent again and again (a search, a trends list), signed in as the lane's user, or anonymous without users */
+  | { kind: 'read'; path: string; input: unknown; users: BenchUser[] }
+  /** pg-fts: a search query that loadgen/sql.ts runs in PostgreSQL itself (no call to a server) */
+  | { kind: 'fts'; q: string };
 
 export type Call =
   | { t: 'rpc'; type: 'query' | 'mutation'; path: string; input: unknown; token: string | null }
@@ -78,6 +82,16 @@ export function makeFactory(w: Workload, seed: number): CallFactory {
         tokenFor: (lane) => w.users[lane % w.users.length]!.token,
       };
     }
+    case 'read': {
+      const token = (lane: number) => (w.users.length ? w.users[lane % w.users.length]!.token : null);
+      let rr = 0;
+      return {
+        next: (lane = rr++): Call => ({ t: 'rpc', type: 'query', path: w.path, input: w.input, token: token(lane) }),
+        tokenFor: token,
+      };
+    }
+    case 'fts':
+      throw new Error('a pg-fts workload is SQL that loadgen/sql.ts runs, not calls');
     case 'tweetstore': {
       const users = w.users;
       const pool = w.pool.length ? w.pool : users.flatMap((u) => u.own);

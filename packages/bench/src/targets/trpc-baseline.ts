@@ -1,4 +1,4 @@
-// Three tRPC baselines on one tiny server, set up like apps/server (standalone HTTP adapter at /trpc/, the ws
+// Four tRPC baselines on one tiny server, set up like apps/server (standalone HTTP adapter at /trpc/, the ws
 // adapter on upgrade, superjson, the same keep-alive), chosen by BENCH_TARGET:
 //   noop  - `noop` mutation that does nothing: the framework limit.
 //   lowdb - a naive lowdb 7 handler: JSONFilePreset(BENCH_LOWDB_FILE), `db.update` per write, linear find.
@@ -7,15 +7,20 @@
 //           synchronous_commit on (durable when answered), a get one `SELECT` by primary key. Its table holds a
 //           copy of the engine's tweets in that database (made at start), so both work on the same rows.
 //           tRPC rather than raw node:http, so that against the engine's rows only the store differs.
+//   scan  - search without an index (linear-scan.ts): the published texts of BENCH_SCAN_TEXTS (scan-texts.ts wrote
+//           them) in memory, and `search({q, limit})` reading them newest first through the shared matcher until
+//           the page is full.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { InvalidInput } from '@tweetstore/core';
 import { JSONFilePreset } from 'lowdb/node';
 import postgres from 'postgres';
 import superjson from 'superjson';
 import { WebSocketServer } from 'ws';
+import { readTexts, scanLatest } from '../linear-scan.ts';
 
 interface Post {
   id: number;
@@ -35,6 +40,7 @@ async function buildRouter() {
     });
   }
   if (target === 'pg') return postgresRouter();
+  if (target === 'scan') return scanRouter();
   const file = process.env.BENCH_LOWDB_FILE;
   if (!file) throw new Error('BENCH_LOWDB_FILE is required');
   const db = await JSONFilePreset<{ posts: Post[] }>(file, { posts: [] });
@@ -90,6 +96,26 @@ async function postgresRouter() {
     }),
   });
 }
+
+async function scanRouter() {
+  const file = process.env.BENCH_SCAN_TEXTS;
+  if (!file) throw new Error('BENCH_SCAN_TEXTS is required');
+  const texts = await readTexts(file);
+  return t.router({
+    search: t.procedure
+      .input((v) => ({ q: String(obj(v).q ?? ''), limit: Number(obj(v).limit ?? 20) }))
+      .query(({ input }) => {
+        try {
+          return { ...scanLatest(texts, input.q, input.limit), of: texts.length };
+        } catch (err) {
+          throw err instanceof InvalidInput ? new TRPCError({ code: 'BAD_REQUEST', message: err.message }) : err;
+        }
+      }),
+  });
+}
+
+/** The scan target's router: the orchestrator asks it for a query's first page (main.ts). */
+export type ScanRouter = Awaited<ReturnType<typeof scanRouter>>;
 
 const router = await buildRouter();
 const trpcHandler = createHTTPHandler({ router, basePath: '/trpc/', maxBodySize: 1024 * 1024 });

@@ -17,10 +17,13 @@ const NAME = /^cp-(\d{16})$/;
 /**
  * 1: texts in a table of their own; 2: each tweets chunk holds its texts, files named by chunk, rows per chunk
  * fixed; 3: tweets files hold columns of the tweets' current state, history files their version histories; 4: tweets
- * files also hold who took back a like or a retweet (formats 1-3 did not: a store loaded from one starts with none).
+ * files also hold who took back a like or a retweet (formats 1-3 did not: a store loaded from one starts with none); 5:
+ * tweets files also hold their chunk's part of the search index (terms by id), terms files its dictionary, and tags
+ * files the hashtags' uses and velocity (a store loaded from an older one builds the index after it opens, and its
+ * hashtags start without velocity).
  */
-export const FORMAT = 4;
-const FORMATS = [1, 2, 3, 4];
+export const FORMAT = 5;
+const FORMATS = [1, 2, 3, 4, 5];
 
 export interface CheckpointFile {
   name: string;

@@ -10,7 +10,7 @@ import type { CheckpointFileRef } from '../projection/records.ts';
 import { ProjectionRestore, type TweetRow } from './format/restore.ts';
 import type { TextRow } from './format/history-rows.ts';
 import type { MediaRow } from './format/media-rows.ts';
-import type { SessionRow, UserRow } from './format/snapshot.ts';
+import type { SessionRow, TagRow, UserRow } from './format/snapshot.ts';
 import type { TweetIndexColumns } from './format/tweet-columns.ts';
 import { CheckpointUnreadable, CheckpointUnusable, type CheckpointFile, type CheckpointInfo, type CheckpointStore } from './checkpoints.ts';
 import { HistoryFiles } from './histories.ts';
@@ -84,7 +84,13 @@ function add(restore: ProjectionRestore, info: CheckpointInfo, f: CheckpointFile
     case 'tweets':
       if (info.format < 3) return restore.tweetRows(rows as TweetRow[], (data as { texts?: TextRow[] }).texts);
       if (f.chunk! * info.rowsPerChunk!.tweets !== restore.tweetCount) throw new Error(`chunk ${f.chunk} does not start at tweet #${restore.tweetCount}`);
-      return restore.tweetIndex(data as TweetIndexColumns, histories.get(f.chunk!) ?? null, info.rowsPerChunk!.tweets);
+      return restore.tweetIndex(data as TweetIndexColumns, histories.get(f.chunk!) ?? null, info.rowsPerChunk!.tweets, info.format >= 5);
+    case 'terms':
+      if (f.chunk! * info.rowsPerChunk!.terms !== restore.termCount) throw new Error(`chunk ${f.chunk} does not start at term #${restore.termCount}`);
+      return restore.terms(rows as string[]);
+    case 'tags':
+      if (f.chunk! * info.rowsPerChunk!.tags !== restore.tagCount) throw new Error(`chunk ${f.chunk} does not start at hashtag #${restore.tagCount}`);
+      return restore.tags(rows as TagRow[]);
     default:
       throw new Error(`${f.table} files are read later`);
   }

@@ -5,7 +5,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { StorageUnavailable } from '@tweetstore/core';
 import { FORMAT, type CheckpointInfo } from '../checkpoint/checkpoints.ts';
-import { CheckpointCapture } from '../checkpoint/format/snapshot.ts';
+import { CheckpointCapture, type TableName } from '../checkpoint/format/snapshot.ts';
 import type { HistoryFiles } from '../checkpoint/histories.ts';
 import type { EngineState } from './state.ts';
 
@@ -97,10 +97,12 @@ export class Checkpointer {
     const now = o.clock.now();
     // The projection counts its changes from #base's state: unchanged chunks reuse its files.
     const base = this.#base;
-    const files = new Set(base?.files.map((f) => `${f.table}/${f.chunk}`));
-    const capture = new CheckpointCapture(p, now, o.rowsPerFile, base && { has: (table, chunk) => files.has(`${table}/${chunk}`) }, (ref) =>
-      this.histories.read(ref, false),
-    );
+    const files = new Map(base?.files.map((f) => [`${f.table}/${f.chunk}`, f]));
+    const baseFiles = base && {
+      has: (table: TableName, chunk: number) => files.has(`${table}/${chunk}`),
+      read: (table: TableName, chunk: number) => state.checkpoints.readFile(base.name, files.get(`${table}/${chunk}`)!),
+    };
+    const capture = new CheckpointCapture(p, now, o.rowsPerFile, baseFiles, (ref) => this.histories.read(ref, false));
     this.#eventsSince = 0;
     // Until this one is written, the changes it took are in no checkpoint: after a failure the next one writes all.
     this.#base = null;

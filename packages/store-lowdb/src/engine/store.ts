@@ -4,7 +4,7 @@
 // their own: reading checkpoint details late (details.ts), checkpoints (checkpointer.ts), the rebuild after a storage
 // failure (rebuild.ts), views in batches (views.ts).
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { NotFound, StorageUnavailable, type Engagement, type Media, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
+import { InvalidInput, NotFound, StorageUnavailable, type Engagement, type Media, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
 import {
   checkPageLimit,
   decideAlt,
@@ -22,6 +22,8 @@ import {
   mediaAccess,
   mediaView,
   publishedVersion,
+  tagTerm,
+  TRENDING_TAGS,
   userView,
   versionsView,
   visibleTo,
@@ -30,12 +32,16 @@ import {
   type EditTweet,
   type Engage,
   type EventDraft,
+  type HashtagTrend,
   type ListTweets,
   type MediaAccess,
   type RecordMedia,
   type RegisterUser,
   type RevertTweet,
   type RuleContext,
+  type SearchPage,
+  type SearchQuery,
+  type SearchTweets,
   type Session,
   type StoreEvent,
   type StoreStats,
@@ -56,7 +62,9 @@ import type { EventRing } from '../feed/event-ring.ts';
 import type { Journal } from '../journal/index.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { sweepableMedia } from '../projection/media.ts';
+import type { Projection } from '../projection/projection.ts';
 import type { TweetRecord } from '../projection/records.ts';
+import { findMatches, topMatches } from '../projection/search.ts';
 import { threadIds } from '../projection/thread.ts';
 import { RANKED } from '../projection/velocity-ranking.ts';
 import { Checkpointer } from './checkpointer.ts';
@@ -71,6 +79,10 @@ import { ViewBatches } from './views.ts';
 const TIMELINES_PER_TURN = 1000;
 /** Candidates the velocity ranking's pass reads per turn of the event loop (a few ms). */
 const RANKING_SLICE = 5_000;
+/** Tweets added to the search index per event-loop turn while it is built after a restart from an older checkpoint. */
+const SEARCH_PER_TURN = 250;
+/** The search index's build logs its progress every this many tweets. */
+const SEARCH_PROGRESS_EVERY = 100_000;
 
 /** What open.ts found and opened for the store. */
 export interface Opened {
@@ -95,6 +107,8 @@ export class LowdbTweetStore implements TweetStore {
   readonly #rebuild: Rebuild;
   readonly #lock: DataDirLock;
   #closing: Promise<void> | undefined;
+  /** The search index being built, for the projection it is built in. */
+  #searchBuild: { p: Projection; done: Promise<void> } | undefined;
 
   constructor(
     readonly storeId: string,
@@ -115,8 +129,44 @@ export class LowdbTweetStore implements TweetStore {
     this.#views = new ViewBatches(state, (draft, at) => this.#commit(draft, at, () => undefined));
     this.#rebuild = new Rebuild(state, this.#checkpointer, this.#views);
     setImmediate(() => void this.#timelinesBuilt());
+    if (!state.p.searchReady) setImmediate(() => void this.#searchBuilt().catch(() => {})); // a search waiting for it gets the error
     if (o.readDetailsInBackground) void this.#details.readAll();
     void this.events.refill(recovered.checkpoint?.seq ?? 0, o.retainEvents, o.logger, () => state.closing);
+  }
+
+  /**
+   * A projection restored from a checkpoint without the search index (format 4 or older) builds it once the store is
+   * open, a slice per event-loop turn, reading the details files as it goes; a search, a list by hashtag and the
+   * trends wait for it. (A rebuild after a failure may replace the projection meanwhile: the new one is built then.)
+   */
+  async #searchBuilt(): Promise<void> {
+    while (!this.#state.p.searchReady) {
+      if (this.#state.closing) throw new StorageUnavailable('the store is closed');
+      const p = this.#state.p;
+      if (this.#searchBuild?.p !== p) this.#searchBuild = { p, done: this.#buildSearch(p) };
+      await this.#searchBuild.done;
+    }
+  }
+
+  async #buildSearch(p: Projection): Promise<void> {
+    const { logger } = this.#o;
+    const t0 = performance.now();
+    logger.info({ tweets: p.tweets.size }, 'building the search index (the checkpoint has none)');
+    let logged = p.search.size;
+    while (!p.searchReady && this.#state.p === p && !this.#state.closing) {
+      const from = p.search.size;
+      const ids: string[] = [];
+      for (let o = from; o < Math.min(from + SEARCH_PER_TURN, p.tweets.size); o++) ids.push(p.tweets.idAt(o)!);
+      const reading = this.#details.beforeRead(...ids);
+      if (reading) await reading;
+      p.buildSearch(SEARCH_PER_TURN);
+      if (p.search.size - logged >= SEARCH_PROGRESS_EVERY) {
+        logged = p.search.size;
+        logger.info({ indexed: logged, tweets: p.tweets.size }, 'building the search index');
+      }
+      await nextTurn();
+    }
+    if (p.searchReady) logger.info({ tweets: p.tweets.size, terms: p.search.termCount, ms: Math.round(performance.now() - t0) }, 'search index built');
   }
 
   /** A restored projection builds its timelines once the store is open, a slice per event-loop turn; a page waits for them. */
@@ -242,6 +292,7 @@ export class LowdbTweetStore implements TweetStore {
 
   async listTweets(q: ListTweets): Promise<TweetPage> {
     checkPageLimit(q.limit);
+    if (q.hashtag !== undefined) return this.#listTagged(q);
     await this.#timelinesBuilt();
     let ids = this.#state.p.timelines.page(q);
     const reading = this.#details.beforeRead(...ids.slice(0, q.limit));
@@ -252,6 +303,63 @@ export class LowdbTweetStore implements TweetStore {
     const now = this.#o.clock.now();
     const items = ids.slice(0, q.limit).map((id) => this.#view(this.#state.p.tweets.readById(id)!, q.viewerId, now));
     return { items, nextBeforeId: ids.length > q.limit ? items.at(-1)!.id : null };
+  }
+
+  /** Published tweets whose current version carries the hashtag, from the search index's `#tag` term. */
+  async #listTagged(q: ListTweets): Promise<TweetPage> {
+    await this.#searchBuilt();
+    const p = this.#state.p;
+    const author = q.authorId ? p.users.get(q.authorId) : undefined;
+    const parent = q.replyToId ? p.tweets.idOf(q.replyToId) : undefined;
+    if ((q.authorId && !author) || (q.replyToId && !parent)) return { items: [], nextBeforeId: null };
+    const query: SearchQuery = { must: [{ terms: [tagTerm(q.hashtag!)], prefixLast: false }], from: author ? [author.username.toLowerCase()] : [], not: [], notFrom: [] };
+    const bound = q.beforeId === undefined ? p.tweets.size : p.tweets.ordinalBefore(q.beforeId);
+    const found = await findMatches(p, query, bound, q.limit + 1, parent ? (o) => p.tweets.entryAt(o)!.replyToId === parent : undefined);
+    const { items, next } = await this.#page(p, found, q.limit, q.viewerId);
+    return { items, nextBeforeId: next };
+  }
+
+  async searchTweets(q: SearchTweets): Promise<SearchPage> {
+    checkPageLimit(q.limit);
+    const offset = q.offset ?? 0;
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new InvalidInput(`offset must be a non-negative integer, got ${q.offset}`);
+    await this.#searchBuilt();
+    const p = this.#state.p;
+    if (q.sort === 'top') {
+      const ranked = await topMatches(p, q.query, this.#o.clock.now());
+      const { items } = await this.#page(p, ranked.slice(offset, offset + q.limit), q.limit, q.viewerId);
+      return { items, next: offset + q.limit < ranked.length ? { offset: offset + q.limit } : null };
+    }
+    const bound = q.beforeId === undefined ? p.tweets.size : p.tweets.ordinalBefore(q.beforeId);
+    const { items, next } = await this.#page(p, await findMatches(p, q.query, bound, q.limit + 1), q.limit, q.viewerId);
+    return { items, next: next === null ? null : { beforeId: next } };
+  }
+
+  async trendingHashtags(limit: number): Promise<HashtagTrend[]> {
+    await this.#searchBuilt();
+    const now = this.#o.clock.now();
+    const n = Math.max(0, Math.min(Math.floor(limit), TRENDING_TAGS));
+    return this.#ranked(
+      (p) => p.hashtags.trending(n, now),
+      (p) => p.hashtags.scanSome(RANKING_SLICE, now),
+    );
+  }
+
+  /**
+   * The tweets of the first `limit` ordinals found in `p` (one more means there are more: `next` is the last one's
+   * id), as the viewer sees them now; their details files are read first if they were not yet.
+   */
+  async #page(p: Projection, found: readonly number[], limit: number, viewerId: string | null): Promise<{ items: Tweet[]; next: string | null }> {
+    const ids = found.slice(0, limit).map((o) => p.tweets.idAt(o)!);
+    const reading = this.#details.beforeRead(...ids);
+    if (reading) await reading;
+    const now = this.#o.clock.now();
+    const items: Tweet[] = [];
+    for (const id of ids) {
+      const t = this.#state.p.tweets.readById(id); // the projection as it is now (a rebuild may have replaced it)
+      if (t && t.state === 'published') items.push(this.#view(t, viewerId, now));
+    }
+    return { items, next: found.length > limit ? ids.at(-1)! : null };
   }
 
   async getThread(q: ThreadQuery): Promise<Thread> {
@@ -335,12 +443,20 @@ export class LowdbTweetStore implements TweetStore {
   async topByVelocity(limit: number): Promise<VelocityEntry[]> {
     const now = this.#o.clock.now();
     const n = Math.max(0, Math.min(Math.floor(limit), RANKED));
+    return this.#ranked(
+      (p) => p.topByVelocity(n, now),
+      (p) => p.ranking.scanSome(RANKING_SLICE, now),
+    );
+  }
+
+  /** A velocity ranking's answer; when it needs a pass over its candidates first, that pass in slices (`scanSome`). */
+  async #ranked<T>(answer: (p: Projection) => T[] | null, scanSome: (p: Projection) => boolean): Promise<T[]> {
     for (;;) {
       const p = this.#state.p; // a rebuild may swap it between slices
-      const top = p.topByVelocity(n, now);
+      const top = answer(p);
       if (top) return top;
-      // a pass over every tweet engaged lately, in slices with a turn of the event loop between them
-      while (!p.ranking.scanSome(RANKING_SLICE, now)) await nextTurn();
+      // a pass over every candidate, in slices with a turn of the event loop between them
+      while (!scanSome(p)) await nextTurn();
     }
   }
 
@@ -368,6 +484,11 @@ export class LowdbTweetStore implements TweetStore {
         checkpointSeq: this.#checkpointer.seq,
         /** Tweets held in columns, without a record on the heap (restored or checkpointed, not changed since). */
         tweetsInColumns: p.tweets.size - p.tweets.records,
+        /** The search index: distinct terms, and (term, tweet) pairs; tweets in it (all once it is built). */
+        searchTerms: p.search.termCount,
+        searchPostings: p.search.postingCount,
+        searchIndexed: p.search.size,
+        hashtags: p.hashtags.size,
       },
     };
   }

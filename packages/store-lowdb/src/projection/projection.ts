@@ -1,13 +1,15 @@
 // The in-memory state of the store: a pure function of the event sequence (apply), indexed for the reads we serve.
 import { bumpRate } from '@tweetstore/core';
-import { byVelocityScore, IDEMPOTENCY_TTL_MS, nextContent, velocityScore, publishedVersion, shownToAll, type RememberedKey, type StoreEvent } from '@tweetstore/store';
-import { packFacts } from './facts.ts';
+import { byVelocityScore, IDEMPOTENCY_TTL_MS, nextContent, velocityScore, publishedVersion, shownToAll, tagKeys, type RememberedKey, type StoreEvent } from '@tweetstore/store';
+import { packFacts, unpackFacts } from './facts.ts';
+import { HashtagStats } from './hashtags.ts';
+import { SearchIndex, tweetTerms, type TweetTerms } from './search-index.ts';
 import { NO_MEDIA, NO_VERSIONS, tweetRecord, type CheckpointFileRef, type EngagementKind, type SessionRecord, type TakenBack, type TakenBackKind, type TweetRecord, type UserRecord } from './records.ts';
 import { firstVersion, unedited } from './versions.ts';
 import { applyMedia, attach, reshow, show, type MediaRecord } from './media.ts';
 import { Timelines } from './timelines.ts';
 import { TweetIndex } from './tweet-index.ts';
-import { HOT_MIN_RATE, VelocityRanking } from './velocity-ranking.ts';
+import { HOT_MIN_RATE, levelOf, VelocityRanking } from './velocity-ranking.ts';
 
 export class Projection {
   /** seq of the last applied event (durable or not yet). */
@@ -30,10 +32,17 @@ export class Projection {
   readonly idempotency = new Map<string, RememberedKey>();
   /** Tweets engaged recently, ranked for topByVelocity. */
   readonly ranking = new VelocityRanking({
-    velocity: (ordinal) => this.tweets.velocityAt(ordinal),
+    level: (ordinal) => levelOf(this.tweets.velocityAt(ordinal)),
     eligible: (ordinal) => this.tweets.stateAt(ordinal) === 'published',
     id: (ordinal) => this.tweets.idAt(ordinal)!,
   });
+  /**
+   * Every tweet's search terms. Complete once searchReady: a projection restored from a checkpoint without them
+   * (format 4 or older) builds them after it opens (buildSearch); until then an event changes only the tweets in it.
+   */
+  readonly search = new SearchIndex();
+  /** Hashtag uses (of the tweets in the search index, as it is built) and velocity (of every event). */
+  readonly hashtags = new HashtagStats((ordinal) => this.changes.tags.add(ordinal));
   /** Tweets with views not yet journaled. */
   readonly pendingViews = new Set<string>();
   /**
@@ -97,6 +106,7 @@ export class Projection {
         attach(this, t.mediaIds);
         this.addTweet(t);
         if (published) show(this, t, t.mediaIds);
+        if (published) this.#countVelocity(t, tagKeys(e.hashtags), e.at); // uses: added with the tweet
         this.versionCount++;
         if (published) this.#replyPublished(t, e.at, true);
         if (t.idempotencyKey !== null) this.rememberIdempotencyKey(t.id, t.authorId, t.idempotencyKey, t.createdAt);
@@ -115,7 +125,12 @@ export class Projection {
         t.newVersions.push({ kind: e.kind, at: e.at, contentHash: e.contentHash, mediaIds, body });
         t.versionCount++;
         this.versionCount++;
+        const before = this.#searched(t) ? this.searchTerms(t) : undefined;
+        const tagsBefore = t.state === 'published' ? tagsOf(t) : [];
         Object.assign(t, { content, contentHash: e.contentHash, mediaIds, editedAt: e.at, weightedLength: e.weightedLength, facts: packFacts(e) });
+        if (before) this.search.change(t.ordinal, before, this.searchTerms(t));
+        this.changes.texts.add(t.ordinal);
+        if (t.state === 'published') this.#tagsChange(t, tagsBefore, tagKeys(e.hashtags), e.at);
         if (t.publishedAt !== null) t.editsSincePublish++;
         if (shownToAll(publishedVersion(t), t.versionCount)) show(this, t, mediaIds);
         return;
@@ -125,18 +140,21 @@ export class Projection {
           t.publishedAt = e.at;
           t.editsSincePublish = 0;
           show(this, t, t.mediaIds);
+          this.#tagsArrive(t, tagsOf(t), e.at);
           this.#replyPublished(t, e.at, true);
         });
         return;
       case 'TweetArchived':
         this.#moveTo(e.tweetId, 'archived', (t) => {
           reshow(this, t.id, -1);
+          this.#addUses(t, tagsOf(t), -1);
           this.#replyPublished(t, e.at, false, -1);
         });
         return;
       case 'TweetRestored':
         this.#moveTo(e.tweetId, 'published', (t) => {
           reshow(this, t.id, 1);
+          this.#addUses(t, tagsOf(t), 1); // uses come back; velocity was counted when they first came
           this.#replyPublished(t, e.at, false);
         });
         return;
@@ -198,6 +216,8 @@ export class Projection {
     this.tweets.add(t);
     if (restored) return;
     this.changes.tweets.add(t.ordinal);
+    this.changes.texts.add(t.ordinal);
+    if (this.search.size === t.ordinal) this.#index(t);
     if (this.#timelined === t.ordinal) {
       this.timelines.add(t);
       this.#timelined++;
@@ -217,6 +237,25 @@ export class Projection {
       budget -= this.timelines.add(this.tweets.entryAt(this.#timelined)!) ? 1 : count / 4;
     }
     return !this.timelinesReady;
+  }
+
+  get searchReady(): boolean {
+    return this.search.size === this.tweets.size;
+  }
+
+  /**
+   * Adds up to `count` more tweets (in creation order, as they are now) to the search index and their hashtags to
+   * the uses; false once all are in. A tweet in columns is read whole (its details file read now if it was not yet).
+   */
+  buildSearch(count: number): boolean {
+    for (let i = 0; i < count && !this.searchReady; i++) this.#index(this.tweets.read(this.search.size, false)!);
+    return !this.searchReady;
+  }
+
+  /** What the search index holds of the tweet as it is. */
+  searchTerms(t: Pick<TweetRecord, 'authorId' | 'content' | 'facts'>): TweetTerms {
+    const facts = unpackFacts(t.facts);
+    return tweetTerms(this.users.get(t.authorId)!.username, t.content, facts.hashtags, facts.mentions);
   }
 
   /** Tweet `tweetId` was created by `authorId` with idempotency key `key` at `at`. */
@@ -271,6 +310,38 @@ export class Projection {
     return this.users.get(id)?.id ?? id;
   }
 
+  /** Whether the tweet is in the search index and its hashtags in the uses (see buildSearch). */
+  #searched(t: TweetRecord): boolean {
+    return t.ordinal < this.search.size;
+  }
+
+  /** The next tweet into the search index, and its hashtags into the uses if it is published. */
+  #index(t: TweetRecord): void {
+    this.search.add(t.ordinal, this.searchTerms(t));
+    if (t.state === 'published') this.#addUses(t, tagsOf(t), 1);
+  }
+
+  #addUses(t: TweetRecord, tags: readonly string[], delta: number): void {
+    if (this.#searched(t)) for (const tag of tags) this.hashtags.addUses(tag, delta);
+  }
+
+  /** Hashtags come onto a published tweet (it is published with them, or an edit adds them): uses, and velocity. */
+  #tagsArrive(t: TweetRecord, tags: readonly string[], at: number): void {
+    this.#addUses(t, tags, 1);
+    this.#countVelocity(t, tags, at);
+  }
+
+  /** Velocity counts every event (also while the uses are being built: buildSearch). */
+  #countVelocity(t: TweetRecord, tags: readonly string[], at: number): void {
+    for (const tag of tags) this.hashtags.countUse(tag, t.authorId, at);
+  }
+
+  /** A published tweet's hashtags went from `before` to `after`. */
+  #tagsChange(t: TweetRecord, before: readonly string[], after: readonly string[], at: number): void {
+    this.#addUses(t, before.filter((tag) => !after.includes(tag)), -1);
+    this.#tagsArrive(t, after.filter((tag) => !before.includes(tag)), at);
+  }
+
   #takeBack(tweetId: string, userId: string, kind: TakenBackKind): void {
     let users = this.takenBack.get(tweetId);
     if (!users) this.takenBack.set(tweetId, (users = {}));
@@ -316,13 +387,26 @@ export class Projection {
   }
 }
 
+/** The hashtags of the tweet's current version, as tag keys. */
+function tagsOf(t: TweetRecord): string[] {
+  return tagKeys(unpackFacts(t.facts).hashtags);
+}
+
 export function idempotencyKeyOf(authorId: string, key: string): string {
   return `${authorId}\u0000${key}`;
 }
 
-/** Changed since the last checkpoint: tweets by ordinal; users, sessions and media as whole tables (they are small). */
+/**
+ * Changed since the last checkpoint: tweets and hashtags by ordinal; users, sessions and media as whole tables (they
+ * are small).
+ */
 export class ChangeSet {
   readonly tweets = new Set<number>();
+  /** Tweets created or whose text changed: their chunk's search columns are made again, the others' reused. */
+  readonly texts = new Set<number>();
+  /** The size of the search index's dictionary when the last checkpoint took it: its later terms are new. */
+  termsFrom = 0;
+  readonly tags = new Set<number>();
   users = false;
   sessions = false;
   media = false;

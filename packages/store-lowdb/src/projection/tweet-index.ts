@@ -135,17 +135,8 @@ export class TweetIndex {
 
   /** The tweet's ordinal, or -1. */
   ordinalOf(id: string): number {
-    const sorted = this.#sorted;
-    const ids = this.#ids;
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ids[sorted[mid]!]! < id) lo = mid + 1;
-      else hi = mid;
-    }
-    const found = sorted[lo];
-    return found !== undefined && ids[found] === id ? found : (this.#others.get(id) ?? -1);
+    const found = this.#sorted[this.#sortedBound(id)];
+    return found !== undefined && this.#ids[found] === id ? found : (this.#others.get(id) ?? -1);
   }
 
   /** The id as the index holds it (one string per tweet, however often it is named), or undefined. */
@@ -160,11 +151,50 @@ export class TweetIndex {
 
   authorOf(id: string): string | undefined {
     const ordinal = this.ordinalOf(id);
-    if (ordinal < 0) return undefined;
+    return ordinal < 0 ? undefined : this.authorAt(ordinal);
+  }
+
+  /** The tweet's author, without making its record. */
+  authorAt(ordinal: number): string | undefined {
     const t = this.#records[ordinal];
-    if (t) return t.authorId;
+    if (t || ordinal >= this.#restored) return t?.authorId;
     const [chunk, i] = this.#cell(ordinal);
     return this.userId(chunk.authorOrdinal(i));
+  }
+
+  /**
+   * The content and packed facts of the tweet's current version, without making a record or a copy (its details file
+   * read now if it was not yet).
+   */
+  textAt(ordinal: number): { content: string; facts: string } | undefined {
+    const t = this.#records[ordinal];
+    if (t || ordinal >= this.#restored) return t;
+    if (this.#pending.size > 0) this.#readNow(ordinal);
+    const [chunk] = this.#cell(ordinal);
+    return this.#cold.get(chunk.first)?.text(ordinal) ?? this.read(ordinal, false);
+  }
+
+  /**
+   * Where tweets older than the one with id `id` end: its ordinal, or for an id no tweet has, the ordinal of the first
+   * tweet with a larger id (the size if none). Ids ascend with ordinals but for the few in #others.
+   */
+  ordinalBefore(id: string): number {
+    const found = this.ordinalOf(id);
+    return found >= 0 ? found : (this.#sorted[this.#sortedBound(id)] ?? this.size);
+  }
+
+  /** The index in #sorted of the first id >= `id`. */
+  #sortedBound(id: string): number {
+    const sorted = this.#sorted;
+    const ids = this.#ids;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ids[sorted[mid]!]! < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** The tweet's velocity, without making its record (a restored tweet's from its tweets file: a candidate's). */

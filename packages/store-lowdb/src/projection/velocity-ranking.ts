@@ -1,4 +1,5 @@
-// The tweets by engagement velocity, for topByVelocity without a pass over every tweet engaged lately.
+// The tweets by engagement velocity, for topByVelocity without a pass over every tweet engaged lately (and the
+// hashtags by their velocity, for trendingHashtags, the same way: hashtags.ts).
 //
 // A tweet's velocity level (core's velocityLevel) does not change with time, only when it is engaged (it then rises):
 // decay shrinks every tweet's rate by the same factor. So the RANKED highest levels, once found, stay the highest
@@ -11,12 +12,23 @@ import { levelOfRate } from '@tweetstore/core';
 import { HOT_MIN_RATE, RANKED, velocityLevelOf } from '@tweetstore/store';
 import type { TweetRecord } from './records.ts';
 
-/** What the ranking reads of a tweet, by ordinal (a tweet restored and not asked for since has no record). */
-export interface RankedTweets {
-  velocity(ordinal: number): TweetRecord['velocity'];
-  /** Whether the tweet may be ranked now (published); one that becomes eligible again is add()ed anew. */
+/**
+ * What the ranking reads of what it ranks, by ordinal: tweets (a tweet restored and not asked for since has no
+ * record), or hashtags.
+ */
+export interface RankedItems {
+  /** Its velocity level (core's velocityLevel): rises when it is engaged, never changes with time. */
+  level(ordinal: number): number;
+  /** Whether it may be ranked now (a published tweet, a tag in use); one that becomes eligible again is add()ed anew. */
   eligible(ordinal: number): boolean;
   id(ordinal: number): string;
+}
+
+export interface RankingLimits {
+  /** How many of the highest levels are kept ranked: top() answers up to this many. */
+  ranked: number;
+  /** Below this many events per minute an item is no longer a candidate. */
+  minRate: number;
 }
 
 /** How many of the highest levels are kept ranked (topByVelocity answers up to this many), and the rate below which a
@@ -36,11 +48,14 @@ export function levelOf(v: TweetRecord['velocity']): number {
 }
 
 export class VelocityRanking {
-  constructor(private readonly tweets: RankedTweets) {}
+  constructor(
+    private readonly items: RankedItems,
+    private readonly limits: RankingLimits = { ranked: RANKED, minRate: HOT_MIN_RATE },
+  ) {}
 
   /** Tweets engaged lately, by ordinal (some may have gone cold since; a scan drops those). */
   readonly #candidates = new Set<number>();
-  /** The RANKED highest levels among the candidates, highest first; null until a scan has found them. */
+  /** The `ranked` highest levels among the candidates, highest first; null until a scan has found them. */
   #top: Ranked[] | null = null;
   /** Engaged since the last merge: their levels rose. */
   readonly #engaged = new Set<number>();
@@ -64,67 +79,68 @@ export class VelocityRanking {
   }
 
   /**
-   * Goes on with the scan over `budget` more candidates, dropping those colder than HOT_MIN_RATE at `now`; true once
+   * Goes on with the scan over `budget` more candidates, dropping those colder than `minRate` at `now`; true once
    * it is done. The tweets engaged meanwhile are merged by the next top().
    */
   scanSome(budget: number, now: number): boolean {
     if (!this.#scan) {
       this.#engaged.clear(); // the scan reads every candidate's level as it is now; later rises are noted again
-      this.#scan = { next: this.#candidates.values(), found: [], floor: levelOfRate(HOT_MIN_RATE, now) };
+      this.#scan = { next: this.#candidates.values(), found: [], floor: levelOfRate(this.limits.minRate, now) };
     }
     const scan = this.#scan;
     for (let i = 0; i < budget; i++) {
       const step = scan.next.next();
       if (step.done) {
-        this.#top = scan.found.sort(byLevel).slice(0, RANKED);
+        this.#top = scan.found.sort(byLevel).slice(0, this.limits.ranked);
         this.#candidatesAtScan = this.#candidates.size;
         this.#scan = null;
         return true;
       }
       const ordinal = step.value;
-      const level = levelOf(this.tweets.velocity(ordinal));
+      const level = this.items.level(ordinal);
       if (level < scan.floor) this.#candidates.delete(ordinal);
-      else if (this.tweets.eligible(ordinal)) {
-        scan.found.push({ ordinal, id: this.tweets.id(ordinal), level });
-        // keep the pass's memory small: cut back to the highest RANKED now and then
-        if (scan.found.length >= 4 * RANKED) scan.found = scan.found.sort(byLevel).slice(0, RANKED);
+      else if (this.items.eligible(ordinal)) {
+        scan.found.push({ ordinal, id: this.items.id(ordinal), level });
+        // keep the pass's memory small: cut back to the highest `ranked` now and then
+        if (scan.found.length >= 4 * this.limits.ranked) scan.found = scan.found.sort(byLevel).slice(0, this.limits.ranked);
       }
     }
     return false;
   }
 
   /**
-   * The highest-ranked eligible tweets still hot at `now`, at most `limit` (≤ RANKED), highest first; null when a
+   * The highest-ranked eligible tweets still hot at `now`, at most `limit` (≤ `ranked`), highest first; null when a
    * scan is needed first (the ranking cannot tell which candidate comes next).
    */
   top(limit: number, now: number): number[] | null {
-    if (limit > RANKED) throw new RangeError(`at most ${RANKED} tweets are ranked, asked for ${limit}`);
+    const { ranked } = this.limits;
+    if (limit > ranked) throw new RangeError(`at most ${ranked} are ranked, asked for ${limit}`);
     if (limit <= 0) return [];
     if (this.#top === null || this.#scan !== null || this.needsScan()) return null;
     if (this.#engaged.size > 0) this.#merge();
-    const floor = levelOfRate(HOT_MIN_RATE, now);
+    const floor = levelOfRate(this.limits.minRate, now);
     const found: number[] = [];
     for (const { ordinal, level } of this.#top) {
       if (level < floor) return found; // the rest, ranked or not, are colder still
-      if (this.tweets.eligible(ordinal) && found.push(ordinal) === limit) return found;
+      if (this.items.eligible(ordinal) && found.push(ordinal) === limit) return found;
     }
     // every candidate is ranked, or the next one down is unknown: only a scan can tell
-    return this.#top.length < RANKED ? found : null;
+    return this.#top.length < ranked ? found : null;
   }
 
   #merge(): void {
     const top = this.#top!;
-    const lowest = top.length < RANKED ? -Infinity : top.at(-1)!.level;
+    const lowest = top.length < this.limits.ranked ? -Infinity : top.at(-1)!.level;
     const risen = new Map<number, number>();
     for (const ordinal of this.#engaged) {
-      if (!this.tweets.eligible(ordinal)) continue;
-      const level = levelOf(this.tweets.velocity(ordinal));
+      if (!this.items.eligible(ordinal)) continue;
+      const level = this.items.level(ordinal);
       if (level >= lowest) risen.set(ordinal, level);
     }
     this.#engaged.clear();
     if (risen.size === 0) return;
     const merged = top.filter((r) => !risen.has(r.ordinal));
-    for (const [ordinal, level] of risen) merged.push({ ordinal, id: this.tweets.id(ordinal), level });
-    this.#top = merged.sort(byLevel).slice(0, RANKED);
+    for (const [ordinal, level] of risen) merged.push({ ordinal, id: this.items.id(ordinal), level });
+    this.#top = merged.sort(byLevel).slice(0, this.limits.ranked);
   }
 }

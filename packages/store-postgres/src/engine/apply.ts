@@ -1,10 +1,13 @@
 // An event applied to the tables, in the transaction that appends it: what lowdb's projection does in memory
 // (projection.ts, media.ts), as statements. A statement that changes a tweet returns the row as it is after it, so the
 // answer is built without reading again. Velocity is bumped here from the rates the command loaded under the stream
-// lock (core's bumpRate, as the embedded engine bumps it), and kept with its level for the ranking's index.
+// lock (core's bumpRate, as the embedded engine bumps it), and kept with its level for the ranking's index. A published
+// tweet's terms and tags follow its current version in the same transaction (search.ts, hashtags.ts).
 import { bumpRate, type DecayedRate } from '@tweetstore/core';
-import { nextContent, type MediaLookup, type StoreEvent } from '@tweetstore/store';
+import { nextContent, tagKeys, type MediaLookup, type StoreEvent } from '@tweetstore/store';
 import { engagementColumn, insertRows, mediaColumns, sessionColumns, tweetColumns, userColumns, velocityColumns, versionColumns, type VelocityColumns } from './columns.ts';
+import { tagsRemoved, tagsUsed, type TagUse } from './hashtags.ts';
+import { termsColumns } from './search.ts';
 import type { changedRow, TweetRow, Velocity } from './rows.ts';
 import type { WriteTx } from './writer.ts';
 
@@ -80,6 +83,7 @@ export function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<Chang
       attach(tx, e.mediaIds);
       // every version added once it was published is one anybody sees while it is published (rules/visibility.ts)
       if (t.publishedAt !== null) show(tx, e.tweetId, e.mediaIds);
+      if (t.state === 'published') indexed(tx, e, t, { content, hashtags: e.hashtags, mentions: e.mentions }, true);
       return changing(tx, sql`
         update tweets set content = ${content}, content_hash = ${e.contentHash}, media_ids = ${e.mediaIds}::text[], edited_at = ${e.at},
           weighted_length = ${e.weightedLength}, hashtags = ${e.hashtags}::text[], mentions = ${e.mentions}::text[], urls = ${e.urls}::text[],
@@ -89,12 +93,15 @@ export function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<Chang
     case 'TweetPublished':
       show(tx, e.tweetId, s.tweet!.mediaIds);
       replyCounted(tx, s.parent, e.at, 1, true);
+      indexed(tx, e, null, s.tweet!, true);
       return moved(tx, e.tweetId, sql`state = 'published', published_at = ${e.at}, edits_since_publish = 0`);
     case 'TweetArchived':
       replyCounted(tx, s.parent, e.at, -1, false);
+      indexed(tx, e, s.tweet!, null, false);
       return moved(tx, e.tweetId, sql`state = 'archived'`);
     case 'TweetRestored':
       replyCounted(tx, s.parent, e.at, 1, false);
+      indexed(tx, e, null, s.tweet!, false);
       return moved(tx, e.tweetId, sql`state = 'published'`);
     case 'Liked':
     case 'Retweeted': {
@@ -141,14 +148,47 @@ function created(tx: WriteTx, e: Extract<StoreEvent, { type: 'TweetCreated' }>, 
   tx.defer('versions', versionColumns(e.tweetId, 1, { kind: 'created', at: e.at, contentHash: e.contentHash, mediaIds: e.mediaIds, body: { keyframe: true, content: e.content } }));
   tx.defer('tweets', tweet);
   attach(tx, e.mediaIds);
-  if (published) show(tx, e.tweetId, e.mediaIds);
-  if (published) replyCounted(tx, s.parent, e.at, 1, true);
+  if (published) {
+    show(tx, e.tweetId, e.mediaIds);
+    replyCounted(tx, s.parent, e.at, 1, true);
+    // its terms and tags go in with the batch's other new tweets': it still sends nothing of its own
+    tx.defer('tweet_terms', termsColumns(e.tweetId, e));
+    for (const use of tagUses(e, tagKeys(e.hashtags), true)) tx.defer('tag_uses', use);
+  }
   if (e.idempotencyKey !== null) {
     tx.send(tx.sql`
       ${insertRows(tx.sql, 'idempotency_keys', [{ author_id: e.authorId, key: e.idempotencyKey, tweet_id: e.tweetId, at: e.at }])}
       on conflict (author_id, key) do update set tweet_id = excluded.tweet_id, at = excluded.at`);
   }
   return tweet;
+}
+
+/** What search and hashtags know of a published tweet: its current text and the facts found in it. */
+interface Indexed {
+  content: string;
+  hashtags: readonly string[];
+  mentions: readonly string[];
+}
+
+/**
+ * A published tweet's current text changed, came (publish, restore) or went (archive): its terms and tags follow.
+ * `counts`: whether tags it gains count for their velocity (a restore gives uses back, not velocity).
+ */
+function indexed(tx: WriteTx, e: { tweetId: string; authorId: string; at: number }, before: Indexed | null, after: Indexed | null, counts: boolean): void {
+  const sql = tx.sql;
+  if (after && after.content !== before?.content) {
+    tx.send(sql`${insertRows(sql, 'tweet_terms', [termsColumns(e.tweetId, after)])} on conflict (tweet_id) do update set terms = excluded.terms`);
+  } else if (!after) tx.send(sql`delete from tweet_terms where tweet_id = ${e.tweetId}`);
+  const had = before ? tagKeys(before.hashtags) : [];
+  const has = after ? tagKeys(after.hashtags) : [];
+  const removed = had.filter((k) => !has.includes(k));
+  const added = has.filter((k) => !had.includes(k));
+  if (removed.length > 0) tx.send(tagsRemoved(sql, e.tweetId, removed));
+  if (added.length > 0) tx.send(tagsUsed(sql, tagUses(e, added, counts)));
+}
+
+function tagUses(e: { tweetId: string; authorId: string; at: number }, keys: readonly string[], counts: boolean): TagUse[] {
+  return keys.map((tag) => ({ tag, tweet_id: e.tweetId, author_id: e.authorId, at: e.at, counts }));
 }
 
 function setAlt(tx: WriteTx, mediaId: string, userId: string, alt: string) {

@@ -4,6 +4,7 @@
 // and a column these builders leave out is a type error here, not a default there.
 import { velocityLevelOf, type MediaFacts, type TextFacts, type StoredTweet, type StoredUser, type StoredVersion } from '@tweetstore/store';
 import type { Queries } from './connect.ts';
+import { tagsUsed, type TagUse } from './hashtags.ts';
 import type { Velocity } from './rows.ts';
 
 export interface UserColumns {
@@ -101,6 +102,18 @@ export interface IdempotencyKeyColumns {
   at: number;
 }
 
+/** A published tweet's current terms: a tsvector literal (engine/search.ts). */
+export interface TweetTermsColumns {
+  tweet_id: string;
+  terms: string;
+}
+
+/** A hashtag (tagKey) of a published tweet's current version. */
+export interface TweetTagColumns {
+  tag: string;
+  tweet_id: string;
+}
+
 /** Each table the builders fill, and its row. */
 export interface Tables {
   users: UserColumns;
@@ -112,6 +125,16 @@ export interface Tables {
   versions: VersionColumns;
   engagements: EngagementColumns;
   idempotency_keys: IdempotencyKeyColumns;
+  tweet_terms: TweetTermsColumns;
+  tweet_tags: TweetTagColumns;
+}
+
+/** What the writer gathers from a batch's commands (writer.ts): rows of the tables, and hashtag uses (hashtags.ts). */
+export type Gathered = Tables & { tag_uses: TagUse };
+
+/** The one statement of gathered rows of one kind: an insert, or for hashtag uses tagsUsed. */
+export function sendGathered<T extends keyof Gathered>(sql: Queries, kind: T, rows: readonly Gathered[T][]) {
+  return kind === 'tag_uses' ? tagsUsed(sql, rows as readonly TagUse[]) : insertRows(sql, kind as keyof Tables, rows as never);
 }
 
 /** `insert` of these rows into `table` (one statement, one JSON parameter, whatever the number of rows). */

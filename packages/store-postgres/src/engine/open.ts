@@ -1,6 +1,7 @@
-// Opens the PostgreSQL engine: connects, applies the migrations (safe when several instances start together), reads
-// the stream's head and identity, and starts the event tail.
+// Opens the PostgreSQL engine: connects, applies the migrations and fills what they add for rows written before them
+// (both safe when several instances start together), reads the stream's head and identity, and starts the event tail.
 import { randomUUID } from 'node:crypto';
+import { fillSearch } from './backfill.ts';
 import { CommittedHead } from './barrier.ts';
 import { connect } from './connect.ts';
 import { PostgresEventFeed } from './feed.ts';
@@ -14,6 +15,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const sql = connect(o);
   try {
     await migrate(sql, o.schema);
+    await fillSearch(sql, o.logger);
     const [row] = await sql<{ head: number; store_id: string }[]>`select head, store_id from stream_head`;
     const feed = new PostgresEventFeed(sql, row!.head, o.logger);
     await feed.start(o.channel, o.pollMs);

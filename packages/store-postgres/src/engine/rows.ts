@@ -1,7 +1,7 @@
 // Rows read back as the plain state the engine-neutral rules and views take (@tweetstore/store rules/state.ts), and
 // the queries that load them. A tweet is read with its author and one viewer's likes and retweets in one query.
 import type { DecayedRate, EngagementCounts, TweetState, VersionBody, VersionKind } from '@tweetstore/core';
-import type { EngagementEdges, MediaFacts, RememberedKey, StoredMedia, StoredTweet, StoredUser, StoredVersion } from '@tweetstore/store';
+import type { EngagementEdges, ListTweets, MediaFacts, RememberedKey, StoredMedia, StoredTweet, StoredUser, StoredVersion } from '@tweetstore/store';
 import type { TweetColumns } from './columns.ts';
 import type { Queries } from './connect.ts';
 
@@ -55,6 +55,20 @@ export function selectTweets(sql: Queries, viewerId: string | null) {
 export function shownTo(sql: Queries, viewerId: string | null, includeArchived: boolean) {
   const own = includeArchived ? sql`t.state in ('draft', 'archived')` : sql`t.state = 'draft'`;
   return sql`(t.state = 'published' or (t.author_id = ${viewerId} and ${own}))`;
+}
+
+/** listTweets' page, one more than its limit when more follow: newest first, by the filters asked for. */
+export function selectListed(sql: Queries, q: ListTweets) {
+  const viewer = q.viewerId ?? null;
+  const filters = [shownTo(sql, viewer, q.includeArchived ?? false)];
+  // by the hashtag's key when it has one: PostgreSQL carries equalities across a join, not a range
+  if (q.beforeId) filters.push(q.hashtag === undefined ? sql`t.id < ${q.beforeId}` : sql`g.tweet_id < ${q.beforeId}`);
+  if (q.authorId) filters.push(sql`t.author_id = ${q.authorId}`);
+  if (q.replyToId) filters.push(sql`t.reply_to_id = ${q.replyToId}`);
+  const where = filters.reduce((all, f) => sql`${all} and ${f}`);
+  // tweet_tags holds published tweets only, newest first by its key
+  const tagged = q.hashtag === undefined ? sql`` : sql`join tweet_tags g on g.tweet_id = t.id and g.tag = ${q.hashtag}`;
+  return sql`${selectTweets(sql, viewer)} ${tagged} where ${where} order by t.id desc limit ${q.limit + 1}`;
 }
 
 /** The tweet and every ancestor, root first, in one statement: each step up one look-up by primary key. */

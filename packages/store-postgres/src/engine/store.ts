@@ -41,6 +41,7 @@ import {
   type EngagementEdges,
   type EngagementState,
   type EventDraft,
+  type HashtagTrend,
   type ListTweets,
   type MediaAccess,
   type MediaLookup,
@@ -48,6 +49,8 @@ import {
   type RegisterUser,
   type RevertTweet,
   type RuleContext,
+  type SearchPage,
+  type SearchTweets,
   type Session,
   type StoreEvent,
   type StoreStats,
@@ -61,11 +64,13 @@ import {
 } from '@tweetstore/store';
 import { applyEvent, withRate, type Loaded } from './apply.ts';
 import type { CommittedHead } from './barrier.ts';
+import { trendingTags } from './hashtags.ts';
 import { HotTweets } from './hot.ts';
 import { reading, type Queries, type Sql } from './connect.ts';
 import { oldestRetained, type PostgresEventFeed } from './feed.ts';
 import type { ResolvedPostgresOptions } from './options.ts';
-import { changedRow, loadMedia, loadRememberedKey, loadTweet, loadUser, loadUserByName, loadVersions, NO_EDGES, selectChain, selectReplies, selectTweets, shownTo, tweetRow, type TweetRow, type Velocity } from './rows.ts';
+import { changedRow, loadMedia, loadRememberedKey, loadTweet, loadUser, loadUserByName, loadVersions, NO_EDGES, selectChain, selectListed, selectReplies, tweetRow, type TweetRow, type Velocity } from './rows.ts';
+import { checkOffset, searching, selectMatches } from './search.ts';
 import { ViewBatches } from './views.ts';
 import { Writer, type Command, type WriteTx } from './writer.ts';
 
@@ -270,21 +275,33 @@ export class PostgresTweetStore implements TweetStore {
 
   async listTweets(q: ListTweets): Promise<TweetPage> {
     checkPageLimit(q.limit);
-    const sql = this.sql;
-    const viewer = q.viewerId ?? null;
-    const filters = [shownTo(sql, viewer, q.includeArchived ?? false)];
-    if (q.beforeId) filters.push(sql`t.id < ${q.beforeId}`);
-    if (q.authorId) filters.push(sql`t.author_id = ${q.authorId}`);
-    if (q.replyToId) filters.push(sql`t.reply_to_id = ${q.replyToId}`);
-    const where = filters.reduce((all, f) => sql`${all} and ${f}`);
     return reading(async () => {
-      const rows = (await sql`${selectTweets(sql, viewer)} where ${where} order by t.id desc limit ${q.limit + 1}`).map((r) => tweetRow(r as never));
-      const page = rows.slice(0, q.limit);
-      const media = await loadMedia(sql, page.flatMap((t) => t.mediaIds));
-      const now = this.o.clock.now();
-      const items = page.map((t) => this.#view(t, media, now));
-      return { items, nextBeforeId: rows.length > q.limit ? items.at(-1)!.id : null };
+      const { items, more } = await this.#page(await selectListed(this.sql, q), q.limit);
+      return { items, nextBeforeId: more ? items.at(-1)!.id : null };
     });
+  }
+
+  searchTweets(q: SearchTweets): Promise<SearchPage> {
+    checkPageLimit(q.limit);
+    checkOffset(q.offset);
+    return reading(async () => {
+      const now = this.o.clock.now();
+      const { items, more } = await this.#page(await searching(this.sql, (tx) => selectMatches(tx, q, now)), q.limit);
+      const next = !more ? null : q.sort === 'latest' ? { beforeId: items.at(-1)!.id } : { offset: (q.offset ?? 0) + q.limit };
+      return { items, next };
+    });
+  }
+
+  trendingHashtags(limit: number): Promise<HashtagTrend[]> {
+    return reading(() => trendingTags(this.sql, limit, this.o.clock.now()));
+  }
+
+  /** The first `limit` of these tweets rows as their viewer sees them, and whether there were more. */
+  async #page(raw: readonly object[], limit: number): Promise<{ items: Tweet[]; more: boolean }> {
+    const page = raw.slice(0, limit).map((r) => tweetRow(r as never));
+    const media = await loadMedia(this.sql, page.flatMap((t) => t.mediaIds));
+    const now = this.o.clock.now();
+    return { items: page.map((t) => this.#view(t, media, now)), more: raw.length > limit };
   }
 
   getThread(q: ThreadQuery): Promise<Thread> {

@@ -4,16 +4,17 @@
 // batches are in flight, each on a connection of its own: the next is built and sent while one commits, and waits in
 // the database for the lock (so it loads what the one before wrote).
 // A command runs in a savepoint, made when it first sends a statement: one whose rule throws or whose statement fails
-// is rolled back alone and answered with its error while the others commit. New tweets' rows are not sent by their
-// command but gathered (`defer`) and sent with one statement per table, before the next command sends anything and
-// at the end, outside any savepoint; a plain post by a known author so sends nothing of its own. When such a statement
-// fails, the whole transaction is rolled back and the batch written again with each row sent by its command.
+// is rolled back alone and answered with its error while the others commit. New tweets' rows (and their hashtags'
+// uses) are not sent by their command but gathered (`defer`) and sent with one statement per table, before the next
+// command sends anything and at the end, outside any savepoint; a plain post by a known author so sends nothing of its
+// own. When such a statement fails, the whole transaction is rolled back and the batch written again with each row
+// sent by its command.
 // The events go in with one insert, the head and counts with one update that also notifies the other instances, then
 // COMMIT; only after COMMIT returned are the events handed to the feed and the callers answered.
 import { DomainError, StorageUnavailable } from '@tweetstore/core';
 import type { EventDraft, RuleContext, StoreEvent, StoreLogger } from '@tweetstore/store';
 import type postgres from 'postgres';
-import { insertRows, type Tables } from './columns.ts';
+import { sendGathered, type Gathered } from './columns.ts';
 import { storageError, type Sql } from './connect.ts';
 
 export type Conn = postgres.ReservedSql<{ bigint: number }>;
@@ -41,8 +42,8 @@ export interface WriteTx {
   count(name: keyof Counts, delta: number): void;
   /** Sends a statement now; nobody need wait for it: its failure fails the command. */
   send(query: Promise<unknown>): void;
-  /** A row to insert, sent with the rows of the batch's other commands for the same table (before anything reads it). */
-  defer<T extends keyof Tables>(table: T, row: Tables[T]): void;
+  /** A row to insert (or a hashtag use), sent with the batch's other commands' of its kind (before anything reads it). */
+  defer<T extends keyof Gathered>(table: T, row: Gathered[T]): void;
 }
 
 /** Loads, decides and applies; returns how to answer once the batch has committed. */
@@ -262,7 +263,7 @@ export class Writer {
         send: (query) => void sent.push(started(query)),
         defer: (table, row) => {
           if (deferring) deferred.add(table, row);
-          else sent.push(started(insertRows(connection(), table, [row])));
+          else sent.push(started(sendGathered(connection(), table, [row])));
         },
       };
       try {
@@ -329,7 +330,7 @@ class DeferredRowsFailed extends Error {}
  * gave is sent before the next one sends anything (so what it loads sees them), or at the end of the batch.
  */
 class DeferredRows {
-  readonly #rows: { table: keyof Tables; row: Tables[keyof Tables] }[] = [];
+  readonly #rows: { table: keyof Gathered; row: Gathered[keyof Gathered] }[] = [];
   /** rows before this index are sent */
   #sent = 0;
   readonly #statements: Promise<unknown>[] = [];
@@ -340,7 +341,7 @@ class DeferredRows {
     return this.#rows.length;
   }
 
-  add<T extends keyof Tables>(table: T, row: Tables[T]): void {
+  add<T extends keyof Gathered>(table: T, row: Gathered[T]): void {
     this.#rows.push({ table, row });
   }
 
@@ -352,14 +353,14 @@ class DeferredRows {
   /** Sends the rows before `upTo`, one statement per table in the order tables were first given. */
   flush(upTo: number): void {
     if (upTo <= this.#sent) return;
-    const byTable = new Map<keyof Tables, Tables[keyof Tables][]>();
+    const byTable = new Map<keyof Gathered, Gathered[keyof Gathered][]>();
     for (const { table, row } of this.#rows.slice(this.#sent, upTo)) {
       const rows = byTable.get(table);
       if (rows) rows.push(row);
       else byTable.set(table, [row]);
     }
     this.#sent = upTo;
-    for (const [table, rows] of byTable) this.#statements.push(started(insertRows(this.c, table, rows)));
+    for (const [table, rows] of byTable) this.#statements.push(started(sendGathered(this.c, table, rows)));
   }
 
   /** Throws DeferredRowsFailed when a statement of gathered rows failed. */

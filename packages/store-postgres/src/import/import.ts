@@ -1,11 +1,13 @@
 // importDump: a dump's state (@tweetstore/store's dump format) written into the PostgreSQL engine's tables, for
 // `tweetstore migrate`. One transaction: a cancel or a failure leaves the database as it was. The schema is migrated
 // first (the engine's runner) and must hold no store yet. The rows are the ones the engine itself writes for that
-// state (engine/columns.ts), sent in batches of one statement per table (one JSON document each), pipelined while the
-// next batch is built. The target keeps the dump's storeId and continues after its head seq, holding no event at or
-// before it: a client resuming from the head misses nothing, one from before it gets a reset.
+// state (engine/columns.ts; a published tweet's search terms and tags too), sent in batches of one statement per table
+// (one JSON document each), pipelined while the next batch is built. The target keeps the dump's storeId and continues
+// after its head seq, holding no event at or before it: a client resuming from the head misses nothing, one from before
+// it gets a reset.
 import { PreconditionFailed, StorageUnavailable } from '@tweetstore/core';
 import { DumpChecker, pauseEvery, type DumpCounts, type DumpRecord, type DumpRecordType, type DumpStore } from '@tweetstore/store';
+import { searchFilled } from '../engine/backfill.ts';
 import { insertRows, type Tables } from '../engine/columns.ts';
 import { checkedSchema, connect, storageError, type Queries } from '../engine/connect.ts';
 import { migrate } from '../engine/migrate.ts';
@@ -123,12 +125,14 @@ async function importInto(tx: Queries, records: AsyncIterable<DumpRecord> | Iter
   await batch.sent();
   const s = store!;
   tell({ phase: 'commit', done: 0, total: 1 }, true);
+  // every published tweet's terms and tags went in with it: their uses counted, nothing left for the open to fill
+  await searchFilled(tx);
   await tx`
     update stream_head set head = ${s.headSeq}, store_id = ${s.storeId}, users = ${counts.users}, tweets = ${counts.tweets},
       versions = ${counts.versions}, sessions = ${counts.sessions}, media = ${counts.media}`;
   // the planner's statistics of the tables just filled (autovacuum would take its time): without them the engine's
   // first reads plan as for empty tables (a tweet read scanned every user)
-  await tx`analyze users, sessions, media, media_owners, media_shown, tweets, versions, engagements, idempotency_keys`;
+  await tx`analyze users, sessions, media, media_owners, media_shown, tweets, versions, engagements, idempotency_keys, tweet_terms, tweet_tags, tag_stats`;
   o.signal?.throwIfAborted();
   await o.beforeCommit?.();
   o.signal?.throwIfAborted();

@@ -1,6 +1,7 @@
 // A dump record as the rows the engine keeps for that state (engine/columns.ts builds every row, as apply.ts does):
 // what the engine would hold had it seen the events that made the record.
 import { publishedVersion, shownToAll, type DumpMedia, type DumpSession, type DumpTweet, type DumpUser } from '@tweetstore/store';
+import { searchRows } from '../engine/backfill.ts';
 import { engagementColumn, mediaColumns, sessionColumns, tweetColumns, userColumns, versionColumns, type Tables } from '../engine/columns.ts';
 
 /** Rows by table, in the order they are added. */
@@ -33,5 +34,6 @@ export function tweetRows(t: DumpTweet): Rows {
     ]),
     media_shown: [...shown].map((mediaId) => ({ media_id: mediaId, tweet_id: t.id })),
     idempotency_keys: t.idempotencyKey === null ? [] : [{ author_id: t.authorId, key: t.idempotencyKey, tweet_id: t.id, at: t.createdAt }],
+    ...(t.state === 'published' ? searchRows([t]) : {}),
   };
 }

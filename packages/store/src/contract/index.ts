@@ -7,7 +7,9 @@ import { editsContract } from './edits.ts';
 import { engagementContract } from './engagement.ts';
 import { eventsContract } from './events.ts';
 import { historyPropertyContract } from './history-property.ts';
+import { hashtagsContract } from './hashtags.ts';
 import { mediaContract } from './media.ts';
+import { searchContract } from './search.ts';
 import { threadsContract } from './threads.ts';
 import { tweetsContract } from './tweets.ts';
 import { usersContract } from './users.ts';
@@ -25,6 +27,8 @@ export function describeTweetStoreContract(engineName: string, factory: StoreHar
     usersContract(ctx);
     tweetsContract(ctx);
     threadsContract(ctx);
+    searchContract(ctx);
+    hashtagsContract(ctx);
     editsContract(ctx);
     engagementContract(ctx);
     eventsContract(ctx);

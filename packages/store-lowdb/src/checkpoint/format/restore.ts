@@ -8,7 +8,8 @@ import { mediaRecord, type MediaRow } from './media-rows.ts';
 import { ChangeSet, Projection } from '../../projection/projection.ts';
 import { IDEMPOTENCY_TTL_MS, publishedVersion, shownToAll, type TextFacts } from '@tweetstore/store';
 import { tweetRecord, type CheckpointFileRef, type TweetRecord, type VersionRecord } from '../../projection/records.ts';
-import type { SessionRow, UserRow } from './snapshot.ts';
+import type { SessionRow, TagRow, UserRow } from './snapshot.ts';
+import { decodeSearch } from './search-columns.ts';
 import { takenBackOf, type TweetIndexColumns } from './tweet-columns.ts';
 import type { ReadFileNow } from '../../projection/tweet-index.ts';
 
@@ -31,6 +32,8 @@ export class ProjectionRestore {
   readonly #texts = new Map<string, string>();
   /** Attached media whose rows do not say which tweets show them (written before rows did: findShownBy). */
   readonly #unshown = new Set<string>();
+  /** Who added to each hashtag's velocity lately: [tag ordinal, user, at]. */
+  readonly #counted: [number, string, number][] = [];
 
   constructor(seq: number, now: number) {
     this.#p.seq = seq;
@@ -89,13 +92,46 @@ export class ProjectionRestore {
     this.#p.checkpointFiles.set(ref.file, ref);
   }
 
+  /** Hashtags restored so far. */
+  get tagCount(): number {
+    return this.#p.hashtags.size;
+  }
+
+  /** Terms in the search index's dictionary so far. */
+  get termCount(): number {
+    return this.#p.search.dictionarySize;
+  }
+
+  /** A terms file (format 5 on): the next terms of the search index's dictionary, by id. */
+  terms(rows: readonly string[]): void {
+    this.#p.search.restoreDictionary(rows);
+  }
+
+  /** A tags file (format 5 on): the next hashtags by ordinal. */
+  tags(rows: readonly TagRow[]): void {
+    const p = this.#p;
+    for (const [tag, uses, value, at, counted] of rows) {
+      if (typeof tag !== 'string' || !(Number.isSafeInteger(uses) && uses >= 0) || (value === null) !== (at === null) || !Array.isArray(counted) || counted.length % 2) {
+        throw new Error(`hashtag ${JSON.stringify(tag)} does not hold together`);
+      }
+      const o = p.hashtags.size;
+      p.hashtags.restore({ tag, uses, rate: value === null ? undefined : { value, at: at! } }, this.#now);
+      for (let i = 0; i < counted.length; i += 2) {
+        const userId = p.userIdAt(counted[i]!);
+        if (userId === undefined) throw new Error(`no user #${counted[i]} for hashtag ${tag}`);
+        this.#counted.push([o, userId, counted[i + 1]!]);
+      }
+    }
+  }
+
   /**
-   * A tweets file of format 3 or 4 (chunks of `rows` tweets); `history`: the file of the chunk's histories. Its details
-   * file follows.
+   * A tweets file of format 3 on (chunks of `rows` tweets); `history`: the file of the chunk's histories. Its details
+   * file follows. `search`: it must hold its part of the search index (format 5 on).
    */
-  tweetIndex(columns: TweetIndexColumns, history: CheckpointFileRef | null, rows: number): void {
+  tweetIndex(columns: TweetIndexColumns, history: CheckpointFileRef | null, rows: number, search: boolean): void {
     const p = this.#p;
     const chunk = p.tweets.restore(columns, history, rows, p.userOrder.length);
+    if (search) p.search.restore(decodeSearch(columns.search!, chunk.first, chunk.n));
     for (let i = 0; i < chunk.n; i++) {
       const ordinal = chunk.first + i;
       // Velocity in the tweets file is of the tweets that were candidates when written: no others can be now.
@@ -156,8 +192,11 @@ export class ProjectionRestore {
   /** The projection, as of the checkpoint (no changes since, but media rows found again by findShownBy). */
   finish(): Projection {
     indexShown(this.#p);
+    this.#p.search.finishRestore();
+    this.#p.hashtags.restoreCounted(this.#counted);
     this.#p.changes = new ChangeSet();
     this.#p.changes.media = this.#unshown.size > 0;
+    this.#p.changes.termsFrom = this.#p.search.dictionarySize;
     return this.#p;
   }
 

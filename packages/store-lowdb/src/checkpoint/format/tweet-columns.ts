@@ -5,6 +5,8 @@
 // Version histories are in a third file (history-rows.ts).
 import type { DecayedRate, TweetState } from '@tweetstore/core';
 import { engagementKinds, NO_MEDIA, tweetRecord, type CheckpointFileRef, type EngagementKind, type TakenBack, type TweetRecord } from '../../projection/records.ts';
+import type { TweetTerms } from '../../projection/search-index.ts';
+import { encodeSearch, type SearchColumns } from './search-columns.ts';
 import { packStrings, stringAt, stringCount, type Strings } from './strings.ts';
 
 type Velocity = Partial<Record<EngagementKind, DecayedRate>>;
@@ -30,6 +32,8 @@ export interface TweetIndexColumns {
    */
   likesTakenBack?: Record<number, number[]>;
   retweetsTakenBack?: Record<number, number[]>;
+  /** Since format 5: the chunk's part of the search index (search-columns.ts). Older files: built after a restart. */
+  search?: SearchColumns;
 }
 
 /** The details file: same order and length as the tweets file's. */
@@ -63,12 +67,24 @@ export interface EncodeContext {
   userOrdinal(id: string): number;
   /** Whether the tweet is a topByVelocity candidate (its velocity goes into the tweets file). */
   hot(t: TweetRecord): boolean;
+  /** What the search index holds of the tweet. */
+  searchTerms(t: TweetRecord): TweetTerms;
+  /** A search term's id (given one if it has none yet). */
+  termId(term: string): number;
 }
 
-/** Both files of a chunk; `takenBack[i]`: who took back a like or a retweet of `tweets[i]`. */
-export function encodeTweets(tweets: readonly TweetRecord[], takenBack: readonly (TakenBack | undefined)[], ctx: EncodeContext): { index: TweetIndexColumns; details: TweetDetails } {
+/**
+ * Both files of a chunk; `takenBack[i]`: who took back a like or a retweet of `tweets[i]`. `search`: false leaves the
+ * search columns to the caller (the ones a checkpoint wrote before, if no text of the chunk changed since).
+ */
+export function encodeTweets(
+  tweets: readonly TweetRecord[],
+  takenBack: readonly (TakenBack | undefined)[],
+  ctx: EncodeContext,
+  search = true,
+): { index: TweetIndexColumns; details: TweetDetails } {
   const person = (id: string) => ctx.userOrdinal(id);
-  const index: Required<TweetIndexColumns> = { ids: [], author: [], replyTo: [], state: '', created: [], versions: [], keys: {}, velocity: {}, likesTakenBack: {}, retweetsTakenBack: {} };
+  const index: TweetIndexColumns = { ids: [], author: [], replyTo: [], state: '', created: [], versions: [], keys: {}, velocity: {}, likesTakenBack: {}, retweetsTakenBack: {} };
   const details: TweetDetails = { published: [], edited: [], edits: [], text: [], hash: [], length: [], facts: [], views: [], media: {}, likes: {}, retweets: {}, velocity: {} };
   const ids: string[] = [];
   const hashes: string[] = [];
@@ -86,8 +102,8 @@ export function encodeTweets(tweets: readonly TweetRecord[], takenBack: readonly
     if (t.idempotencyKey !== null) index.keys[i] = t.idempotencyKey;
     if (t.velocity !== null && Object.keys(t.velocity).length > 0) (ctx.hot(t) ? index : details).velocity[i] = { ...t.velocity }; // serialised later: a copy
     const tookBack = takenBack[i];
-    if (tookBack?.likes) index.likesTakenBack[i] = [...tookBack.likes].map(person);
-    if (tookBack?.retweets) index.retweetsTakenBack[i] = [...tookBack.retweets].map(person);
+    if (tookBack?.likes) index.likesTakenBack![i] = [...tookBack.likes].map(person);
+    if (tookBack?.retweets) index.retweetsTakenBack![i] = [...tookBack.retweets].map(person);
 
     details.published.push(t.publishedAt === null ? null : t.publishedAt - t.createdAt);
     details.edited.push(t.editedAt === null ? null : t.editedAt - t.createdAt);
@@ -105,6 +121,7 @@ export function encodeTweets(tweets: readonly TweetRecord[], takenBack: readonly
   }
   index.ids = packStrings(ids);
   index.state = state;
+  if (search) index.search = encodeSearch(tweets.map((t) => ctx.searchTerms(t)), ctx.termId);
   details.hash = packStrings(hashes);
   return { index, details };
 }
@@ -325,6 +342,13 @@ export class ColdDetails {
     this.#retweets = new UserLists(d.retweets, n);
     this.#velocity = new VelocityColumn(d.velocity, n);
     this.#n = n;
+  }
+
+  /** The content and packed facts of the tweet of that ordinal (one of the file's). */
+  text(ordinal: number): { content: string; facts: string } {
+    const i = ordinal - this.first;
+    if (!(i >= 0 && i < this.#n)) throw new RangeError(`tweet #${ordinal} is not in the details of #${this.first}`);
+    return { content: this.#texts.at(i), facts: this.#facts.at(i) };
   }
 
   /** Writes the details into `t`, a record just made from the chunk's tweets file (one created since: unchanged). */

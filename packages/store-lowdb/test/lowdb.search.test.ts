@@ -1,0 +1,206 @@
+// The embedded engine's search index and hashtag counts against the rules stated once (search/query.ts's
+// matchesQuery over every published tweet; each author's first use of a tag counting for its velocity), through the
+// port on real data folders: as events apply, after a crash (a checkpoint and the journal after it), after a reopen
+// (a checkpoint alone), and in a store whose checkpoint has no index (it is built after the store opens).
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { DEFAULT_EDIT_POLICY, InvalidInput, manualClock, parseContent, ratePerMinute, StorageUnavailable, type Tweet, type User } from '@tweetstore/core';
+import { documentTerms, matchesQuery, parseSearchQuery, tagKey, type SearchQuery, type TweetStore } from '@tweetstore/store';
+import type { LowdbStoreOptions } from '@tweetstore/store-lowdb';
+import { crashImage, logCapture, openedStores, tempDirs } from './support.ts';
+
+const stores = openedStores();
+const tempDir = tempDirs('tweetstore-search-');
+
+const TOKENS = ['red', 'green', 'blue', 'redder', 'bluebird', 'green-blue', '#red', '#Blue', '@u1', '天気', '🔥', 'café'];
+const QUERIES = ['red', 'gre', 'blue', '"red green"', '-blue', '#red', '#blue', '@u1', 'from:u1', '-from:u2', '天気', '🔥', 'bl', '-"green blue"', 'cafe', 'r', '-#red'];
+
+type Op =
+  | { kind: 'create'; author: number; words: number[]; draft: boolean }
+  | { kind: 'edit'; tweet: number; words: number[] }
+  | { kind: 'move'; tweet: number; to: 'publish' | 'archive' | 'restore' }
+  | { kind: 'like'; tweet: number; by: number }
+  | { kind: 'checkpoint' };
+
+const words = fc.array(fc.nat(TOKENS.length - 1), { minLength: 1, maxLength: 5 });
+const op: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('create' as const), author: fc.nat(2), words, draft: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('edit' as const), tweet: fc.nat(), words }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('move' as const), tweet: fc.nat(), to: fc.constantFrom('publish' as const, 'archive' as const, 'restore' as const) }) },
+  // changes a chunk but not its texts: its search columns are the last checkpoint's
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('like' as const), tweet: fc.nat(), by: fc.nat(2) }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'checkpoint' as const }) },
+);
+const query = fc.array(fc.nat(QUERIES.length - 1), { minLength: 1, maxLength: 3 }).map((picks) => picks.map((i) => QUERIES[i]).join(' '));
+
+/** The velocity of n counted uses made just now (the clock stands still here). */
+const usesNow = (n: number) => Number((n * ratePerMinute({ value: 1, at: 0 }, 0)).toFixed(6));
+
+/** What the rules say: the tweets as the port last returned them, and who brought each tag onto a published tweet. */
+class Model {
+  readonly tweets: Tweet[] = [];
+  readonly arrived = new Map<string, Set<string>>();
+
+  saw(t: Tweet, before?: Tweet): void {
+    const i = this.tweets.findIndex((x) => x.id === t.id);
+    if (i < 0) this.tweets.push(t);
+    else this.tweets[i] = t;
+    const had = new Set(before && before.state === 'published' ? before.hashtags.map(tagKey) : []);
+    const publishing = t.state === 'published' && before?.state !== 'archived'; // a restore gives back uses only
+    if (publishing) for (const tag of t.hashtags.map(tagKey)) if (!had.has(tag)) (this.arrived.get(tag) ?? this.arrived.set(tag, new Set()).get(tag)!).add(t.author.id);
+  }
+
+  search(q: SearchQuery): string[] {
+    const doc = (t: Tweet) => ({ ...documentTerms(t.content, t.hashtags, t.mentions), author: t.author.username.toLowerCase() });
+    return this.tweets.filter((t) => t.state === 'published' && matchesQuery(q, doc(t))).map((t) => t.id).sort().reverse();
+  }
+
+  trends(): Record<string, { uses: number; velocity: number }> {
+    const uses = new Map<string, number>();
+    for (const t of this.tweets) if (t.state === 'published') for (const tag of new Set(t.hashtags.map(tagKey))) uses.set(tag, (uses.get(tag) ?? 0) + 1);
+    return Object.fromEntries([...uses].map(([tag, n]) => [tag, { uses: n, velocity: usesNow(this.arrived.get(tag)!.size) }]));
+  }
+}
+
+/** Every id the query finds, walking the pages of `latest` (three at a time). */
+async function found(store: TweetStore, q: SearchQuery): Promise<string[]> {
+  const ids: string[] = [];
+  let beforeId: string | undefined;
+  for (;;) {
+    const page = await store.searchTweets({ viewerId: null, query: q, sort: 'latest', limit: 3, ...(beforeId ? { beforeId } : {}) });
+    ids.push(...page.items.map((t) => t.id));
+    if (page.next === null) return ids;
+    beforeId = (page.next as { beforeId: string }).beforeId;
+  }
+}
+
+async function trends(store: TweetStore) {
+  return Object.fromEntries((await store.trendingHashtags(50)).map((t) => [t.tag, { uses: t.uses, velocity: Number(t.velocity.toFixed(6)) }]));
+}
+
+async function agrees(store: TweetStore, model: Model, queries: readonly string[]): Promise<void> {
+  for (const q of queries) {
+    let parsed: SearchQuery;
+    try {
+      parsed = parseSearchQuery(q);
+    } catch (error) {
+      if (error instanceof InvalidInput) continue;
+      throw error;
+    }
+    expect(await found(store, parsed), q).toEqual(model.search(parsed));
+  }
+  for (const tag of ['red', 'blue']) {
+    const listed = await store.listTweets({ viewerId: null, hashtag: tag, limit: 100 });
+    expect(listed.items.map((t) => t.id), `#${tag}`).toEqual(model.search(parseSearchQuery(`#${tag}`)));
+  }
+  expect(await trends(store)).toEqual(model.trends());
+}
+
+describe('lowdb engine: search index and hashtags', () => {
+  it('answer as the rules over every published tweet do, through edits, transitions, checkpoints, a crash and a reopen', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 30 }), fc.array(query, { minLength: 4, maxLength: 8 }), async (ops, queries) => {
+        const dataDir = await tempDir();
+        const clock = manualClock();
+        // chunks of two tweets and two tags, and a checkpoint every few events: most chunks are reused, some rewritten
+        const log = logCapture();
+        const options = (dir: string): LowdbStoreOptions => ({
+          dataDir: dir,
+          clock,
+          policy: { ...DEFAULT_EDIT_POLICY, windowMs: 0, maxEdits: 0 },
+          checkpointRowsPerFile: 2,
+          checkpointEveryEvents: 4,
+          checkpointIntervalMs: 5,
+          logger: log.logger,
+        });
+        let store = await stores.open(options(dataDir));
+        const users: User[] = [];
+        for (let i = 1; i <= 3; i++) users.push(await store.registerUser({ username: `u${i}`, displayName: `U${i}`, passwordHash: 'h' }));
+        const model = new Model();
+        const text = (picks: number[]) => parseContent(picks.map((i) => TOKENS[i]).join(' '));
+        for (const o of ops) {
+          const t = model.tweets.length > 0 && 'tweet' in o ? model.tweets[o.tweet % model.tweets.length]! : undefined;
+          if (o.kind === 'create') model.saw(await store.createTweet({ authorId: users[o.author]!.id, text: text(o.words), draft: o.draft }));
+          else if (t && o.kind === 'edit' && t.state !== 'archived') model.saw(await store.editTweet({ id: t.id, actorId: t.author.id, text: text(o.words) }), t);
+          else if (t && o.kind === 'like' && t.state === 'published') await store.engage({ id: t.id, userId: users[o.by]!.id, action: 'like' });
+          else if (o.kind === 'checkpoint') await vi.waitFor(async () => expect((await store.stats()).details.checkpointSeq).toBe(await store.events.head()));
+          else if (t && o.kind === 'move') {
+            const moved = await store.transitionTweet({ id: t.id, actorId: t.author.id, to: o.to }).catch(() => null); // a move its state does not allow
+            if (moved) model.saw(moved, t);
+          }
+        }
+        await agrees(store, model, queries);
+        const crashed = await stores.open(options(await crashImage(dataDir, tempDir)));
+        await agrees(crashed, model, queries);
+        await stores.close(crashed);
+        await stores.close(store);
+        store = await stores.open(options(dataDir));
+        expect((await store.stats()).details.searchIndexed).toBe(model.tweets.length); // read with the checkpoint, not built
+        await agrees(store, model, queries);
+        await stores.close(store);
+        expect(log.lines.filter((l) => l.level !== 'info')).toEqual([]); // every checkpoint was whole: none fell back
+      }),
+      { numRuns: 25 },
+    );
+  }, 300_000);
+
+  it('builds the index after it opens when its checkpoint has none, and writes it with the next checkpoint', async () => {
+    const dataDir = await tempDir();
+    const clock = manualClock();
+    const log = logCapture();
+    const options: LowdbStoreOptions = { dataDir, clock, policy: DEFAULT_EDIT_POLICY, checkpointRowsPerFile: 2, logger: log.logger };
+    let store = await stores.open(options);
+    const model = new Model();
+    const ada = await store.registerUser({ username: 'u1', displayName: 'Ada', passwordHash: 'h' });
+    for (let i = 0; i < 9; i++) model.saw(await store.createTweet({ authorId: ada.id, text: parseContent(`${TOKENS[i]} ${TOKENS[(i * 5) % TOKENS.length]}`) }));
+    // more than one event-loop turn of building
+    for (let i = 0; i < 600; i += 100) {
+      const filler = await Promise.all(Array.from({ length: 100 }, (_, k) => store.createTweet({ authorId: ada.id, text: parseContent(`filler ${i + k}`) })));
+      filler.sort((a, b) => (a.id < b.id ? -1 : 1)).forEach((t) => model.saw(t));
+    }
+    await stores.close(store);
+    // The checkpoint as format 4 wrote it: no search columns in its tweets files, no tags files.
+    const [cp] = (await readdir(join(dataDir, 'checkpoints'))).filter((n) => n.startsWith('cp-'));
+    const dir = join(dataDir, 'checkpoints', cp!);
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    for (const f of manifest.files) {
+      if (f.table !== 'tweets') continue;
+      const { search, ...columns } = JSON.parse(await readFile(join(dir, f.name), 'utf8'));
+      expect(search).toBeDefined();
+      await writeFile(join(dir, f.name), JSON.stringify(columns));
+    }
+    await rewriteManifest(dir, manifest, 4);
+
+    // A store closed while it builds the index stops building, and a search waiting for it is refused.
+    store = await stores.open(options);
+    const waiting = store.searchTweets({ viewerId: null, query: parseSearchQuery('red'), sort: 'latest', limit: 10 });
+    await stores.close(store);
+    await expect(waiting).rejects.toThrow(StorageUnavailable);
+
+    store = await stores.open(options);
+    expect((await store.stats()).details.searchIndexed).toBeLessThan(609); // built after the open
+    const noVelocity = Object.assign(Object.create(model) as Model, { trends: () => ({}) }); // the checkpoint kept none
+    await agrees(store, noVelocity, QUERIES);
+    expect(log.lines.map((l) => l.msg)).toContain('search index built');
+    clock.advance(1); // ids ascend with creation, as a server's do across a restart
+    model.saw(await store.createTweet({ authorId: ada.id, text: parseContent('red, one more') }));
+    await stores.close(store); // a checkpoint of everything, in today's format
+    expect(JSON.parse(await readFile(join(dataDir, 'checkpoints', (await readdir(join(dataDir, 'checkpoints'))).sort().at(-1)!, 'manifest.json'), 'utf8')).format).toBe(5);
+    store = await stores.open(options);
+    expect((await store.stats()).details.searchIndexed).toBe(610);
+    await agrees(store, noVelocity, QUERIES);
+  }, 60_000);
+});
+
+/** Writes the manifest with the files' new sizes and checksums, as a checkpoint of `format`. */
+async function rewriteManifest(dir: string, manifest: { format: number; files: { name: string; bytes: number; crc: number }[] }, format: number): Promise<void> {
+  const { crc32 } = await import('node:zlib');
+  for (const f of manifest.files) {
+    const bytes = await readFile(join(dir, f.name));
+    Object.assign(f, { bytes: bytes.length, crc: crc32(bytes) });
+  }
+  const { check: _, ...body } = { ...manifest, format, files: manifest.files.filter((f) => !f.name.startsWith('tags-')) } as typeof manifest & { check?: number };
+  await writeFile(join(dir, 'manifest.json'), JSON.stringify({ ...body, check: crc32(JSON.stringify(body)) }));
+}

@@ -106,7 +106,8 @@ async function scanRouter() {
       .input((v) => ({ q: String(obj(v).q ?? ''), limit: Number(obj(v).limit ?? 20) }))
       .query(({ input }) => {
         try {
-          return { ...scanLatest(texts, input.q, input.limit), of: texts.length };
+          const { items, scanned } = scanLatest(texts, input.q, input.limit);
+          return { items: items.map((x) => x.tweet), scanned, of: texts.length };
         } catch (err) {
           throw err instanceof InvalidInput ? new TRPCError({ code: 'BAD_REQUEST', message: err.message }) : err;
         }

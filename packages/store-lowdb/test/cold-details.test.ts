@@ -20,7 +20,7 @@ function tweet(ordinal: number, content: string, extra: Partial<TweetRecord> = {
 }
 
 /** The search index is another test's (lowdb.search.test.ts). */
-const noTerms = () => ({ terms: [], words: 0 });
+const noTerms = () => ({ terms: [], words: 0, sequence: [] });
 
 /** The tweets as a checkpoint writes them, restored into a TweetIndex with their details file not read yet. */
 function restored(tweets: TweetRecord[], userId = (o: number) => users[o], history: CheckpointFileRef | null = null, hot = (_: TweetRecord) => false, readCopies?: number) {

@@ -488,6 +488,8 @@ export class LowdbTweetStore implements TweetStore {
         searchTerms: p.search.termCount,
         searchPostings: p.search.postingCount,
         searchIndexed: p.search.size,
+        /** Tweets whose words in text order the index has (a phrase is matched without reading their text). */
+        searchWordsIndexed: p.search.sequenced,
         hashtags: p.hashtags.size,
       },
     };

@@ -3,14 +3,18 @@
 // Drafts and archived tweets are indexed as well: a query keeps the published ones, so a transition changes nothing
 // here. A term is found by its id (a Map of the dictionary), its tweets by the id; terms by prefix (the last word of a
 // query) by their first two UTF-16 units, so a new term costs an append, never a sort of the dictionary.
+// The forward index: each tweet's words in text order as term ids, in one arena, so a phrase is checked by ids
+// without reading or analysing the text (adjacent-pair terms were measured against it: the 1M fixture's 16.9M words
+// make 1.04M distinct pairs, 34x the dictionary, each a term to hash at a restart and a posting list to keep).
 import { distinctTerms, documentTerms, mentionKey } from '@tweetstore/store';
 import { decodeRows, type SearchChunk } from '../checkpoint/format/search-columns.ts';
 import { fill, OrdinalList, postingsFor, postingsSize, withoutPosting, withPosting, type Postings } from './postings.ts';
 
-/** A tweet's terms, each once, and how many words its text has. */
+/** A tweet's terms, each once, and its text's words in order (`words` of them). */
 export interface TweetTerms {
   terms: string[];
   words: number;
+  sequence: readonly string[];
 }
 
 /** The term a tweet is found by its author with (no word holds a `:`, so it is no word's). */
@@ -21,10 +25,12 @@ export function tweetTerms(username: string, content: string, hashtags: readonly
   const doc = documentTerms(content, hashtags, mentions);
   const terms = distinctTerms(doc);
   terms.push(authorTerm(username));
-  return { terms, words: doc.words.length };
+  return { terms, words: doc.words.length, sequence: doc.words };
 }
 
 const MAX_WORDS = 0xffff;
+/** A tweet's start in the arena when its words are not there (restored from a checkpoint written without them). */
+const UNKNOWN = 0xffffffff;
 
 export class SearchIndex {
   /**
@@ -38,6 +44,15 @@ export class SearchIndex {
   /** First two UTF-16 units -> the ids of the terms that start with them. */
   readonly #byStart = new Map<string, number[]>();
   #words = new Uint16Array(1024);
+  /** Per tweet, where its words (words(ordinal) of them) start in #arena, or UNKNOWN. */
+  #starts = new Uint32Array(1024).fill(UNKNOWN);
+  /** The words of every tweet by term id; an edit's words go in place when they fit, else at the end. */
+  #arena = new Uint32Array(1 << 16);
+  #arenaUsed = 0;
+  /** Arena words no tweet holds any more (an edit's old words, moved to the end): compacted when half the used. */
+  #garbage = 0;
+  /** Tweets whose words the arena has. */
+  #sequenced = 0;
   #size = 0;
   /** Chunks restored whose postings are still to be made (finishRestore), and each term's rows in them. */
   #restoring: { chunks: SearchChunk[]; counts: Uint32Array } | undefined;
@@ -61,6 +76,11 @@ export class SearchIndex {
 
   get postingCount(): number {
     return this.#postingCount;
+  }
+
+  /** Tweets whose words (in text order) the index has: their phrases are matched without their text. */
+  get sequenced(): number {
+    return this.#sequenced;
   }
 
   /** Terms in the dictionary (ids 0 to dictionarySize - 1). */
@@ -96,15 +116,18 @@ export class SearchIndex {
     if (ordinal !== this.#size) throw new Error(`search index: tweet #${ordinal} added after #${this.#size - 1}`);
     this.#setWords(ordinal, doc.words);
     for (const term of doc.terms) this.#insert(this.termId(term), ordinal);
+    this.#setSequence(ordinal, doc.sequence, 0);
   }
 
   /** A tweet's current version changed from `before` to `after`. */
   change(ordinal: number, before: TweetTerms, after: TweetTerms): void {
+    const had = this.#starts[ordinal] === UNKNOWN ? 0 : this.words(ordinal);
     this.#setWords(ordinal, after.words);
     const kept = new Set(after.terms);
-    const had = new Set(before.terms);
+    const hadTerm = new Set(before.terms);
     for (const term of before.terms) if (!kept.has(term)) this.#remove(this.termId(term), ordinal);
-    for (const term of after.terms) if (!had.has(term)) this.#insert(this.termId(term), ordinal);
+    for (const term of after.terms) if (!hadTerm.has(term)) this.#insert(this.termId(term), ordinal);
+    this.#setSequence(ordinal, after.sequence, had);
     this.moves++;
   }
 
@@ -123,6 +146,15 @@ export class SearchIndex {
   restore(chunk: SearchChunk): void {
     if (chunk.first !== this.#size) throw new Error(`search index: chunk at #${chunk.first} restored after #${this.#size - 1}`);
     for (let i = 0; i < chunk.words.length; i++) this.#setWords(chunk.first + i, chunk.words[i]!);
+    if (chunk.sequence !== undefined) {
+      this.#reserve(chunk.sequence.length);
+      this.#arena.set(chunk.sequence, this.#arenaUsed);
+      for (let i = 0; i < chunk.words.length; i++) {
+        this.#starts[chunk.first + i] = this.#arenaUsed;
+        this.#arenaUsed += chunk.words[i]!;
+      }
+      this.#sequenced += chunk.words.length;
+    }
     const counts = (this.#restoring ??= { chunks: [], counts: new Uint32Array(this.#terms.length) }).counts;
     for (let i = 0; i < chunk.terms.length; i++) {
       const id = chunk.terms[i]!;
@@ -181,11 +213,80 @@ export class SearchIndex {
     return this.#words[ordinal] ?? 0;
   }
 
+  /**
+   * The tweet's words in text order as term ids (a view of the arena, valid until the index next changes), or
+   * undefined when the index does not have them (a checkpoint written before it kept them): read its text then.
+   */
+  sequence(ordinal: number): Uint32Array | undefined {
+    const start = ordinal < this.#size ? this.#starts[ordinal]! : UNKNOWN;
+    return start === UNKNOWN ? undefined : this.#arena.subarray(start, start + this.#words[ordinal]!);
+  }
+
+  /** The term of an id. */
+  term(id: number): string {
+    return this.#terms[id]!;
+  }
+
+  /** The id of a term in the dictionary, or undefined. */
+  idOf(term: string): number | undefined {
+    return this.#ids.get(term);
+  }
+
+  /** Puts the tweet's words in the arena: in place of its `had` words when they fit, else at the end. */
+  #setSequence(ordinal: number, words: readonly string[], had: number): void {
+    let start = this.#starts[ordinal]!;
+    if (start !== UNKNOWN) this.#sequenced--;
+    if (words.length > MAX_WORDS) {
+      this.#starts[ordinal] = UNKNOWN;
+      this.#garbage += had;
+      return;
+    }
+    this.#sequenced++;
+    if (start === UNKNOWN || words.length > had) {
+      this.#garbage += had;
+      this.#starts[ordinal] = UNKNOWN;
+      if (this.#garbage > this.#arenaUsed >>> 1 && this.#arenaUsed > 1 << 16) this.#compact();
+      this.#reserve(words.length);
+      start = this.#arenaUsed;
+      this.#arenaUsed += words.length;
+    } else this.#garbage += had - words.length;
+    for (let i = 0; i < words.length; i++) this.#arena[start + i] = this.termId(words[i]!);
+    this.#starts[ordinal] = start;
+  }
+
+  #reserve(n: number): void {
+    if (this.#arenaUsed + n <= this.#arena.length) return;
+    const grown = new Uint32Array(Math.max(2 * this.#arena.length, this.#arenaUsed + n));
+    grown.set(this.#arena.subarray(0, this.#arenaUsed));
+    this.#arena = grown;
+  }
+
+  /** Copies every tweet's words to a new arena, in ordinal order, leaving out those no tweet holds. */
+  #compact(): void {
+    const from = this.#arena;
+    const arena = new Uint32Array(Math.max(1 << 16, 2 * (this.#arenaUsed - this.#garbage)));
+    let used = 0;
+    for (let o = 0; o < this.#size; o++) {
+      const start = this.#starts[o]!;
+      if (start === UNKNOWN) continue;
+      const end = start + this.#words[o]!;
+      this.#starts[o] = used;
+      for (let k = start; k < end; k++) arena[used++] = from[k]!;
+    }
+    this.#arena = arena;
+    this.#arenaUsed = used;
+    this.#garbage = 0;
+  }
+
   #setWords(ordinal: number, words: number): void {
     if (ordinal >= this.#words.length) {
-      const grown = new Uint16Array(Math.max(2 * this.#words.length, ordinal + 1));
+      const size = Math.max(2 * this.#words.length, ordinal + 1);
+      const grown = new Uint16Array(size);
       grown.set(this.#words);
       this.#words = grown;
+      const starts = new Uint32Array(size).fill(UNKNOWN);
+      starts.set(this.#starts);
+      this.#starts = starts;
     }
     this.#words[ordinal] = Math.min(words, MAX_WORDS);
     if (ordinal >= this.#size) this.#size = ordinal + 1;

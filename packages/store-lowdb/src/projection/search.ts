@@ -4,11 +4,13 @@
 //   prefix of, merged, when those are fewer; each is checked against the other terms' postings (binary search), the
 //   excluded terms', and its state.
 // - Only a query that a tweet's terms alone cannot decide (a phrase, a prefix not used to find the candidates, an
-//   excluded phrase) reads the candidate's text and matches it whole.
+//   excluded phrase) matches the candidate whole: its words from the forward index (term ids in text order), its
+//   marks the query names from their postings; its text is read only where the index has no words for it (a tweet
+//   restored from a checkpoint written before the forward index).
 // - A search holds the event loop for at most SLICE_MS at a time: a query whose terms are common and rarely together
 //   (a scan of many candidates) goes on in later turns. If an edit moved postings meanwhile, it finds its place again
 //   by ordinal; tweets created meanwhile are newer than where it is, so a page never changes behind it.
-import { byTopScore, documentTerms, matchesQuery, TOP_WINDOW, topScore, velocityScore, type SearchQuery } from '@tweetstore/store';
+import { byTopScore, documentTerms, matchesQuery, TOP_WINDOW, topScore, velocityScore, type SearchDocument, type SearchQuery } from '@tweetstore/store';
 import { pauseEvery, SLICE_MS } from '../checkpoint/turns.ts';
 import { hasPosting, lowerBound, postingAt, postingsSize, type Postings } from './postings.ts';
 import type { Projection } from './projection.ts';
@@ -160,6 +162,7 @@ export async function findMatches(p: Projection, query: SearchQuery, bound: numb
   const others = plan.exact.filter((_, i) => byPrefix || i !== rarest);
   const wholeText = plan.phrases || (plan.prefix !== null && !byPrefix);
 
+  const marks = [...query.must, ...query.not].flatMap((phrase) => phrase.terms.filter((t) => t[0] === '#' || t[0] === '@'));
   let must: (Postings | undefined)[] = [];
   let excluded: (Postings | undefined)[] = [];
   const lists = () => {
@@ -184,7 +187,7 @@ export async function findMatches(p: Projection, query: SearchQuery, bound: numb
     if (tweets.stateAt(o) !== 'published' || (also && !also(o))) continue;
     for (const list of must) if (list === undefined || !hasPosting(list, o)) continue candidates;
     for (const list of excluded) if (list !== undefined && hasPosting(list, o)) continue candidates;
-    if (wholeText && !matchesQuery(query, documentAt(p, o))) continue;
+    if (wholeText && !matchesQuery(query, documentAt(p, o, marks))) continue;
     if (found.push(o) === want) break;
   }
   return found;
@@ -209,10 +212,24 @@ export async function topMatches(p: Projection, query: SearchQuery, now: number)
   return scored.sort(byTopScore).map((s) => s.ordinal);
 }
 
-/** What matchesQuery reads of a tweet: its words, tags and mentions, and author. */
-function documentAt(p: Projection, ordinal: number) {
+/**
+ * What matchesQuery reads of a tweet: its words, its marks (of those the query has: `marks`), and author. From the
+ * index where it has the tweet's words (a few hundred ns), else from its text (read from a checkpoint and analysed).
+ */
+function documentAt(p: Projection, ordinal: number, marks: readonly string[]): SearchDocument {
+  const author = p.users.get(p.tweets.authorAt(ordinal)!)!.username.toLowerCase();
+  const { search } = p;
+  const ids = search.sequence(ordinal);
+  if (ids !== undefined) {
+    const words = new Array<string>(ids.length);
+    for (let i = 0; i < ids.length; i++) words[i] = search.term(ids[i]!);
+    const has = marks.filter((mark) => {
+      const postings = search.postings(mark);
+      return postings !== undefined && hasPosting(postings, ordinal);
+    });
+    return { words, marks: has, author };
+  }
   const { content, facts } = p.tweets.textAt(ordinal)!;
   const { hashtags, mentions } = unpackFacts(facts);
-  const author = p.users.get(p.tweets.authorAt(ordinal)!)!.username.toLowerCase();
   return { ...documentTerms(content, hashtags, mentions), author };
 }

@@ -3,7 +3,9 @@
 // tweet's number of words. Rows and counts are unsigned LEB128 varints in one base64 string (a row is the difference
 // to the one before: one byte for all but the first), so a chunk of 500 tweets costs ~1 byte per posting and ~3 per
 // term, and a restart reads it without analysing a text or hashing a term: each term's rows are appended to its
-// postings at once.
+// postings at once. Since the forward index, each tweet's words in text order as indexes into the chunk's terms
+// (`sequence`, ~1-2 bytes a word): a phrase is then checked from the index, never from the text. A file without it
+// (written before) still restores: its tweets' phrases are checked against their texts.
 import type { TweetTerms } from '../../projection/search-index.ts';
 
 export interface SearchColumns {
@@ -13,6 +15,8 @@ export interface SearchColumns {
   rows: string;
   /** Per tweet: how many words its text has. */
   words: string;
+  /** Per tweet, its words (as many as `words` says) in text order, each as the index of its term in `terms`. */
+  sequence?: string;
 }
 
 /**
@@ -27,6 +31,8 @@ export interface SearchChunk {
   rows: Buffer;
   /** Rows of all terms. */
   total: number;
+  /** The tweets' words in text order, by term id, one tweet after another (undefined: the file has none). */
+  sequence: Uint32Array | undefined;
 }
 
 class Varints {
@@ -56,14 +62,21 @@ class Varints {
 export function encodeSearch(docs: readonly TweetTerms[], termId: (term: string) => number): SearchColumns {
   const rowsOf = new Map<number, number[]>();
   const words = new Varints();
+  const sequence = new Varints();
+  /** Term -> its index in the chunk's terms (the order of rowsOf's keys). */
+  const indexOf = new Map<string, number>();
   for (const [row, doc] of docs.entries()) {
     words.put(doc.words);
     for (const name of doc.terms) {
       const term = termId(name);
       const rows = rowsOf.get(term);
       if (rows) rows.push(row);
-      else rowsOf.set(term, [row]);
+      else {
+        indexOf.set(name, rowsOf.size);
+        rowsOf.set(term, [row]);
+      }
     }
+    for (const word of doc.sequence) sequence.put(indexOf.get(word)!);
   }
   const rows = new Varints();
   for (const list of rowsOf.values()) {
@@ -74,7 +87,7 @@ export function encodeSearch(docs: readonly TweetTerms[], termId: (term: string)
       previous = row;
     }
   }
-  return { terms: [...rowsOf.keys()], rows: rows.base64(), words: words.base64() };
+  return { terms: [...rowsOf.keys()], rows: rows.base64(), words: words.base64(), sequence: sequence.base64() };
 }
 
 /** Reads varints from bytes, refusing to read past them. */
@@ -104,8 +117,26 @@ export function decodeSearch(c: SearchColumns, first: number, n: number): Search
   if (!Array.isArray(c?.terms) || typeof c.rows !== 'string' || typeof c.words !== 'string') throw new Error('no search columns');
   const words = new Reader(Buffer.from(c.words, 'base64'));
   const wordCounts = new Uint16Array(n);
-  for (let i = 0; i < n; i++) wordCounts[i] = Math.min(words.next(), 0xffff);
+  let allWords = 0;
+  for (let i = 0; i < n; i++) {
+    const count = words.next();
+    if (count > 0xffff) throw new Error('search columns hold a text of more words than a tweet has');
+    wordCounts[i] = count;
+    allWords += count;
+  }
   if (!words.done) throw new Error('search columns hold words of more tweets than the chunk has');
+  let sequence: Uint32Array | undefined;
+  if (c.sequence !== undefined) {
+    if (typeof c.sequence !== 'string') throw new Error('search columns hold no sequence of words');
+    const read = new Reader(Buffer.from(c.sequence, 'base64'));
+    sequence = new Uint32Array(allWords);
+    for (let k = 0; k < allWords; k++) {
+      const index = read.next();
+      if (index >= c.terms.length) throw new Error(`search columns name term #${index} of a chunk of ${c.terms.length}`);
+      sequence[k] = c.terms[index]!;
+    }
+    if (!read.done) throw new Error('search columns hold more words than their tweets');
+  }
   const rows = new Reader(Buffer.from(c.rows, 'base64'));
   const counts = new Uint32Array(c.terms.length);
   let total = 0;
@@ -123,7 +154,7 @@ export function decodeSearch(c: SearchColumns, first: number, n: number): Search
     total += count;
   }
   if (!rows.done) throw new Error('search columns hold more rows than their terms');
-  return { first, words: wordCounts, terms: c.terms, counts, rows: rows.bytes, total };
+  return { first, words: wordCounts, terms: c.terms, counts, rows: rows.bytes, total, sequence };
 }
 
 /** The ordinals of a chunk's rows (checked by decodeSearch), term after term, into `out` (at least `total` long). */

@@ -5,3 +5,6 @@ export type { LowdbOptions, LowdbStoreOptions } from './options.ts';
 export { compactStore, storeSizes, type StoreSizes } from './data-dir/compact.ts';
 export { openDiskBlobStore, type DiskBlobStoreOptions } from './blobs/disk.ts';
 export { exportLowdbStore, type ExportOptions, type ExportProgress } from './export/export.ts';
+/** The embedded engine's search index on its own, for measuring it beside libraries (packages/bench/src/search-libraries.ts). */
+export { SearchIndex, tweetTerms } from './projection/search-index.ts';
+export { postingAt, postingsSize } from './projection/postings.ts';

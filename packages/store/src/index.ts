@@ -21,6 +21,7 @@ export { contentHash } from './content-hash.ts';
 export { integerOption, resolveStoreOptions, type ResolvedStoreOptions, type StoreLogger, type StoreOptions } from './options.ts';
 export * from './blobs/port.ts';
 export { createRandom, type Random } from './seed/random.ts';
+export { tweetText } from './seed/content.ts';
 export { seedStore, SEED_PASSWORD, type SeedOptions, type SeedPhase, type SeedSummary } from './seed/seed.ts';
 export type { KeyedLock } from './locks/port.ts';
 export { ProcessKeyedLock } from './locks/process-lock.ts';

@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import superjson from 'superjson';
 import { inputTransformer } from './input.ts';
+import { isoString } from './iso-string.ts';
 
 type Annotations = string[] | { [path: string]: unknown } | undefined;
 type JsonObject = Record<string, unknown>;
@@ -77,7 +78,7 @@ class Walker {
     if (object instanceof Date) {
       const time = object.getTime();
       if (Number.isNaN(time) || Object.getPrototypeOf(object) !== Date.prototype) throw FALLBACK;
-      value = object.toISOString();
+      value = isoString(time);
       this.annotations = DATE;
     } else if (Array.isArray(object)) {
       if (Object.getPrototypeOf(object) !== Array.prototype || Object.keys(object).length !== object.length) throw FALLBACK;

@@ -12,6 +12,7 @@ import { useResetClients } from './providers.tsx';
 import { SearchBox } from './search/SearchBox.tsx';
 import { useSession } from './session.ts';
 import { trpc } from './trpc.ts';
+import { Announcer } from './ui/Announcer.tsx';
 import { Icon } from './ui/icons.tsx';
 import { Spinner } from './ui/Spinner.tsx';
 import { usePageTitle } from './ui/usePageTitle.ts';
@@ -123,6 +124,7 @@ export function App() {
         </Suspense>
       </main>
       <Account />
+      <Announcer />
     </div>
   );
 }

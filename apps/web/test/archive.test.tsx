@@ -22,6 +22,8 @@ describe('archive and restore', () => {
     await user.click(screen.getByRole('menuitem', { name: 'Archive' }));
     await waitFor(() => expect(articleIds(timeline)).toEqual([kept.id]));
     expect((await ada.api.tweet.get({ id: post.id })).state).toBe('archived');
+    // the card went with it: the page's live region says what happened, and where the post is now
+    expect(screen.getByRole('status', { name: 'Announcements' })).toHaveTextContent('Post archived. Find it under Archived on your profile.');
 
     // Only on the author's own profile: a tab of the posts they archived.
     view.navigate('/@ada');
@@ -39,6 +41,7 @@ describe('archive and restore', () => {
 
     await user.click(within(archivedCard).getByRole('button', { name: 'Restore' }));
     await waitFor(() => expect(articleIds(archived)).toEqual([]));
+    expect(screen.getByRole('status', { name: 'Announcements' })).toHaveTextContent('Post restored.');
     expect(await within(archived).findByText(/No archived posts/)).toBeInTheDocument();
     expect((await ada.api.tweet.get({ id: post.id })).state).toBe('published');
     view.navigate('/');

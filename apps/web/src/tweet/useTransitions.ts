@@ -1,4 +1,5 @@
 import { trpc, type Tweet } from '../trpc.ts';
+import { announce } from '../ui/Announcer.tsx';
 import { storeTweet } from './cache.ts';
 
 export type Transition = 'publish' | 'archive' | 'restore';
@@ -10,11 +11,17 @@ export type Transition = 'publish' | 'archive' | 'restore';
  */
 export function useTransitions(id: string) {
   const utils = trpc.useUtils();
-  const options = { onSuccess: (tweet: Tweet) => storeTweet(utils, tweet, { insert: true }) };
+  // the card may leave the page with the change (an archived post leaves the timeline): the page says what happened
+  const options = (said: string) => ({
+    onSuccess: (tweet: Tweet) => {
+      storeTweet(utils, tweet, { insert: true });
+      announce(said);
+    },
+  });
   const mutations: Record<Transition, ReturnType<typeof trpc.tweet.publish.useMutation>> = {
-    publish: trpc.tweet.publish.useMutation(options),
-    archive: trpc.tweet.archive.useMutation(options),
-    restore: trpc.tweet.restore.useMutation(options),
+    publish: trpc.tweet.publish.useMutation(options('Post published.')),
+    archive: trpc.tweet.archive.useMutation(options('Post archived. Find it under Archived on your profile.')),
+    restore: trpc.tweet.restore.useMutation(options('Post restored.')),
   };
   const failed = (Object.keys(mutations) as Transition[]).find((to) => mutations[to].error);
   return {

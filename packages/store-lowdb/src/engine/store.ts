@@ -1,7 +1,8 @@
 // The embedded engine's port adapter: commands are decided by the engine-neutral rules against the projection's
 // records and applied to the projection synchronously (so the event loop serialises them), then made durable by the
 // journal; a command resolves, and subscribers hear of its event, only once it is durable. Its other jobs are parts of
-// their own: reading checkpoint details late (details.ts), checkpoints (checkpointer.ts), the rebuild after a storage
+// their own: reading checkpoint details late (details.ts), decoding the search index's words in text order late
+// (forward-index.ts), checkpoints (checkpointer.ts), the rebuild after a storage
 // failure (rebuild.ts), views in batches (views.ts).
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { InvalidInput, NotFound, StorageUnavailable, type Engagement, type Media, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
@@ -69,6 +70,7 @@ import { threadIds } from '../projection/thread.ts';
 import { RANKED } from '../projection/velocity-ranking.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { DetailsReader } from './details.ts';
+import { ForwardIndexDecoding } from './forward-index.ts';
 import { Rebuild } from './rebuild.ts';
 import type { Recovered } from './recover.ts';
 import { edgesOf, engagementOf, tweetOf } from './rule-inputs.ts';
@@ -127,10 +129,12 @@ export class LowdbTweetStore implements TweetStore {
     this.#details = new DetailsReader(state);
     this.#checkpointer = new Checkpointer(state, this.#histories, recovered);
     this.#views = new ViewBatches(state, (draft, at) => this.#commit(draft, at, () => undefined));
-    this.#rebuild = new Rebuild(state, this.#checkpointer, this.#views);
+    const decoding = new ForwardIndexDecoding(state);
+    this.#rebuild = new Rebuild(state, this.#checkpointer, this.#views, decoding);
     setImmediate(() => void this.#timelinesBuilt());
     if (!state.p.searchReady) setImmediate(() => void this.#searchBuilt().catch(() => {})); // a search waiting for it gets the error
     if (o.readDetailsInBackground) void this.#details.readAll();
+    decoding.start();
     void this.events.refill(recovered.checkpoint?.seq ?? 0, o.retainEvents, o.logger, () => state.closing);
   }
 

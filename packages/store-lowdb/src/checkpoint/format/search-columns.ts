@@ -98,6 +98,12 @@ class Reader {
 
   next(): number {
     const bytes = this.bytes;
+    // most numbers are one byte (a row's difference to the one before, a word's term in a chunk of few)
+    const first = bytes[this.at];
+    if (first !== undefined && first < 0x80) {
+      this.at++;
+      return first;
+    }
     let value = 0;
     for (let shift = 0; shift < 35; shift += 7) {
       if (this.at >= bytes.length) throw new Error('search columns end inside a number');

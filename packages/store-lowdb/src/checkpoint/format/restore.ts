@@ -141,7 +141,7 @@ export class ProjectionRestore {
     for (let i = 0; i < chunk.n; i++) {
       const ordinal = chunk.first + i;
       // Velocity in the tweets file is of the tweets that were candidates when written: no others can be now.
-      if (chunk.hasVelocity(i)) p.ranking.add(ordinal);
+      if (chunk.hasVelocity(i)) p.ranking.restore(ordinal);
       p.versionCount += chunk.versions(i);
       const key = chunk.key(i);
       if (key && key.createdAt + IDEMPOTENCY_TTL_MS > this.#now) p.rememberIdempotencyKey(p.tweets.idAt(ordinal)!, p.userIdAt(chunk.authorOrdinal(i))!, key.key, key.createdAt);

@@ -97,19 +97,19 @@ class Reader {
   constructor(readonly bytes: Buffer) {}
 
   next(): number {
-    const bytes = this.bytes;
-    // most numbers are one byte (a row's difference to the one before, a word's term in a chunk of few)
-    const first = bytes[this.at];
-    if (first !== undefined && first < 0x80) {
-      this.at++;
-      return first;
-    }
+    const { bytes } = this;
+    let at = this.at;
     let value = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
-      if (this.at >= bytes.length) throw new Error('search columns end inside a number');
-      const b = bytes[this.at++]!;
-      value += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return value;
+    let scale = 1;
+    for (let i = 0; i < 5; i++) {
+      if (at >= bytes.length) throw new Error('search columns end inside a number');
+      const b = bytes[at++]!;
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        this.at = at;
+        return value;
+      }
+      scale *= 0x80;
     }
     throw new Error('search columns hold a number too long');
   }
@@ -186,11 +186,15 @@ export function decodeRows(chunk: SearchChunk, out: Uint32Array): void {
   let left = -1; // rows of the current term still to read; -1: its count comes next
   let row = 0;
   while (at < end) {
-    let value = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = bytes[at++]!;
-      value += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
+    let value = bytes[at++]!;
+    if (value >= 0x80) {
+      // most are one byte (a row's difference to the one before): the loop only for the others
+      value &= 0x7f;
+      for (let scale = 0x80; ; scale *= 0x80) {
+        const b = bytes[at++]!;
+        value += (b & 0x7f) * scale;
+        if (b < 0x80) break;
+      }
     }
     if (left <= 0) {
       left = value;

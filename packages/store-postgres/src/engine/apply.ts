@@ -2,11 +2,12 @@
 // (projection.ts, media.ts), as statements. A statement that changes a tweet returns the row as it is after it, so the
 // answer is built without reading again. Velocity is bumped here from the rates the command loaded under the stream
 // lock (core's bumpRate, as the embedded engine bumps it), and kept with its level for the ranking's index. A published
-// tweet's terms and tags follow its current version in the same transaction (search.ts, hashtags.ts).
+// tweet's terms and tags follow its current version in the same transaction (search.ts, hashtags.ts); what that did to
+// its tags goes with the event, for the trends projection (trends.ts).
 import { bumpRate, type DecayedRate } from '@tweetstore/core';
 import { nextContent, tagKeys, type MediaLookup, type StoreEvent } from '@tweetstore/store';
 import { engagementColumn, insertRows, mediaColumns, sessionColumns, tweetColumns, userColumns, velocityColumns, versionColumns, type VelocityColumns } from './columns.ts';
-import { tagsRemoved, tagsUsed, type TagUse } from './hashtags.ts';
+import { tagsRemoved } from './hashtags.ts';
 import { termsColumns } from './search.ts';
 import type { changedRow, TweetRow, Velocity } from './rows.ts';
 import type { WriteTx } from './writer.ts';
@@ -153,7 +154,9 @@ function created(tx: WriteTx, e: Extract<StoreEvent, { type: 'TweetCreated' }>, 
     replyCounted(tx, s.parent, e.at, 1, true);
     // its terms and tags go in with the batch's other new tweets': it still sends nothing of its own
     tx.defer('tweet_terms', termsColumns(e.tweetId, e));
-    for (const use of tagUses(e, tagKeys(e.hashtags), true)) tx.defer('tag_uses', use);
+    const tags = tagKeys(e.hashtags);
+    for (const tag of tags) tx.defer('tweet_tags', { tag, tweet_id: e.tweetId });
+    if (tags.length > 0) tx.tagsChanged(e, { added: tags, removed: [], counts: true });
   }
   if (e.idempotencyKey !== null) {
     tx.send(tx.sql`
@@ -174,7 +177,7 @@ interface Indexed {
  * A published tweet's current text changed, came (publish, restore) or went (archive): its terms and tags follow.
  * `counts`: whether tags it gains count for their velocity (a restore gives uses back, not velocity).
  */
-function indexed(tx: WriteTx, e: { tweetId: string; authorId: string; at: number }, before: Indexed | null, after: Indexed | null, counts: boolean): void {
+function indexed(tx: WriteTx, e: StoreEvent & { tweetId: string }, before: Indexed | null, after: Indexed | null, counts: boolean): void {
   const sql = tx.sql;
   if (after && after.content !== before?.content) {
     tx.send(sql`${insertRows(sql, 'tweet_terms', [termsColumns(e.tweetId, after)])} on conflict (tweet_id) do update set terms = excluded.terms`);
@@ -184,11 +187,10 @@ function indexed(tx: WriteTx, e: { tweetId: string; authorId: string; at: number
   const removed = had.filter((k) => !has.includes(k));
   const added = has.filter((k) => !had.includes(k));
   if (removed.length > 0) tx.send(tagsRemoved(sql, e.tweetId, removed));
-  if (added.length > 0) tx.send(tagsUsed(sql, tagUses(e, added, counts)));
-}
-
-function tagUses(e: { tweetId: string; authorId: string; at: number }, keys: readonly string[], counts: boolean): TagUse[] {
-  return keys.map((tag) => ({ tag, tweet_id: e.tweetId, author_id: e.authorId, at: e.at, counts }));
+  if (added.length > 0) {
+    tx.send(sql`${insertRows(sql, 'tweet_tags', added.map((tag) => ({ tag, tweet_id: e.tweetId })))} on conflict do nothing`);
+  }
+  if (added.length > 0 || removed.length > 0) tx.tagsChanged(e, { added, removed, counts });
 }
 
 function setAlt(tx: WriteTx, mediaId: string, userId: string, alt: string) {

@@ -4,18 +4,20 @@
 // batches are in flight, each on a connection of its own: the next is built and sent while one commits, and waits in
 // the database for the lock (so it loads what the one before wrote).
 // A command runs in a savepoint, made when it first sends a statement: one whose rule throws or whose statement fails
-// is rolled back alone and answered with its error while the others commit. New tweets' rows (and their hashtags'
-// uses) are not sent by their command but gathered (`defer`) and sent with one statement per table, before the next
+// is rolled back alone and answered with its error while the others commit. New tweets' rows (with their terms and
+// tags) are not sent by their command but gathered (`defer`) and sent with one statement per table, before the next
 // command sends anything and at the end, outside any savepoint; a plain post by a known author so sends nothing of its
 // own. When such a statement fails, the whole transaction is rolled back and the batch written again with each row
 // sent by its command.
-// The events go in with one insert, the head and counts with one update that also notifies the other instances, then
-// COMMIT; only after COMMIT returned are the events handed to the feed and the callers answered.
+// The events go in with one insert (each with what it did to hashtags, for the trends projection: trends.ts), the head
+// and counts with one update that also notifies the other instances, then COMMIT; only after COMMIT returned are the
+// events handed to the feed and the callers answered.
 import { DomainError, StorageUnavailable } from '@tweetstore/core';
 import type { EventDraft, RuleContext, StoreEvent, StoreLogger } from '@tweetstore/store';
 import type postgres from 'postgres';
-import { sendGathered, type Gathered } from './columns.ts';
+import { insertRows, type Tables } from './columns.ts';
 import { storageError, type Sql } from './connect.ts';
+import type { TagChange } from './hashtags.ts';
 
 export type Conn = postgres.ReservedSql<{ bigint: number }>;
 
@@ -42,8 +44,10 @@ export interface WriteTx {
   count(name: keyof Counts, delta: number): void;
   /** Sends a statement now; nobody need wait for it: its failure fails the command. */
   send(query: Promise<unknown>): void;
-  /** A row to insert (or a hashtag use), sent with the batch's other commands' of its kind (before anything reads it). */
-  defer<T extends keyof Gathered>(table: T, row: Gathered[T]): void;
+  /** A row to insert, sent with the batch's other commands' rows of its table (before anything reads it). */
+  defer<T extends keyof Tables>(table: T, row: Tables[T]): void;
+  /** What the event did to a published tweet's hashtags, kept with it for the trends projection (trends.ts). */
+  tagsChanged(event: StoreEvent, change: TagChange): void;
 }
 
 /** Loads, decides and applies; returns how to answer once the batch has committed. */
@@ -191,6 +195,8 @@ export class Writer {
     const locked = c<{ head: number }[]>`select head from stream_head for update`.then(([row]) => void (head = row!.head));
     locked.catch(() => {});
     const counts: Counts = { users: 0, tweets: 0, versions: 0, sessions: 0, media: 0 };
+    /** of the events appended (a command rolled back leaves its events' entries, never written) */
+    const tagChanges = new Map<StoreEvent, TagChange>();
     const deferred = new DeferredRows(c);
     type Mark = { events: number; counts: Counts; deferred: number };
     type Open = { sent: Promise<unknown>[]; mark: Mark; index: number };
@@ -263,8 +269,9 @@ export class Writer {
         send: (query) => void sent.push(started(query)),
         defer: (table, row) => {
           if (deferring) deferred.add(table, row);
-          else sent.push(started(sendGathered(connection(), table, [row])));
+          else sent.push(started(insertRows(connection(), table, [row])));
         },
+        tagsChanged: (event, change) => void tagChanges.set(event, change),
       };
       try {
         const answer = await batch[i]!.command(tx);
@@ -290,12 +297,16 @@ export class Writer {
     if (events.length > 0) {
       // numbered by the database from the head it locked, so the batch need not wait for the lock's answer first; one
       // JSON document for the whole batch: JSON.stringify once, no array of strings to escape
-      const rows = events.map(({ seq: _, type, at, ...payload }) => ({ type, tweet_id: 'tweetId' in payload ? payload.tweetId : null, at, payload }));
+      const rows = events.map((e) => {
+        const { seq: _, type, at, ...payload } = e;
+        return { type, tweet_id: 'tweetId' in payload ? payload.tweetId : null, at, payload, tags: tagChanges.get(e) ?? null };
+      });
       ending.push(c`
-        insert into events (seq, type, tweet_id, at, payload)
-        select h.head + e.n, e.type, e.tweet_id, e.at, e.payload
+        insert into events (seq, type, tweet_id, at, payload, tags)
+        select h.head + e.n, e.type, e.tweet_id, e.at, e.payload, e.tags
         from stream_head h,
-          rows from (jsonb_to_recordset(${c.json(rows as never)}) as (type text, tweet_id text, at bigint, payload jsonb)) with ordinality as e (type, tweet_id, at, payload, n)`);
+          rows from (jsonb_to_recordset(${c.json(rows as never)}) as (type text, tweet_id text, at bigint, payload jsonb, tags jsonb))
+            with ordinality as e (type, tweet_id, at, payload, tags, n)`);
       ending.push(c`
         with h as (
           update stream_head set head = head + ${events.length}, users = users + ${counts.users}, tweets = tweets + ${counts.tweets},
@@ -330,7 +341,7 @@ class DeferredRowsFailed extends Error {}
  * gave is sent before the next one sends anything (so what it loads sees them), or at the end of the batch.
  */
 class DeferredRows {
-  readonly #rows: { table: keyof Gathered; row: Gathered[keyof Gathered] }[] = [];
+  readonly #rows: { table: keyof Tables; row: Tables[keyof Tables] }[] = [];
   /** rows before this index are sent */
   #sent = 0;
   readonly #statements: Promise<unknown>[] = [];
@@ -341,7 +352,7 @@ class DeferredRows {
     return this.#rows.length;
   }
 
-  add<T extends keyof Gathered>(table: T, row: Gathered[T]): void {
+  add<T extends keyof Tables>(table: T, row: Tables[T]): void {
     this.#rows.push({ table, row });
   }
 
@@ -353,14 +364,14 @@ class DeferredRows {
   /** Sends the rows before `upTo`, one statement per table in the order tables were first given. */
   flush(upTo: number): void {
     if (upTo <= this.#sent) return;
-    const byTable = new Map<keyof Gathered, Gathered[keyof Gathered][]>();
+    const byTable = new Map<keyof Tables, Tables[keyof Tables][]>();
     for (const { table, row } of this.#rows.slice(this.#sent, upTo)) {
       const rows = byTable.get(table);
       if (rows) rows.push(row);
       else byTable.set(table, [row]);
     }
     this.#sent = upTo;
-    for (const [table, rows] of byTable) this.#statements.push(started(sendGathered(this.c, table, rows)));
+    for (const [table, rows] of byTable) this.#statements.push(started(insertRows(this.c, table, rows as never)));
   }
 
   /** Throws DeferredRowsFailed when a statement of gathered rows failed. */

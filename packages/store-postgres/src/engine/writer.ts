@@ -1,8 +1,10 @@
 // The write path: group commit. The writer of a store instance gathers the commands waiting (up to `batchSize`) into
-// one transaction on a reserved connection. The transaction first locks the stream_head row, which makes writers of
-// every instance take turns, so the seqs it gives (head+1, head+2, ...) commit in seq order with no gaps. Up to `lanes`
-// batches are in flight, each on a connection of its own: the next is built and sent while one commits, and waits in
-// the database for the lock (so it loads what the one before wrote).
+// one transaction on a reserved connection. The transaction locks the stream_head row, which makes writers of every
+// instance take turns, so the seqs it gives (head+1, head+2, ...) commit in seq order with no gaps: before the first
+// command loads or sends anything (so what it loads is what the batches before wrote), or, when none does, before the
+// events; new tweets' rows gathered before then go in while another batch holds it. Up to `lanes` batches are in
+// flight, each on a connection of its own: the next is built and sent while one commits, and waits in the database for
+// the lock.
 // A command runs in a savepoint, made when it first sends a statement: one whose rule throws or whose statement fails
 // is rolled back alone and answered with its error while the others commit. New tweets' rows (with their terms and
 // tags) are not sent by their command but gathered (`defer`) and sent with one statement per table, before the next
@@ -189,11 +191,16 @@ export class Writer {
   async #write(c: Conn, batch: Waiting[], deferring: boolean): Promise<Written> {
     const outcomes: Outcome[] = [];
     const events: StoreEvent[] = [];
-    // not waited for: the first command's loads, sent behind it, come back after it
     let head = NaN;
     void c`begin`.catch(() => {});
-    const locked = c<{ head: number }[]>`select head from stream_head for update`.then(([row]) => void (head = row!.head));
-    locked.catch(() => {});
+    // Taken when a command first sends or loads, or before the events: the new tweets' rows gathered before it go in
+    // while another batch holds it. Not waited for: the loads sent behind it come back after it.
+    let locked: Promise<void> | undefined;
+    const lock = () => {
+      if (locked) return;
+      locked = c<{ head: number }[]>`select head from stream_head for update`.then(([row]) => void (head = row!.head));
+      locked.catch(() => {});
+    };
     const counts: Counts = { users: 0, tweets: 0, versions: 0, sessions: 0, media: 0 };
     /** of the events appended (a command rolled back leaves its events' entries, never written) */
     const tagChanges = new Map<StoreEvent, TagChange>();
@@ -249,6 +256,7 @@ export class Writer {
           // the command before is done with its savepoint; the rows gathered so far go in outside any savepoint
           if (held) sent.push(started(c.unsafe('release savepoint cmd').simple()));
           deferred.flush(mark.deferred);
+          lock();
           sent.push(started(c.unsafe('savepoint cmd').simple()));
           held = saved = true;
         }
@@ -295,6 +303,7 @@ export class Writer {
     deferred.flush(deferred.size);
     const ending: Promise<unknown>[] = [];
     if (events.length > 0) {
+      lock();
       // numbered by the database from the head it locked, so the batch need not wait for the lock's answer first; one
       // JSON document for the whole batch: JSON.stringify once, no array of strings to escape
       const rows = events.map((e) => {
@@ -320,7 +329,7 @@ export class Writer {
     const refused = ended.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (refused) throw refused.reason;
     if (((ended.at(-1) as PromiseFulfilledResult<unknown>).value as { command?: string }).command !== 'COMMIT') throw new Error('the server rolled the transaction back');
-    await locked; // answered long before the COMMIT
+    await locked; // answered before the COMMIT
     events.forEach((e, i) => (e.seq = head + i + 1));
     return { events, outcomes };
   }

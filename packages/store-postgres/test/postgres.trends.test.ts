@@ -15,7 +15,7 @@ import { openPostgresStore } from '../src/index.ts';
 import { connect, type Queries, type Sql } from '../src/engine/connect.ts';
 import type { TagChange } from '../src/engine/hashtags.ts';
 import { projectTrends } from '../src/engine/trends.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
+import { createTestDatabase, lockWaiters, type TestDatabase } from './support/postgres.ts';
 
 const packageRoot = dirname(dirname(fileURLToPath(import.meta.url)));
 let db: TestDatabase;
@@ -68,16 +68,8 @@ async function expectProjected(sql: Sql) {
   expect(want.uses.size).toBeGreaterThan(0);
 }
 
-/**
- * The backends waiting for the lock on tag_authors (a pass's write of who counted; writers wait for the stream lock),
- * as they are now: a transaction sees pg_stat_activity as it was when it first read it, unless told to look again.
- */
-async function waitingForTagAuthors(sql: Queries): Promise<number[]> {
-  await sql`select pg_stat_clear_snapshot()`;
-  const rows = await sql<{ pid: number }[]>`
-    select pid from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database() and query like '%insert into "tag_authors"%'`;
-  return rows.map((r) => r.pid);
-}
+/** A pass waiting to write who counted (writers wait for the stream lock). */
+const waitingForTagAuthors = (sql: Queries) => lockWaiters(sql, 'insert into "tag_authors"');
 
 describe('the trends projection', () => {
   it('applies each event once when a pass is cut off: one pass at a time, the next going on from the last commit', async () => {

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_EDIT_POLICY, parseContent, systemClock, type IdFactory } from '@tweetstore/core';
 import type { StoreEvent, StoreLogger } from '@tweetstore/store';
 import { openPostgresStore, type PostgresStoreOptions } from '../src/index.ts';
-import { connect, type Queries } from '../src/engine/connect.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
+import { connect } from '../src/engine/connect.ts';
+import { createTestDatabase, lockWaiters, type TestDatabase } from './support/postgres.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -20,17 +20,6 @@ afterAll(() => db?.drop());
 function listedIds(ids: string[]): IdFactory {
   let n = 0;
   return () => ids.shift() ?? `zz${String(n++).padStart(8, '0')}`;
-}
-
-/** The backends waiting for a row lock on stream_head, as they are now (a transaction sees pg_stat_activity as it first read it, unless told to look again). */
-async function waitingForTheLock(sql: Queries): Promise<number[]> {
-  for (;;) {
-    await sql`select pg_stat_clear_snapshot()`;
-    const rows = await sql<{ pid: number }[]>`
-      select pid from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database() and query like '%from stream_head for update%'`;
-    if (rows.length > 0) return rows.map((r) => r.pid);
-    await sql`select pg_sleep(0.01)`;
-  }
 }
 
 function warnings(): StoreLogger & { said: string[] } {
@@ -124,7 +113,8 @@ describe('the write batches of the PostgreSQL engine', () => {
       await other.begin(async (tx) => {
         await tx`select head from stream_head for update`; // another writer's batch, holding the lock
         posts = Promise.all([1, 2, 3].map((i) => store.createTweet({ authorId: ann.id, text: parseContent(`post ${i} #early`) })));
-        const [writer] = await waitingForTheLock(tx);
+        await expect.poll(() => lockWaiters(tx, 'from stream_head for update')).toHaveLength(1);
+        const [writer] = await lockWaiters(tx, 'from stream_head for update');
         // its new tweets' rows are in (uncommitted), while it waits
         const locks = await tx<{ relation: string }[]>`
           select relation::regclass::text relation from pg_locks where pid = ${writer!} and mode = 'RowExclusiveLock' and locktype = 'relation'`;

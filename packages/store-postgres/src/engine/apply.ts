@@ -132,14 +132,25 @@ function created(tx: WriteTx, e: Extract<StoreEvent, { type: 'TweetCreated' }>, 
   const published = e.state === 'published';
   tx.count('tweets', 1);
   tx.count('versions', 1);
+  // named one by one: a literal that spreads the event and adds properties after it cost ~20 µs in Node 20 (each
+  // property set after a spread is a call into the runtime)
   const tweet = tweetColumns({
-    ...e,
     id: e.tweetId,
+    authorId: e.authorId,
+    replyToId: e.replyToId,
+    state: e.state,
     createdAt: e.at,
     publishedAt: published ? e.at : null,
     editedAt: null,
     editsSincePublish: 0,
     versionCount: 1,
+    content: e.content,
+    contentHash: e.contentHash,
+    weightedLength: e.weightedLength,
+    mediaIds: e.mediaIds,
+    hashtags: e.hashtags,
+    mentions: e.mentions,
+    urls: e.urls,
     likes: 0,
     retweets: 0,
     replies: 0,

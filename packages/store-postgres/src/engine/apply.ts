@@ -80,6 +80,9 @@ export function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<Chang
       const t = s.tweet!;
       const content = nextContent(t.content, e.body);
       tx.count('versions', 1);
+      // the first edit writes version 1 too, from the row it changes (created() writes none; a tweet written before
+      // that was so, or imported, has it)
+      if (t.versionCount === 1) tx.send(sql`${insertRows(sql, 'versions', [firstVersion(t)])} on conflict (tweet_id, version) do nothing`);
       tx.send(insertRows(sql, 'versions', [versionColumns(e.tweetId, e.version, { kind: e.kind, at: e.at, contentHash: e.contentHash, mediaIds: e.mediaIds, body: e.body })]));
       attach(tx, e.mediaIds);
       // every version added once it was published is one anybody sees while it is published (rules/visibility.ts)
@@ -125,8 +128,10 @@ export function applyEvent(tx: WriteTx, e: StoreEvent, s: Loaded): Promise<Chang
 }
 
 /**
- * A new tweet and its version 1: rows gathered with the batch's other new tweets (writer.ts), and the row is the answer.
- * A plain post sends nothing of its own, so it needs no savepoint.
+ * A new tweet: its row gathered with the batch's other new tweets (writer.ts), and the row is the answer. Its version 1
+ * is that row until the first edit writes it to versions (firstVersion): most tweets are never edited, and a create
+ * writes one row fewer (loadVersions reads it from the tweets row meanwhile). A plain post sends nothing of its own,
+ * so it needs no savepoint.
  */
 function created(tx: WriteTx, e: Extract<StoreEvent, { type: 'TweetCreated' }>, s: Loaded): ChangedTweet {
   const published = e.state === 'published';
@@ -157,7 +162,6 @@ function created(tx: WriteTx, e: Extract<StoreEvent, { type: 'TweetCreated' }>, 
     views: 0,
     velocity: null,
   });
-  tx.defer('versions', versionColumns(e.tweetId, 1, { kind: 'created', at: e.at, contentHash: e.contentHash, mediaIds: e.mediaIds, body: { keyframe: true, content: e.content } }));
   tx.defer('tweets', tweet);
   attach(tx, e.mediaIds);
   if (published) {
@@ -175,6 +179,11 @@ function created(tx: WriteTx, e: Extract<StoreEvent, { type: 'TweetCreated' }>, 
       on conflict (author_id, key) do update set tweet_id = excluded.tweet_id, at = excluded.at`);
   }
   return tweet;
+}
+
+/** Version 1 of a tweet never edited, as its row holds it. */
+function firstVersion(t: TweetRow) {
+  return versionColumns(t.id, 1, { kind: 'created', at: t.createdAt, contentHash: t.contentHash, mediaIds: t.mediaIds, body: { keyframe: true, content: t.content } });
 }
 
 /** What search and hashtags know of a published tweet: its current text and the facts found in it. */

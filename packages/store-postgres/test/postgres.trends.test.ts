@@ -68,8 +68,8 @@ async function expectProjected(sql: Sql) {
   expect(want.uses.size).toBeGreaterThan(0);
 }
 
-/** A pass waiting to write who counted (writers wait for the stream lock). */
-const waitingForTagAuthors = (sql: Queries) => lockWaiters(sql, 'insert into "tag_authors"');
+/** A pass waiting to write who counted (writers never touch tag_authors). */
+const waitingForTagAuthors = (sql: Queries) => lockWaiters(sql, { relation: 'tag_authors' });
 
 describe('the trends projection', () => {
   it('applies each event once when a pass is cut off: one pass at a time, the next going on from the last commit', async () => {
@@ -90,7 +90,7 @@ describe('the trends projection', () => {
       const [{ head }] = await sql<[{ head: number }]>`select head from stream_head`;
       expect(await projectTrends(sql, false, 10)).toEqual({ position: 10, head });
 
-      // the next pass, stopped where it writes who counted (after the tags' rows), and its connection ended
+      // the next pass, holding the projection while its statement waits for tag_authors, and its connection ended
       let cut!: Promise<unknown>;
       await blocker.begin(async (tx) => {
         await tx`lock table tag_authors in exclusive mode`;
@@ -141,7 +141,7 @@ describe('the trends projection', () => {
       const goal = 300 + 100 * round;
       const reached = new Promise<void>((resolve) => createInterface({ input: child.stdout }).on('line', () => ++acked === goal && resolve()));
       await Promise.race([reached, closed]);
-      // killed while its pass has written the tags' rows and waits to write who counted (its writers go on meanwhile)
+      // killed while its pass holds the projection and waits for tag_authors (its writers go on meanwhile)
       const blocker = connect({ url: db.url, poolSize: 1, schema });
       await blocker.begin(async (tx) => {
         await tx`lock table tag_authors in exclusive mode`;

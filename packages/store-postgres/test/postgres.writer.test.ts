@@ -113,8 +113,8 @@ describe('the write batches of the PostgreSQL engine', () => {
       await other.begin(async (tx) => {
         await tx`select head from stream_head for update`; // another writer's batch, holding the lock
         posts = Promise.all([1, 2, 3].map((i) => store.createTweet({ authorId: ann.id, text: parseContent(`post ${i} #early`) })));
-        await expect.poll(() => lockWaiters(tx, 'from stream_head for update')).toHaveLength(1);
-        const [writer] = await lockWaiters(tx, 'from stream_head for update');
+        await expect.poll(() => lockWaiters(tx, { statement: 'from stream_head for update' })).toHaveLength(1);
+        const [writer] = await lockWaiters(tx, { statement: 'from stream_head for update' });
         // its new tweets' rows are in (uncommitted), while it waits
         const locks = await tx<{ relation: string }[]>`
           select relation::regclass::text relation from pg_locks where pid = ${writer!} and mode = 'RowExclusiveLock' and locktype = 'relation'`;

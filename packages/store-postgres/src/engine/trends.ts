@@ -1,17 +1,15 @@
 // Trends as a projection of the events: tag_stats and tag_authors are kept after commit, not by the write transaction,
 // whose every statement runs under the stream lock that all writers wait for (a batch's tag uses, one upsert of a hot
-// row per tag, were the largest part of that time). A pass reads the events past the projection's position (what each
-// did to hashtags, events.tags: hashtags.ts), applies them in seq order as the embedded engine does (uses; each author
-// counted once per tag per TAG_AUTHOR_WINDOW_MS, by core's bumpRate), and writes the tags it changed and its new
-// position in one transaction holding the position row's lock: each event is applied once, by one instance at a time,
-// and a projector killed mid-pass leaves the position of its last commit, from which the next pass goes on. Every
-// instance runs passes shortly after events reach its feed (one running skips the others'); a trends read first
-// applies what is still pending (hashtags.ts trendingTags), so it holds every write answered before it.
-import { VELOCITY_HALF_LIFE_MS, type DecayedRate } from '@tweetstore/core';
-import { bumpTag, countsForVelocity, type StoreLogger } from '@tweetstore/store';
-import { insertRows, type TagAuthorColumns } from './columns.ts';
+// row per tag, were the largest part of that time). A pass applies the events past the projection's position (what
+// each did to hashtags, events.tags: hashtags.ts) as the embedded engine does (uses; each author counted once per tag
+// per TAG_AUTHOR_WINDOW_MS, by core's bumpRate) and moves the position, in one statement in a transaction holding the
+// position row's lock: each event is applied once, by one instance at a time, and a projector killed mid-pass leaves
+// the position of its last commit, from which the next pass goes on. Every instance runs passes shortly after events
+// reach its feed (one running skips the others'); a trends read first applies what is still pending (hashtags.ts
+// trendingTags), so it holds every write answered before it.
+import { VELOCITY_HALF_LIFE_MS } from '@tweetstore/core';
+import { TAG_AUTHOR_WINDOW_MS, type StoreLogger } from '@tweetstore/store';
 import type { Queries, Sql } from './connect.ts';
-import type { TagChange } from './hashtags.ts';
 
 /** Events a pass reads at most: a long backlog (a projector down for a while) is applied in several transactions. */
 export const PASS_EVENTS = 10_000;
@@ -30,107 +28,81 @@ interface Pass {
  */
 export function projectTrends(sql: Sql, wait: boolean, limit = PASS_EVENTS): Promise<Pass | null> {
   return sql.begin(async (tx) => {
-    const [row] = await (wait
-      ? tx<{ position: number }[]>`select position from projections where name = 'trends' for update`
-      : tx<{ position: number }[]>`select position from projections where name = 'trends' for update skip locked`);
+    const [, [row]] = await Promise.all([
+      // PostgreSQL cannot know how many events a pass finds, and its guess had it compile the statement (JIT: 1.4 s)
+      tx`set local jit = off`,
+      wait
+        ? tx<{ position: number }[]>`select position from projections where name = 'trends' for update`
+        : tx<{ position: number }[]>`select position from projections where name = 'trends' for update skip locked`,
+    ]);
     if (!row) return null;
-    // committed: every event up to it is (seqs commit in order)
-    const [{ head }] = (await tx<[{ head: number }]>`select head from stream_head`);
-    const to = Math.min(head, row.position + limit);
-    if (to <= row.position) return { position: row.position, head };
-    const events = await tx<TaggedEvent[]>`
-      select at, payload->>'authorId' author, tags from events where seq > ${row.position} and seq <= ${to} and tags is not null order by seq`;
-    if (events.length > 0) await applyTagChanges(tx, events);
-    await tx`update projections set position = ${to} where name = 'trends'`;
-    return { position: to, head };
+    const [pass] = await applyEvents(tx, row.position, limit);
+    return pass!;
   });
 }
 
-interface TaggedEvent {
-  at: number;
-  author: string;
-  tags: TagChange;
-}
-
 /**
- * The events' tag changes applied in order: each tag's uses moved and its counted uses gathered as one decayed rate
- * (bumpTag), then added to the tag's row in one statement; who counted when read for the authors that may count, and
- * written for those that did.
+ * The statement of a pass, all in the database (no event is read into this process, no row sent back): the events
+ * after `position` that changed tags, up to the head (committed: every event up to it is, as seqs commit in order) and
+ * at most `limit` on, and up to the first whose time is TAG_AUTHOR_WINDOW_MS or more from another's before it, so that
+ * no author can count twice for a tag within the pass; their tag changes; for each author and tag the first use in seq
+ * order that may count (countsForVelocity against when the author last counted), as the embedded engine counts them
+ * one at a time; the counted uses of each tag as one decayed rate (core's bumpRate of several uses at once) added to
+ * the tag's rate at the later one's time, with the level of the sum; each tag's uses moved (never below 0, as the
+ * embedded engine keeps them; a tag's row comes with its first use, as an event takes away only tags an earlier one
+ * gave). Added to what the rows hold, not written over them, so uses counted from tweet_tags (backfill.ts, the import)
+ * compose with it.
  */
-async function applyTagChanges(tx: Queries, events: readonly TaggedEvent[]): Promise<void> {
-  const counting = new Map<string, { tag: string; author: string }>();
-  for (const e of events) {
-    if (e.tags.counts) for (const tag of e.tags.added) counting.set(authorKey(tag, e.author), { tag, author: e.author });
-  }
-  const pairs = [...counting.values()];
-  const counted =
-    pairs.length === 0
-      ? []
-      : await tx<{ tag: string; author_id: string; counted_at: number }[]>`
-          select a.tag, a.author_id, a.counted_at
-          from unnest(${pairs.map((p) => p.tag)}::text[], ${pairs.map((p) => p.author)}::text[]) k (tag, author_id)
-          join tag_authors a on a.tag = k.tag and a.author_id = k.author_id`;
-  const lastCounted = new Map(counted.map((r) => [authorKey(r.tag, r.author_id), r.counted_at]));
-  const changes = new Map<string, TagDelta>();
-  const change = (tag: string) => {
-    let c = changes.get(tag);
-    if (!c) changes.set(tag, (c = { tag, uses: 0, rate: undefined }));
-    return c;
-  };
-  const countedNow = new Map<string, TagAuthorColumns>();
-  for (const e of events) {
-    for (const tag of e.tags.removed) change(tag).uses--;
-    for (const tag of e.tags.added) {
-      const c = change(tag);
-      c.uses++;
-      if (!e.tags.counts) continue;
-      const key = authorKey(tag, e.author);
-      if (!countsForVelocity(lastCounted.get(key), e.at)) continue;
-      lastCounted.set(key, e.at);
-      countedNow.set(key, { tag, author_id: e.author, counted_at: e.at });
-      c.rate = bumpTag(c.rate, e.at);
-    }
-  }
-  await Promise.all([
-    tagsChanged(tx, [...changes.values()]),
-    countedNow.size > 0 && tx`${insertRows(tx, 'tag_authors', [...countedNow.values()])} on conflict (tag, author_id) do update set counted_at = excluded.counted_at`,
-  ]);
-}
-
-/** What a pass adds to a tag: uses (fewer when negative), and the decayed rate of the uses it counted. */
-interface TagDelta {
-  tag: string;
-  uses: number;
-  rate: DecayedRate | undefined;
-}
-
-/**
- * The tags' rows with the pass's changes added: uses, never below 0 (as the embedded engine keeps them; a tag's row
- * comes with its first use, as an event takes away only tags an earlier one gave), and the two rates added at the
- * later one's time (core's bumpRate of several uses at once) with the level of the sum. Added to what the rows hold,
- * not written over them, so uses counted from tweet_tags (backfill.ts, the import) compose with it.
- */
-function tagsChanged(tx: Queries, deltas: readonly TagDelta[]) {
+function applyEvents(tx: Queries, position: number, limit: number) {
   const h = VELOCITY_HALF_LIFE_MS;
-  const rows = deltas.map((d) => ({ tag: d.tag, uses: d.uses, rate_value: d.rate?.value ?? null, rate_at: d.rate?.at ?? null }));
-  return tx`
-    insert into tag_stats as s (tag, uses, rate_value, rate_at, rate_level)
-    select c.tag, c.uses, c.rate_value, c.rate_at, ln(c.rate_value) / ln(2) + c.rate_at::float8 / ${h}
-    from jsonb_to_recordset(${tx.json(rows as never)}) as c (tag text, uses integer, rate_value float8, rate_at bigint)
-    on conflict (tag) do update set uses = greatest(s.uses + excluded.uses, 0), (rate_value, rate_at, rate_level) = (
-      select b.value, b.at, ln(b.value) / ln(2) + b.at::float8 / ${h} from (
-        select
-          case
-            when excluded.rate_at is null then s.rate_value
-            when s.rate_at is null then excluded.rate_value
-            else s.rate_value * power(2::float8, greatest((s.rate_at - t.at)::float8 / ${h}, -1000))
-              + excluded.rate_value * power(2::float8, greatest((excluded.rate_at - t.at)::float8 / ${h}, -1000))
-          end value,
-          t.at
-        from (select greatest(s.rate_at, excluded.rate_at) at) t) b)`;
+  const window = TAG_AUTHOR_WINDOW_MS;
+  return tx<Pass[]>`
+    with
+    bounds as materialized (select least(head, ${position + limit}) upto, head from stream_head),
+    tagged as (
+      select e.seq, e.at, e.payload->>'authorId' author, e.tags, max(e.at) over w - min(e.at) over w span
+      from events e where e.seq > ${position} and e.seq <= (select upto from bounds) and e.tags is not null
+      window w as (order by e.seq)),
+    cut as (select coalesce((select min(seq) - 1 from tagged where span >= ${window}), (select upto from bounds)) upto),
+    changes as (
+      select t.seq, t.at, t.author, a.tag, 1 delta, (t.tags->>'counts')::boolean counts
+      from tagged t cross join lateral jsonb_array_elements_text(t.tags->'added') a (tag) where t.seq <= (select upto from cut)
+      union all
+      select t.seq, t.at, t.author, r.tag, -1, false
+      from tagged t cross join lateral jsonb_array_elements_text(t.tags->'removed') r (tag) where t.seq <= (select upto from cut)),
+    firsts as (
+      -- who counted when, looked up by key for each use (a join had PostgreSQL hash all of tag_authors for each pass)
+      select c.tag, c.author, (array_agg(c.at order by c.seq))[1] at
+      from changes c
+      where c.counts and coalesce(c.at - (select a.counted_at from tag_authors a where a.tag = c.tag and a.author_id = c.author) >= ${window}, true)
+      group by c.tag, c.author),
+    counted as (
+      insert into tag_authors (tag, author_id, counted_at) select tag, author, at from firsts
+      on conflict (tag, author_id) do update set counted_at = excluded.counted_at
+      returning tag, counted_at at),
+    latest as (select tag, max(at) at from counted group by tag),
+    rates as (
+      select c.tag, sum(power(2::float8, greatest((c.at - l.at)::float8 / ${h}, -1000))) value, l.at
+      from counted c join latest l on l.tag = c.tag group by c.tag, l.at),
+    uses as (select tag, sum(delta)::int uses from changes group by tag),
+    stats as (
+      insert into tag_stats as s (tag, uses, rate_value, rate_at, rate_level)
+      select u.tag, u.uses, r.value, r.at, ln(r.value) / ln(2) + r.at::float8 / ${h} from uses u left join rates r on r.tag = u.tag
+      on conflict (tag) do update set uses = greatest(s.uses + excluded.uses, 0), (rate_value, rate_at, rate_level) = (
+        select b.value, b.at, ln(b.value) / ln(2) + b.at::float8 / ${h} from (
+          select
+            case
+              when excluded.rate_at is null then s.rate_value
+              when s.rate_at is null then excluded.rate_value
+              else s.rate_value * power(2::float8, greatest((s.rate_at - t.at)::float8 / ${h}, -1000))
+                + excluded.rate_value * power(2::float8, greatest((excluded.rate_at - t.at)::float8 / ${h}, -1000))
+            end value,
+            t.at
+          from (select greatest(s.rate_at, excluded.rate_at) at) t) b)
+      returning 1),
+    moved as (update projections set position = (select upto from cut) where name = 'trends' returning position)
+    select position, (select head from bounds) from moved`;
 }
-
-const authorKey = (tag: string, author: string) => `${tag} ${author}`;
 
 /**
  * The passes of one store instance: run `delayMs` after events reach its feed (so one pass takes many), again at once

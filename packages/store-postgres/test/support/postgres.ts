@@ -66,12 +66,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /**
- * The backends of this database waiting for a lock in a statement that holds `statement`, as they are now: a
- * transaction sees pg_stat_activity as it was when it first read it, unless told to look again.
+ * The backends of this database waiting for a lock, as they are now (a transaction sees pg_stat_activity as it was when
+ * it first read it, unless told to look again): in a statement that holds `statement` (pg_stat_activity keeps its first
+ * 1 kB), or on the table `relation`.
  */
-export async function lockWaiters(sql: Queries, statement: string): Promise<number[]> {
+export async function lockWaiters(sql: Queries, of: { statement: string } | { relation: string }): Promise<number[]> {
   await sql`select pg_stat_clear_snapshot()`;
-  const rows = await sql<{ pid: number }[]>`
-    select pid from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database() and strpos(query, ${statement}) > 0`;
+  const rows =
+    'statement' in of
+      ? await sql<{ pid: number }[]>`
+          select pid from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database() and strpos(query, ${of.statement}) > 0`
+      : await sql<{ pid: number }[]>`select pid from pg_locks where not granted and relation = ${of.relation}::regclass`;
   return rows.map((r) => r.pid);
 }

@@ -24,6 +24,7 @@ describe('stringifyInSlices and parseInSlices', () => {
         expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(data)));
         expect(facts).toEqual({ bytes: Buffer.byteLength(text), crc: crc32(text) });
         expect(await parseInSlices(Buffer.from(text))).toEqual(JSON.parse(text));
+        expect(await parseInSlices(Buffer.from(text), 0)).toEqual(JSON.parse(text)); // line by line, as a large file
       }),
       { numRuns: 200 },
     );
@@ -39,16 +40,19 @@ describe('stringifyInSlices and parseInSlices', () => {
   it('keep astral characters whole across parts and lines', async () => {
     const rows = Array.from({ length: 500 }, (_, i) => `😀 ${i} 𒁧 \u2028`);
     const { text, facts } = await stringifyInSlices({ rows });
-    expect(await parseInSlices(Buffer.from(text))).toEqual({ rows });
+    expect(await parseInSlices(Buffer.from(text), 0)).toEqual({ rows });
     expect(facts.crc).toBe(crc32(text));
   });
 
   it('read a file written whole (older checkpoints) and keys that look like JSON or a prototype', async () => {
     const data = { rows: [1, [2]], '"x":[': ['y'], ['__proto__']: [3] };
     expect(await parseInSlices(Buffer.from(JSON.stringify(data)))).toEqual(data);
-    const parsed = (await parseInSlices(Buffer.from((await stringifyInSlices(JSON.parse('{"__proto__":[1,2],"a\\":[":[3]}') as object)).text))) as Record<string, unknown>;
-    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
-    expect(Object.entries(parsed)).toEqual([['__proto__', [1, 2]], ['a":[', [3]]]);
+    const text = (await stringifyInSlices(JSON.parse('{"__proto__":[1,2],"a\\":[":[3]}') as object)).text;
+    for (const wholeBytes of [undefined, 0]) {
+      const parsed = (await parseInSlices(Buffer.from(text), wholeBytes)) as Record<string, unknown>;
+      expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+      expect(Object.entries(parsed)).toEqual([['__proto__', [1, 2]], ['a":[', [3]]]);
+    }
   });
 });
 

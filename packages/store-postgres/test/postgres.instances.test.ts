@@ -178,7 +178,8 @@ describe('one instance', () => {
       expect((results[5] as PromiseRejectedResult).reason).toBeInstanceOf(InvalidInput);
       const events = (await a.events.after(head, 100)) as StoreEvent[];
       expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 11 }, (_, i) => head + 1 + i));
-      expect(events.map((e) => (e.type === 'UserRegistered' ? e.username : null))).toEqual(names.filter((_, i) => i !== 5));
+      // the commands of a tick are shared between two lanes, whose transactions take the stream lock in either order
+      expect(events.map((e) => (e.type === 'UserRegistered' ? e.username : null)).sort()).toEqual(names.filter((_, i) => i !== 5).sort());
       expect(await a.findCredentials('batch_5')).toBeNull();
       expect((await a.stats()).users).toBe(11);
     });

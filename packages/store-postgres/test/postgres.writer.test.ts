@@ -1,12 +1,14 @@
 // The write path's batches (src/engine/writer.ts): new tweets' rows are gathered and sent with one statement per table,
 // so the commands after one in the same transaction must still see it, and a gathered statement that fails must cost
-// only the command whose row broke it. Commands made in one tick of the event loop go in one batch.
+// only the command whose row broke it; a batch of plain posts sends them before it waits for the stream lock. Commands
+// made in one tick of the event loop go in one batch.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_EDIT_POLICY, parseContent, systemClock, type IdFactory } from '@tweetstore/core';
 import type { StoreEvent, StoreLogger } from '@tweetstore/store';
 import { openPostgresStore, type PostgresStoreOptions } from '../src/index.ts';
-import { createTestDatabase, type TestDatabase } from './support/postgres.ts';
+import { connect } from '../src/engine/connect.ts';
+import { createTestDatabase, lockWaiters, type TestDatabase } from './support/postgres.ts';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -28,10 +30,11 @@ function warnings(): StoreLogger & { said: string[] } {
 
 /** One lane: with two, the commands of a tick are shared between two transactions. */
 async function open(extra: Partial<PostgresStoreOptions>) {
-  const store = await openPostgresStore({ url: db.url, schema: `w_${randomBytes(4).toString('hex')}`, clock: systemClock, policy: DEFAULT_EDIT_POLICY, writeLanes: 1, ...extra });
+  const schema = `w_${randomBytes(4).toString('hex')}`;
+  const store = await openPostgresStore({ url: db.url, schema, clock: systemClock, policy: DEFAULT_EDIT_POLICY, writeLanes: 1, ...extra });
   const events: StoreEvent[] = [];
   store.events.subscribe((e) => events.push(e));
-  return { store, events };
+  return { store, events, schema };
 }
 
 describe('the write batches of the PostgreSQL engine', () => {
@@ -97,6 +100,35 @@ describe('the write batches of the PostgreSQL engine', () => {
       expect((await store.stats()).tweets).toBe(6);
     } finally {
       await store.close();
+    }
+  });
+
+  it('sends the rows of a batch of plain posts before it waits for the stream lock', async () => {
+    const { store, events, schema } = await open({});
+    const other = connect({ url: db.url, poolSize: 1, schema });
+    try {
+      const ann = await store.registerUser({ username: 'ann', displayName: 'Ann', passwordHash: 'h' });
+      await store.createTweet({ authorId: ann.id, text: parseContent('known now') }); // ann is read once
+      let posts!: Promise<unknown>;
+      await other.begin(async (tx) => {
+        await tx`select head from stream_head for update`; // another writer's batch, holding the lock
+        posts = Promise.all([1, 2, 3].map((i) => store.createTweet({ authorId: ann.id, text: parseContent(`post ${i} #early`) })));
+        await expect.poll(() => lockWaiters(tx, { statement: 'from stream_head for update' })).toHaveLength(1);
+        const [writer] = await lockWaiters(tx, { statement: 'from stream_head for update' });
+        // its new tweets' rows are in (uncommitted), while it waits
+        const locks = await tx<{ relation: string }[]>`
+          select relation::regclass::text relation from pg_locks where pid = ${writer!} and mode = 'RowExclusiveLock' and locktype = 'relation'`;
+        expect(locks.map((l) => l.relation)).toEqual(expect.arrayContaining(['tweets', 'tweet_terms', 'tweet_tags']));
+        expect(events).toHaveLength(2);
+      });
+      await posts;
+      expect(events.map((e) => [e.seq, e.type])).toEqual([1, 2, 3, 4, 5].map((seq) => [seq, seq === 1 ? 'UserRegistered' : 'TweetCreated']));
+      // a command that loads takes the lock first: it sees what the batch before wrote
+      const reply = await store.createTweet({ authorId: ann.id, text: parseContent('a reply'), replyToId: (events[4] as { tweetId: string }).tweetId });
+      expect(reply.replyToId).toBe((events[4] as { tweetId: string }).tweetId);
+    } finally {
+      await store.close();
+      await other.end();
     }
   });
 

@@ -98,10 +98,11 @@ class CheckedJsonFile<T> implements Adapter<T> {
  * JSON.parse of a file's bytes, a few lines at a time with a pause for the event loop every SLICE_MS, for text that
  * stringifyInSlices wrote: the lines between one that ends in `[` and one that starts with `]` are the elements of
  * that array, the other lines joined are the rest (with those arrays empty). Text without a line break (older files)
- * is parsed at once. Lines are decoded from the bytes one by one: a UTF-8 sequence never holds the byte of `\n`.
+ * or of at most `wholeBytes` is parsed at once. Lines are decoded from the bytes one by one: a UTF-8 sequence never
+ * holds the byte of `\n`.
  */
-export async function parseInSlices(bytes: Buffer): Promise<unknown> {
-  if (!bytes.includes(NEWLINE)) return JSON.parse(bytes.toString('utf8'));
+export async function parseInSlices(bytes: Buffer, wholeBytes = WHOLE_BYTES): Promise<unknown> {
+  if (bytes.length <= wholeBytes || !bytes.includes(NEWLINE)) return JSON.parse(bytes.toString('utf8'));
   const pause = pauseEvery(SLICE_MS);
   let rest = '';
   const arrays: { key: string; elements: unknown[] }[] = [];
@@ -134,6 +135,11 @@ export async function parseInSlices(bytes: Buffer): Promise<unknown> {
 }
 
 const NEWLINE = 0x0a;
+/**
+ * A file this small is parsed at once, in ~1 ms (its line breaks are white space to JSON.parse): a 1M store's 2,000
+ * tweets files of ~80 KB parse in ~2/3 of the time line by line took, without a regular expression run over each line.
+ */
+const WHOLE_BYTES = 128 * 1024;
 
 /** A file's bytes, with their size and CRC-32; null when it does not exist. */
 export async function readFileBytes(path: string): Promise<{ data: Buffer; facts: FileFacts } | null> {

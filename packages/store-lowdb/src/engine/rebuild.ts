@@ -6,6 +6,7 @@ import { JournalError, openJournal } from '../journal/index.ts';
 import { unavailable } from '../feed/event-log.ts';
 import { journalOptions } from '../options.ts';
 import type { Checkpointer } from './checkpointer.ts';
+import type { ForwardIndexDecoding } from './forward-index.ts';
 import { recover } from './recover.ts';
 import type { EngineState } from './state.ts';
 import type { ViewBatches } from './views.ts';
@@ -20,6 +21,7 @@ export class Rebuild {
     private readonly state: EngineState,
     private readonly checkpointer: Checkpointer,
     private readonly views: ViewBatches,
+    private readonly decoding: ForwardIndexDecoding,
   ) {}
 
   /** The first failed append since the log was last reset. */
@@ -100,6 +102,7 @@ export class Rebuild {
     state.log.reset(projection.seq);
     this.#dropped?.resolve();
     if (projection.pendingViews.size > 0) this.views.schedule();
+    this.decoding.start(); // the checkpoint's words in text order, as after the first open
   }
 
   /** The journal says it is unusable until reopened (a failed batch could not be cut back). */

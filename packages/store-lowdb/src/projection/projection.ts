@@ -3,7 +3,7 @@ import { bumpRate } from '@tweetstore/core';
 import { byVelocityScore, IDEMPOTENCY_TTL_MS, nextContent, velocityScore, publishedVersion, shownToAll, tagKeys, type RememberedKey, type StoreEvent } from '@tweetstore/store';
 import { packFacts, unpackFacts } from './facts.ts';
 import { HashtagStats } from './hashtags.ts';
-import { SearchIndex, tweetTerms, type TweetTerms } from './search-index.ts';
+import { SearchIndex, tweetTerms, type DecodedWords, type TweetTerms } from './search-index.ts';
 import { NO_MEDIA, NO_VERSIONS, tweetRecord, type CheckpointFileRef, type EngagementKind, type SessionRecord, type TakenBack, type TakenBackKind, type TweetRecord, type UserRecord } from './records.ts';
 import { firstVersion, unedited } from './versions.ts';
 import { applyMedia, attach, reshow, show, type MediaRecord } from './media.ts';
@@ -250,6 +250,23 @@ export class Projection {
   buildSearch(count: number): boolean {
     for (let i = 0; i < count && !this.searchReady; i++) this.#index(this.tweets.read(this.search.size, false)!);
     return !this.searchReady;
+  }
+
+  /**
+   * Decodes the words in text order of the next restored chunk that has them encoded (SearchIndex.decodeNext);
+   * undefined once none is left. A chunk that does not hold together keeps none (its phrases are matched against the
+   * texts), and the next checkpoint writes its search columns again from the texts.
+   */
+  decodeWords(): DecodedWords | undefined {
+    const decoded = this.search.decodeNext();
+    if (decoded?.error) this.analyseAgain(decoded.first);
+    return decoded;
+  }
+
+  /** The next checkpoint writes the search columns of the tweet's chunk again, from the texts (as if one had changed). */
+  analyseAgain(ordinal: number): void {
+    this.changes.tweets.add(ordinal);
+    this.changes.texts.add(ordinal);
   }
 
   /** What the search index holds of the tweet as it is. */

@@ -5,9 +5,11 @@
 // query) by their first two UTF-16 units, so a new term costs an append, never a sort of the dictionary.
 // The forward index: each tweet's words in text order as term ids, in one arena, so a phrase is checked by ids
 // without reading or analysing the text (adjacent-pair terms were measured against it: the 1M fixture's 16.9M words
-// make 1.04M distinct pairs, 34x the dictionary, each a term to hash at a restart and a posting list to keep).
+// make 1.04M distinct pairs, 34x the dictionary, each a term to hash at a restart and a posting list to keep). A
+// restore keeps each chunk's words as the checkpoint encodes them, decoded into the arena later (decodeNext), so a
+// restart does not wait for them; until then the tweets' phrases are matched against their texts.
 import { distinctTerms, documentTerms, mentionKey } from '@tweetstore/store';
-import { decodeRows, type SearchChunk } from '../checkpoint/format/search-columns.ts';
+import { decodeRows, decodeSequence, type SearchChunk } from '../checkpoint/format/search-columns.ts';
 import { fill, OrdinalList, postingsFor, postingsSize, withoutPosting, withPosting, type Postings } from './postings.ts';
 
 /** A tweet's terms, each once, and its text's words in order (`words` of them). */
@@ -31,6 +33,23 @@ export function tweetTerms(username: string, content: string, hashtags: readonly
 const MAX_WORDS = 0xffff;
 /** A tweet's start in the arena when its words are not there (restored from a checkpoint written without them). */
 const UNKNOWN = 0xffffffff;
+/** A tweet's start in the arena while its words are still encoded in its restored chunk (decodeNext). */
+const ENCODED = 0xfffffffe;
+
+/** A restored chunk whose words are still as its checkpoint encodes them. */
+interface EncodedWords {
+  first: number;
+  words: Uint16Array;
+  terms: readonly number[];
+  bytes: Buffer;
+}
+
+/** A chunk decodeNext took: its ordinals, and why it kept no words if it did not hold together. */
+export interface DecodedWords {
+  first: number;
+  n: number;
+  error?: Error;
+}
 
 export class SearchIndex {
   /**
@@ -44,7 +63,7 @@ export class SearchIndex {
   /** First two UTF-16 units -> the ids of the terms that start with them. */
   readonly #byStart = new Map<string, number[]>();
   #words = new Uint16Array(1024);
-  /** Per tweet, where its words (words(ordinal) of them) start in #arena, or UNKNOWN. */
+  /** Per tweet, where its words (words(ordinal) of them) start in #arena, or UNKNOWN, or ENCODED. */
   #starts = new Uint32Array(1024).fill(UNKNOWN);
   /** The words of every tweet by term id; an edit's words go in place when they fit, else at the end. */
   #arena = new Uint32Array(1 << 16);
@@ -53,6 +72,10 @@ export class SearchIndex {
   #garbage = 0;
   /** Tweets whose words the arena has. */
   #sequenced = 0;
+  /** Restored chunks whose words are still encoded, in ordinal order from #nextEncoded on; and how many words they hold. */
+  #encoded: (EncodedWords | undefined)[] = [];
+  #nextEncoded = 0;
+  #encodedWords = 0;
   #size = 0;
   /** Chunks restored whose postings are still to be made (finishRestore), and each term's rows in them. */
   #restoring: { chunks: SearchChunk[]; counts: Uint32Array } | undefined;
@@ -121,7 +144,7 @@ export class SearchIndex {
 
   /** A tweet's current version changed from `before` to `after`. */
   change(ordinal: number, before: TweetTerms, after: TweetTerms): void {
-    const had = this.#starts[ordinal] === UNKNOWN ? 0 : this.words(ordinal);
+    const had = this.#starts[ordinal]! >= ENCODED ? 0 : this.words(ordinal);
     this.#setWords(ordinal, after.words);
     const kept = new Set(after.terms);
     const hadTerm = new Set(before.terms);
@@ -141,19 +164,20 @@ export class SearchIndex {
 
   /**
    * Restores a chunk of a checkpoint (its tweets come next by ordinal; its terms are in the dictionary). Its postings
-   * are made by finishRestore, when every chunk is in.
+   * are made by finishRestore, when every chunk is in; its words in text order stay encoded until decodeNext.
    */
   restore(chunk: SearchChunk): void {
-    if (chunk.first !== this.#size) throw new Error(`search index: chunk at #${chunk.first} restored after #${this.#size - 1}`);
-    for (let i = 0; i < chunk.words.length; i++) this.#setWords(chunk.first + i, chunk.words[i]!);
+    const { first, words } = chunk;
+    if (first !== this.#size) throw new Error(`search index: chunk at #${first} restored after #${this.#size - 1}`);
+    let total = 0;
+    for (let i = 0; i < words.length; i++) {
+      this.#setWords(first + i, words[i]!);
+      total += words[i]!;
+    }
     if (chunk.sequence !== undefined) {
-      this.#reserve(chunk.sequence.length);
-      this.#arena.set(chunk.sequence, this.#arenaUsed);
-      for (let i = 0; i < chunk.words.length; i++) {
-        this.#starts[chunk.first + i] = this.#arenaUsed;
-        this.#arenaUsed += chunk.words[i]!;
-      }
-      this.#sequenced += chunk.words.length;
+      this.#starts.fill(ENCODED, first, first + words.length);
+      this.#encoded.push({ first, words, terms: chunk.terms, bytes: chunk.sequence });
+      this.#encodedWords += total;
     }
     const counts = (this.#restoring ??= { chunks: [], counts: new Uint32Array(this.#terms.length) }).counts;
     for (let i = 0; i < chunk.terms.length; i++) {
@@ -192,6 +216,41 @@ export class SearchIndex {
     }
   }
 
+  /**
+   * Decodes the words of the next restored chunk that has them encoded into the arena, but for its tweets changed
+   * since (their words are the change's); undefined when no chunk is left. A chunk that does not hold together keeps
+   * no words (`error`): its tweets' phrases are matched against their texts.
+   */
+  decodeNext(): DecodedWords | undefined {
+    const chunk = this.#encoded[this.#nextEncoded];
+    if (chunk === undefined) return undefined;
+    this.#encoded[this.#nextEncoded++] = undefined; // its bytes go as it is decoded
+    if (this.#nextEncoded === this.#encoded.length) [this.#encoded, this.#nextEncoded] = [[], 0];
+    const { first, words } = chunk;
+    const n = words.length;
+    let total = 0;
+    for (let i = 0; i < n; i++) total += words[i]!;
+    this.#encodedWords -= total;
+    // room for every chunk still encoded at once, and then some for edits: no copy of a large arena per chunk
+    if (this.#arenaUsed + total > this.#arena.length) this.#reserve(total + this.#encodedWords + ((this.#arenaUsed + total + this.#encodedWords) >>> 3));
+    const starts = this.#starts;
+    let at = this.#arenaUsed;
+    try {
+      decodeSequence(chunk, chunk.bytes, (row) => starts[first + row] === ENCODED, this.#arena, at);
+    } catch (error) {
+      for (let o = first; o < first + n; o++) if (starts[o] === ENCODED) starts[o] = UNKNOWN;
+      return { first, n, error: error as Error };
+    }
+    for (let i = 0; i < n; i++) {
+      if (starts[first + i] !== ENCODED) continue;
+      starts[first + i] = at;
+      at += words[i]!;
+      this.#sequenced++;
+    }
+    this.#arenaUsed = at;
+    return { first, n };
+  }
+
   postings(term: string): Postings | undefined {
     const id = this.#ids.get(term);
     return id === undefined ? undefined : this.#postings[id];
@@ -215,11 +274,12 @@ export class SearchIndex {
 
   /**
    * The tweet's words in text order as term ids (a view of the arena, valid until the index next changes), or
-   * undefined when the index does not have them (a checkpoint written before it kept them): read its text then.
+   * undefined when the index does not have them (a checkpoint written before it kept them, or its chunk not decoded
+   * yet): read its text then.
    */
   sequence(ordinal: number): Uint32Array | undefined {
     const start = ordinal < this.#size ? this.#starts[ordinal]! : UNKNOWN;
-    return start === UNKNOWN ? undefined : this.#arena.subarray(start, start + this.#words[ordinal]!);
+    return start >= ENCODED ? undefined : this.#arena.subarray(start, start + this.#words[ordinal]!);
   }
 
   /** The term of an id. */
@@ -235,14 +295,14 @@ export class SearchIndex {
   /** Puts the tweet's words in the arena: in place of its `had` words when they fit, else at the end. */
   #setSequence(ordinal: number, words: readonly string[], had: number): void {
     let start = this.#starts[ordinal]!;
-    if (start !== UNKNOWN) this.#sequenced--;
+    if (start < ENCODED) this.#sequenced--;
     if (words.length > MAX_WORDS) {
       this.#starts[ordinal] = UNKNOWN;
       this.#garbage += had;
       return;
     }
     this.#sequenced++;
-    if (start === UNKNOWN || words.length > had) {
+    if (start >= ENCODED || words.length > had) {
       this.#garbage += had;
       this.#starts[ordinal] = UNKNOWN;
       if (this.#garbage > this.#arenaUsed >>> 1 && this.#arenaUsed > 1 << 16) this.#compact();
@@ -268,7 +328,7 @@ export class SearchIndex {
     let used = 0;
     for (let o = 0; o < this.#size; o++) {
       const start = this.#starts[o]!;
-      if (start === UNKNOWN) continue;
+      if (start >= ENCODED) continue;
       const end = start + this.#words[o]!;
       this.#starts[o] = used;
       for (let k = start; k < end; k++) arena[used++] = from[k]!;

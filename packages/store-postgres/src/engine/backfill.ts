@@ -24,9 +24,13 @@ export function searchRows(tweets: readonly { id: string; content: string; hasht
   return rows;
 }
 
-/** Records the fill as done, with the tags' uses counted (the last batch, or an import that wrote every row). */
+/**
+ * Records the fill as done, with the tags' uses counted (the last batch, or an import that wrote every row). The
+ * counts hold every event up to the head, so the trends projection (trends.ts) goes on from there.
+ */
 export async function searchFilled(sql: Queries): Promise<void> {
   await countTagUses(sql);
+  await sql`update projections set position = (select head from stream_head) where name = 'trends'`;
   await sql`update backfills set done = true where name = 'search'`;
 }
 

@@ -4,7 +4,6 @@
 // and a column these builders leave out is a type error here, not a default there.
 import { velocityLevelOf, type MediaFacts, type TextFacts, type StoredTweet, type StoredUser, type StoredVersion } from '@tweetstore/store';
 import type { Queries } from './connect.ts';
-import { tagsUsed, type TagUse } from './hashtags.ts';
 import type { Velocity } from './rows.ts';
 
 export interface UserColumns {
@@ -114,6 +113,13 @@ export interface TweetTagColumns {
   tweet_id: string;
 }
 
+/** When the author last counted for the tag's velocity. */
+export interface TagAuthorColumns {
+  tag: string;
+  author_id: string;
+  counted_at: number;
+}
+
 /** Each table the builders fill, and its row. */
 export interface Tables {
   users: UserColumns;
@@ -127,14 +133,7 @@ export interface Tables {
   idempotency_keys: IdempotencyKeyColumns;
   tweet_terms: TweetTermsColumns;
   tweet_tags: TweetTagColumns;
-}
-
-/** What the writer gathers from a batch's commands (writer.ts): rows of the tables, and hashtag uses (hashtags.ts). */
-export type Gathered = Tables & { tag_uses: TagUse };
-
-/** The one statement of gathered rows of one kind: an insert, or for hashtag uses tagsUsed. */
-export function sendGathered<T extends keyof Gathered>(sql: Queries, kind: T, rows: readonly Gathered[T][]) {
-  return kind === 'tag_uses' ? tagsUsed(sql, rows as readonly TagUse[]) : insertRows(sql, kind as keyof Tables, rows as never);
+  tag_authors: TagAuthorColumns;
 }
 
 /** `insert` of these rows into `table` (one statement, one JSON parameter, whatever the number of rows). */

@@ -14,6 +14,8 @@ export interface PostgresStoreOptions extends StoreOptions {
   viewsFlushMs?: number;
   /** How often the event tail looks for events it was not told of; default 500 ms. */
   pollMs?: number;
+  /** How long after events reach an instance it applies them to the trends (trends.ts), so one pass takes many; default 100 ms. */
+  trendsDelayMs?: number;
   /** Most commands one write transaction carries; default 64. */
   batchSize?: number;
   /** Write transactions in flight at once, each on a connection of its own: the next is built while one commits; default 2. */
@@ -45,6 +47,7 @@ export interface ResolvedPostgresOptions extends ResolvedStoreOptions {
   schema: string | null;
   viewsFlushMs: number;
   pollMs: number;
+  trendsDelayMs: number;
   batchSize: number;
   writeLanes: number;
   /** The NOTIFY channel of this store's commits. */
@@ -62,6 +65,7 @@ export function resolvePostgresOptions(o: PostgresStoreOptions): ResolvedPostgre
     schema,
     viewsFlushMs: integerOption('viewsFlushMs', o.viewsFlushMs, 1_000),
     pollMs: integerOption('pollMs', o.pollMs, 500),
+    trendsDelayMs: integerOption('trendsDelayMs', o.trendsDelayMs, 100, 0),
     batchSize: integerOption('batchSize', o.batchSize, 64),
     writeLanes: integerOption('writeLanes', o.writeLanes, 2),
     hot: o.hot

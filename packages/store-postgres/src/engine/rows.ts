@@ -182,9 +182,17 @@ interface RawVersion {
   body: VersionBody;
 }
 
-/** Versions 1..n of the tweet, oldest first. */
+/**
+ * Versions 1..n of the tweet, oldest first. A tweet never edited has no versions row (apply.ts): its version 1 is its
+ * tweets row, read in the same statement, so one snapshot holds either that or the rows its first edit wrote.
+ */
 export async function loadVersions(sql: Queries, tweetId: string): Promise<StoredVersion[]> {
-  const rows = await sql<RawVersion[]>`select kind, at, content_hash, media_ids, body from versions where tweet_id = ${tweetId} order by version`;
+  const rows = await sql<RawVersion[]>`
+    select version, kind, at, content_hash, media_ids, body from versions where tweet_id = ${tweetId}
+    union all
+    select 1, 'created', created_at, content_hash, media_ids, jsonb_build_object('keyframe', true, 'content', content)
+    from tweets where id = ${tweetId} and not exists (select from versions where tweet_id = ${tweetId})
+    order by version`;
   return rows.map((r) => ({ kind: r.kind, at: r.at, contentHash: r.content_hash, mediaIds: r.media_ids, body: r.body }));
 }
 

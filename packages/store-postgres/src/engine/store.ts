@@ -4,7 +4,8 @@
 // acknowledged write is seen by every later read on every instance; nothing of the state is cached here but the users
 // (they never change), the views this instance counted and has not written yet (views.ts), and, with a Redis, the hot
 // tweets and the sessions reads are answered from (hot.ts: kept by the event tail, served only once the tail has
-// reached the committed head in Redis, barrier.ts).
+// reached the committed head in Redis, barrier.ts). Trends are a projection of the events kept after commit, which a
+// trends read first brings up to the head (trends.ts).
 import { levelOfRate, NotFound, StorageUnavailable, type Engagement, type Media, type Tweet, type TweetVersion, type User } from '@tweetstore/core';
 import {
   byVelocityScore,
@@ -61,6 +62,7 @@ import {
   type TweetPage,
   type TweetStore,
   type VelocityEntry,
+  tweetChangeTypes,
 } from '@tweetstore/store';
 import { applyEvent, withRate, type Loaded } from './apply.ts';
 import type { CommittedHead } from './barrier.ts';
@@ -71,6 +73,7 @@ import { oldestRetained, type PostgresEventFeed } from './feed.ts';
 import type { ResolvedPostgresOptions } from './options.ts';
 import { changedRow, loadMedia, loadRememberedKey, loadTweet, loadUser, loadUserByName, loadVersions, NO_EDGES, selectChain, selectListed, selectReplies, tweetRow, type TweetRow, type Velocity } from './rows.ts';
 import { checkOffset, searching, selectMatches } from './search.ts';
+import { TrendProjector } from './trends.ts';
 import { ViewBatches } from './views.ts';
 import { Writer, type Command, type WriteTx } from './writer.ts';
 
@@ -81,6 +84,7 @@ export class PostgresTweetStore implements TweetStore {
   readonly engine = 'postgres';
   readonly #writer: Writer;
   readonly #views: ViewBatches;
+  readonly #trends: TrendProjector;
   readonly #users = new Map<string, StoredUser>();
   /** hot tweets in memory (hot.ts), when a Redis keeps the committed head */
   readonly #hot: HotTweets | undefined;
@@ -108,6 +112,12 @@ export class PostgresTweetStore implements TweetStore {
       const hot = (this.#hot = new HotTweets(o.hot, committedHead, sql, events.headNow(), (seq) => events.wake(seq)));
       events.subscribe((e) => hot.delivered(e));
     }
+    this.#trends = new TrendProjector(sql, o.trendsDelayMs, o.logger);
+    // every instance's tweet changes reach every feed; a change left behind by an instance killed before its pass too
+    events.subscribe((e) => {
+      if (e.type in tweetChangeTypes) this.#trends.wake();
+    });
+    this.#trends.wake();
     this.#views = new ViewBatches(o.viewsFlushMs, (tweetId, n) => this.#writer.run((tx) => this.#countViews(tx, tweetId, n)), o.logger);
   }
 
@@ -293,7 +303,7 @@ export class PostgresTweetStore implements TweetStore {
   }
 
   trendingHashtags(limit: number): Promise<HashtagTrend[]> {
-    return reading(() => trendingTags(this.sql, limit, this.o.clock.now()));
+    return reading(() => trendingTags(this.sql, limit, this.o.clock.now(), (head) => this.#trends.caughtUp(head)));
   }
 
   /** The first `limit` of these tweets rows as their viewer sees them, and whether there were more. */
@@ -436,6 +446,7 @@ export class PostgresTweetStore implements TweetStore {
           poolWaiting: pool.waiting,
           writesWaiting: this.#writer.waiting,
           writeBatches: this.#writer.batches,
+          trendPasses: this.#trends.passes,
           tailSeq: await this.events.head(),
           tailBehind: this.events.behind(),
           tailLagMs: this.events.lagMs(),
@@ -473,6 +484,7 @@ export class PostgresTweetStore implements TweetStore {
     this.#views.stop();
     await this.#views.flush();
     await this.#writer.drained();
+    await this.#trends.stop();
     await this.committedHead?.stop();
     await this.events.stop();
     await this.sql.end({ timeout: 5 });

@@ -1,21 +1,25 @@
 // The write path: group commit. The writer of a store instance gathers the commands waiting (up to `batchSize`) into
-// one transaction on a reserved connection. The transaction first locks the stream_head row, which makes writers of
-// every instance take turns, so the seqs it gives (head+1, head+2, ...) commit in seq order with no gaps. Up to `lanes`
-// batches are in flight, each on a connection of its own: the next is built and sent while one commits, and waits in
-// the database for the lock (so it loads what the one before wrote).
+// one transaction on a reserved connection. The transaction locks the stream_head row, which makes writers of every
+// instance take turns, so the seqs it gives (head+1, head+2, ...) commit in seq order with no gaps: before the first
+// command loads or sends anything (so what it loads is what the batches before wrote), or, when none does, before the
+// events; new tweets' rows gathered before then go in while another batch holds it. Up to `lanes` batches are in
+// flight, each on a connection of its own: the next is built and sent while one commits, and waits in the database for
+// the lock.
 // A command runs in a savepoint, made when it first sends a statement: one whose rule throws or whose statement fails
-// is rolled back alone and answered with its error while the others commit. New tweets' rows (and their hashtags'
-// uses) are not sent by their command but gathered (`defer`) and sent with one statement per table, before the next
+// is rolled back alone and answered with its error while the others commit. New tweets' rows (with their terms and
+// tags) are not sent by their command but gathered (`defer`) and sent with one statement per table, before the next
 // command sends anything and at the end, outside any savepoint; a plain post by a known author so sends nothing of its
 // own. When such a statement fails, the whole transaction is rolled back and the batch written again with each row
 // sent by its command.
-// The events go in with one insert, the head and counts with one update that also notifies the other instances, then
-// COMMIT; only after COMMIT returned are the events handed to the feed and the callers answered.
+// The events go in with one insert (each with what it did to hashtags, for the trends projection: trends.ts), the head
+// and counts with one update that also notifies the other instances, then COMMIT; only after COMMIT returned are the
+// events handed to the feed and the callers answered.
 import { DomainError, StorageUnavailable } from '@tweetstore/core';
 import type { EventDraft, RuleContext, StoreEvent, StoreLogger } from '@tweetstore/store';
 import type postgres from 'postgres';
-import { sendGathered, type Gathered } from './columns.ts';
+import { insertRows, type Tables } from './columns.ts';
 import { storageError, type Sql } from './connect.ts';
+import type { TagChange } from './hashtags.ts';
 
 export type Conn = postgres.ReservedSql<{ bigint: number }>;
 
@@ -42,8 +46,10 @@ export interface WriteTx {
   count(name: keyof Counts, delta: number): void;
   /** Sends a statement now; nobody need wait for it: its failure fails the command. */
   send(query: Promise<unknown>): void;
-  /** A row to insert (or a hashtag use), sent with the batch's other commands' of its kind (before anything reads it). */
-  defer<T extends keyof Gathered>(table: T, row: Gathered[T]): void;
+  /** A row to insert, sent with the batch's other commands' rows of its table (before anything reads it). */
+  defer<T extends keyof Tables>(table: T, row: Tables[T]): void;
+  /** What the event did to a published tweet's hashtags, kept with it for the trends projection (trends.ts). */
+  tagsChanged(event: StoreEvent, change: TagChange): void;
 }
 
 /** Loads, decides and applies; returns how to answer once the batch has committed. */
@@ -185,12 +191,19 @@ export class Writer {
   async #write(c: Conn, batch: Waiting[], deferring: boolean): Promise<Written> {
     const outcomes: Outcome[] = [];
     const events: StoreEvent[] = [];
-    // not waited for: the first command's loads, sent behind it, come back after it
     let head = NaN;
     void c`begin`.catch(() => {});
-    const locked = c<{ head: number }[]>`select head from stream_head for update`.then(([row]) => void (head = row!.head));
-    locked.catch(() => {});
+    // Taken when a command first sends or loads, or before the events: the new tweets' rows gathered before it go in
+    // while another batch holds it. Not waited for: the loads sent behind it come back after it.
+    let locked: Promise<void> | undefined;
+    const lock = () => {
+      if (locked) return;
+      locked = c<{ head: number }[]>`select head from stream_head for update`.then(([row]) => void (head = row!.head));
+      locked.catch(() => {});
+    };
     const counts: Counts = { users: 0, tweets: 0, versions: 0, sessions: 0, media: 0 };
+    /** of the events appended (a command rolled back leaves its events' entries, never written) */
+    const tagChanges = new Map<StoreEvent, TagChange>();
     const deferred = new DeferredRows(c);
     type Mark = { events: number; counts: Counts; deferred: number };
     type Open = { sent: Promise<unknown>[]; mark: Mark; index: number };
@@ -243,6 +256,7 @@ export class Writer {
           // the command before is done with its savepoint; the rows gathered so far go in outside any savepoint
           if (held) sent.push(started(c.unsafe('release savepoint cmd').simple()));
           deferred.flush(mark.deferred);
+          lock();
           sent.push(started(c.unsafe('savepoint cmd').simple()));
           held = saved = true;
         }
@@ -255,7 +269,8 @@ export class Writer {
         },
         ctx,
         append: (draft) => {
-          const event = { ...draft, seq: 0, at: ctx.now } as StoreEvent; // numbered once the head is read
+          // numbered once the head is read; the draft spread last, as properties set after a spread are slow (apply.ts)
+          const event = { seq: 0, at: ctx.now, ...draft } as StoreEvent;
           events.push(event);
           return event;
         },
@@ -263,8 +278,9 @@ export class Writer {
         send: (query) => void sent.push(started(query)),
         defer: (table, row) => {
           if (deferring) deferred.add(table, row);
-          else sent.push(started(sendGathered(connection(), table, [row])));
+          else sent.push(started(insertRows(connection(), table, [row])));
         },
+        tagsChanged: (event, change) => void tagChanges.set(event, change),
       };
       try {
         const answer = await batch[i]!.command(tx);
@@ -288,14 +304,19 @@ export class Writer {
     deferred.flush(deferred.size);
     const ending: Promise<unknown>[] = [];
     if (events.length > 0) {
+      lock();
       // numbered by the database from the head it locked, so the batch need not wait for the lock's answer first; one
       // JSON document for the whole batch: JSON.stringify once, no array of strings to escape
-      const rows = events.map(({ seq: _, type, at, ...payload }) => ({ type, tweet_id: 'tweetId' in payload ? payload.tweetId : null, at, payload }));
+      const rows = events.map((e) => {
+        const { seq: _, type, at, ...payload } = e;
+        return { type, tweet_id: 'tweetId' in payload ? payload.tweetId : null, at, payload, tags: tagChanges.get(e) ?? null };
+      });
       ending.push(c`
-        insert into events (seq, type, tweet_id, at, payload)
-        select h.head + e.n, e.type, e.tweet_id, e.at, e.payload
+        insert into events (seq, type, tweet_id, at, payload, tags)
+        select h.head + e.n, e.type, e.tweet_id, e.at, e.payload, e.tags
         from stream_head h,
-          rows from (jsonb_to_recordset(${c.json(rows as never)}) as (type text, tweet_id text, at bigint, payload jsonb)) with ordinality as e (type, tweet_id, at, payload, n)`);
+          rows from (jsonb_to_recordset(${c.json(rows as never)}) as (type text, tweet_id text, at bigint, payload jsonb, tags jsonb))
+            with ordinality as e (type, tweet_id, at, payload, tags, n)`);
       ending.push(c`
         with h as (
           update stream_head set head = head + ${events.length}, users = users + ${counts.users}, tweets = tweets + ${counts.tweets},
@@ -309,7 +330,7 @@ export class Writer {
     const refused = ended.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (refused) throw refused.reason;
     if (((ended.at(-1) as PromiseFulfilledResult<unknown>).value as { command?: string }).command !== 'COMMIT') throw new Error('the server rolled the transaction back');
-    await locked; // answered long before the COMMIT
+    await locked; // answered before the COMMIT
     events.forEach((e, i) => (e.seq = head + i + 1));
     return { events, outcomes };
   }
@@ -330,7 +351,7 @@ class DeferredRowsFailed extends Error {}
  * gave is sent before the next one sends anything (so what it loads sees them), or at the end of the batch.
  */
 class DeferredRows {
-  readonly #rows: { table: keyof Gathered; row: Gathered[keyof Gathered] }[] = [];
+  readonly #rows: { table: keyof Tables; row: Tables[keyof Tables] }[] = [];
   /** rows before this index are sent */
   #sent = 0;
   readonly #statements: Promise<unknown>[] = [];
@@ -341,7 +362,7 @@ class DeferredRows {
     return this.#rows.length;
   }
 
-  add<T extends keyof Gathered>(table: T, row: Gathered[T]): void {
+  add<T extends keyof Tables>(table: T, row: Tables[T]): void {
     this.#rows.push({ table, row });
   }
 
@@ -353,14 +374,14 @@ class DeferredRows {
   /** Sends the rows before `upTo`, one statement per table in the order tables were first given. */
   flush(upTo: number): void {
     if (upTo <= this.#sent) return;
-    const byTable = new Map<keyof Gathered, Gathered[keyof Gathered][]>();
+    const byTable = new Map<keyof Tables, Tables[keyof Tables][]>();
     for (const { table, row } of this.#rows.slice(this.#sent, upTo)) {
       const rows = byTable.get(table);
       if (rows) rows.push(row);
       else byTable.set(table, [row]);
     }
     this.#sent = upTo;
-    for (const [table, rows] of byTable) this.#statements.push(started(sendGathered(this.c, table, rows)));
+    for (const [table, rows] of byTable) this.#statements.push(started(insertRows(this.c, table, rows as never)));
   }
 
   /** Throws DeferredRowsFailed when a statement of gathered rows failed. */

@@ -125,11 +125,11 @@ async function importInto(tx: Queries, records: AsyncIterable<DumpRecord> | Iter
   await batch.sent();
   const s = store!;
   tell({ phase: 'commit', done: 0, total: 1 }, true);
-  // every published tweet's terms and tags went in with it: their uses counted, nothing left for the open to fill
-  await searchFilled(tx);
   await tx`
     update stream_head set head = ${s.headSeq}, store_id = ${s.storeId}, users = ${counts.users}, tweets = ${counts.tweets},
       versions = ${counts.versions}, sessions = ${counts.sessions}, media = ${counts.media}`;
+  // every published tweet's terms and tags went in with it: their uses counted, nothing left for the open to fill
+  await searchFilled(tx);
   // the planner's statistics of the tables just filled (autovacuum would take its time): without them the engine's
   // first reads plan as for empty tables (a tweet read scanned every user)
   await tx`analyze users, sessions, media, media_owners, media_shown, tweets, versions, engagements, idempotency_keys, tweet_terms, tweet_tags, tag_stats`;

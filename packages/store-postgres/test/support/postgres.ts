@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
+import type { Queries } from '../../src/engine/connect.ts';
 
 export const SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const START = 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start';
@@ -62,4 +63,19 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/**
+ * The backends of this database waiting for a lock, as they are now (a transaction sees pg_stat_activity as it was when
+ * it first read it, unless told to look again): in a statement that holds `statement` (pg_stat_activity keeps its first
+ * 1 kB), or on the table `relation`.
+ */
+export async function lockWaiters(sql: Queries, of: { statement: string } | { relation: string }): Promise<number[]> {
+  await sql`select pg_stat_clear_snapshot()`;
+  const rows =
+    'statement' in of
+      ? await sql<{ pid: number }[]>`
+          select pid from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database() and strpos(query, ${of.statement}) > 0`
+      : await sql<{ pid: number }[]>`select pid from pg_locks where not granted and relation = ${of.relation}::regclass`;
+  return rows.map((r) => r.pid);
 }

@@ -34,6 +34,8 @@ export class ProjectionRestore {
   readonly #unshown = new Set<string>();
   /** Who added to each hashtag's velocity lately: [tag ordinal, user, at]. */
   readonly #counted: [number, string, number][] = [];
+  /** The first ordinal of each chunk whose search columns have no words in text order (written before they were kept). */
+  readonly #withoutWords: number[] = [];
 
   constructor(seq: number, now: number) {
     this.#p.seq = seq;
@@ -131,11 +133,15 @@ export class ProjectionRestore {
   tweetIndex(columns: TweetIndexColumns, history: CheckpointFileRef | null, rows: number, search: boolean): void {
     const p = this.#p;
     const chunk = p.tweets.restore(columns, history, rows, p.userOrder.length);
-    if (search) p.search.restore(decodeSearch(columns.search!, chunk.first, chunk.n));
+    if (search) {
+      const searchChunk = decodeSearch(columns.search!, chunk.first, chunk.n);
+      if (searchChunk.sequence === undefined) this.#withoutWords.push(chunk.first);
+      p.search.restore(searchChunk);
+    }
     for (let i = 0; i < chunk.n; i++) {
       const ordinal = chunk.first + i;
       // Velocity in the tweets file is of the tweets that were candidates when written: no others can be now.
-      if (chunk.hasVelocity(i)) p.ranking.add(ordinal);
+      if (chunk.hasVelocity(i)) p.ranking.restore(ordinal);
       p.versionCount += chunk.versions(i);
       const key = chunk.key(i);
       if (key && key.createdAt + IDEMPOTENCY_TTL_MS > this.#now) p.rememberIdempotencyKey(p.tweets.idAt(ordinal)!, p.userIdAt(chunk.authorOrdinal(i))!, key.key, key.createdAt);
@@ -196,6 +202,8 @@ export class ProjectionRestore {
     this.#p.hashtags.restoreCounted(this.#counted);
     this.#p.changes = new ChangeSet();
     this.#p.changes.media = this.#unshown.size > 0;
+    // once: the next checkpoint analyses these chunks' texts, and the restart after it has their words
+    for (const first of this.#withoutWords) this.#p.analyseAgain(first);
     this.#p.changes.termsFrom = this.#p.search.dictionarySize;
     return this.#p;
   }

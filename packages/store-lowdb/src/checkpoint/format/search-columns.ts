@@ -5,7 +5,8 @@
 // term, and a restart reads it without analysing a text or hashing a term: each term's rows are appended to its
 // postings at once. Since the forward index, each tweet's words in text order as indexes into the chunk's terms
 // (`sequence`, ~1-2 bytes a word): a phrase is then checked from the index, never from the text. A file without it
-// (written before) still restores: its tweets' phrases are checked against their texts.
+// (written before) still restores: its tweets' phrases are checked against their texts. A restore keeps `sequence` as
+// bytes and decodes it once the store is open (decodeSequence): decoding 17M words in `open` cost a 1M restart ~1 s.
 import type { TweetTerms } from '../../projection/search-index.ts';
 
 export interface SearchColumns {
@@ -31,8 +32,8 @@ export interface SearchChunk {
   rows: Buffer;
   /** Rows of all terms. */
   total: number;
-  /** The tweets' words in text order, by term id, one tweet after another (undefined: the file has none). */
-  sequence: Uint32Array | undefined;
+  /** The tweets' words in text order as the file holds them, read by decodeSequence (undefined: the file has none). */
+  sequence: Buffer | undefined;
 }
 
 class Varints {
@@ -96,13 +97,19 @@ class Reader {
   constructor(readonly bytes: Buffer) {}
 
   next(): number {
-    const bytes = this.bytes;
+    const { bytes } = this;
+    let at = this.at;
     let value = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
-      if (this.at >= bytes.length) throw new Error('search columns end inside a number');
-      const b = bytes[this.at++]!;
-      value += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return value;
+    let scale = 1;
+    for (let i = 0; i < 5; i++) {
+      if (at >= bytes.length) throw new Error('search columns end inside a number');
+      const b = bytes[at++]!;
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        this.at = at;
+        return value;
+      }
+      scale *= 0x80;
     }
     throw new Error('search columns hold a number too long');
   }
@@ -117,25 +124,16 @@ export function decodeSearch(c: SearchColumns, first: number, n: number): Search
   if (!Array.isArray(c?.terms) || typeof c.rows !== 'string' || typeof c.words !== 'string') throw new Error('no search columns');
   const words = new Reader(Buffer.from(c.words, 'base64'));
   const wordCounts = new Uint16Array(n);
-  let allWords = 0;
   for (let i = 0; i < n; i++) {
     const count = words.next();
     if (count > 0xffff) throw new Error('search columns hold a text of more words than a tweet has');
     wordCounts[i] = count;
-    allWords += count;
   }
   if (!words.done) throw new Error('search columns hold words of more tweets than the chunk has');
-  let sequence: Uint32Array | undefined;
+  let sequence: Buffer | undefined;
   if (c.sequence !== undefined) {
     if (typeof c.sequence !== 'string') throw new Error('search columns hold no sequence of words');
-    const read = new Reader(Buffer.from(c.sequence, 'base64'));
-    sequence = new Uint32Array(allWords);
-    for (let k = 0; k < allWords; k++) {
-      const index = read.next();
-      if (index >= c.terms.length) throw new Error(`search columns name term #${index} of a chunk of ${c.terms.length}`);
-      sequence[k] = c.terms[index]!;
-    }
-    if (!read.done) throw new Error('search columns hold more words than their tweets');
+    sequence = Buffer.from(c.sequence, 'base64'); // the string is dropped with the file's columns: its bytes stay
   }
   const rows = new Reader(Buffer.from(c.rows, 'base64'));
   const counts = new Uint32Array(c.terms.length);
@@ -157,6 +155,27 @@ export function decodeSearch(c: SearchColumns, first: number, n: number): Search
   return { first, words: wordCounts, terms: c.terms, counts, rows: rows.bytes, total, sequence };
 }
 
+/**
+ * A chunk's words in text order (its `sequence`, checked: every index names one of its terms, and there are as many as
+ * its tweets have words) as term ids into `out` from `at`, but for the tweets whose row `take` refuses (their words
+ * are read and left out). Returns how many it wrote; throws if the sequence does not hold together.
+ */
+export function decodeSequence(chunk: { terms: readonly number[]; words: Uint16Array }, bytes: Buffer, take: (row: number) => boolean, out: Uint32Array, at: number): number {
+  const { terms, words } = chunk;
+  const read = new Reader(bytes);
+  let end = at;
+  for (let row = 0; row < words.length; row++) {
+    const taken = take(row);
+    for (let k = words[row]!; k > 0; k--) {
+      const index = read.next();
+      if (index >= terms.length) throw new Error(`search columns name term #${index} of a chunk of ${terms.length}`);
+      if (taken) out[end++] = terms[index]!;
+    }
+  }
+  if (!read.done) throw new Error('search columns hold more words than their tweets');
+  return end - at;
+}
+
 /** The ordinals of a chunk's rows (checked by decodeSearch), term after term, into `out` (at least `total` long). */
 export function decodeRows(chunk: SearchChunk, out: Uint32Array): void {
   const bytes = chunk.rows;
@@ -167,11 +186,15 @@ export function decodeRows(chunk: SearchChunk, out: Uint32Array): void {
   let left = -1; // rows of the current term still to read; -1: its count comes next
   let row = 0;
   while (at < end) {
-    let value = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = bytes[at++]!;
-      value += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) break;
+    let value = bytes[at++]!;
+    if (value >= 0x80) {
+      // most are one byte (a row's difference to the one before): the loop only for the others
+      value &= 0x7f;
+      for (let scale = 0x80; ; scale *= 0x80) {
+        const b = bytes[at++]!;
+        value += (b & 0x7f) * scale;
+        if (b < 0x80) break;
+      }
     }
     if (left <= 0) {
       left = value;

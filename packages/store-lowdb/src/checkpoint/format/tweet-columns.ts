@@ -206,16 +206,17 @@ export class ColdIndex {
     this.#versions = Uint32Array.from(c.versions);
     this.replies = new Uint32Array(n);
     let createdAt = 0;
+    // made once, not per tweet: a closure per row (named by tsx, as every one is) cost a 1M restart ~0.9 s
+    const id = (i: number) => stringAt(c.ids, i);
     for (let i = 0; i < n; i++) {
-      const id = () => stringAt(c.ids, i);
       const author = c.author[i]!;
       if (!(this.#author[i] === author && author < users)) throw new Error(`no user #${author}`);
       const replyTo = c.replyTo[i]!;
-      if (!(this.#replyTo[i] === replyTo && replyTo >= -1 && replyTo < first + i)) throw new Error(`tweet ${id()} replies to a missing tweet`);
-      if (LETTER_STATE[c.state[i]!] === undefined) throw new Error(`tweet ${id()} has no state`);
+      if (!(this.#replyTo[i] === replyTo && replyTo >= -1 && replyTo < first + i)) throw new Error(`tweet ${id(i)} replies to a missing tweet`);
+      if (LETTER_STATE[c.state[i]!] === undefined) throw new Error(`tweet ${id(i)} has no state`);
       this.#created[i] = createdAt += c.created[i]!;
       const versions = c.versions[i]!;
-      if (!(this.#versions[i] === versions && versions >= 1)) throw new Error(`tweet ${id()} has no versions`);
+      if (!(this.#versions[i] === versions && versions >= 1)) throw new Error(`tweet ${id(i)} has no versions`);
     }
     if (history !== undefined) this.withHistory(history);
     this.#state = c.state;
@@ -407,18 +408,24 @@ class VelocityColumn {
   readonly #rates: Float64Array;
 
   constructor(velocity: Record<number, Velocity>, n: number) {
-    this.#slot = new Int32Array(n).fill(-1);
-    const rows = Object.keys(velocity).map(Number);
-    this.#rates = new Float64Array(2 * engagementKinds.length * rows.length).fill(NaN);
-    for (const [slot, i] of rows.entries()) {
+    const slots = (this.#slot = new Int32Array(n).fill(-1));
+    const rows = Object.keys(velocity);
+    const kinds = engagementKinds.length;
+    const rates = (this.#rates = new Float64Array(2 * kinds * rows.length).fill(NaN));
+    // indexed loops: an entries() iterator's pair per row and per kind cost a 1M restart ~0.2 s (most rows of a
+    // store written just after much engagement have a velocity here)
+    for (let slot = 0; slot < rows.length; slot++) {
+      const i = Number(rows[slot]);
       if (!(Number.isInteger(i) && i >= 0 && i < n)) throw new Error(`no tweet #${i} for its velocity`);
-      this.#slot[i] = slot;
-      for (const [k, kind] of engagementKinds.entries()) {
-        const rate = velocity[i]![kind];
+      slots[i] = slot;
+      const v = velocity[i]!;
+      for (let k = 0; k < kinds; k++) {
+        const kind = engagementKinds[k]!;
+        const rate = v[kind];
         if (rate === undefined) continue;
         if (typeof rate?.value !== 'number' || typeof rate.at !== 'number') throw new Error(`tweet #${i} has a bad ${kind} velocity`);
-        this.#rates[2 * (slot * engagementKinds.length + k)] = rate.value;
-        this.#rates[2 * (slot * engagementKinds.length + k) + 1] = rate.at;
+        rates[2 * (slot * kinds + k)] = rate.value;
+        rates[2 * (slot * kinds + k) + 1] = rate.at;
       }
     }
   }
